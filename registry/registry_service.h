@@ -1,0 +1,67 @@
+// RegistryService: the Registry over a ModelStore. Validates input as MLflow does, stamps
+// times from a Clock, resolves MLflow semantics (search defaults and limits, the "latest"
+// alias, download URIs), and leaves persistence to the store. Thread-safe if the store is.
+#pragma once
+
+#include "registry/clock.h"
+#include "registry/model_store.h"
+#include "registry/registry.h"
+
+namespace modelwarden {
+
+class RegistryService final : public Registry {
+ public:
+  RegistryService(ModelStore& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  Result<RegisteredModel> CreateRegisteredModel(const CallContext& ctx,
+                                                const NewRegisteredModel& model) override;
+  Result<RegisteredModel> GetRegisteredModel(const CallContext& ctx,
+                                             const std::string& name) override;
+  Result<RegisteredModel> UpdateRegisteredModel(const CallContext& ctx, const std::string& name,
+                                                const std::string& description) override;
+  Result<RegisteredModel> RenameRegisteredModel(const CallContext& ctx, const std::string& name,
+                                                const std::string& new_name) override;
+  Status DeleteRegisteredModel(const CallContext& ctx, const std::string& name) override;
+  Result<Page<RegisteredModel>> SearchRegisteredModels(const CallContext& ctx,
+                                                       const SearchQuery& query) override;
+  Result<std::vector<ModelVersion>> GetLatestVersions(const CallContext& ctx,
+                                                      const std::string& name,
+                                                      const std::vector<Stage>& stages) override;
+  Status SetRegisteredModelTag(const CallContext& ctx, const std::string& name,
+                               const Tag& tag) override;
+  Status DeleteRegisteredModelTag(const CallContext& ctx, const std::string& name,
+                                  const std::string& key) override;
+  Status SetRegisteredModelAlias(const CallContext& ctx, const std::string& name,
+                                 const std::string& alias, int64_t version) override;
+  Status DeleteRegisteredModelAlias(const CallContext& ctx, const std::string& name,
+                                    const std::string& alias) override;
+  Result<ModelVersion> GetModelVersionByAlias(const CallContext& ctx, const std::string& name,
+                                              const std::string& alias) override;
+  Result<ModelVersion> CreateModelVersion(const CallContext& ctx,
+                                          const NewModelVersion& version) override;
+  Result<ModelVersion> GetModelVersion(const CallContext& ctx, const std::string& name,
+                                       int64_t version) override;
+  Result<ModelVersion> UpdateModelVersion(const CallContext& ctx, const std::string& name,
+                                          int64_t version,
+                                          const std::optional<std::string>& description) override;
+  Status DeleteModelVersion(const CallContext& ctx, const std::string& name,
+                            int64_t version) override;
+  Result<ModelVersion> TransitionModelVersionStage(const CallContext& ctx,
+                                                   const std::string& name, int64_t version,
+                                                   Stage stage,
+                                                   bool archive_existing_versions) override;
+  Result<Page<ModelVersion>> SearchModelVersions(const CallContext& ctx,
+                                                 const SearchQuery& query) override;
+  Result<std::string> GetModelVersionDownloadUri(const CallContext& ctx, const std::string& name,
+                                                 int64_t version) override;
+  Status SetModelVersionTag(const CallContext& ctx, const std::string& name, int64_t version,
+                            const Tag& tag) override;
+  Status DeleteModelVersionTag(const CallContext& ctx, const std::string& name, int64_t version,
+                               const std::string& key) override;
+
+ private:
+  ModelStore& store_;
+  const Clock& clock_;
+};
+
+}  // namespace modelwarden

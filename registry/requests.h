@@ -1,0 +1,44 @@
+// Parameter objects for registry writes and searches, and the CallContext every call carries.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "registry/entities.h"
+
+namespace modelwarden {
+
+// Who is asking and from where; created once at the HTTP edge and passed down explicitly.
+struct CallContext {
+  std::string request_id;
+  std::string principal;  // Empty: anonymous (no authentication configured).
+  std::string client_address;
+};
+
+struct NewRegisteredModel {
+  std::string name;
+  std::string description;
+  std::vector<Tag> tags;
+};
+
+struct NewModelVersion {
+  std::string name;
+  std::string source;
+  std::string run_id;
+  std::string run_link;
+  std::string description;
+  std::vector<Tag> tags;
+  std::string user_id;  // The creating principal, empty when anonymous.
+};
+
+// A search as the client sent it; the service parses and validates each field.
+struct SearchQuery {
+  std::string filter;
+  std::optional<int64_t> max_results;  // nullopt: the endpoint's default.
+  std::vector<std::string> order_by;
+  std::string page_token;
+};
+
+}  // namespace modelwarden

@@ -1,0 +1,27 @@
+// Opens the ModelStore named by an MLflow-style backend store URI and migrates its schema:
+//   sqlite:///relative.db  sqlite:////absolute/path.db  sqlite:///:memory:
+//   mysql://user:password@host:port/database (also mysql+pymysql://, mysql+mysqldb://)
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "registry/model_store.h"
+#include "registry/status.h"
+
+namespace modelwarden {
+
+struct StoreOptions {
+  std::string uri = "sqlite:///modelwarden.db";
+  int pool_size = 8;                  // Connections; match the HTTP worker threads.
+  int pool_wait_timeout_ms = 5000;    // Exhaustion waits this long, then kTemporarilyUnavailable.
+};
+
+// kInvalidParameterValue for a URI it cannot parse; kNotImplemented for mysql:// in a build
+// without Connector/C++; kTemporarilyUnavailable when the database cannot be reached.
+Result<std::unique_ptr<ModelStore>> OpenModelStore(const StoreOptions& options);
+
+// The URI with any password replaced by "***", for logs and --help output.
+std::string MaskStoreUri(const std::string& uri);
+
+}  // namespace modelwarden
