@@ -6,10 +6,14 @@ namespace modelwarden {
 
 std::string_view StageName(Stage stage) {
   switch (stage) {
-    case Stage::kNone: return "None";
-    case Stage::kStaging: return "Staging";
-    case Stage::kProduction: return "Production";
-    case Stage::kArchived: return "Archived";
+    case Stage::kNone:
+      return "None";
+    case Stage::kStaging:
+      return "Staging";
+    case Stage::kProduction:
+      return "Production";
+    case Stage::kArchived:
+      return "Archived";
   }
   return "None";
 }
@@ -30,9 +34,12 @@ std::optional<Stage> StageFromString(std::string_view name) {
 
 std::string_view VersionStatusName(VersionStatus status) {
   switch (status) {
-    case VersionStatus::kPendingRegistration: return "PENDING_REGISTRATION";
-    case VersionStatus::kFailedRegistration: return "FAILED_REGISTRATION";
-    case VersionStatus::kReady: return "READY";
+    case VersionStatus::kPendingRegistration:
+      return "PENDING_REGISTRATION";
+    case VersionStatus::kFailedRegistration:
+      return "FAILED_REGISTRATION";
+    case VersionStatus::kReady:
+      return "READY";
   }
   return "READY";
 }

@@ -62,7 +62,7 @@ struct RegisteredModel {
   std::string name;
   int64_t creation_timestamp = 0;
   int64_t last_updated_timestamp = 0;
-  std::string description;  // Empty: omitted in JSON.
+  std::string description;                    // Empty: omitted in JSON.
   std::vector<ModelVersion> latest_versions;  // One per stage that has a live version.
   std::vector<Tag> tags;
   std::vector<ModelVersionAlias> aliases;

@@ -58,8 +58,7 @@ class ModelStore {
   // absent or deleted, whether or not the model exists (MLflow's order of checks).
   virtual Status SetRegisteredModelAlias(const std::string& name, const std::string& alias,
                                          int64_t version) = 0;
-  virtual Status DeleteRegisteredModelAlias(const std::string& name,
-                                            const std::string& alias) = 0;
+  virtual Status DeleteRegisteredModelAlias(const std::string& name, const std::string& alias) = 0;
   // Real aliases only. kResourceDoesNotExist for the model; kInvalidParameterValue when unset.
   virtual Result<ModelVersion> GetModelVersionByAlias(const std::string& name,
                                                       const std::string& alias) = 0;
@@ -77,8 +76,8 @@ class ModelStore {
   // Soft delete: redacts the row, removes its aliases, bumps the model. kResourceDoesNotExist.
   virtual Status DeleteModelVersion(const std::string& name, int64_t version, int64_t now) = 0;
   // With archive_existing_versions, other live versions in `stage` move to Archived.
-  virtual Result<ModelVersion> TransitionModelVersionStage(const std::string& name,
-                                                           int64_t version, Stage stage,
+  virtual Result<ModelVersion> TransitionModelVersionStage(const std::string& name, int64_t version,
+                                                           Stage stage,
                                                            bool archive_existing_versions,
                                                            int64_t now) = 0;
   // Versions with tags (no aliases, as MLflow). Deleted versions never match.

@@ -72,17 +72,17 @@ class Registry {
   virtual Result<ModelVersion> GetModelVersion(const CallContext& ctx, const std::string& name,
                                                int64_t version) = 0;
   // nullopt description clears it. kResourceDoesNotExist.
-  virtual Result<ModelVersion> UpdateModelVersion(const CallContext& ctx, const std::string& name,
-                                                  int64_t version,
-                                                  const std::optional<std::string>& description) = 0;
+  virtual Result<ModelVersion> UpdateModelVersion(
+      const CallContext& ctx, const std::string& name, int64_t version,
+      const std::optional<std::string>& description) = 0;
   // Soft delete; removes the aliases pointing at it. kResourceDoesNotExist.
   virtual Status DeleteModelVersion(const CallContext& ctx, const std::string& name,
                                     int64_t version) = 0;
   // kInvalidParameterValue when archiving is asked for a stage other than Staging/Production;
   // kResourceDoesNotExist.
   virtual Result<ModelVersion> TransitionModelVersionStage(const CallContext& ctx,
-                                                           const std::string& name,
-                                                           int64_t version, Stage stage,
+                                                           const std::string& name, int64_t version,
+                                                           Stage stage,
                                                            bool archive_existing_versions) = 0;
   virtual Result<Page<ModelVersion>> SearchModelVersions(const CallContext& ctx,
                                                          const SearchQuery& query) = 0;

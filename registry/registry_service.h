@@ -46,9 +46,8 @@ class RegistryService final : public Registry {
                                           const std::optional<std::string>& description) override;
   Status DeleteModelVersion(const CallContext& ctx, const std::string& name,
                             int64_t version) override;
-  Result<ModelVersion> TransitionModelVersionStage(const CallContext& ctx,
-                                                   const std::string& name, int64_t version,
-                                                   Stage stage,
+  Result<ModelVersion> TransitionModelVersionStage(const CallContext& ctx, const std::string& name,
+                                                   int64_t version, Stage stage,
                                                    bool archive_existing_versions) override;
   Result<Page<ModelVersion>> SearchModelVersions(const CallContext& ctx,
                                                  const SearchQuery& query) override;

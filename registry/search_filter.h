@@ -16,8 +16,17 @@ enum class SearchTarget { kRegisteredModels, kModelVersions };
 
 enum class FilterKind { kAttribute, kTag };
 
-enum class Comparator { kEqual, kNotEqual, kLike, kILike, kIn, kLess, kLessEqual, kGreater,
-                        kGreaterEqual };
+enum class Comparator {
+  kEqual,
+  kNotEqual,
+  kLike,
+  kILike,
+  kIn,
+  kLess,
+  kLessEqual,
+  kGreater,
+  kGreaterEqual
+};
 
 // Model attributes a filter may name. kSourcePath and kRunId and kVersionNumber exist only for
 // model versions.
@@ -26,7 +35,7 @@ enum class FilterAttribute { kName, kRunId, kSourcePath, kVersionNumber };
 struct FilterClause {
   FilterKind kind = FilterKind::kAttribute;
   FilterAttribute attribute = FilterAttribute::kName;  // kAttribute only.
-  std::string tag_key;                                  // kTag only, unquoted.
+  std::string tag_key;                                 // kTag only, unquoted.
   Comparator comparator = Comparator::kEqual;
   std::string value;                // Unquoted string; for kVersionNumber the integer's digits.
   int64_t number = 0;               // kVersionNumber only.

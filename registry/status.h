@@ -69,7 +69,7 @@ const char* ErrorCodeName(ErrorCode code);
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design.
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design.
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design.
     assert(!status_.ok());
   }
@@ -104,11 +104,14 @@ class Result {
 #define MW_CONCAT_INNER(a, b) a##b
 #define MW_CONCAT(a, b) MW_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                                     \
-  do {                                                            \
-    const ::modelwarden::Status mw_status_ = (expr).status();     \
-    if (!mw_status_.ok()) return mw_status_;                      \
+#define RETURN_IF_ERROR_IMPL(tmp, expr)                \
+  do {                                                 \
+    const ::modelwarden::Status tmp = (expr).status(); \
+    if (!tmp.ok()) return tmp;                         \
   } while (0)
+
+// Returns early with the Status of `expr` (a Status or a Result) when it is not OK.
+#define RETURN_IF_ERROR(expr) RETURN_IF_ERROR_IMPL(MW_CONCAT(mw_status_, __LINE__), expr)
 
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                          \

@@ -13,8 +13,8 @@ namespace modelwarden {
 
 struct StoreOptions {
   std::string uri = "sqlite:///modelwarden.db";
-  int pool_size = 8;                  // Connections; match the HTTP worker threads.
-  int pool_wait_timeout_ms = 5000;    // Exhaustion waits this long, then kTemporarilyUnavailable.
+  int pool_size = 8;                // Connections; match the HTTP worker threads.
+  int pool_wait_timeout_ms = 5000;  // Exhaustion waits this long, then kTemporarilyUnavailable.
 };
 
 // kInvalidParameterValue for a URI it cannot parse; kNotImplemented for mysql:// in a build

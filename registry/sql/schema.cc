@@ -1,0 +1,203 @@
+#include "registry/sql/schema.h"
+
+#include <ctime>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace modelwarden {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sqlite;
+  // "{collation}" is replaced by a byte-exact collation: names, tag keys and aliases must
+  // compare byte by byte ('Model' != 'model', 'a' != 'a '), which MySQL's defaults do not.
+  const char* mysql;
+};
+
+constexpr Migration kMigrations[] = {
+    {1,
+     R"sql(
+CREATE TABLE registered_models (
+  name TEXT NOT NULL PRIMARY KEY,
+  creation_time INTEGER NOT NULL,
+  last_updated_time INTEGER NOT NULL,
+  description TEXT
+);
+CREATE TABLE registered_model_tags (
+  name TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (name, key)
+);
+CREATE INDEX registered_model_tags_key_value ON registered_model_tags (key, value);
+CREATE TABLE model_versions (
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  creation_time INTEGER NOT NULL,
+  last_updated_time INTEGER NOT NULL,
+  description TEXT,
+  user_id TEXT,
+  current_stage TEXT NOT NULL,
+  source TEXT,
+  storage_location TEXT,
+  run_id TEXT,
+  run_link TEXT,
+  status TEXT NOT NULL,
+  status_message TEXT,
+  PRIMARY KEY (name, version)
+);
+CREATE INDEX model_versions_run_id ON model_versions (run_id);
+CREATE INDEX model_versions_last_updated ON model_versions (last_updated_time);
+CREATE TABLE model_version_tags (
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (name, version, key)
+);
+CREATE INDEX model_version_tags_key_value ON model_version_tags (key, value);
+CREATE INDEX model_version_tags_name_key ON model_version_tags (name, key, value);
+CREATE TABLE registered_model_aliases (
+  name TEXT NOT NULL,
+  alias TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  PRIMARY KEY (name, alias)
+);
+)sql",
+     R"sql(
+CREATE TABLE registered_models (
+  name VARCHAR(256) COLLATE {collation} NOT NULL,
+  creation_time BIGINT NOT NULL,
+  last_updated_time BIGINT NOT NULL,
+  description MEDIUMTEXT,
+  PRIMARY KEY (name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
+CREATE TABLE registered_model_tags (
+  name VARCHAR(256) COLLATE {collation} NOT NULL,
+  `key` VARCHAR(250) COLLATE {collation} NOT NULL,
+  value MEDIUMTEXT COLLATE {collation} NOT NULL,
+  PRIMARY KEY (name, `key`),
+  KEY registered_model_tags_key_value (`key`, value(200))
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
+CREATE TABLE model_versions (
+  name VARCHAR(256) COLLATE {collation} NOT NULL,
+  version INT NOT NULL,
+  creation_time BIGINT NOT NULL,
+  last_updated_time BIGINT NOT NULL,
+  description MEDIUMTEXT,
+  user_id VARCHAR(256),
+  current_stage VARCHAR(20) NOT NULL,
+  source TEXT,
+  storage_location TEXT,
+  run_id VARCHAR(32) COLLATE {collation},
+  run_link TEXT,
+  status VARCHAR(20) NOT NULL,
+  status_message TEXT,
+  PRIMARY KEY (name, version),
+  KEY model_versions_run_id (run_id),
+  KEY model_versions_last_updated (last_updated_time)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
+CREATE TABLE model_version_tags (
+  name VARCHAR(256) COLLATE {collation} NOT NULL,
+  version INT NOT NULL,
+  `key` VARCHAR(250) COLLATE {collation} NOT NULL,
+  value MEDIUMTEXT COLLATE {collation} NOT NULL,
+  PRIMARY KEY (name, version, `key`),
+  KEY model_version_tags_key_value (`key`, value(200)),
+  KEY model_version_tags_name_key (name, `key`, value(32))
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
+CREATE TABLE registered_model_aliases (
+  name VARCHAR(256) COLLATE {collation} NOT NULL,
+  alias VARCHAR(255) COLLATE {collation} NOT NULL,
+  version INT NOT NULL,
+  PRIMARY KEY (name, alias)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
+)sql"},
+};
+
+std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
+  for (size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos)) {
+    text.replace(pos, from.size(), to);
+    pos += to.size();
+  }
+  return text;
+}
+
+Result<int> CurrentVersion(SqlConnection& connection) {
+  ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                   connection.Query("SELECT MAX(version) FROM schema_version", {}));
+  return rows.empty() ? 0 : static_cast<int>(rows[0].Int(0));
+}
+
+// The first byte-exact (binary, NO PAD) utf8mb4 collation this MySQL-compatible server has.
+Result<std::string> ByteExactCollation(SqlConnection& connection) {
+  ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                   connection.Query("SELECT COLLATION_NAME FROM information_schema.COLLATIONS "
+                                    "WHERE COLLATION_NAME IN ('utf8mb4_nopad_bin', "
+                                    "'utf8mb4_0900_bin') ORDER BY COLLATION_NAME DESC",
+                                    {}));
+  if (!rows.empty()) return rows[0].Text(0);
+  // Older servers: utf8mb4_bin compares bytes but ignores trailing spaces.
+  return std::string("utf8mb4_bin");
+}
+
+Status ApplyPending(SqlConnection& connection) {
+  const bool mysql = connection.dialect() == SqlDialect::kMysql;
+  RETURN_IF_ERROR(connection.ExecuteScript(
+      mysql ? "CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL PRIMARY KEY, "
+              "applied_at BIGINT NOT NULL) ENGINE=InnoDB"
+            : "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
+              "applied_at INTEGER NOT NULL)"));
+  ASSIGN_OR_RETURN(int current, CurrentVersion(connection));
+  if (current > LatestSchemaVersion()) {
+    return Status(ErrorCode::kInvalidState,
+                  "The database schema (version " + std::to_string(current) +
+                      ") is newer than this modelwarden (version " +
+                      std::to_string(LatestSchemaVersion()) + "); upgrade modelwarden.");
+  }
+  std::string collation;
+  if (mysql) {
+    ASSIGN_OR_RETURN(collation, ByteExactCollation(connection));
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= current) continue;
+    std::string script = mysql ? ReplaceAll(migration.mysql, "{collation}", collation)
+                               : std::string(migration.sqlite);
+    RETURN_IF_ERROR(connection.ExecuteScript(script));
+    RETURN_IF_ERROR(
+        connection
+            .Execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                     {int64_t{migration.version}, static_cast<int64_t>(std::time(nullptr)) * 1000})
+            .status());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+Status MigrateSchema(SqlConnection& connection) {
+  if (connection.dialect() == SqlDialect::kSqlite) {
+    // SQLite DDL is transactional: one IMMEDIATE transaction makes the whole migration atomic
+    // and makes a second server wait for the first, then find nothing left to do.
+    RETURN_IF_ERROR(connection.Begin(/*write=*/true));
+    Status status = ApplyPending(connection);
+    if (status.ok()) status = connection.Commit();
+    if (!status.ok()) connection.Rollback();
+    return status;
+  }
+  // MySQL commits DDL implicitly; a named lock keeps two servers from racing instead.
+  ASSIGN_OR_RETURN(std::vector<SqlRow> locked,
+                   connection.Query("SELECT GET_LOCK('modelwarden_schema_migration', 60)", {}));
+  if (locked.empty() || locked[0].Int(0) != 1) {
+    return Status::Unavailable("Timed out waiting for another server's schema migration.");
+  }
+  Status status = ApplyPending(connection);
+  connection.Query("SELECT RELEASE_LOCK('modelwarden_schema_migration')", {});
+  return status;
+}
+
+}  // namespace modelwarden

@@ -1,0 +1,17 @@
+// The database schema as numbered migrations, one list per dialect, applied at start-up and
+// recorded in the schema_version table. Migrating is safe when several servers start at once
+// against one database: SQLite serialises on its write lock, MySQL on a named lock.
+#pragma once
+
+#include "registry/sql/sql_connection.h"
+
+namespace modelwarden {
+
+// The newest migration this build knows.
+int LatestSchemaVersion();
+
+// Applies every migration newer than the database's version, each in its own transaction
+// where the dialect allows. kInvalidState when the database is newer than this build.
+Status MigrateSchema(SqlConnection& connection);
+
+}  // namespace modelwarden

@@ -1,0 +1,735 @@
+#include "registry/sql/sql_model_store.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "registry/sql/transaction.h"
+
+namespace modelwarden {
+namespace {
+
+// MLflow marks a soft-deleted version with this stage (STAGE_DELETED_INTERNAL) and redacts
+// its location fields (sqlalchemy_store.delete_model_version).
+constexpr char kDeletedStage[] = "Deleted_Internal";
+constexpr char kRedactedSource[] = "REDACTED-SOURCE-PATH";
+constexpr char kRedactedRunId[] = "REDACTED-RUN-ID";
+constexpr char kRedactedRunLink[] = "REDACTED-RUN-LINK";
+
+// A statement whose text differs between the dialects.
+struct DialectSql {
+  const char* sqlite;
+  const char* mysql;
+};
+
+// ---- registered models ----
+constexpr char kInsertModel[] =
+    "INSERT INTO registered_models (name, creation_time, last_updated_time, description) "
+    "VALUES (?, ?, ?, ?)";
+constexpr DialectSql kSelectModelForWrite = {
+    "SELECT 1 FROM registered_models WHERE name = ?",
+    // Locks the model row: concurrent writers of one model (version allocation, stage moves)
+    // queue here, across every server process sharing the database.
+    "SELECT 1 FROM registered_models WHERE name = ? FOR UPDATE"};
+constexpr char kSelectModelExists[] = "SELECT 1 FROM registered_models WHERE name = ?";
+constexpr char kUpdateModelDescription[] =
+    "UPDATE registered_models SET description = ?, last_updated_time = ? WHERE name = ?";
+constexpr char kTouchModel[] = "UPDATE registered_models SET last_updated_time = ? WHERE name = ?";
+constexpr char kRenameModel[] =
+    "UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ?";
+constexpr char kRenameModelTags[] = "UPDATE registered_model_tags SET name = ? WHERE name = ?";
+constexpr char kRenameVersions[] =
+    "UPDATE model_versions SET name = ?, last_updated_time = ? WHERE name = ?";
+constexpr char kRenameVersionTags[] = "UPDATE model_version_tags SET name = ? WHERE name = ?";
+constexpr char kRenameAliases[] = "UPDATE registered_model_aliases SET name = ? WHERE name = ?";
+constexpr char kDeleteModel[] = "DELETE FROM registered_models WHERE name = ?";
+constexpr char kDeleteModelTags[] = "DELETE FROM registered_model_tags WHERE name = ?";
+constexpr char kDeleteModelVersions[] = "DELETE FROM model_versions WHERE name = ?";
+constexpr char kDeleteModelVersionTags[] = "DELETE FROM model_version_tags WHERE name = ?";
+constexpr char kDeleteModelAliases[] = "DELETE FROM registered_model_aliases WHERE name = ?";
+constexpr DialectSql kUpsertModelTag = {
+    "INSERT INTO registered_model_tags (name, key, value) VALUES (?, ?, ?) "
+    "ON CONFLICT (name, key) DO UPDATE SET value = excluded.value",
+    "INSERT INTO registered_model_tags (name, `key`, value) VALUES (?, ?, ?) "
+    "ON DUPLICATE KEY UPDATE value = VALUES(value)"};
+constexpr DialectSql kDeleteModelTag = {
+    "DELETE FROM registered_model_tags WHERE name = ? AND key = ?",
+    "DELETE FROM registered_model_tags WHERE name = ? AND `key` = ?"};
+constexpr DialectSql kSelectModelIsPrompt = {
+    "SELECT 1 FROM registered_model_tags WHERE name = ? AND key = ? AND LOWER(value) = 'true'",
+    "SELECT 1 FROM registered_model_tags WHERE name = ? AND `key` = ? AND LOWER(value) = 'true'"};
+
+// ---- aliases ----
+constexpr DialectSql kUpsertAlias = {
+    "INSERT INTO registered_model_aliases (name, alias, version) VALUES (?, ?, ?) "
+    "ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version",
+    "INSERT INTO registered_model_aliases (name, alias, version) VALUES (?, ?, ?) "
+    "ON DUPLICATE KEY UPDATE version = VALUES(version)"};
+constexpr char kDeleteAlias[] = "DELETE FROM registered_model_aliases WHERE name = ? AND alias = ?";
+constexpr char kSelectAlias[] =
+    "SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?";
+constexpr char kSelectVersionAliases[] =
+    "SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ? ORDER BY alias";
+constexpr char kDeleteVersionAliases[] =
+    "DELETE FROM registered_model_aliases WHERE name = ? AND version = ?";
+
+// ---- model versions ----
+constexpr char kVersionColumns[] =
+    "mv.name, mv.version, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, "
+    "mv.current_stage, mv.source, mv.storage_location, mv.run_id, mv.run_link, mv.status, "
+    "mv.status_message";
+constexpr char kSelectNextVersion[] =
+    "SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE name = ?";
+constexpr char kInsertVersion[] =
+    "INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, "
+    "user_id, current_stage, source, storage_location, run_id, run_link, status, status_message) "
+    "VALUES (?, ?, ?, ?, ?, ?, 'None', ?, ?, ?, ?, 'READY', NULL)";
+constexpr char kSelectLiveVersionExists[] =
+    "SELECT 1 FROM model_versions WHERE name = ? AND version = ? AND current_stage <> ?";
+constexpr char kUpdateVersionDescription[] =
+    "UPDATE model_versions SET description = ?, last_updated_time = ? "
+    "WHERE name = ? AND version = ?";
+constexpr char kSoftDeleteVersion[] =
+    "UPDATE model_versions SET current_stage = ?, description = NULL, user_id = NULL, "
+    "source = ?, storage_location = ?, run_id = ?, run_link = ?, status_message = NULL, "
+    "last_updated_time = ? WHERE name = ? AND version = ?";
+constexpr char kArchiveStage[] =
+    "UPDATE model_versions SET current_stage = 'Archived', last_updated_time = ? "
+    "WHERE name = ? AND current_stage = ? AND version <> ?";
+constexpr char kUpdateVersionStage[] =
+    "UPDATE model_versions SET current_stage = ?, last_updated_time = ? "
+    "WHERE name = ? AND version = ?";
+constexpr DialectSql kUpsertVersionTag = {
+    "INSERT INTO model_version_tags (name, version, key, value) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value",
+    "INSERT INTO model_version_tags (name, version, `key`, value) VALUES (?, ?, ?, ?) "
+    "ON DUPLICATE KEY UPDATE value = VALUES(value)"};
+constexpr DialectSql kDeleteVersionTag = {
+    "DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?",
+    "DELETE FROM model_version_tags WHERE name = ? AND version = ? AND `key` = ?"};
+
+std::string NotFoundModelMessage(const std::string& name) {
+  return "Registered Model with name=" + name + " not found";
+}
+std::string NotFoundVersionMessage(const std::string& name, int64_t version) {
+  return "Model Version (name=" + name + ", version=" + std::to_string(version) + ") not found";
+}
+
+std::string Placeholders(size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
+std::optional<std::string> NullableText(const SqlRow& row, size_t i) {
+  if (row.IsNull(i)) return std::nullopt;
+  return row.Text(i);
+}
+
+// Reads the kVersionColumns of `row`, starting at column `first`.
+ModelVersion VersionFromRow(const SqlRow& row, size_t first = 0) {
+  ModelVersion v;
+  v.name = row.Text(first + 0);
+  v.version = row.Int(first + 1);
+  v.creation_timestamp = row.Int(first + 2);
+  v.last_updated_timestamp = row.Int(first + 3);
+  v.description = NullableText(row, first + 4);
+  v.user_id = row.Text(first + 5);
+  v.current_stage = StageFromString(row.Text(first + 6)).value_or(Stage::kNone);
+  v.source = row.Text(first + 7);
+  v.storage_location = row.Text(first + 8);
+  v.run_id = NullableText(row, first + 9);
+  v.run_link = NullableText(row, first + 10);
+  v.status = VersionStatus::kReady;
+  v.status_message = row.Text(first + 12);
+  return v;
+}
+
+class SqlModelStore final : public ModelStore {
+ public:
+  SqlModelStore(std::unique_ptr<ConnectionPool> pool, SqlDialect dialect)
+      : pool_(std::move(pool)), dialect_(dialect) {}
+
+  Result<RegisteredModel> CreateRegisteredModel(const NewRegisteredModel& model,
+                                                int64_t now) override {
+    RegisteredModel created;
+    Status status = WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      Status inserted =
+          db.Execute(kInsertModel, {model.name, now, now, model.description}).status();
+      if (inserted.code() == ErrorCode::kResourceAlreadyExists) {
+        return AlreadyExistsError(db, model.name, HasPromptTag(model.tags));
+      }
+      RETURN_IF_ERROR(inserted);
+      for (const Tag& tag : model.tags) {
+        RETURN_IF_ERROR(db.Execute(Pick(kUpsertModelTag), {model.name, tag.key, tag.value}));
+      }
+      return Status::Ok();
+    });
+    RETURN_IF_ERROR(status);
+    created.name = model.name;
+    created.creation_timestamp = now;
+    created.last_updated_timestamp = now;
+    created.description = model.description;
+    created.tags = DedupTags(model.tags);
+    return created;
+  }
+
+  Result<RegisteredModel> GetRegisteredModel(const std::string& name) override {
+    std::vector<RegisteredModel> models;
+    RETURN_IF_ERROR(WithReadTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      ASSIGN_OR_RETURN(models, LoadModels(db, {name}));
+      return Status::Ok();
+    }));
+    if (models.empty()) return Status::NotFound(NotFoundModelMessage(name));
+    return std::move(models.front());
+  }
+
+  Result<RegisteredModel> UpdateRegisteredModel(const std::string& name,
+                                                const std::string& description,
+                                                int64_t now) override {
+    RETURN_IF_ERROR(WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      ASSIGN_OR_RETURN(int64_t changed,
+                       db.Execute(kUpdateModelDescription, {description, now, name}));
+      if (changed == 0) return Status::NotFound(NotFoundModelMessage(name));
+      return Status::Ok();
+    }));
+    return GetRegisteredModel(name);
+  }
+
+  Result<RegisteredModel> RenameRegisteredModel(const std::string& name,
+                                                const std::string& new_name, int64_t now) override {
+    RETURN_IF_ERROR(WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      RETURN_IF_ERROR(LockModel(db, name));
+      ASSIGN_OR_RETURN(std::vector<SqlRow> taken, db.Query(kSelectModelExists, {new_name}));
+      if (!taken.empty()) return AlreadyExistsError(db, new_name, false);
+      RETURN_IF_ERROR(db.Execute(kRenameModel, {new_name, now, name}));
+      RETURN_IF_ERROR(db.Execute(kRenameModelTags, {new_name, name}));
+      RETURN_IF_ERROR(db.Execute(kRenameVersions, {new_name, now, name}));
+      RETURN_IF_ERROR(db.Execute(kRenameVersionTags, {new_name, name}));
+      RETURN_IF_ERROR(db.Execute(kRenameAliases, {new_name, name}));
+      return Status::Ok();
+    }));
+    return GetRegisteredModel(new_name);
+  }
+
+  Status DeleteRegisteredModel(const std::string& name) override {
+    return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      RETURN_IF_ERROR(LockModel(db, name));
+      for (const char* sql : {kDeleteModelAliases, kDeleteModelVersionTags, kDeleteModelVersions,
+                              kDeleteModelTags, kDeleteModel}) {
+        RETURN_IF_ERROR(db.Execute(sql, {name}));
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<Page<RegisteredModel>> SearchRegisteredModels(const StoreSearch& search) override {
+    std::string sql = "SELECT rm.name FROM registered_models rm WHERE 1 = 1";
+    std::vector<SqlValue> params;
+    for (const FilterClause& clause : search.filter.clauses) {
+      if (clause.kind == FilterKind::kAttribute) {
+        sql += " AND " + Compare("rm.name", clause.comparator);
+        params.emplace_back(clause.value);
+      } else {
+        sql += " AND EXISTS (SELECT 1 FROM registered_model_tags t WHERE t.name = rm.name AND " +
+               KeyColumn("t") + " = ? AND " + Compare("t.value", clause.comparator) + ")";
+        params.emplace_back(clause.tag_key);
+        params.emplace_back(clause.value);
+      }
+    }
+    if (search.filter.exclude_prompts) {
+      sql += " AND NOT EXISTS (SELECT 1 FROM registered_model_tags p WHERE p.name = rm.name AND " +
+             KeyColumn("p") + " = ? AND p.value = 'true')";
+      params.emplace_back(std::string(kIsPromptTagKey));
+    }
+    sql += OrderBy(search.order, "rm") + " LIMIT ? OFFSET ?";
+    params.emplace_back(search.max_results + 1);
+    params.emplace_back(search.offset);
+
+    Page<RegisteredModel> page;
+    RETURN_IF_ERROR(WithReadTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db.Query(sql, params));
+      std::vector<std::string> names;
+      for (const SqlRow& row : rows) names.push_back(row.Text(0));
+      if (static_cast<int64_t>(names.size()) > search.max_results) {
+        names.resize(search.max_results);
+        page.next_page_token = EncodePageToken(search.offset + search.max_results);
+      }
+      ASSIGN_OR_RETURN(page.items, LoadModels(db, names));
+      return Status::Ok();
+    }));
+    return page;
+  }
+
+  Result<std::vector<ModelVersion>> GetLatestVersions(const std::string& name,
+                                                      const std::vector<Stage>& stages) override {
+    ASSIGN_OR_RETURN(RegisteredModel model, GetRegisteredModel(name));
+    std::vector<ModelVersion> latest;
+    for (ModelVersion& version : model.latest_versions) {
+      if (std::find(stages.begin(), stages.end(), version.current_stage) == stages.end()) {
+        continue;
+      }
+      for (const ModelVersionAlias& alias : model.aliases) {
+        if (alias.version == version.version) version.aliases.push_back(alias.alias);
+      }
+      latest.push_back(std::move(version));
+    }
+    return latest;
+  }
+
+  Status SetRegisteredModelTag(const std::string& name, const Tag& tag) override {
+    return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      RETURN_IF_ERROR(LockModel(db, name));
+      return db.Execute(Pick(kUpsertModelTag), {name, tag.key, tag.value}).status();
+    });
+  }
+
+  Status DeleteRegisteredModelTag(const std::string& name, const std::string& key) override {
+    return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      RETURN_IF_ERROR(LockModel(db, name));
+      return db.Execute(Pick(kDeleteModelTag), {name, key}).status();
+    });
+  }
+
+  Status SetRegisteredModelAlias(const std::string& name, const std::string& alias,
+                                 int64_t version) override {
+    return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      // Lock the model first when it exists, so alias moves on one model serialise.
+      RETURN_IF_ERROR(db.Query(Pick(kSelectModelForWrite), {name}));
+      RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
+      return db.Execute(Pick(kUpsertAlias), {name, alias, version}).status();
+    });
+  }
+
+  Status DeleteRegisteredModelAlias(const std::string& name, const std::string& alias) override {
+    return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      RETURN_IF_ERROR(LockModel(db, name));
+      return db.Execute(kDeleteAlias, {name, alias}).status();
+    });
+  }
+
+  Result<ModelVersion> GetModelVersionByAlias(const std::string& name,
+                                              const std::string& alias) override {
+    ModelVersion found;
+    RETURN_IF_ERROR(WithReadTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      ASSIGN_OR_RETURN(std::vector<SqlRow> model, db.Query(kSelectModelExists, {name}));
+      if (model.empty()) return Status::NotFound(NotFoundModelMessage(name));
+      ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db.Query(kSelectAlias, {name, alias}));
+      // MLflow answers a missing alias with INVALID_PARAMETER_VALUE, not 404
+      // (sqlalchemy_store.get_model_version_by_alias).
+      if (rows.empty()) {
+        return Status::InvalidArgument("Registered model alias " + alias + " not found.");
+      }
+      ASSIGN_OR_RETURN(found, LoadVersion(db, name, rows[0].Int(0)));
+      return Status::Ok();
+    }));
+    return found;
+  }
+
+  Result<ModelVersion> CreateModelVersion(const NewModelVersion& version,
+                                          const std::string& storage_location,
+                                          int64_t now) override {
+    ModelVersion created;
+    RETURN_IF_ERROR(WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      RETURN_IF_ERROR(LockModel(db, version.name));
+      // Allocated inside the inserting transaction, after the model row lock: numbers are
+      // never skipped, duplicated or reused, also with several servers on one database.
+      ASSIGN_OR_RETURN(std::vector<SqlRow> next, db.Query(kSelectNextVersion, {version.name}));
+      const int64_t number = next[0].Int(0);
+      SqlValue user_id = version.user_id.empty() ? SqlValue{} : SqlValue{version.user_id};
+      RETURN_IF_ERROR(db.Execute(
+          kInsertVersion, {version.name, number, now, now, version.description, user_id,
+                           version.source, storage_location, version.run_id, version.run_link}));
+      for (const Tag& tag : version.tags) {
+        RETURN_IF_ERROR(
+            db.Execute(Pick(kUpsertVersionTag), {version.name, number, tag.key, tag.value}));
+      }
+      RETURN_IF_ERROR(db.Execute(kTouchModel, {now, version.name}));
+      created.version = number;
+      return Status::Ok();
+    }));
+    created.name = version.name;
+    created.creation_timestamp = now;
+    created.last_updated_timestamp = now;
+    created.user_id = version.user_id;
+    created.description = version.description;
+    created.source = version.source;
+    created.storage_location = storage_location;
+    created.run_id = version.run_id;
+    created.run_link = version.run_link;
+    created.tags = DedupTags(version.tags);
+    return created;
+  }
+
+  Result<ModelVersion> GetModelVersion(const std::string& name, int64_t version) override {
+    ModelVersion found;
+    RETURN_IF_ERROR(WithReadTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      ASSIGN_OR_RETURN(found, LoadVersion(db, name, version));
+      return Status::Ok();
+    }));
+    return found;
+  }
+
+  Result<ModelVersion> UpdateModelVersion(const std::string& name, int64_t version,
+                                          const std::optional<std::string>& description,
+                                          int64_t now) override {
+    ModelVersion updated;
+    RETURN_IF_ERROR(WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
+      SqlValue text = description ? SqlValue{*description} : SqlValue{};
+      RETURN_IF_ERROR(db.Execute(kUpdateVersionDescription, {text, now, name, version}));
+      ASSIGN_OR_RETURN(updated, LoadVersion(db, name, version));
+      return Status::Ok();
+    }));
+    return updated;
+  }
+
+  Status DeleteModelVersion(const std::string& name, int64_t version, int64_t now) override {
+    return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      RETURN_IF_ERROR(db.Query(Pick(kSelectModelForWrite), {name}));
+      RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
+      RETURN_IF_ERROR(db.Execute(
+          kSoftDeleteVersion,
+          {std::string(kDeletedStage), std::string(kRedactedSource), std::string(kRedactedSource),
+           std::string(kRedactedRunId), std::string(kRedactedRunLink), now, name, version}));
+      // MLflow 3.6 leaves these aliases dangling (mlflow/mlflow#24825); later MLflow and
+      // modelwarden remove them.
+      RETURN_IF_ERROR(db.Execute(kDeleteVersionAliases, {name, version}));
+      return db.Execute(kTouchModel, {now, name}).status();
+    });
+  }
+
+  Result<ModelVersion> TransitionModelVersionStage(const std::string& name, int64_t version,
+                                                   Stage stage, bool archive_existing_versions,
+                                                   int64_t now) override {
+    ModelVersion moved;
+    RETURN_IF_ERROR(WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      RETURN_IF_ERROR(db.Query(Pick(kSelectModelForWrite), {name}));
+      RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
+      const std::string stage_name(StageName(stage));
+      if (archive_existing_versions) {
+        RETURN_IF_ERROR(db.Execute(kArchiveStage, {now, name, stage_name, version}));
+      }
+      RETURN_IF_ERROR(db.Execute(kUpdateVersionStage, {stage_name, now, name, version}));
+      RETURN_IF_ERROR(db.Execute(kTouchModel, {now, name}));
+      ASSIGN_OR_RETURN(moved, LoadVersion(db, name, version));
+      return Status::Ok();
+    }));
+    return moved;
+  }
+
+  Result<Page<ModelVersion>> SearchModelVersions(const StoreSearch& search) override {
+    std::string sql = std::string("SELECT ") + kVersionColumns +
+                      " FROM model_versions mv WHERE mv.current_stage <> ?";
+    std::vector<SqlValue> params = {std::string(kDeletedStage)};
+    for (const FilterClause& clause : search.filter.clauses) {
+      if (clause.kind == FilterKind::kTag) {
+        sql +=
+            " AND EXISTS (SELECT 1 FROM model_version_tags t WHERE t.name = mv.name AND "
+            "t.version = mv.version AND " +
+            KeyColumn("t") + " = ? AND " + Compare("t.value", clause.comparator) + ")";
+        params.emplace_back(clause.tag_key);
+        params.emplace_back(clause.value);
+        continue;
+      }
+      const std::string column = VersionAttributeColumn(clause.attribute);
+      if (clause.comparator == Comparator::kIn) {
+        if (clause.values.empty()) {
+          sql += " AND 1 = 0";
+          continue;
+        }
+        sql += " AND " + column + " IN (" + Placeholders(clause.values.size()) + ")";
+        for (const std::string& value : clause.values) params.emplace_back(value);
+      } else if (clause.attribute == FilterAttribute::kVersionNumber) {
+        sql += " AND " + Compare(column, clause.comparator);
+        params.emplace_back(clause.number);
+      } else {
+        sql += " AND " + Compare(column, clause.comparator);
+        params.emplace_back(clause.value);
+      }
+    }
+    if (search.filter.exclude_prompts) {
+      // MLflow excludes every version of a model any of whose versions is tagged as a prompt
+      // (sqlalchemy_store._update_query_to_exclude_prompts).
+      sql += " AND NOT EXISTS (SELECT 1 FROM model_version_tags p WHERE p.name = mv.name AND " +
+             KeyColumn("p") + " = ? AND p.value = 'true')";
+      params.emplace_back(std::string(kIsPromptTagKey));
+    }
+    sql += OrderBy(search.order, "mv") + " LIMIT ? OFFSET ?";
+    params.emplace_back(search.max_results + 1);
+    params.emplace_back(search.offset);
+
+    Page<ModelVersion> page;
+    RETURN_IF_ERROR(WithReadTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db.Query(sql, params));
+      for (const SqlRow& row : rows) page.items.push_back(VersionFromRow(row));
+      if (static_cast<int64_t>(page.items.size()) > search.max_results) {
+        page.items.resize(search.max_results);
+        page.next_page_token = EncodePageToken(search.offset + search.max_results);
+      }
+      return AttachVersionTags(db, page.items);
+    }));
+    return page;
+  }
+
+  Status SetModelVersionTag(const std::string& name, int64_t version, const Tag& tag) override {
+    return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
+      return db.Execute(Pick(kUpsertVersionTag), {name, version, tag.key, tag.value}).status();
+    });
+  }
+
+  Status DeleteModelVersionTag(const std::string& name, int64_t version,
+                               const std::string& key) override {
+    return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
+      return db.Execute(Pick(kDeleteVersionTag), {name, version, key}).status();
+    });
+  }
+
+ private:
+  const char* Pick(const DialectSql& sql) const {
+    return dialect_ == SqlDialect::kSqlite ? sql.sqlite : sql.mysql;
+  }
+
+  // `key` is a reserved word in MySQL.
+  std::string KeyColumn(const std::string& table) const {
+    return table + (dialect_ == SqlDialect::kSqlite ? ".key" : ".`key`");
+  }
+
+  static std::string Compare(const std::string& column, Comparator comparator) {
+    switch (comparator) {
+      case Comparator::kEqual:
+        return column + " = ?";
+      case Comparator::kNotEqual:
+        return column + " <> ?";
+      // Case-sensitive on both dialects: SQLite runs with case_sensitive_like, MySQL compares
+      // with a binary collation.
+      case Comparator::kLike:
+        return column + " LIKE ?";
+      case Comparator::kILike:
+        return "LOWER(" + column + ") LIKE LOWER(?)";
+      case Comparator::kLess:
+        return column + " < ?";
+      case Comparator::kLessEqual:
+        return column + " <= ?";
+      case Comparator::kGreater:
+        return column + " > ?";
+      case Comparator::kGreaterEqual:
+        return column + " >= ?";
+      case Comparator::kIn:
+        break;  // Rendered by the caller.
+    }
+    return column + " = ?";
+  }
+
+  static std::string VersionAttributeColumn(FilterAttribute attribute) {
+    switch (attribute) {
+      case FilterAttribute::kName:
+        return "mv.name";
+      case FilterAttribute::kRunId:
+        return "mv.run_id";
+      case FilterAttribute::kSourcePath:
+        return "mv.source";
+      case FilterAttribute::kVersionNumber:
+        return "mv.version";
+    }
+    return "mv.name";
+  }
+
+  static std::string OrderBy(const std::vector<OrderKey>& order, const std::string& table) {
+    std::string sql;
+    for (const OrderKey& key : order) {
+      sql += sql.empty() ? " ORDER BY " : ", ";
+      switch (key.column) {
+        case OrderColumn::kName:
+          sql += table + ".name";
+          break;
+        case OrderColumn::kVersion:
+          sql += table + ".version";
+          break;
+        case OrderColumn::kCreationTimestamp:
+          sql += table + ".creation_time";
+          break;
+        case OrderColumn::kLastUpdatedTimestamp:
+          sql += table + ".last_updated_time";
+          break;
+      }
+      sql += key.ascending ? " ASC" : " DESC";
+    }
+    return sql;
+  }
+
+  static bool HasPromptTag(const std::vector<Tag>& tags) {
+    return std::any_of(tags.begin(), tags.end(),
+                       [](const Tag& t) { return t.key == kIsPromptTagKey; });
+  }
+
+  // Later tags win, as repeated upserts leave them.
+  static std::vector<Tag> DedupTags(const std::vector<Tag>& tags) {
+    std::vector<Tag> out;
+    for (const Tag& tag : tags) {
+      auto same =
+          std::find_if(out.begin(), out.end(), [&](const Tag& t) { return t.key == tag.key; });
+      if (same != out.end()) {
+        same->value = tag.value;
+      } else {
+        out.push_back(tag);
+      }
+    }
+    return out;
+  }
+
+  // MLflow words the conflict differently when a prompt is involved
+  // (mlflow/prompt/registry_utils.handle_resource_already_exist_error).
+  Status AlreadyExistsError(SqlConnection& db, const std::string& name, bool new_is_prompt) {
+    Result<std::vector<SqlRow>> existing =
+        db.Query(Pick(kSelectModelIsPrompt), {name, std::string(kIsPromptTagKey)});
+    const bool old_is_prompt = existing.ok() && !existing->empty();
+    if (old_is_prompt != new_is_prompt) {
+      return Status::AlreadyExists(
+          std::string("Tried to create a ") + (new_is_prompt ? "prompt" : "model") +
+          " with name '" + name + "', but the name is already taken by a " +
+          (old_is_prompt ? "prompt" : "registered model") +
+          ". MLflow does not allow creating a model and a prompt with the same name.");
+    }
+    return Status::AlreadyExists("Registered Model (name=" + name + ") already exists.");
+  }
+
+  Status LockModel(SqlConnection& db, const std::string& name) {
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db.Query(Pick(kSelectModelForWrite), {name}));
+    if (rows.empty()) return Status::NotFound(NotFoundModelMessage(name));
+    return Status::Ok();
+  }
+
+  Status RequireLiveVersion(SqlConnection& db, const std::string& name, int64_t version) {
+    ASSIGN_OR_RETURN(
+        std::vector<SqlRow> rows,
+        db.Query(kSelectLiveVersionExists, {name, version, std::string(kDeletedStage)}));
+    if (rows.empty()) return Status::NotFound(NotFoundVersionMessage(name, version));
+    return Status::Ok();
+  }
+
+  // A live version with its tags and aliases.
+  Result<ModelVersion> LoadVersion(SqlConnection& db, const std::string& name, int64_t version) {
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     db.Query(std::string("SELECT ") + kVersionColumns +
+                                  " FROM model_versions mv WHERE mv.name = ? AND mv.version = ? "
+                                  "AND mv.current_stage <> ?",
+                              {name, version, std::string(kDeletedStage)}));
+    if (rows.empty()) return Status::NotFound(NotFoundVersionMessage(name, version));
+    std::vector<ModelVersion> versions = {VersionFromRow(rows[0])};
+    RETURN_IF_ERROR(AttachVersionTags(db, versions));
+    ASSIGN_OR_RETURN(std::vector<SqlRow> aliases, db.Query(kSelectVersionAliases, {name, version}));
+    for (const SqlRow& alias : aliases) versions[0].aliases.push_back(alias.Text(0));
+    return std::move(versions[0]);
+  }
+
+  // Fills the tags of `versions` with one query.
+  Status AttachVersionTags(SqlConnection& db, std::vector<ModelVersion>& versions) {
+    if (versions.empty()) return Status::Ok();
+    std::set<std::string> names;
+    std::set<int64_t> numbers;
+    std::map<std::pair<std::string, int64_t>, ModelVersion*> by_key;
+    for (ModelVersion& v : versions) {
+      names.insert(v.name);
+      numbers.insert(v.version);
+      by_key[{v.name, v.version}] = &v;
+    }
+    std::vector<SqlValue> params;
+    for (const std::string& n : names) params.emplace_back(n);
+    for (int64_t n : numbers) params.emplace_back(n);
+    // A superset (every name x every number) filtered below: one statement instead of one per
+    // version, and few rows more than needed for a page of search results.
+    const std::string sql = "SELECT t.name, t.version, " + KeyColumn("t") +
+                            ", t.value FROM model_version_tags t WHERE t.name IN (" +
+                            Placeholders(names.size()) + ") AND t.version IN (" +
+                            Placeholders(numbers.size()) + ")";
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db.Query(sql, params));
+    for (const SqlRow& row : rows) {
+      auto it = by_key.find({row.Text(0), row.Int(1)});
+      if (it != by_key.end()) it->second->tags.push_back({row.Text(2), row.Text(3)});
+    }
+    return Status::Ok();
+  }
+
+  // Loads the named models with tags, aliases and latest_versions, in the order of `names`;
+  // absent names are skipped. A fixed number of statements, whatever the page size.
+  Result<std::vector<RegisteredModel>> LoadModels(SqlConnection& db,
+                                                  const std::vector<std::string>& names) {
+    std::vector<RegisteredModel> models;
+    if (names.empty()) return models;
+    std::vector<SqlValue> params(names.begin(), names.end());
+    const std::string in_names = "(" + Placeholders(names.size()) + ")";
+
+    ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                     db.Query("SELECT name, creation_time, last_updated_time, description FROM "
+                              "registered_models WHERE name IN " +
+                                  in_names,
+                              params));
+    std::map<std::string, RegisteredModel> by_name;
+    for (const SqlRow& row : rows) {
+      RegisteredModel& m = by_name[row.Text(0)];
+      m.name = row.Text(0);
+      m.creation_timestamp = row.Int(1);
+      m.last_updated_timestamp = row.Int(2);
+      m.description = row.Text(3);
+    }
+    if (by_name.empty()) return models;
+
+    ASSIGN_OR_RETURN(
+        rows, db.Query("SELECT t.name, " + KeyColumn("t") +
+                           ", t.value FROM registered_model_tags t WHERE t.name IN " + in_names,
+                       params));
+    for (const SqlRow& row : rows) by_name[row.Text(0)].tags.push_back({row.Text(1), row.Text(2)});
+
+    ASSIGN_OR_RETURN(rows, db.Query("SELECT name, alias, version FROM registered_model_aliases "
+                                    "WHERE name IN " +
+                                        in_names + " ORDER BY alias",
+                                    params));
+    for (const SqlRow& row : rows) {
+      by_name[row.Text(0)].aliases.push_back({row.Text(1), row.Int(2)});
+    }
+
+    // The highest live version per stage. MLflow lists the stages in the order it first meets
+    // them walking the versions upwards (dbmodels/models.py SqlRegisteredModel.to_mlflow_entity),
+    // i.e. by each stage's lowest live version.
+    std::vector<SqlValue> latest_params = params;
+    latest_params.emplace_back(std::string(kDeletedStage));
+    ASSIGN_OR_RETURN(
+        rows, db.Query(std::string("SELECT l.first_version, ") + kVersionColumns +
+                           " FROM model_versions mv JOIN (SELECT name, current_stage, "
+                           "MIN(version) AS first_version, MAX(version) AS last_version FROM "
+                           "model_versions WHERE name IN " +
+                           in_names +
+                           " AND current_stage <> ? GROUP BY name, current_stage) l "
+                           "ON mv.name = l.name AND mv.version = l.last_version "
+                           "ORDER BY mv.name, l.first_version",
+                       latest_params));
+    std::vector<ModelVersion> latest;
+    for (const SqlRow& row : rows) latest.push_back(VersionFromRow(row, 1));
+    RETURN_IF_ERROR(AttachVersionTags(db, latest));
+    for (ModelVersion& v : latest) by_name[v.name].latest_versions.push_back(std::move(v));
+
+    for (const std::string& name : names) {
+      auto it = by_name.find(name);
+      if (it != by_name.end()) models.push_back(std::move(it->second));
+    }
+    return models;
+  }
+
+  std::unique_ptr<ConnectionPool> pool_;
+  const SqlDialect dialect_;
+};
+
+}  // namespace
+
+std::unique_ptr<ModelStore> NewSqlModelStore(std::unique_ptr<ConnectionPool> pool,
+                                             SqlDialect dialect) {
+  return std::make_unique<SqlModelStore>(std::move(pool), dialect);
+}
+
+}  // namespace modelwarden

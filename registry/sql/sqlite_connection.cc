@@ -1,0 +1,168 @@
+#include "registry/sql/sqlite_connection.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <unordered_map>
+
+namespace modelwarden {
+namespace {
+
+Status MapSqliteError(sqlite3* db, int rc, const std::string& sql) {
+  int primary = rc & 0xff;
+  const char* detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return Status::AlreadyExists(detail);
+  }
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    return Status::Unavailable("The database is busy; retry the request.");
+  }
+  std::fprintf(stderr, "sqlite error %d (%s) in: %s\n", rc, detail, sql.c_str());
+  if (primary == SQLITE_FULL || primary == SQLITE_IOERR) {
+    return Status::Unavailable("The database cannot write right now; retry the request.");
+  }
+  return Status::Internal("Internal database error.");
+}
+
+class SqliteConnection final : public SqlConnection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  SqlDialect dialect() const override { return SqlDialect::kSqlite; }
+
+  Result<std::vector<SqlRow>> Query(const std::string& sql,
+                                    const std::vector<SqlValue>& params) override {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    std::vector<SqlRow> rows;
+    const int columns = sqlite3_column_count(stmt);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      std::vector<SqlValue> cells;
+      cells.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_NULL:
+            cells.emplace_back(std::monostate{});
+            break;
+          case SQLITE_INTEGER:
+            cells.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c)));
+            break;
+          default: {
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+            cells.emplace_back(std::string(text, sqlite3_column_bytes(stmt, c)));
+          }
+        }
+      }
+      rows.emplace_back(std::move(cells));
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return MapSqliteError(db_, rc, sql);
+    return rows;
+  }
+
+  Result<int64_t> Execute(const std::string& sql, const std::vector<SqlValue>& params) override {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    int rc = sqlite3_step(stmt);
+    while (rc == SQLITE_ROW) rc = sqlite3_step(stmt);
+    // sqlite3_reset repeats the step's extended error code; read it before resetting.
+    Status status = rc == SQLITE_DONE ? Status::Ok() : MapSqliteError(db_, rc, sql);
+    sqlite3_reset(stmt);
+    if (!status.ok()) return status;
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  }
+
+  Status ExecuteScript(const std::string& sql) override {
+    char* error = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error);
+    if (error) {
+      std::fprintf(stderr, "sqlite script error: %s\n", error);
+      sqlite3_free(error);
+    }
+    return rc == SQLITE_OK ? Status::Ok() : MapSqliteError(db_, rc, "<script>");
+  }
+
+  Status Begin(bool write) override {
+    // IMMEDIATE takes the write lock now, so writers queue on busy_timeout instead of failing
+    // with SQLITE_BUSY when a read transaction tries to upgrade.
+    return Execute(write ? "BEGIN IMMEDIATE" : "BEGIN", {}).status();
+  }
+  Status Commit() override { return Execute("COMMIT", {}).status(); }
+  Status Rollback() override {
+    if (sqlite3_get_autocommit(db_)) return Status::Ok();  // Nothing open (e.g. auto-rolled back).
+    return Execute("ROLLBACK", {}).status();
+  }
+  bool IsHealthy() override { return true; }
+
+ private:
+  Result<sqlite3_stmt*> Prepare(const std::string& sql, const std::vector<SqlValue>& params) {
+    sqlite3_stmt* stmt = nullptr;
+    auto cached = statements_.find(sql);
+    if (cached != statements_.end()) {
+      stmt = cached->second;
+    } else {
+      int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr);
+      if (rc != SQLITE_OK) return MapSqliteError(db_, rc, sql);
+      // Statements built per search (variable IN lists, filters) are not worth keeping.
+      if (statements_.size() < kMaxCachedStatements)
+        statements_.emplace(sql, stmt);
+      else
+        owned_once_.reset(stmt);
+    }
+    sqlite3_clear_bindings(stmt);
+    for (size_t i = 0; i < params.size(); ++i) {
+      int index = static_cast<int>(i) + 1;
+      int rc = SQLITE_OK;
+      if (const auto* v = std::get_if<int64_t>(&params[i])) {
+        rc = sqlite3_bind_int64(stmt, index, *v);
+      } else if (const auto* s = std::get_if<std::string>(&params[i])) {
+        rc = sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()),
+                               SQLITE_TRANSIENT);
+      } else {
+        rc = sqlite3_bind_null(stmt, index);
+      }
+      if (rc != SQLITE_OK) return MapSqliteError(db_, rc, sql);
+    }
+    return stmt;
+  }
+
+  struct StatementDeleter {
+    void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+  };
+  static constexpr size_t kMaxCachedStatements = 256;
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  // The last uncached statement; finalized when the next one replaces it.
+  std::unique_ptr<sqlite3_stmt, StatementDeleter> owned_once_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions& options) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(options.path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::fprintf(stderr, "cannot open sqlite database %s: %s\n", options.path.c_str(),
+                 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close_v2(db);
+    return Status::Unavailable("Cannot open the SQLite database.");
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  auto connection = std::make_unique<SqliteConnection>(db);
+  const bool in_memory = options.path == ":memory:";
+  std::string pragmas =
+      "PRAGMA foreign_keys = OFF;"
+      "PRAGMA case_sensitive_like = ON;"
+      "PRAGMA synchronous = FULL;";
+  if (!in_memory) pragmas += "PRAGMA journal_mode = WAL;";
+  RETURN_IF_ERROR(connection->ExecuteScript(pragmas));
+  return std::unique_ptr<SqlConnection>(std::move(connection));
+}
+
+}  // namespace modelwarden

@@ -1,0 +1,96 @@
+#include "registry/store_factory.h"
+
+#include "registry/sql/connection_pool.h"
+#include "registry/sql/mysql_uri.h"
+#include "registry/sql/schema.h"
+#include "registry/sql/sql_model_store.h"
+#include "registry/sql/sqlite_connection.h"
+#ifdef MODELWARDEN_HAVE_MYSQL
+#include "registry/sql/mysql_connection.h"
+#endif
+
+namespace modelwarden {
+namespace {
+
+bool StartsWith(const std::string& text, const std::string& prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+// SQLAlchemy's spelling: sqlite:///relative.db, sqlite:////absolute.db, sqlite:// (memory).
+Result<std::string> SqlitePath(const std::string& uri) {
+  const std::string rest = uri.substr(std::string("sqlite://").size());
+  if (rest.empty() || rest == "/:memory:") return std::string(":memory:");
+  if (rest[0] != '/') {
+    return Status::InvalidArgument("Invalid SQLite URI '" + uri +
+                                   "': expected sqlite:///relative/path.db or "
+                                   "sqlite:////absolute/path.db");
+  }
+  std::string path = rest.substr(1);
+  const size_t query = path.find('?');
+  if (query != std::string::npos) path.resize(query);
+  return path;
+}
+
+Result<std::unique_ptr<ModelStore>> OpenWith(ConnectionPool::Factory factory, int pool_size,
+                                             int wait_ms, SqlDialect dialect) {
+  {
+    ASSIGN_OR_RETURN(std::unique_ptr<SqlConnection> connection, factory());
+    RETURN_IF_ERROR(MigrateSchema(*connection));
+  }
+  auto pool = std::make_unique<ConnectionPool>(std::move(factory), pool_size, wait_ms);
+  return NewSqlModelStore(std::move(pool), dialect);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ModelStore>> OpenModelStore(const StoreOptions& options) {
+  const std::string& uri = options.uri;
+  if (StartsWith(uri, "sqlite://")) {
+    ASSIGN_OR_RETURN(std::string path, SqlitePath(uri));
+    if (path == ":memory:") {
+      // Every connection to ":memory:" is a new, empty database: share exactly one.
+      auto shared = OpenSqliteConnection({path});
+      if (!shared.ok()) return shared.status();
+      RETURN_IF_ERROR(MigrateSchema(**shared));
+      auto holder = std::make_shared<std::unique_ptr<SqlConnection>>(std::move(*shared));
+      ConnectionPool::Factory factory = [holder]() -> Result<std::unique_ptr<SqlConnection>> {
+        if (!*holder) return Status::Internal("The in-memory database connection is in use.");
+        return std::move(*holder);
+      };
+      auto pool =
+          std::make_unique<ConnectionPool>(std::move(factory), 1, options.pool_wait_timeout_ms);
+      return NewSqlModelStore(std::move(pool), SqlDialect::kSqlite);
+    }
+    ConnectionPool::Factory factory = [path]() { return OpenSqliteConnection({path}); };
+    return OpenWith(std::move(factory), options.pool_size, options.pool_wait_timeout_ms,
+                    SqlDialect::kSqlite);
+  }
+  if (StartsWith(uri, "mysql")) {
+    ASSIGN_OR_RETURN(MysqlConnectionOptions mysql, ParseMysqlUri(uri));
+#ifdef MODELWARDEN_HAVE_MYSQL
+    ConnectionPool::Factory factory = [mysql]() { return OpenMysqlConnection(mysql); };
+    return OpenWith(std::move(factory), options.pool_size, options.pool_wait_timeout_ms,
+                    SqlDialect::kMysql);
+#else
+    return Status(ErrorCode::kNotImplemented,
+                  "This modelwarden was built without MySQL Connector/C++ "
+                  "(install libmysqlcppconn-dev and rebuild).");
+#endif
+  }
+  return Status::InvalidArgument("Unsupported backend store URI '" + MaskStoreUri(uri) +
+                                 "': use sqlite:///path.db or mysql://user:password@host:port/db");
+}
+
+std::string MaskStoreUri(const std::string& uri) {
+  const size_t scheme_end = uri.find("://");
+  if (scheme_end == std::string::npos) return uri;
+  const size_t authority = scheme_end + 3;
+  const size_t slash = uri.find('/', authority);
+  const size_t at = uri.rfind('@', slash == std::string::npos ? std::string::npos : slash);
+  if (at == std::string::npos || at < authority) return uri;
+  const size_t colon = uri.find(':', authority);
+  if (colon == std::string::npos || colon > at) return uri;
+  return uri.substr(0, colon + 1) + "***" + uri.substr(at);
+}
+
+}  // namespace modelwarden

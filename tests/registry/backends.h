@@ -1,0 +1,41 @@
+// The database backends the registry suites run on: SQLite in memory, SQLite in a file, and a
+// real MySQL/MariaDB when MODELWARDEN_TEST_MYSQL_URI names one (scripts/start-mariadb).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "registry/model_store.h"
+#include "registry/status.h"
+
+namespace modelwarden::testing {
+
+enum class Backend { kSqliteMemory, kSqliteFile, kMysql };
+
+std::string BackendName(Backend backend);
+
+// The backends available in this run: always both SQLite ones, MySQL when configured.
+std::vector<Backend> AvailableBackends();
+
+// An empty database on `backend`, removed again when destroyed.
+class TestDatabase {
+ public:
+  static Result<std::unique_ptr<TestDatabase>> Create(Backend backend);
+  ~TestDatabase();
+
+  // A backend-store URI for the empty database (what `--backend-store-uri` takes).
+  const std::string& uri() const { return uri_; }
+  // Opens a store on it (migrating it); may be called several times (several "servers").
+  Result<std::unique_ptr<ModelStore>> OpenStore(int pool_size = 4) const;
+
+ private:
+  TestDatabase(Backend backend, std::string uri, std::string cleanup)
+      : backend_(backend), uri_(std::move(uri)), cleanup_(std::move(cleanup)) {}
+
+  Backend backend_;
+  std::string uri_;
+  std::string cleanup_;  // File to delete or database to drop.
+};
+
+}  // namespace modelwarden::testing

@@ -1,0 +1,45 @@
+// Shared test helpers: Status/Result matchers and a controllable clock.
+#pragma once
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <ostream>
+
+#include "registry/clock.h"
+#include "registry/status.h"
+
+namespace modelwarden {
+inline void PrintTo(ErrorCode code, std::ostream* os) { *os << ErrorCodeName(code); }
+}  // namespace modelwarden
+
+namespace modelwarden::testing {
+
+MATCHER(IsOk, "") {
+  *result_listener << arg.status().ToString();
+  return arg.status().ok();
+}
+
+MATCHER_P(HasCode, code, "") {
+  *result_listener << arg.status().ToString();
+  return arg.status().code() == code;
+}
+
+// Starts at a fixed time and advances one millisecond per reading, so consecutive operations
+// get distinct, ordered timestamps.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(int64_t start = 1'700'000'000'000) : now_(start) {}
+  int64_t NowMillis() const override { return now_.fetch_add(1); }
+  int64_t Peek() const { return now_.load(); }
+
+ private:
+  mutable std::atomic<int64_t> now_;
+};
+
+}  // namespace modelwarden::testing
+
+#define ASSERT_OK(expr) ASSERT_THAT(expr, ::modelwarden::testing::IsOk())
+#define EXPECT_OK(expr) EXPECT_THAT(expr, ::modelwarden::testing::IsOk())
+#define EXPECT_CODE(expr, code) EXPECT_THAT(expr, ::modelwarden::testing::HasCode(code))
