@@ -1,5 +1,6 @@
 #include "registry/sql/schema.h"
 
+#include <cstdio>
 #include <ctime>
 #include <iterator>
 #include <string>
@@ -139,7 +140,11 @@ Result<std::string> ByteExactCollation(SqlConnection& connection) {
                                     "'utf8mb4_0900_bin') ORDER BY COLLATION_NAME DESC",
                                     {}));
   if (!rows.empty()) return rows[0].Text(0);
-  // Older servers: utf8mb4_bin compares bytes but ignores trailing spaces.
+  // Older servers (MySQL 5.7) have no NO PAD binary collation: utf8mb4_bin compares bytes but
+  // ignores trailing spaces, so 'a' and 'a ' collide there.
+  std::fprintf(stderr,
+               "warning: no byte-exact utf8mb4 collation on this server; names differing only "
+               "in trailing spaces will collide\n");
   return std::string("utf8mb4_bin");
 }
 
