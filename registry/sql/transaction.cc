@@ -41,8 +41,14 @@ Status WithWriteTransaction(ConnectionPool& pool, const std::function<Status(Sql
 
 Status WithReadTransaction(ConnectionPool& pool,
                            const std::function<Status(SqlConnection&)>& body) {
-  ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool.Acquire());
-  return RunOnce(*lease, /*write=*/false, body).status;
+  Status status;
+  // Reads are idempotent: a connection lost under one is retried on a fresh connection.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    ASSIGN_OR_RETURN(ConnectionPool::Lease lease, pool.Acquire());
+    status = RunOnce(*lease, /*write=*/false, body).status;
+    if (status.code() != ErrorCode::kTemporarilyUnavailable) return status;
+  }
+  return status;
 }
 
 }  // namespace modelwarden
