@@ -1,0 +1,296 @@
+#include "compat/cli.h"
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+#include "compat/version.h"
+#include "registry/store_factory.h"
+
+namespace modelwarden {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr char kUsage[] =
+    "Usage: modelwarden server [options]\n"
+    "       modelwarden --help | --version\n"
+    "\n"
+    "An MLflow Model Registry compatible server (REST API /api/2.0/mlflow/...).\n";
+
+constexpr char kPrecedence[] =
+    "\n"
+    "Precedence: flags > environment > config file > defaults.\n"
+    "Environment: MODELWARDEN_BACKEND_STORE_URI, MODELWARDEN_HOST, MODELWARDEN_PORT,\n"
+    "  MODELWARDEN_WORKERS, MODELWARDEN_MAX_REQUEST_BODY_BYTES, MODELWARDEN_ACCESS_LOG,\n"
+    "  MODELWARDEN_POOL_WAIT_TIMEOUT_MS, MODELWARDEN_CONFIG; MLflow's MLFLOW_REGISTRY_STORE_URI,\n"
+    "  MLFLOW_BACKEND_STORE_URI, MLFLOW_HOST and MLFLOW_PORT are read when the MODELWARDEN_\n"
+    "  variable is unset. The config file holds `option-name = value` lines.\n";
+
+constexpr char kStoreUri[] = "backend-store-uri";
+constexpr char kRegistryStoreUri[] = "registry-store-uri";  // MLflow's other name for it.
+constexpr char kHost[] = "host";
+constexpr char kPort[] = "port";
+constexpr char kWorkers[] = "workers";
+constexpr char kMaxBody[] = "max-request-body-bytes";
+constexpr char kAccessLog[] = "access-log";
+constexpr char kPoolWait[] = "pool-wait-timeout-ms";
+constexpr char kConfig[] = "config";
+constexpr char kHelp[] = "help";
+constexpr char kVersion[] = "version";
+
+struct EnvironmentBinding {
+  const char* variable;
+  const char* option;
+};
+
+// For each option the first variable that is set wins, so MODELWARDEN_* come first.
+constexpr EnvironmentBinding kEnvironmentBindings[] = {
+    {"MODELWARDEN_BACKEND_STORE_URI", kStoreUri},
+    {"MODELWARDEN_HOST", kHost},
+    {"MODELWARDEN_PORT", kPort},
+    {"MODELWARDEN_WORKERS", kWorkers},
+    {"MODELWARDEN_MAX_REQUEST_BODY_BYTES", kMaxBody},
+    {"MODELWARDEN_ACCESS_LOG", kAccessLog},
+    {"MODELWARDEN_POOL_WAIT_TIMEOUT_MS", kPoolWait},
+    {"MODELWARDEN_CONFIG", kConfig},
+    {"MLFLOW_REGISTRY_STORE_URI", kStoreUri},
+    {"MLFLOW_BACKEND_STORE_URI", kStoreUri},
+    {"MLFLOW_HOST", kHost},
+    {"MLFLOW_PORT", kPort},
+};
+
+// The options shared by flags, environment and config file. Defaults come from
+// ServerOptions, so server_options.h stays the one place that states them.
+po::options_description ServerOptionsDescription() {
+  const ServerOptions defaults;
+  po::options_description description("Server options", /*line_length=*/100,
+                                      /*min_description_length=*/50);
+  description.add_options()  //
+      (kStoreUri,
+       po::value<std::string>()->value_name("URI")->default_value(defaults.backend_store_uri),
+       "sqlite:///relative.db, sqlite:////absolute.db or "
+       "mysql://user:password@host:port/database")  //
+      (kRegistryStoreUri, po::value<std::string>()->value_name("URI"),
+       "Same as --backend-store-uri (MLflow's name); wins when both are given")  //
+      (kHost, po::value<std::string>()->value_name("HOST")->default_value(defaults.host),
+       "Interface to listen on")  //
+      (kPort, po::value<int>()->value_name("PORT")->default_value(defaults.port),
+       "TCP port")  //
+      (kWorkers, po::value<int>()->value_name("N")->default_value(defaults.workers),
+       "HTTP worker threads, also the database connection pool size")  //
+      (kMaxBody,
+       po::value<long long>()->value_name("BYTES")->default_value(
+           static_cast<long long>(defaults.max_request_body_bytes)),
+       "Larger request bodies are refused with 413")  //
+      (kAccessLog,
+       po::value<bool>()
+           ->value_name("BOOL")
+           ->default_value(defaults.access_log, defaults.access_log ? "true" : "false")
+           ->implicit_value(true, "true"),
+       "One line per request on stderr: client, method, path, status, microseconds")  //
+      (kPoolWait, po::value<int>()->value_name("MS")->default_value(defaults.pool_wait_timeout_ms),
+       "Wait for a free database connection this long, then answer 503");
+  return description;
+}
+
+po::options_description CommandLineDescription() {
+  po::options_description description = ServerOptionsDescription();
+  description.add_options()  //
+      (kConfig, po::value<std::string>()->value_name("FILE"),
+       "INI-style file with the options above")  //
+      ("help,h", "Show this help")               //
+      (kVersion, "Show the version");
+  return description;
+}
+
+std::string HelpText() {
+  std::ostringstream out;
+  out << kUsage << "\n" << CommandLineDescription() << kPrecedence;
+  return out.str();
+}
+
+// --registry-store-uri and --backend-store-uri name one setting. Folding them into one key
+// per source keeps the precedence between sources right; within one source the registry
+// name wins, as in `mlflow server`.
+void FoldStoreUriAlias(po::parsed_options& parsed) {
+  bool has_registry_uri = false;
+  for (const auto& option : parsed.options)
+    has_registry_uri |= option.string_key == kRegistryStoreUri;
+  if (!has_registry_uri) return;
+  std::vector<po::option> kept;
+  for (po::option& option : parsed.options) {
+    if (option.string_key == kStoreUri) continue;
+    if (option.string_key == kRegistryStoreUri) option.string_key = kStoreUri;
+    kept.push_back(option);
+  }
+  parsed.options = std::move(kept);
+}
+
+constexpr int kStyle =
+    po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+
+void StoreFlags(const std::vector<std::string>& args, const po::options_description& description,
+                po::variables_map& values) {
+  // An empty positional description makes stray arguments an error instead of ignored.
+  const po::positional_options_description no_positionals;
+  po::parsed_options parsed = po::command_line_parser(args)
+                                  .options(description)
+                                  .positional(no_positionals)
+                                  .style(kStyle)
+                                  .run();
+  FoldStoreUriAlias(parsed);
+  po::store(parsed, values);
+}
+
+// The environment is stored after the flags; Boost.PO keeps the first value stored for an
+// option, which gives flags precedence.
+Status StoreEnvironment(const EnvironmentLookup& environment,
+                        const po::options_description& description, po::variables_map& values) {
+  std::set<std::string_view> bound;
+  for (const EnvironmentBinding& binding : kEnvironmentBindings) {
+    if (bound.count(binding.option) != 0) continue;
+    const std::optional<std::string> value = environment(binding.variable);
+    if (!value.has_value() || value->empty()) continue;  // Empty means unset, as click does.
+    bound.insert(binding.option);
+    try {
+      StoreFlags({"--" + std::string(binding.option) + "=" + *value}, description, values);
+    } catch (const po::error& e) {
+      return Status::InvalidArgument("environment variable " + std::string(binding.variable) +
+                                     ": " + e.what());
+    }
+  }
+  return Status::Ok();
+}
+
+Status StoreConfigFile(const std::string& path, po::variables_map& values) {
+  std::ifstream file(path);
+  if (!file) return Status::InvalidArgument("cannot read config file '" + path + "'");
+  try {
+    // parsed_options points at the description, so it must outlive store().
+    const po::options_description description = ServerOptionsDescription();
+    po::parsed_options parsed = po::parse_config_file(file, description);
+    FoldStoreUriAlias(parsed);
+    po::store(parsed, values);
+  } catch (const po::error& e) {
+    return Status::InvalidArgument("config file '" + path + "': " + e.what());
+  }
+  return Status::Ok();
+}
+
+Result<ServerOptions> ToServerOptions(const po::variables_map& values) {
+  ServerOptions options;
+  options.backend_store_uri = values[kStoreUri].as<std::string>();
+  options.host = values[kHost].as<std::string>();
+  options.port = values[kPort].as<int>();
+  options.workers = values[kWorkers].as<int>();
+  const long long max_body = values[kMaxBody].as<long long>();
+  options.access_log = values[kAccessLog].as<bool>();
+  options.pool_wait_timeout_ms = values[kPoolWait].as<int>();
+
+  if (options.backend_store_uri.empty()) {
+    return Status::InvalidArgument("--backend-store-uri must not be empty");
+  }
+  if (options.host.empty()) return Status::InvalidArgument("--host must not be empty");
+  if (options.port < 1 || options.port > 65535) {
+    return Status::InvalidArgument("--port must be between 1 and 65535, got " +
+                                   std::to_string(options.port));
+  }
+  if (options.workers < 1 || options.workers > 4096) {
+    return Status::InvalidArgument("--workers must be between 1 and 4096, got " +
+                                   std::to_string(options.workers));
+  }
+  if (max_body < 1) {
+    return Status::InvalidArgument("--max-request-body-bytes must be positive, got " +
+                                   std::to_string(max_body));
+  }
+  options.max_request_body_bytes = static_cast<size_t>(max_body);
+  if (options.pool_wait_timeout_ms < 0) {
+    return Status::InvalidArgument("--pool-wait-timeout-ms must not be negative, got " +
+                                   std::to_string(options.pool_wait_timeout_ms));
+  }
+  return options;
+}
+
+Result<CommandLine> ParseServerCommand(const std::vector<std::string>& args,
+                                       const EnvironmentLookup& environment) {
+  CommandLine command;
+  const po::options_description description = CommandLineDescription();
+  po::variables_map values;
+  try {
+    StoreFlags(args, description, values);
+  } catch (const po::error& e) {
+    return Status::InvalidArgument(std::string("command line: ") + e.what());
+  }
+  if (values.count(kHelp) != 0) {
+    command.action = CommandLine::Action::kHelp;
+    command.text = HelpText();
+    return command;
+  }
+  if (values.count(kVersion) != 0) {
+    command.action = CommandLine::Action::kVersion;
+    command.text = std::string("modelwarden ") + kModelwardenVersion + "\n";
+    return command;
+  }
+  RETURN_IF_ERROR(StoreEnvironment(environment, description, values));
+  if (values.count(kConfig) != 0) {
+    RETURN_IF_ERROR(StoreConfigFile(values[kConfig].as<std::string>(), values));
+  }
+  try {
+    po::notify(values);
+  } catch (const po::error& e) {
+    return Status::InvalidArgument(e.what());
+  }
+  ASSIGN_OR_RETURN(command.options, ToServerOptions(values));
+  return command;
+}
+
+}  // namespace
+
+EnvironmentLookup ProcessEnvironment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+Result<CommandLine> ParseCommandLine(int argc, const char* const argv[],
+                                     const EnvironmentLookup& environment) {
+  const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+  if (args.empty()) {
+    return Status::InvalidArgument("missing command; try 'modelwarden --help'");
+  }
+  const std::string& command = args.front();
+  if (command == "--help" || command == "-h" || command == "help") {
+    return CommandLine{CommandLine::Action::kHelp, ServerOptions(), HelpText()};
+  }
+  if (command == "--version" || command == "version") {
+    return CommandLine{CommandLine::Action::kVersion, ServerOptions(),
+                       std::string("modelwarden ") + kModelwardenVersion + "\n"};
+  }
+  if (command != "server") {
+    return Status::InvalidArgument("unknown command '" + command + "'; try 'modelwarden --help'");
+  }
+  return ParseServerCommand(std::vector<std::string>(args.begin() + 1, args.end()), environment);
+}
+
+std::string DescribeOptions(const ServerOptions& options) {
+  std::ostringstream out;
+  out << "modelwarden " << kModelwardenVersion << "\n"
+      << "  backend-store-uri = " << MaskStoreUri(options.backend_store_uri) << "\n"
+      << "  host = " << options.host << "\n"
+      << "  port = " << options.port << "\n"
+      << "  workers = " << options.workers << "\n"
+      << "  max-request-body-bytes = " << options.max_request_body_bytes << "\n"
+      << "  access-log = " << (options.access_log ? "true" : "false") << "\n"
+      << "  pool-wait-timeout-ms = " << options.pool_wait_timeout_ms << "\n";
+  return out.str();
+}
+
+}  // namespace modelwarden

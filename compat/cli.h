@@ -1,0 +1,38 @@
+// The `modelwarden` command line: `modelwarden server [flags]`, `modelwarden --help`,
+// `modelwarden --version`. Options come from, highest precedence first: flags, environment
+// (MODELWARDEN_*, then MLflow's MLFLOW_* names), the INI file named by --config (same option
+// names, `name = value`), and the defaults of ServerOptions. The only Boost.Program_options
+// user. Thread-compatible.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "compat/server_options.h"
+#include "registry/status.h"
+
+namespace modelwarden {
+
+// Looks an environment variable up; nullopt when unset. Injected so tests need no setenv.
+using EnvironmentLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+// The process environment (getenv).
+EnvironmentLookup ProcessEnvironment();
+
+struct CommandLine {
+  enum class Action { kServe, kHelp, kVersion };
+  Action action = Action::kServe;
+  ServerOptions options;  // Meaningful for kServe.
+  std::string text;       // What to print for kHelp and kVersion.
+};
+
+// kInvalidParameterValue with a message naming the flag, variable or file at fault.
+Result<CommandLine> ParseCommandLine(int argc, const char* const argv[],
+                                     const EnvironmentLookup& environment);
+
+// The effective options, one per line, with any password in the store URI masked; printed at
+// start-up.
+std::string DescribeOptions(const ServerOptions& options);
+
+}  // namespace modelwarden

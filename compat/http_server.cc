@@ -1,0 +1,258 @@
+#include "compat/http_server.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include "compat/errors.h"
+#include "compat/request_reader.h"
+#include "compat/routes.h"
+#include "compat/version.h"
+
+namespace modelwarden {
+namespace {
+
+constexpr char kJsonContentType[] = "application/json";
+constexpr char kTextContentType[] = "text/plain; charset=utf-8";
+constexpr char kRequestIdHeader[] = "X-Request-Id";
+constexpr std::string_view kAllMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+
+// When the current worker thread started its request, for the access log. cpp-httplib runs
+// one request at a time per worker, from routing to logging.
+thread_local std::optional<std::chrono::steady_clock::time_point> request_start;
+
+// cpp-httplib routes by std::regex; MLflow's paths are literal ("2.0" has a dot).
+std::string RegexEscape(std::string_view text) {
+  std::string escaped;
+  for (char c : text) {
+    if (std::string_view(".^$|()[]{}*+?\\").find(c) != std::string_view::npos) escaped += '\\';
+    escaped += c;
+  }
+  return escaped;
+}
+
+// Control characters from a decoded path must not forge log lines.
+std::string Printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
+void LogLine(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }
+
+void WriteError(httplib::Response& res, const Status& status) {
+  res.status = ToMlflowError(status.code()).http_status;
+  res.set_content(ErrorBody(status), kJsonContentType);
+}
+
+void Register(httplib::Server& server, std::string_view method, const std::string& pattern,
+              httplib::Server::Handler handler) {
+  if (method == "GET") server.Get(pattern, std::move(handler));
+  if (method == "POST") server.Post(pattern, std::move(handler));
+  if (method == "PUT") server.Put(pattern, std::move(handler));
+  if (method == "PATCH") server.Patch(pattern, std::move(handler));
+  if (method == "DELETE") server.Delete(pattern, std::move(handler));
+}
+
+Result<std::string> RunHandler(Handler handler, Registry& registry, const CallContext& ctx,
+                               const httplib::Request& req) {
+  std::optional<std::string> content_type;
+  if (req.has_header("Content-Type")) content_type = req.get_header_value("Content-Type");
+  ASSIGN_OR_RETURN(RequestReader reader,
+                   RequestReader::Create(req.method, req.params, content_type, req.body));
+  return handler(ctx, reader, registry);
+}
+
+void Serve(Handler handler, Registry& registry, const CallContext& ctx, const httplib::Request& req,
+           httplib::Response& res) {
+  res.set_header(kRequestIdHeader, ctx.request_id);
+  const auto log_failure = [&](const std::string& what) {
+    LogLine("[error] request " + ctx.request_id + " " + req.method + " " + Printable(req.path) +
+            ": " + Printable(what));
+  };
+  // Exceptions should not happen (errors are Status values), but one must never reach the
+  // client with its text: log it here with the request id, answer a generic 500.
+  try {
+    Result<std::string> body = RunHandler(handler, registry, ctx, req);
+    if (body.ok()) {
+      res.status = 200;
+      res.set_content(*body, kJsonContentType);
+      return;
+    }
+    if (ToMlflowError(body.status().code()).http_status >= 500) {
+      log_failure(body.status().ToString());
+    }
+    WriteError(res, body.status());
+  } catch (const std::exception& e) {
+    log_failure(std::string("unhandled exception: ") + e.what());
+    WriteError(res, Status::Internal("Internal server error (request " + ctx.request_id + ")."));
+  } catch (...) {
+    log_failure("unhandled non-standard exception");
+    WriteError(res, Status::Internal("Internal server error (request " + ctx.request_id + ")."));
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(const ServerOptions& options, Registry& registry)
+    : options_(options),
+      registry_(registry),
+      server_(std::make_unique<httplib::Server>()),
+      instance_id_(std::random_device{}()) {
+  RegisterRoutes();
+  InstallHandlers();
+}
+
+HttpServer::~HttpServer() = default;
+
+std::string HttpServer::NextRequestId() {
+  char id[32];
+  std::snprintf(id, sizeof(id), "%08x-%llu", instance_id_,
+                static_cast<unsigned long long>(next_request_.fetch_add(1)));
+  return id;
+}
+
+void HttpServer::RegisterRoutes() {
+  std::map<std::string_view, std::set<std::string_view>> methods_by_path;
+  for (const Route& route : kRoutes) {
+    methods_by_path[route.path].insert(HttpMethodName(route.method));
+    for (std::string_view prefix : kApiPrefixes) {
+      const std::string pattern = RegexEscape(std::string(prefix) + std::string(route.path));
+      Register(
+          *server_, HttpMethodName(route.method), pattern,
+          [this, handler = route.handler](const httplib::Request& req, httplib::Response& res) {
+            CallContext ctx;
+            ctx.request_id = NextRequestId();
+            ctx.client_address = req.remote_addr;
+            Serve(handler, registry_, ctx, req, res);
+          });
+    }
+  }
+  // A known path asked with another method: 405 like Flask (MLflow's body is an HTML page;
+  // the Python client reads any non-JSON error by its status).
+  for (const auto& [path, allowed] : methods_by_path) {
+    std::string allow_header;
+    for (std::string_view method : allowed) {
+      if (!allow_header.empty()) allow_header += ", ";
+      allow_header += method;
+    }
+    for (std::string_view method : kAllMethods) {
+      if (allowed.count(method) != 0) continue;
+      for (std::string_view prefix : kApiPrefixes) {
+        Register(*server_, method, RegexEscape(std::string(prefix) + std::string(path)),
+                 [allow_header](const httplib::Request&, httplib::Response& res) {
+                   res.status = 405;
+                   res.set_header("Allow", allow_header);
+                   res.set_content("Method Not Allowed\n", kTextContentType);
+                 });
+      }
+    }
+  }
+  server_->Get("/health", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("OK", kTextContentType);
+  });
+  server_->Get("/version", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(kModelwardenVersion, kTextContentType);
+  });
+}
+
+void HttpServer::InstallHandlers() {
+  // cpp-httplib takes ownership of the queue it is handed.
+  server_->new_task_queue = [workers = options_.workers] {
+    return new httplib::ThreadPool(static_cast<size_t>(workers));
+  };
+  server_->set_payload_max_length(options_.max_request_body_bytes);
+  server_->set_keep_alive_max_count(100);
+
+  // Runs for every response >= 400, including the ones already written; only fill the
+  // blanks cpp-httplib leaves itself (unknown path, oversized body, malformed request).
+  server_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [limit = options_.max_request_body_bytes](const httplib::Request& req,
+                                                httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        Status status;
+        if (res.status == 404) {
+          status = Status(ErrorCode::kEndpointNotFound,
+                          "No API endpoint for " + req.method + " " + req.path + ".");
+        } else if (res.status == 413) {
+          status = Status::InvalidArgument("Request body exceeds the limit of " +
+                                           std::to_string(limit) + " bytes.");
+        } else {
+          status = Status(ErrorCode::kBadRequest, "Bad Request.");
+        }
+        // The status stays what cpp-httplib chose (e.g. 413); only the body is MLflow's.
+        res.set_content(ErrorBody(status), kJsonContentType);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+
+  // The last resort for an exception thrown outside Serve(): without this cpp-httplib puts
+  // what() in an EXCEPTION_WHAT response header.
+  server_->set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr error) {
+        std::string what = "unknown exception";
+        try {
+          if (error) std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        LogLine("[error] " + req.method + " " + Printable(req.path) +
+                ": unhandled exception: " + Printable(what));
+        WriteError(res, Status::Internal("Internal server error."));
+      });
+
+  if (!options_.access_log) return;
+  server_->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    request_start = std::chrono::steady_clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    long long micros = -1;  // The request failed before routing.
+    if (request_start.has_value()) {
+      micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                   std::chrono::steady_clock::now() - *request_start)
+                   .count();
+      request_start.reset();
+    }
+    const std::string request_id = res.get_header_value(kRequestIdHeader);
+    std::fprintf(stderr, "[access] %s %s %s %d %lldus %s\n", req.remote_addr.c_str(),
+                 Printable(req.method).c_str(), Printable(req.path).c_str(), res.status, micros,
+                 request_id.empty() ? "-" : request_id.c_str());
+  });
+}
+
+Status HttpServer::Listen() {
+  if (!server_->bind_to_port(options_.host, options_.port)) {
+    return Status::Unavailable("cannot listen on " + options_.host + ":" +
+                               std::to_string(options_.port) +
+                               " (address in use, not local, or not permitted)");
+  }
+  LogLine("modelwarden: listening on http://" + options_.host + ":" +
+          std::to_string(options_.port));
+  return ListenAfterBind();
+}
+
+int HttpServer::BindToAnyPort(const std::string& host) { return server_->bind_to_any_port(host); }
+
+Status HttpServer::ListenAfterBind() {
+  if (!server_->listen_after_bind()) {
+    return Status::Unavailable("the HTTP server stopped accepting connections");
+  }
+  return Status::Ok();
+}
+
+bool HttpServer::IsRunning() const { return server_->is_running(); }
+
+void HttpServer::Stop() { server_->stop(); }
+
+}  // namespace modelwarden

@@ -1,0 +1,37 @@
+// ServerOptions: everything `modelwarden server` can be told, with its defaults. Filled by
+// compat/cli.cc from flags > environment > config file > these defaults. Plain data.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <thread>
+
+namespace modelwarden {
+
+// max(8, 2 x cores): handlers mostly wait on the database, so more threads than cores.
+inline int DefaultWorkerCount() {
+  return std::max(8, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+struct ServerOptions {
+  // Interface to listen on. Loopback by default, as `mlflow server`.
+  std::string host = "127.0.0.1";
+  // TCP port. Same default as `mlflow server --port`.
+  int port = 5000;
+  // MLflow backend store URI: sqlite:///relative.db, sqlite:////absolute.db,
+  // mysql://user:password@host:port/database (see registry/store_factory.h).
+  std::string backend_store_uri = "sqlite:///modelwarden.db";
+  // HTTP worker threads; also the size of the database connection pool.
+  int workers = DefaultWorkerCount();
+  // Larger request bodies are refused with 413 before any handler runs.
+  size_t max_request_body_bytes = 16 * 1024 * 1024;
+  // One line per request on stderr (client, method, path, status, microseconds); never
+  // bodies or query strings. Off by default.
+  bool access_log = false;
+  // How long a request waits for a free database connection before answering 503
+  // TEMPORARILY_UNAVAILABLE.
+  int pool_wait_timeout_ms = 5000;
+};
+
+}  // namespace modelwarden
