@@ -1,0 +1,21 @@
+// Loads and validates a policy file. Every problem is reported with the file, the JSON path
+// and what was expected, e.g.
+//   policy.json: $.requirements[2].mode: expected one of "off", "warn", "enforce", got "block"
+// Unknown keys, bad regular expressions, wrong types and contradictions are errors: a server
+// refuses to start on a bad file and keeps its previous policy on a bad reload.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "enforcement/policy.h"
+#include "registry/status.h"
+
+namespace modelwarden {
+
+// kInvalidParameterValue with the message above; all problems found, one per line.
+Result<Policy> ParsePolicy(std::string_view json_text, const std::string& source_name);
+// Reads `path` and parses it; a missing or unreadable file is kInvalidParameterValue too.
+Result<Policy> LoadPolicyFile(const std::string& path);
+
+}  // namespace modelwarden
