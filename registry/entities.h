@@ -68,6 +68,43 @@ struct RegisteredModel {
   std::vector<ModelVersionAlias> aliases;
 };
 
+// The outcome of one policy check, as recorded in the audit log.
+struct AuditCheck {
+  std::string rule_id;
+  std::string result;  // "passed", "failed", or "warned" (failed in warn mode).
+  std::string message;
+  bool operator==(const AuditCheck& o) const {
+    return rule_id == o.rule_id && result == o.result && message == o.message;
+  }
+};
+
+// One entry of the audit log: a registry change that was made, or an attempt that was denied.
+struct AuditEvent {
+  int64_t id = 0;         // Assigned by the store, increasing.
+  int64_t timestamp = 0;  // Milliseconds since the epoch; the change's own timestamp.
+  std::string request_id;
+  std::string principal;  // "anonymous" until authentication is configured.
+  std::string client_address;
+  std::string operation;  // The Registry method, e.g. "TransitionModelVersionStage".
+  std::string model_name;
+  std::optional<int64_t> version;
+  std::string outcome;  // "allowed", "warned" (allowed with warnings) or "denied".
+  std::string before;   // What the target looked like, e.g. "stage=Staging".
+  std::string after;    // What the change asked for, e.g. "stage=Production".
+  std::vector<AuditCheck> checks;
+};
+
+// A query of the audit log; empty fields do not filter. Newest first.
+struct AuditQuery {
+  std::string model_name;
+  std::string principal;
+  std::string operation;
+  std::optional<int64_t> since;  // Inclusive, ms.
+  std::optional<int64_t> until;  // Exclusive, ms.
+  int64_t max_results = 100;
+  int64_t offset = 0;
+};
+
 template <typename T>
 struct Page {
   std::vector<T> items;

@@ -55,11 +55,11 @@ Result<StoreSearch> ParseSearch(const SearchQuery& query, SearchTarget target) {
 
 }  // namespace
 
-Result<RegisteredModel> RegistryService::CreateRegisteredModel(const CallContext&,
+Result<RegisteredModel> RegistryService::CreateRegisteredModel(const CallContext& ctx,
                                                                const NewRegisteredModel& model) {
   RETURN_IF_ERROR(ValidateModelName(model.name));
   RETURN_IF_ERROR(ValidateTags(model.tags));
-  return store_.CreateRegisteredModel(model, clock_.NowMillis());
+  return store_.CreateRegisteredModel(model, Write(ctx));
 }
 
 Result<RegisteredModel> RegistryService::GetRegisteredModel(const CallContext&,
@@ -68,24 +68,24 @@ Result<RegisteredModel> RegistryService::GetRegisteredModel(const CallContext&,
   return store_.GetRegisteredModel(name);
 }
 
-Result<RegisteredModel> RegistryService::UpdateRegisteredModel(const CallContext&,
+Result<RegisteredModel> RegistryService::UpdateRegisteredModel(const CallContext& ctx,
                                                                const std::string& name,
                                                                const std::string& description) {
   RETURN_IF_ERROR(ValidateModelName(name));
-  return store_.UpdateRegisteredModel(name, description, clock_.NowMillis());
+  return store_.UpdateRegisteredModel(name, description, Write(ctx));
 }
 
-Result<RegisteredModel> RegistryService::RenameRegisteredModel(const CallContext&,
+Result<RegisteredModel> RegistryService::RenameRegisteredModel(const CallContext& ctx,
                                                                const std::string& name,
                                                                const std::string& new_name) {
   RETURN_IF_ERROR(ValidateModelName(name));
   RETURN_IF_ERROR(ValidateModelName(new_name, "new_name"));
-  return store_.RenameRegisteredModel(name, new_name, clock_.NowMillis());
+  return store_.RenameRegisteredModel(name, new_name, Write(ctx));
 }
 
-Status RegistryService::DeleteRegisteredModel(const CallContext&, const std::string& name) {
+Status RegistryService::DeleteRegisteredModel(const CallContext& ctx, const std::string& name) {
   RETURN_IF_ERROR(ValidateModelName(name));
-  return store_.DeleteRegisteredModel(name);
+  return store_.DeleteRegisteredModel(name, Write(ctx));
 }
 
 Result<Page<RegisteredModel>> RegistryService::SearchRegisteredModels(const CallContext&,
@@ -105,32 +105,32 @@ Result<std::vector<ModelVersion>> RegistryService::GetLatestVersions(
   return store_.GetLatestVersions(name, stages);
 }
 
-Status RegistryService::SetRegisteredModelTag(const CallContext&, const std::string& name,
+Status RegistryService::SetRegisteredModelTag(const CallContext& ctx, const std::string& name,
                                               const Tag& tag) {
   RETURN_IF_ERROR(ValidateModelName(name));
   RETURN_IF_ERROR(ValidateTag(tag));
-  return store_.SetRegisteredModelTag(name, tag);
+  return store_.SetRegisteredModelTag(name, tag, Write(ctx));
 }
 
-Status RegistryService::DeleteRegisteredModelTag(const CallContext&, const std::string& name,
+Status RegistryService::DeleteRegisteredModelTag(const CallContext& ctx, const std::string& name,
                                                  const std::string& key) {
   RETURN_IF_ERROR(ValidateModelName(name));
   RETURN_IF_ERROR(ValidateTagKey(key));
-  return store_.DeleteRegisteredModelTag(name, key);
+  return store_.DeleteRegisteredModelTag(name, key, Write(ctx));
 }
 
-Status RegistryService::SetRegisteredModelAlias(const CallContext&, const std::string& name,
+Status RegistryService::SetRegisteredModelAlias(const CallContext& ctx, const std::string& name,
                                                 const std::string& alias, int64_t version) {
   RETURN_IF_ERROR(ValidateModelName(name));
   RETURN_IF_ERROR(ValidateAliasForSet(alias));
-  return store_.SetRegisteredModelAlias(name, alias, version);
+  return store_.SetRegisteredModelAlias(name, alias, version, Write(ctx));
 }
 
-Status RegistryService::DeleteRegisteredModelAlias(const CallContext&, const std::string& name,
+Status RegistryService::DeleteRegisteredModelAlias(const CallContext& ctx, const std::string& name,
                                                    const std::string& alias) {
   RETURN_IF_ERROR(ValidateModelName(name));
   RETURN_IF_ERROR(ValidateAliasName(alias));
-  return store_.DeleteRegisteredModelAlias(name, alias);
+  return store_.DeleteRegisteredModelAlias(name, alias, Write(ctx));
 }
 
 Result<ModelVersion> RegistryService::GetModelVersionByAlias(const CallContext& ctx,
@@ -148,7 +148,7 @@ Result<ModelVersion> RegistryService::GetModelVersionByAlias(const CallContext& 
   return store_.GetModelVersion(name, newest);
 }
 
-Result<ModelVersion> RegistryService::CreateModelVersion(const CallContext&,
+Result<ModelVersion> RegistryService::CreateModelVersion(const CallContext& ctx,
                                                          const NewModelVersion& version) {
   RETURN_IF_ERROR(ValidateModelName(version.name));
   RETURN_IF_ERROR(ValidateTags(version.tags));
@@ -157,7 +157,7 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const CallContext&,
   const bool is_prompt = std::any_of(version.tags.begin(), version.tags.end(),
                                      [](const Tag& t) { return t.key == kIsPromptTagKey; });
   if (!is_prompt) RETURN_IF_ERROR(ValidateModelVersionSource(version.source));
-  return store_.CreateModelVersion(version, version.source, clock_.NowMillis());
+  return store_.CreateModelVersion(version, version.source, Write(ctx));
 }
 
 Result<ModelVersion> RegistryService::GetModelVersion(const CallContext&, const std::string& name,
@@ -167,19 +167,19 @@ Result<ModelVersion> RegistryService::GetModelVersion(const CallContext&, const 
 }
 
 Result<ModelVersion> RegistryService::UpdateModelVersion(
-    const CallContext&, const std::string& name, int64_t version,
+    const CallContext& ctx, const std::string& name, int64_t version,
     const std::optional<std::string>& description) {
   RETURN_IF_ERROR(ValidateModelName(name));
-  return store_.UpdateModelVersion(name, version, description, clock_.NowMillis());
+  return store_.UpdateModelVersion(name, version, description, Write(ctx));
 }
 
-Status RegistryService::DeleteModelVersion(const CallContext&, const std::string& name,
+Status RegistryService::DeleteModelVersion(const CallContext& ctx, const std::string& name,
                                            int64_t version) {
   RETURN_IF_ERROR(ValidateModelName(name));
-  return store_.DeleteModelVersion(name, version, clock_.NowMillis());
+  return store_.DeleteModelVersion(name, version, Write(ctx));
 }
 
-Result<ModelVersion> RegistryService::TransitionModelVersionStage(const CallContext&,
+Result<ModelVersion> RegistryService::TransitionModelVersionStage(const CallContext& ctx,
                                                                   const std::string& name,
                                                                   int64_t version, Stage stage,
                                                                   bool archive_existing_versions) {
@@ -193,7 +193,7 @@ Result<ModelVersion> RegistryService::TransitionModelVersionStage(const CallCont
         "Production.");
   }
   return store_.TransitionModelVersionStage(name, version, stage, archive_existing_versions,
-                                            clock_.NowMillis());
+                                            Write(ctx));
 }
 
 Result<Page<ModelVersion>> RegistryService::SearchModelVersions(const CallContext&,
@@ -210,18 +210,18 @@ Result<std::string> RegistryService::GetModelVersionDownloadUri(const CallContex
   return found.storage_location.empty() ? found.source : found.storage_location;
 }
 
-Status RegistryService::SetModelVersionTag(const CallContext&, const std::string& name,
+Status RegistryService::SetModelVersionTag(const CallContext& ctx, const std::string& name,
                                            int64_t version, const Tag& tag) {
   RETURN_IF_ERROR(ValidateModelName(name));
   RETURN_IF_ERROR(ValidateTag(tag));
-  return store_.SetModelVersionTag(name, version, tag);
+  return store_.SetModelVersionTag(name, version, tag, Write(ctx));
 }
 
-Status RegistryService::DeleteModelVersionTag(const CallContext&, const std::string& name,
+Status RegistryService::DeleteModelVersionTag(const CallContext& ctx, const std::string& name,
                                               int64_t version, const std::string& key) {
   RETURN_IF_ERROR(ValidateModelName(name));
   RETURN_IF_ERROR(ValidateTagKey(key));
-  return store_.DeleteModelVersionTag(name, version, key);
+  return store_.DeleteModelVersionTag(name, version, key, Write(ctx));
 }
 
 }  // namespace modelwarden

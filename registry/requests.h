@@ -15,6 +15,11 @@ struct CallContext {
   std::string request_id;
   std::string principal;  // Empty: anonymous (no authentication configured).
   std::string client_address;
+  // Borrowed, optional: where enforcement collects warnings for the response header.
+  std::vector<std::string>* warnings = nullptr;
+  // Borrowed, optional: an audit entry the store writes in the same transaction as the change,
+  // so an acknowledged change always has its record. The store fills timestamp and version.
+  AuditEvent* audit = nullptr;
 };
 
 struct NewRegisteredModel {

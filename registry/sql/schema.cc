@@ -116,6 +116,48 @@ CREATE TABLE registered_model_aliases (
   PRIMARY KEY (name, alias)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
 )sql"},
+    {2,
+     R"sql(
+CREATE TABLE audit_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  timestamp INTEGER NOT NULL,
+  request_id TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  client_address TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  version INTEGER,
+  outcome TEXT NOT NULL,
+  before_state TEXT NOT NULL,
+  after_state TEXT NOT NULL,
+  checks TEXT NOT NULL
+);
+CREATE INDEX audit_events_model ON audit_events (model_name, id);
+CREATE INDEX audit_events_principal ON audit_events (principal, id);
+CREATE INDEX audit_events_operation ON audit_events (operation, id);
+CREATE INDEX audit_events_timestamp ON audit_events (timestamp);
+)sql",
+     R"sql(
+CREATE TABLE audit_events (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  timestamp BIGINT NOT NULL,
+  request_id VARCHAR(64) NOT NULL,
+  principal VARCHAR(256) COLLATE {collation} NOT NULL,
+  client_address VARCHAR(64) NOT NULL,
+  operation VARCHAR(64) COLLATE {collation} NOT NULL,
+  model_name VARCHAR(256) COLLATE {collation} NOT NULL,
+  version INT,
+  outcome VARCHAR(16) NOT NULL,
+  before_state MEDIUMTEXT NOT NULL,
+  after_state MEDIUMTEXT NOT NULL,
+  checks MEDIUMTEXT NOT NULL,
+  PRIMARY KEY (id),
+  KEY audit_events_model (model_name, id),
+  KEY audit_events_principal (principal, id),
+  KEY audit_events_operation (operation, id),
+  KEY audit_events_timestamp (timestamp)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
+)sql"},
 };
 
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {

@@ -111,6 +111,66 @@ constexpr DialectSql kDeleteVersionTag = {
     "DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?",
     "DELETE FROM model_version_tags WHERE name = ? AND version = ? AND `key` = ?"};
 
+// ---- audit log ----
+constexpr char kInsertAudit[] =
+    "INSERT INTO audit_events (timestamp, request_id, principal, client_address, operation, "
+    "model_name, version, outcome, before_state, after_state, checks) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr char kAuditColumns[] =
+    "id, timestamp, request_id, principal, client_address, operation, model_name, version, "
+    "outcome, before_state, after_state, checks";
+
+// Checks are stored one per line as rule_id, result and message separated by tabs; tabs and
+// newlines inside a field become spaces.
+std::string EncodeChecks(const std::vector<AuditCheck>& checks) {
+  const auto clean = [](std::string text) {
+    for (char& c : text) {
+      if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    }
+    return text;
+  };
+  std::string out;
+  for (const AuditCheck& c : checks) {
+    out += clean(c.rule_id) + '\t' + clean(c.result) + '\t' + clean(c.message) + '\n';
+  }
+  return out;
+}
+
+std::vector<AuditCheck> DecodeChecks(const std::string& text) {
+  std::vector<AuditCheck> checks;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(start, end - start);
+    const size_t first = line.find('\t');
+    const size_t second = first == std::string::npos ? first : line.find('\t', first + 1);
+    if (second != std::string::npos) {
+      checks.push_back({line.substr(0, first), line.substr(first + 1, second - first - 1),
+                        line.substr(second + 1)});
+    }
+    start = end + 1;
+  }
+  return checks;
+}
+
+AuditEvent AuditFromRow(const SqlRow& row) {
+  AuditEvent e;
+  e.id = row.Int(0);
+  e.timestamp = row.Int(1);
+  e.request_id = row.Text(2);
+  e.principal = row.Text(3);
+  e.client_address = row.Text(4);
+  e.operation = row.Text(5);
+  e.model_name = row.Text(6);
+  if (!row.IsNull(7)) e.version = row.Int(7);
+  e.outcome = row.Text(8);
+  e.before = row.Text(9);
+  e.after = row.Text(10);
+  e.checks = DecodeChecks(row.Text(11));
+  return e;
+}
+
 std::string NotFoundModelMessage(const std::string& name) {
   return "Registered Model with name=" + name + " not found";
 }
@@ -154,7 +214,8 @@ class SqlModelStore final : public ModelStore {
       : pool_(std::move(pool)), dialect_(dialect) {}
 
   Result<RegisteredModel> CreateRegisteredModel(const NewRegisteredModel& model,
-                                                int64_t now) override {
+                                                const WriteContext& write) override {
+    const int64_t now = write.now;
     RegisteredModel created;
     Status status = WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       Status inserted =
@@ -166,7 +227,7 @@ class SqlModelStore final : public ModelStore {
       for (const Tag& tag : model.tags) {
         RETURN_IF_ERROR(db.Execute(Pick(kUpsertModelTag), {model.name, tag.key, tag.value}));
       }
-      return Status::Ok();
+      return RecordAudit(db, write);
     });
     RETURN_IF_ERROR(status);
     created.name = model.name;
@@ -189,18 +250,21 @@ class SqlModelStore final : public ModelStore {
 
   Result<RegisteredModel> UpdateRegisteredModel(const std::string& name,
                                                 const std::string& description,
-                                                int64_t now) override {
+                                                const WriteContext& write) override {
+    const int64_t now = write.now;
     RETURN_IF_ERROR(WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       ASSIGN_OR_RETURN(int64_t changed,
                        db.Execute(kUpdateModelDescription, {description, now, name}));
       if (changed == 0) return Status::NotFound(NotFoundModelMessage(name));
-      return Status::Ok();
+      return RecordAudit(db, write);
     }));
     return GetRegisteredModel(name);
   }
 
   Result<RegisteredModel> RenameRegisteredModel(const std::string& name,
-                                                const std::string& new_name, int64_t now) override {
+                                                const std::string& new_name,
+                                                const WriteContext& write) override {
+    const int64_t now = write.now;
     RETURN_IF_ERROR(WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       RETURN_IF_ERROR(LockModel(db, name));
       ASSIGN_OR_RETURN(std::vector<SqlRow> taken, db.Query(kSelectModelExists, {new_name}));
@@ -210,19 +274,19 @@ class SqlModelStore final : public ModelStore {
       RETURN_IF_ERROR(db.Execute(kRenameVersions, {new_name, now, name}));
       RETURN_IF_ERROR(db.Execute(kRenameVersionTags, {new_name, name}));
       RETURN_IF_ERROR(db.Execute(kRenameAliases, {new_name, name}));
-      return Status::Ok();
+      return RecordAudit(db, write);
     }));
     return GetRegisteredModel(new_name);
   }
 
-  Status DeleteRegisteredModel(const std::string& name) override {
+  Status DeleteRegisteredModel(const std::string& name, const WriteContext& write) override {
     return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       RETURN_IF_ERROR(LockModel(db, name));
       for (const char* sql : {kDeleteModelAliases, kDeleteModelVersionTags, kDeleteModelVersions,
                               kDeleteModelTags, kDeleteModel}) {
         RETURN_IF_ERROR(db.Execute(sql, {name}));
       }
-      return Status::Ok();
+      return RecordAudit(db, write);
     });
   }
 
@@ -280,34 +344,41 @@ class SqlModelStore final : public ModelStore {
     return latest;
   }
 
-  Status SetRegisteredModelTag(const std::string& name, const Tag& tag) override {
+  Status SetRegisteredModelTag(const std::string& name, const Tag& tag,
+                               const WriteContext& write) override {
     return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       RETURN_IF_ERROR(LockModel(db, name));
-      return db.Execute(Pick(kUpsertModelTag), {name, tag.key, tag.value}).status();
+      RETURN_IF_ERROR(db.Execute(Pick(kUpsertModelTag), {name, tag.key, tag.value}));
+      return RecordAudit(db, write);
     });
   }
 
-  Status DeleteRegisteredModelTag(const std::string& name, const std::string& key) override {
+  Status DeleteRegisteredModelTag(const std::string& name, const std::string& key,
+                                  const WriteContext& write) override {
     return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       RETURN_IF_ERROR(LockModel(db, name));
-      return db.Execute(Pick(kDeleteModelTag), {name, key}).status();
+      RETURN_IF_ERROR(db.Execute(Pick(kDeleteModelTag), {name, key}));
+      return RecordAudit(db, write);
     });
   }
 
-  Status SetRegisteredModelAlias(const std::string& name, const std::string& alias,
-                                 int64_t version) override {
+  Status SetRegisteredModelAlias(const std::string& name, const std::string& alias, int64_t version,
+                                 const WriteContext& write) override {
     return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       // Lock the model first when it exists, so alias moves on one model serialise.
       RETURN_IF_ERROR(db.Query(Pick(kSelectModelForWrite), {name}));
       RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
-      return db.Execute(Pick(kUpsertAlias), {name, alias, version}).status();
+      RETURN_IF_ERROR(db.Execute(Pick(kUpsertAlias), {name, alias, version}));
+      return RecordAudit(db, write, version);
     });
   }
 
-  Status DeleteRegisteredModelAlias(const std::string& name, const std::string& alias) override {
+  Status DeleteRegisteredModelAlias(const std::string& name, const std::string& alias,
+                                    const WriteContext& write) override {
     return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       RETURN_IF_ERROR(LockModel(db, name));
-      return db.Execute(kDeleteAlias, {name, alias}).status();
+      RETURN_IF_ERROR(db.Execute(kDeleteAlias, {name, alias}));
+      return RecordAudit(db, write);
     });
   }
 
@@ -331,7 +402,8 @@ class SqlModelStore final : public ModelStore {
 
   Result<ModelVersion> CreateModelVersion(const NewModelVersion& version,
                                           const std::string& storage_location,
-                                          int64_t now) override {
+                                          const WriteContext& write) override {
+    const int64_t now = write.now;
     ModelVersion created;
     RETURN_IF_ERROR(WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       RETURN_IF_ERROR(LockModel(db, version.name));
@@ -349,7 +421,7 @@ class SqlModelStore final : public ModelStore {
       }
       RETURN_IF_ERROR(db.Execute(kTouchModel, {now, version.name}));
       created.version = number;
-      return Status::Ok();
+      return RecordAudit(db, write, number);
     }));
     created.name = version.name;
     created.creation_timestamp = now;
@@ -375,19 +447,22 @@ class SqlModelStore final : public ModelStore {
 
   Result<ModelVersion> UpdateModelVersion(const std::string& name, int64_t version,
                                           const std::optional<std::string>& description,
-                                          int64_t now) override {
+                                          const WriteContext& write) override {
+    const int64_t now = write.now;
     ModelVersion updated;
     RETURN_IF_ERROR(WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
       SqlValue text = description ? SqlValue{*description} : SqlValue{};
       RETURN_IF_ERROR(db.Execute(kUpdateVersionDescription, {text, now, name, version}));
       ASSIGN_OR_RETURN(updated, LoadVersion(db, name, version));
-      return Status::Ok();
+      return RecordAudit(db, write, version);
     }));
     return updated;
   }
 
-  Status DeleteModelVersion(const std::string& name, int64_t version, int64_t now) override {
+  Status DeleteModelVersion(const std::string& name, int64_t version,
+                            const WriteContext& write) override {
+    const int64_t now = write.now;
     return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       RETURN_IF_ERROR(db.Query(Pick(kSelectModelForWrite), {name}));
       RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
@@ -398,13 +473,15 @@ class SqlModelStore final : public ModelStore {
       // MLflow 3.6 leaves these aliases dangling (mlflow/mlflow#24825); later MLflow and
       // modelwarden remove them.
       RETURN_IF_ERROR(db.Execute(kDeleteVersionAliases, {name, version}));
-      return db.Execute(kTouchModel, {now, name}).status();
+      RETURN_IF_ERROR(db.Execute(kTouchModel, {now, name}));
+      return RecordAudit(db, write, version);
     });
   }
 
   Result<ModelVersion> TransitionModelVersionStage(const std::string& name, int64_t version,
                                                    Stage stage, bool archive_existing_versions,
-                                                   int64_t now) override {
+                                                   const WriteContext& write) override {
+    const int64_t now = write.now;
     ModelVersion moved;
     RETURN_IF_ERROR(WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       RETURN_IF_ERROR(db.Query(Pick(kSelectModelForWrite), {name}));
@@ -416,7 +493,7 @@ class SqlModelStore final : public ModelStore {
       RETURN_IF_ERROR(db.Execute(kUpdateVersionStage, {stage_name, now, name, version}));
       RETURN_IF_ERROR(db.Execute(kTouchModel, {now, name}));
       ASSIGN_OR_RETURN(moved, LoadVersion(db, name, version));
-      return Status::Ok();
+      return RecordAudit(db, write, version);
     }));
     return moved;
   }
@@ -475,19 +552,61 @@ class SqlModelStore final : public ModelStore {
     return page;
   }
 
-  Status SetModelVersionTag(const std::string& name, int64_t version, const Tag& tag) override {
+  Status SetModelVersionTag(const std::string& name, int64_t version, const Tag& tag,
+                            const WriteContext& write) override {
     return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
-      return db.Execute(Pick(kUpsertVersionTag), {name, version, tag.key, tag.value}).status();
+      RETURN_IF_ERROR(db.Execute(Pick(kUpsertVersionTag), {name, version, tag.key, tag.value}));
+      return RecordAudit(db, write, version);
     });
   }
 
-  Status DeleteModelVersionTag(const std::string& name, int64_t version,
-                               const std::string& key) override {
+  Status DeleteModelVersionTag(const std::string& name, int64_t version, const std::string& key,
+                               const WriteContext& write) override {
     return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
-      return db.Execute(Pick(kDeleteVersionTag), {name, version, key}).status();
+      RETURN_IF_ERROR(db.Execute(Pick(kDeleteVersionTag), {name, version, key}));
+      return RecordAudit(db, write, version);
     });
+  }
+
+  Status AppendAuditEvent(const AuditEvent& event) override {
+    return WithWriteTransaction(*pool_, [&](SqlConnection& db) { return InsertAudit(db, event); });
+  }
+
+  Result<Page<AuditEvent>> SearchAuditEvents(const AuditQuery& query) override {
+    std::string sql = std::string("SELECT ") + kAuditColumns + " FROM audit_events WHERE 1 = 1";
+    std::vector<SqlValue> params;
+    const auto filter = [&](const char* column, const std::string& value) {
+      if (value.empty()) return;
+      sql += std::string(" AND ") + column + " = ?";
+      params.emplace_back(value);
+    };
+    filter("model_name", query.model_name);
+    filter("principal", query.principal);
+    filter("operation", query.operation);
+    if (query.since) {
+      sql += " AND timestamp >= ?";
+      params.emplace_back(*query.since);
+    }
+    if (query.until) {
+      sql += " AND timestamp < ?";
+      params.emplace_back(*query.until);
+    }
+    sql += " ORDER BY id DESC LIMIT ? OFFSET ?";
+    params.emplace_back(query.max_results + 1);
+    params.emplace_back(query.offset);
+    Page<AuditEvent> page;
+    RETURN_IF_ERROR(WithReadTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db.Query(sql, params));
+      for (const SqlRow& row : rows) page.items.push_back(AuditFromRow(row));
+      return Status::Ok();
+    }));
+    if (static_cast<int64_t>(page.items.size()) > query.max_results) {
+      page.items.resize(query.max_results);
+      page.next_page_token = EncodePageToken(query.offset + query.max_results);
+    }
+    return page;
   }
 
  private:
@@ -597,6 +716,24 @@ class SqlModelStore final : public ModelStore {
           ". MLflow does not allow creating a model and a prompt with the same name.");
     }
     return Status::AlreadyExists("Registered Model (name=" + name + ") already exists.");
+  }
+
+  // Writes the call's audit entry, if it has one, inside the change's own transaction.
+  static Status RecordAudit(SqlConnection& db, const WriteContext& write,
+                            std::optional<int64_t> version = std::nullopt) {
+    if (write.audit == nullptr) return Status::Ok();
+    write.audit->timestamp = write.now;
+    if (version) write.audit->version = version;
+    return InsertAudit(db, *write.audit);
+  }
+
+  static Status InsertAudit(SqlConnection& db, const AuditEvent& e) {
+    SqlValue version = e.version ? SqlValue{*e.version} : SqlValue{};
+    return db
+        .Execute(kInsertAudit,
+                 {e.timestamp, e.request_id, e.principal, e.client_address, e.operation,
+                  e.model_name, version, e.outcome, e.before, e.after, EncodeChecks(e.checks)})
+        .status();
   }
 
   Status LockModel(SqlConnection& db, const std::string& name) {

@@ -554,6 +554,84 @@ TEST_P(RegistryConformanceTest, ReopeningKeepsCommittedData) {
   EXPECT_THAT(again.GetModelVersion(ctx_, "m", 1)->tags, ElementsAre(Tag{"k", "v"}));
 }
 
+TEST_P(RegistryConformanceTest, AuditEntryIsWrittenWithTheChangeAndOnlyThen) {
+  CreateModel("m");
+  AuditEvent event;
+  event.request_id = "req-1";
+  event.principal = "anonymous";
+  event.operation = "CreateModelVersion";
+  event.model_name = "m";
+  event.outcome = "allowed";
+  event.checks = {{"owner", "passed", "tag owner is set"}, {"card", "warned", "no\tcard\n"}};
+  CallContext audited;
+  audited.audit = &event;
+  auto created = service_->CreateModelVersion(audited, {"m", "s3://b/m", "", "", "", {}, ""});
+  ASSERT_OK(created);
+  EXPECT_EQ(event.version, created->version);
+  EXPECT_EQ(event.timestamp, created->creation_timestamp);
+
+  AuditEvent failed = event;
+  failed.request_id = "req-2";
+  audited.audit = &failed;
+  EXPECT_CODE(service_->CreateModelVersion(audited, {"absent", "s3://b/m", "", "", "", {}, ""}),
+              ErrorCode::kResourceDoesNotExist);
+  EXPECT_CODE(service_->SetModelVersionTag(audited, "m", 1, {"bad//key", "v"}),
+              ErrorCode::kInvalidParameterValue);
+
+  auto log = store_->SearchAuditEvents(AuditQuery{});
+  ASSERT_OK(log);
+  ASSERT_EQ(log->items.size(), 1u);
+  const AuditEvent& stored = log->items[0];
+  EXPECT_EQ(stored.request_id, "req-1");
+  EXPECT_EQ(stored.version, 1);
+  EXPECT_EQ(stored.model_name, "m");
+  EXPECT_THAT(stored.checks, ElementsAre(AuditCheck{"owner", "passed", "tag owner is set"},
+                                         AuditCheck{"card", "warned", "no card "}));
+}
+
+TEST_P(RegistryConformanceTest, AuditLogFiltersAndPages) {
+  for (int i = 0; i < 5; ++i) {
+    AuditEvent e;
+    e.timestamp = 1000 + i;
+    e.principal = i % 2 ? "alice" : "bob";
+    e.operation = i < 3 ? "TransitionModelVersionStage" : "SetRegisteredModelAlias";
+    e.model_name = i < 4 ? "m" : "other";
+    e.outcome = "denied";
+    ASSERT_OK(store_->AppendAuditEvent(e));
+  }
+  const auto timestamps = [&](AuditQuery query) {
+    std::vector<int64_t> out;
+    auto page = store_->SearchAuditEvents(query);
+    EXPECT_OK(page);
+    if (page.ok()) {
+      for (const AuditEvent& e : page->items) out.push_back(e.timestamp);
+    }
+    return out;
+  };
+  AuditQuery query;
+  EXPECT_THAT(timestamps(query), ElementsAre(1004, 1003, 1002, 1001, 1000));
+  query.model_name = "m";
+  query.principal = "alice";
+  EXPECT_THAT(timestamps(query), ElementsAre(1003, 1001));
+  query = AuditQuery{};
+  query.operation = "SetRegisteredModelAlias";
+  EXPECT_THAT(timestamps(query), ElementsAre(1004, 1003));
+  query = AuditQuery{};
+  query.since = 1001;
+  query.until = 1003;
+  EXPECT_THAT(timestamps(query), ElementsAre(1002, 1001));
+  query = AuditQuery{};
+  query.max_results = 2;
+  auto first = store_->SearchAuditEvents(query);
+  ASSERT_OK(first);
+  EXPECT_FALSE(first->next_page_token.empty());
+  query.offset = 4;
+  auto last = store_->SearchAuditEvents(query);
+  ASSERT_OK(last);
+  EXPECT_EQ(last->items.size(), 1u);
+  EXPECT_TRUE(last->next_page_token.empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RegistryConformanceTest,
                          ::testing::ValuesIn(::modelwarden::testing::AvailableBackends()),
                          [](const ::testing::TestParamInfo<Backend>& backend) {
