@@ -19,6 +19,8 @@ namespace po = boost::program_options;
 
 constexpr char kUsage[] =
     "Usage: modelwarden server [options]\n"
+    "       modelwarden policy validate FILE\n"
+    "       modelwarden policy report --policy-file FILE [--backend-store-uri URI]\n"
     "       modelwarden --help | --version\n"
     "\n"
     "An MLflow Model Registry compatible server (REST API /api/2.0/mlflow/...).\n";
@@ -28,7 +30,8 @@ constexpr char kPrecedence[] =
     "Precedence: flags > environment > config file > defaults.\n"
     "Environment: MODELWARDEN_BACKEND_STORE_URI, MODELWARDEN_HOST, MODELWARDEN_PORT,\n"
     "  MODELWARDEN_WORKERS, MODELWARDEN_MAX_REQUEST_BODY_BYTES, MODELWARDEN_ACCESS_LOG,\n"
-    "  MODELWARDEN_POOL_WAIT_TIMEOUT_MS, MODELWARDEN_CONFIG; MLflow's MLFLOW_REGISTRY_STORE_URI,\n"
+    "  MODELWARDEN_POOL_WAIT_TIMEOUT_MS, MODELWARDEN_POLICY_FILE, MODELWARDEN_CONFIG; MLflow's "
+    "MLFLOW_REGISTRY_STORE_URI,\n"
     "  MLFLOW_BACKEND_STORE_URI, MLFLOW_HOST and MLFLOW_PORT are read when the MODELWARDEN_\n"
     "  variable is unset. The config file holds `option-name = value` lines.\n";
 
@@ -40,6 +43,7 @@ constexpr char kWorkers[] = "workers";
 constexpr char kMaxBody[] = "max-request-body-bytes";
 constexpr char kAccessLog[] = "access-log";
 constexpr char kPoolWait[] = "pool-wait-timeout-ms";
+constexpr char kPolicyFile[] = "policy-file";
 constexpr char kConfig[] = "config";
 constexpr char kHelp[] = "help";
 constexpr char kVersion[] = "version";
@@ -58,6 +62,7 @@ constexpr EnvironmentBinding kEnvironmentBindings[] = {
     {"MODELWARDEN_MAX_REQUEST_BODY_BYTES", kMaxBody},
     {"MODELWARDEN_ACCESS_LOG", kAccessLog},
     {"MODELWARDEN_POOL_WAIT_TIMEOUT_MS", kPoolWait},
+    {"MODELWARDEN_POLICY_FILE", kPolicyFile},
     {"MODELWARDEN_CONFIG", kConfig},
     {"MLFLOW_REGISTRY_STORE_URI", kStoreUri},
     {"MLFLOW_BACKEND_STORE_URI", kStoreUri},
@@ -95,7 +100,9 @@ po::options_description ServerOptionsDescription() {
            ->implicit_value(true, "true"),
        "One line per request on stderr: client, method, path, status, microseconds")  //
       (kPoolWait, po::value<int>()->value_name("MS")->default_value(defaults.pool_wait_timeout_ms),
-       "Wait for a free database connection this long, then answer 503");
+       "Wait for a free database connection this long, then answer 503")  //
+      (kPolicyFile, po::value<std::string>()->value_name("FILE"),
+       "Policy file (naming, metadata, model cards, gates); reloaded on SIGHUP and on change");
   return description;
 }
 
@@ -192,6 +199,7 @@ Result<ServerOptions> ToServerOptions(const po::variables_map& values) {
   const long long max_body = values[kMaxBody].as<long long>();
   options.access_log = values[kAccessLog].as<bool>();
   options.pool_wait_timeout_ms = values[kPoolWait].as<int>();
+  if (values.count(kPolicyFile) != 0) options.policy_file = values[kPolicyFile].as<std::string>();
 
   if (options.backend_store_uri.empty()) {
     return Status::InvalidArgument("--backend-store-uri must not be empty");
@@ -250,6 +258,32 @@ Result<CommandLine> ParseServerCommand(const std::vector<std::string>& args,
   return command;
 }
 
+// `policy validate FILE` or `policy report [server flags]` (args[0] is "policy").
+Result<CommandLine> ParsePolicyCommand(const std::vector<std::string>& args,
+                                       const EnvironmentLookup& environment) {
+  const std::string sub = args.size() > 1 ? args[1] : "";
+  if (sub == "validate") {
+    if (args.size() != 3) return Status::InvalidArgument("usage: modelwarden policy validate FILE");
+    CommandLine command;
+    command.action = CommandLine::Action::kPolicyValidate;
+    command.policy_file = args[2];
+    return command;
+  }
+  if (sub == "report") {
+    ASSIGN_OR_RETURN(
+        CommandLine command,
+        ParseServerCommand(std::vector<std::string>(args.begin() + 2, args.end()), environment));
+    if (command.action != CommandLine::Action::kServe) return command;  // --help, --version.
+    if (command.options.policy_file.empty()) {
+      return Status::InvalidArgument("policy report needs --policy-file FILE");
+    }
+    command.action = CommandLine::Action::kPolicyReport;
+    return command;
+  }
+  return Status::InvalidArgument(
+      "usage: modelwarden policy validate FILE | modelwarden policy report --policy-file FILE");
+}
+
 }  // namespace
 
 EnvironmentLookup ProcessEnvironment() {
@@ -268,12 +302,13 @@ Result<CommandLine> ParseCommandLine(int argc, const char* const argv[],
   }
   const std::string& command = args.front();
   if (command == "--help" || command == "-h" || command == "help") {
-    return CommandLine{CommandLine::Action::kHelp, ServerOptions(), HelpText()};
+    return CommandLine{CommandLine::Action::kHelp, ServerOptions(), HelpText(), ""};
   }
   if (command == "--version" || command == "version") {
     return CommandLine{CommandLine::Action::kVersion, ServerOptions(),
-                       std::string("modelwarden ") + kModelwardenVersion + "\n"};
+                       std::string("modelwarden ") + kModelwardenVersion + "\n", ""};
   }
+  if (command == "policy") return ParsePolicyCommand(args, environment);
   if (command != "server") {
     return Status::InvalidArgument("unknown command '" + command + "'; try 'modelwarden --help'");
   }
@@ -289,7 +324,9 @@ std::string DescribeOptions(const ServerOptions& options) {
       << "  workers = " << options.workers << "\n"
       << "  max-request-body-bytes = " << options.max_request_body_bytes << "\n"
       << "  access-log = " << (options.access_log ? "true" : "false") << "\n"
-      << "  pool-wait-timeout-ms = " << options.pool_wait_timeout_ms << "\n";
+      << "  pool-wait-timeout-ms = " << options.pool_wait_timeout_ms << "\n"
+      << "  policy-file = " << (options.policy_file.empty() ? "(none)" : options.policy_file)
+      << "\n";
   return out.str();
 }
 

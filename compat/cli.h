@@ -1,8 +1,9 @@
-// The `modelwarden` command line: `modelwarden server [flags]`, `modelwarden --help`,
-// `modelwarden --version`. Options come from, highest precedence first: flags, environment
-// (MODELWARDEN_*, then MLflow's MLFLOW_* names), the INI file named by --config (same option
-// names, `name = value`), and the defaults of ServerOptions. The only Boost.Program_options
-// user. Thread-compatible.
+// The `modelwarden` command line: `modelwarden server [flags]`,
+// `modelwarden policy validate FILE`, `modelwarden policy report --policy-file FILE [flags]`,
+// `modelwarden --help`, `modelwarden --version`. Options come from, highest precedence first:
+// flags, environment (MODELWARDEN_*, then MLflow's MLFLOW_* names), the INI file named by --config
+// (same option names, `name = value`), and the defaults of ServerOptions. The only
+// Boost.Program_options user. Thread-compatible.
 #pragma once
 
 #include <functional>
@@ -21,10 +22,11 @@ using EnvironmentLookup = std::function<std::optional<std::string>(const std::st
 EnvironmentLookup ProcessEnvironment();
 
 struct CommandLine {
-  enum class Action { kServe, kHelp, kVersion };
+  enum class Action { kServe, kHelp, kVersion, kPolicyValidate, kPolicyReport };
   Action action = Action::kServe;
-  ServerOptions options;  // Meaningful for kServe.
-  std::string text;       // What to print for kHelp and kVersion.
+  ServerOptions options;    // Meaningful for kServe and kPolicyReport.
+  std::string text;         // What to print for kHelp and kVersion.
+  std::string policy_file;  // kPolicyValidate.
 };
 
 // kInvalidParameterValue with a message naming the flag, variable or file at fault.

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -23,6 +24,7 @@ namespace {
 constexpr char kJsonContentType[] = "application/json";
 constexpr char kTextContentType[] = "text/plain; charset=utf-8";
 constexpr char kRequestIdHeader[] = "X-Request-Id";
+constexpr char kWarningsHeader[] = "X-Modelwarden-Warnings";
 constexpr std::string_view kAllMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
 
 // When the current worker thread started its request, for the access log. cpp-httplib runs
@@ -64,17 +66,23 @@ void Register(httplib::Server& server, std::string_view method, const std::strin
   if (method == "DELETE") server.Delete(pattern, std::move(handler));
 }
 
-Result<std::string> RunHandler(Handler handler, Registry& registry, const CallContext& ctx,
-                               const httplib::Request& req) {
-  std::optional<std::string> content_type;
-  if (req.has_header("Content-Type")) content_type = req.get_header_value("Content-Type");
-  ASSIGN_OR_RETURN(RequestReader reader,
-                   RequestReader::Create(req.method, req.params, content_type, req.body));
-  return handler(ctx, reader, registry);
+// Joins policy warnings into one header value: no control characters, "; "-separated.
+std::string WarningsHeader(const std::vector<std::string>& warnings) {
+  std::string value;
+  for (const std::string& warning : warnings) {
+    if (!value.empty()) value += " | ";
+    value += Printable(warning);
+  }
+  return value;
 }
 
-void Serve(Handler handler, Registry& registry, const CallContext& ctx, const httplib::Request& req,
-           httplib::Response& res) {
+// Runs `call` (which reads the request and calls a handler) with MLflow's error mapping, the
+// request id and policy warnings on the response.
+void Serve(const std::function<Result<std::string>(const CallContext&, const RequestReader&)>& call,
+           const CallContext& base_ctx, const httplib::Request& req, httplib::Response& res) {
+  std::vector<std::string> warnings;
+  CallContext ctx = base_ctx;
+  ctx.warnings = &warnings;
   res.set_header(kRequestIdHeader, ctx.request_id);
   const auto log_failure = [&](const std::string& what) {
     LogLine("[error] request " + ctx.request_id + " " + req.method + " " + Printable(req.path) +
@@ -83,7 +91,12 @@ void Serve(Handler handler, Registry& registry, const CallContext& ctx, const ht
   // Exceptions should not happen (errors are Status values), but one must never reach the
   // client with its text: log it here with the request id, answer a generic 500.
   try {
-    Result<std::string> body = RunHandler(handler, registry, ctx, req);
+    std::optional<std::string> content_type;
+    if (req.has_header("Content-Type")) content_type = req.get_header_value("Content-Type");
+    Result<RequestReader> reader =
+        RequestReader::Create(req.method, req.params, content_type, req.body);
+    Result<std::string> body = reader.ok() ? call(ctx, *reader) : reader.status();
+    if (!warnings.empty()) res.set_header(kWarningsHeader, WarningsHeader(warnings));
     if (body.ok()) {
       res.status = 200;
       res.set_content(*body, kJsonContentType);
@@ -104,9 +117,10 @@ void Serve(Handler handler, Registry& registry, const CallContext& ctx, const ht
 
 }  // namespace
 
-HttpServer::HttpServer(const ServerOptions& options, Registry& registry)
+HttpServer::HttpServer(const ServerOptions& options, Registry& registry, Governance& governance)
     : options_(options),
       registry_(registry),
+      governance_(governance),
       server_(std::make_unique<httplib::Server>()),
       instance_id_(std::random_device{}()) {
   RegisterRoutes();
@@ -124,19 +138,30 @@ std::string HttpServer::NextRequestId() {
 
 void HttpServer::RegisterRoutes() {
   std::map<std::string_view, std::set<std::string_view>> methods_by_path;
-  for (const Route& route : kRoutes) {
-    methods_by_path[route.path].insert(HttpMethodName(route.method));
+  const auto add = [&](HttpMethod method, std::string_view path, auto call) {
+    methods_by_path[path].insert(HttpMethodName(method));
     for (std::string_view prefix : kApiPrefixes) {
-      const std::string pattern = RegexEscape(std::string(prefix) + std::string(route.path));
-      Register(
-          *server_, HttpMethodName(route.method), pattern,
-          [this, handler = route.handler](const httplib::Request& req, httplib::Response& res) {
-            CallContext ctx;
-            ctx.request_id = NextRequestId();
-            ctx.client_address = req.remote_addr;
-            Serve(handler, registry_, ctx, req, res);
-          });
+      Register(*server_, HttpMethodName(method),
+               RegexEscape(std::string(prefix) + std::string(path)),
+               [this, call](const httplib::Request& req, httplib::Response& res) {
+                 CallContext ctx;
+                 ctx.request_id = NextRequestId();
+                 ctx.client_address = req.remote_addr;
+                 Serve(call, ctx, req, res);
+               });
     }
+  };
+  for (const Route& route : kRoutes) {
+    add(route.method, route.path,
+        [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
+          return handler(ctx, reader, registry_);
+        });
+  }
+  for (const GovernanceRoute& route : kGovernanceRoutes) {
+    add(route.method, route.path,
+        [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
+          return handler(ctx, reader, governance_);
+        });
   }
   // A known path asked with another method: 405 like Flask (MLflow's body is an HTML page;
   // the Python client reads any non-JSON error by its status).

@@ -2,7 +2,9 @@
 // under /api/2.0 and /ajax-api/2.0, plus GET /health and GET /version. Each request gets a
 // CallContext (request id, client address), a RequestReader and the route's handler; a
 // non-OK Status becomes MLflow's {"error_code", "message"} with the status of
-// compat/errors.h. Unknown paths answer 404 ENDPOINT_NOT_FOUND, a wrong method on a known
+// compat/errors.h. modelwarden's own endpoints (compat/routes.h kGovernanceRoutes) are served
+// the same way; policy warnings of an allowed change come back in the X-Modelwarden-Warnings
+// header. Unknown paths answer 404 ENDPOINT_NOT_FOUND, a wrong method on a known
 // path 405, an over-long body 413, and an unexpected exception 500 INTERNAL_ERROR with a
 // generic message (the detail goes to stderr).
 //
@@ -16,6 +18,7 @@
 #include <string>
 
 #include "compat/server_options.h"
+#include "enforcement/governance.h"
 #include "registry/registry.h"
 #include "registry/status.h"
 
@@ -27,8 +30,8 @@ namespace modelwarden {
 
 class HttpServer {
  public:
-  // `registry` must outlive the server.
-  HttpServer(const ServerOptions& options, Registry& registry);
+  // `registry` and `governance` must outlive the server.
+  HttpServer(const ServerOptions& options, Registry& registry, Governance& governance);
   ~HttpServer();
 
   HttpServer(const HttpServer&) = delete;
@@ -53,6 +56,7 @@ class HttpServer {
 
   const ServerOptions options_;
   Registry& registry_;
+  Governance& governance_;
   std::unique_ptr<httplib::Server> server_;
   const uint32_t instance_id_;  // Random per process: request ids differ across restarts.
   std::atomic<uint64_t> next_request_ = 1;

@@ -12,7 +12,10 @@
 
 #include "compat/cli.h"
 #include "compat/http_server.h"
+#include "enforcement/compliance_report.h"
 #include "enforcement/enforcing_registry.h"
+#include "enforcement/policy_holder.h"
+#include "enforcement/policy_loader.h"
 #include "registry/clock.h"
 #include "registry/registry_service.h"
 #include "registry/store_factory.h"
@@ -21,14 +24,91 @@ namespace {
 
 constexpr int kExitUsage = 2;
 
-// SIGINT/SIGTERM are blocked in every thread and taken by one watcher with sigwait, so the
-// stop request runs as ordinary code rather than in a signal handler.
-sigset_t StopSignals() {
+constexpr auto kPolicyPollInterval = std::chrono::seconds(2);
+
+// SIGINT/SIGTERM (stop) and SIGHUP (reload the policy) are blocked in every thread and taken
+// by one watcher with sigwait, so they run as ordinary code rather than in a signal handler.
+sigset_t WatchedSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   return signals;
+}
+
+void ReportReload(const modelwarden::PolicyHolder& holder, const modelwarden::Status& status,
+                  const char* why) {
+  if (status.ok()) {
+    std::fprintf(stderr, "modelwarden: policy %s reloaded (%s)\n", holder.path().c_str(), why);
+  } else {
+    std::fprintf(stderr, "modelwarden: policy %s NOT reloaded (%s), the previous one stays:\n%s\n",
+                 holder.path().c_str(), why, status.message().c_str());
+  }
+}
+
+modelwarden::Result<std::unique_ptr<modelwarden::ModelStore>> OpenStore(
+    const modelwarden::ServerOptions& options) {
+  modelwarden::StoreOptions store_options;
+  store_options.uri = options.backend_store_uri;
+  store_options.pool_size = options.workers;
+  store_options.pool_wait_timeout_ms = options.pool_wait_timeout_ms;
+  auto store = modelwarden::OpenModelStore(store_options);
+  if (!store.ok()) {
+    std::fprintf(stderr, "modelwarden: cannot open backend store %s: %s\n",
+                 modelwarden::MaskStoreUri(options.backend_store_uri).c_str(),
+                 store.status().ToString().c_str());
+  }
+  return store;
+}
+
+int ValidatePolicy(const std::string& path) {
+  auto policy = modelwarden::LoadPolicyFile(path);
+  if (!policy.ok()) {
+    std::fprintf(stderr, "%s\n", policy.status().message().c_str());
+    return 1;
+  }
+  std::printf("%s: valid (naming %s, %zu requirements, model card %s, lifecycle %s, %zu gates)\n",
+              path.c_str(), std::string(modelwarden::RuleModeName(policy->naming.mode)).c_str(),
+              policy->requirements.size(),
+              std::string(modelwarden::RuleModeName(policy->model_card.mode)).c_str(),
+              std::string(modelwarden::RuleModeName(policy->lifecycle.mode)).c_str(),
+              policy->gates.size());
+  return 0;
+}
+
+// Exit status 0 when nothing violates an enforced rule, 1 when something does (so CI can gate
+// on it), 2 for a bad policy or store.
+int ReportCompliance(const modelwarden::ServerOptions& options) {
+  using namespace modelwarden;
+  Result<Policy> policy = LoadPolicyFile(options.policy_file);
+  if (!policy.ok()) {
+    std::fprintf(stderr, "%s\n", policy.status().message().c_str());
+    return 2;
+  }
+  auto store = OpenStore(options);
+  if (!store.ok()) return 2;
+  SystemClock clock;
+  RegistryService service(**store, clock);
+  Result<ComplianceReport> report = BuildComplianceReport(service, *policy);
+  if (!report.ok()) {
+    std::fprintf(stderr, "modelwarden: %s\n", report.status().ToString().c_str());
+    return 2;
+  }
+  bool enforced = false;
+  for (const Violation& v : report->violations) {
+    enforced |= v.check.mode == RuleMode::kEnforce;
+    std::printf("%s%s [%s] %s (%s): %s%s%s\n", v.model.c_str(),
+                v.version ? (" version " + std::to_string(*v.version)).c_str() : "",
+                v.context.c_str(), v.check.rule_id.c_str(),
+                std::string(RuleModeName(v.check.mode)).c_str(), v.check.message.c_str(),
+                v.check.fix.empty() ? "" : ". Fix: ", v.check.fix.c_str());
+  }
+  std::printf("%lld models and %lld versions checked against %s: %zu violations in %lld models\n",
+              static_cast<long long>(report->models), static_cast<long long>(report->versions),
+              options.policy_file.c_str(), report->violations.size(),
+              static_cast<long long>(report->models_with_violations));
+  return enforced ? 1 : 0;
 }
 
 int Serve(const modelwarden::ServerOptions& options) {
@@ -36,29 +116,34 @@ int Serve(const modelwarden::ServerOptions& options) {
 
   std::fputs(DescribeOptions(options).c_str(), stderr);
 
-  StoreOptions store_options;
-  store_options.uri = options.backend_store_uri;
-  store_options.pool_size = options.workers;
-  store_options.pool_wait_timeout_ms = options.pool_wait_timeout_ms;
-  Result<std::unique_ptr<ModelStore>> store = OpenModelStore(store_options);
-  if (!store.ok()) {
-    std::fprintf(stderr, "modelwarden: cannot open backend store %s: %s\n",
-                 MaskStoreUri(options.backend_store_uri).c_str(),
-                 store.status().ToString().c_str());
-    return 1;
+  std::unique_ptr<PolicyHolder> policy = std::make_unique<PolicyHolder>();
+  if (!options.policy_file.empty()) {
+    auto loaded = PolicyHolder::Load(options.policy_file);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "modelwarden: refusing to start with a bad policy:\n%s\n",
+                   loaded.status().message().c_str());
+      return 1;
+    }
+    policy = std::move(*loaded);
   }
+  auto store = OpenStore(options);
+  if (!store.ok()) return 1;
   SystemClock clock;
   RegistryService service(**store, clock);
-  EnforcingRegistry registry(service);
-  HttpServer server(options, registry);
+  EnforcingRegistry registry(service, *policy, **store, clock);
+  HttpServer server(options, registry, registry);
 
-  const sigset_t signals = StopSignals();
+  const sigset_t signals = WatchedSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // Before any thread starts: all inherit it.
   std::atomic<bool> signalled = false;
   std::atomic<bool> listen_returned = false;
   std::thread watcher([&] {
     int signal_number = 0;
-    sigwait(&signals, &signal_number);
+    while (true) {
+      sigwait(&signals, &signal_number);
+      if (signal_number != SIGHUP) break;
+      if (!options.policy_file.empty()) ReportReload(*policy, policy->Reload(), "SIGHUP");
+    }
     signalled = true;
     if (listen_returned) return;
     std::fprintf(stderr, "modelwarden: signal %d, stopping\n", signal_number);
@@ -68,11 +153,26 @@ int Serve(const modelwarden::ServerOptions& options) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });
+  // Picks up edits of the policy file without a signal (e.g. a ConfigMap update).
+  std::thread poller([&] {
+    if (options.policy_file.empty()) return;
+    while (!listen_returned) {
+      for (auto slept = std::chrono::milliseconds(0);
+           slept < kPolicyPollInterval && !listen_returned;
+           slept += std::chrono::milliseconds(50)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      if (listen_returned) break;
+      Result<bool> reloaded = policy->ReloadIfChanged();
+      if (!reloaded.ok() || *reloaded) ReportReload(*policy, reloaded.status(), "file changed");
+    }
+  });
 
   const Status status = server.Listen();
   listen_returned = true;
   if (!signalled) kill(getpid(), SIGTERM);  // Wakes the watcher when Listen failed.
   watcher.join();
+  poller.join();
   if (!status.ok()) {
     std::fprintf(stderr, "modelwarden: %s\n", status.message().c_str());
     return 1;
@@ -97,6 +197,10 @@ int main(int argc, char* argv[]) {
       return 0;
     case CommandLine::Action::kServe:
       return Serve(command->options);
+    case CommandLine::Action::kPolicyValidate:
+      return ValidatePolicy(command->policy_file);
+    case CommandLine::Action::kPolicyReport:
+      return ReportCompliance(command->options);
   }
   return kExitUsage;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "compat/governance_handlers.h"
 #include "compat/model_version_handlers.h"
 #include "compat/registered_model_handlers.h"
 #include "compat/request_reader.h"
@@ -60,6 +61,24 @@ inline constexpr Route kRoutes[] = {
      &HandleGetModelVersionDownloadUri},
     {HttpMethod::kPost, "/mlflow/model-versions/set-tag", &HandleSetModelVersionTag},
     {HttpMethod::kDelete, "/mlflow/model-versions/delete-tag", &HandleDeleteModelVersionTag},
+};
+
+// modelwarden's own endpoints, below the same prefixes ("/api/2.0/modelwarden/...").
+using GovernanceHandler = Result<std::string> (*)(const CallContext& ctx,
+                                                  const RequestReader& request,
+                                                  Governance& governance);
+
+struct GovernanceRoute {
+  HttpMethod method;
+  std::string_view path;
+  GovernanceHandler handler;
+};
+
+inline constexpr GovernanceRoute kGovernanceRoutes[] = {
+    {HttpMethod::kGet, "/modelwarden/model-versions/check", &HandleCheckPromotion},
+    {HttpMethod::kGet, "/modelwarden/model-versions/card", &HandleGetModelCard},
+    {HttpMethod::kPost, "/modelwarden/model-versions/card", &HandleSetModelCard},
+    {HttpMethod::kGet, "/modelwarden/audit-events/search", &HandleSearchAuditEvents},
 };
 
 }  // namespace modelwarden

@@ -32,6 +32,10 @@ struct ServerOptions {
   // How long a request waits for a free database connection before answering 503
   // TEMPORARILY_UNAVAILABLE.
   int pool_wait_timeout_ms = 5000;
+  // The policy file (enforcement/POLICY.md). Empty: no rules, plain MLflow behaviour (changes
+  // are still audited). Reloaded on SIGHUP and when the file changes; a bad file is refused at
+  // start-up and, on reload, leaves the previous policy in force.
+  std::string policy_file;
 };
 
 }  // namespace modelwarden

@@ -1,16 +1,33 @@
-// EnforcingRegistry: the Registry decorator where policy lives: who is asking (principal), may
-// they (RBAC), does the change obey the rules (naming, metadata, model card, gates), and the
-// audit record. Issue #4 fills it in; until then every call passes straight to the inner
-// Registry, so behaviour is plain MLflow. Thread-safe if the inner Registry is.
+// EnforcingRegistry: the Registry decorator where policy lives. For every change it evaluates
+// the rules of the policy in force (naming on create and rename; mandatory metadata at
+// registration; lifecycle, metadata, model card and quality gates when a version enters
+// Staging or Production or takes an alias mapped to them), denies with one
+// INVALID_PARAMETER_VALUE that lists every failed enforced check, passes warnings to the
+// caller (CallContext::warnings), and records the change or the denial in the audit log (the
+// change's entry in the same transaction). Reads pass straight through. With an empty policy
+// behaviour is plain MLflow plus the audit log.
+//
+// Thread-safe if the inner Registry and the audit log are.
 #pragma once
 
+#include <functional>
+
+#include "enforcement/governance.h"
+#include "enforcement/policy_holder.h"
+#include "registry/clock.h"
+#include "registry/model_store.h"
 #include "registry/registry.h"
 
 namespace modelwarden {
 
-class EnforcingRegistry final : public Registry {
+class EnforcingRegistry final : public Registry, public Governance {
  public:
-  explicit EnforcingRegistry(Registry& inner) : inner_(inner) {}
+  // All borrowed; they must outlive this object. `audit_log` is the store the inner Registry
+  // writes to (denials are appended there, the audit log is read from there).
+  // `clock` stamps denials (a change's entry takes the change's own timestamp).
+  EnforcingRegistry(Registry& inner, const PolicyHolder& policy, ModelStore& audit_log,
+                    const Clock& clock)
+      : inner_(inner), policy_(policy), audit_log_(audit_log), clock_(clock) {}
 
   Result<RegisteredModel> CreateRegisteredModel(const CallContext& ctx,
                                                 const NewRegisteredModel& model) override;
@@ -57,8 +74,31 @@ class EnforcingRegistry final : public Registry {
   Status DeleteModelVersionTag(const CallContext& ctx, const std::string& name, int64_t version,
                                const std::string& key) override;
 
+  Result<PromotionReport> CheckPromotion(const CallContext& ctx, const std::string& name,
+                                         int64_t version, const PromotionTarget& target) override;
+  Result<ModelCardView> GetModelCard(const CallContext& ctx, const std::string& name,
+                                     int64_t version) override;
+  Status SetModelCard(const CallContext& ctx, const std::string& name, int64_t version,
+                      const std::string& markdown) override;
+  Result<Page<AuditEvent>> SearchAuditLog(const CallContext& ctx, const AuditQuery& query) override;
+
  private:
+  // Runs `change` with `event` attached unless `checks` deny it; records denials itself.
+  Status Apply(const CallContext& ctx, AuditEvent event, const std::vector<CheckResult>& checks,
+               const std::string& denial, const std::function<Status(const CallContext&)>& change);
+  AuditEvent NewEvent(const CallContext& ctx, const char* operation, const std::string& model,
+                      std::optional<int64_t> version = std::nullopt) const;
+  // The promotion checks for moving `version` of `model` to `stage`; `alias` non-empty when an
+  // alias is being set. `from_stage` is checked against the lifecycle for stage moves only.
+  std::vector<CheckResult> PromotionChecks(const CallContext& ctx, const Policy& policy,
+                                           const RegisteredModel& model,
+                                           const ModelVersion& version, Stage stage,
+                                           const std::string& alias);
+
   Registry& inner_;
+  const PolicyHolder& policy_;
+  ModelStore& audit_log_;
+  const Clock& clock_;
 };
 
 }  // namespace modelwarden

@@ -46,13 +46,13 @@ struct MetadataRequirement {
   std::string id;  // Rule id shown in messages: [owner-tag] ...
   RuleMode mode = RuleMode::kEnforce;
   MetadataTarget target = MetadataTarget::kModelTag;
-  std::string key;                        // Tags only.
-  std::vector<Checkpoint> applies_at;     // Non-empty.
+  std::string key;                          // Tags only.
+  std::vector<Checkpoint> applies_at;       // Non-empty.
   std::vector<std::string> allowed_values;  // Empty: any value.
-  std::optional<Pattern> pattern;         // Value must match.
-  std::optional<double> min;              // Value must parse as a number >= min.
-  std::optional<double> max;              // ... and <= max.
-  std::string hint;                       // How to fix it.
+  std::optional<Pattern> pattern;           // Value must match.
+  std::optional<double> min;                // Value must parse as a number >= min.
+  std::optional<double> max;                // ... and <= max.
+  std::string hint;                         // How to fix it.
 };
 
 // Sections a model card must have before a stage. A card is markdown: the version's card

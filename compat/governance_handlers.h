@@ -1,0 +1,28 @@
+// Handlers of modelwarden's own endpoints (beyond MLflow's API), served under
+// /api/2.0/modelwarden/...: the dry-run promotion check, model cards and the audit log.
+#pragma once
+
+#include <string>
+
+#include "compat/request_reader.h"
+#include "enforcement/governance.h"
+#include "registry/requests.h"
+#include "registry/status.h"
+
+namespace modelwarden {
+
+// GET model-versions/check?name=&version=&stage= (or &alias=): every check's result.
+Result<std::string> HandleCheckPromotion(const CallContext& ctx, const RequestReader& request,
+                                         Governance& governance);
+// GET model-versions/card?name=&version=.
+Result<std::string> HandleGetModelCard(const CallContext& ctx, const RequestReader& request,
+                                       Governance& governance);
+// POST model-versions/card {name, version, markdown}.
+Result<std::string> HandleSetModelCard(const CallContext& ctx, const RequestReader& request,
+                                       Governance& governance);
+// GET audit-events/search?model_name=&principal=&operation=&since=&until=&max_results=
+// &page_token=; newest first.
+Result<std::string> HandleSearchAuditEvents(const CallContext& ctx, const RequestReader& request,
+                                            Governance& governance);
+
+}  // namespace modelwarden

@@ -1,0 +1,42 @@
+// CheckResult: the outcome of one policy check, and how a list of them becomes a decision.
+// Rules are plain functions returning CheckResults, so composing them is concatenation and a
+// denial can list every failed check at once.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "enforcement/policy.h"
+#include "registry/entities.h"
+#include "registry/status.h"
+
+namespace modelwarden {
+
+struct CheckResult {
+  std::string rule_id;
+  RuleMode mode = RuleMode::kEnforce;
+  bool passed = true;
+  std::string message;  // What was checked and found, e.g. "tag 'owner' is missing".
+  std::string fix;      // How to comply; empty when passed.
+};
+
+CheckResult Passed(std::string rule_id, RuleMode mode, std::string message);
+CheckResult Failed(std::string rule_id, RuleMode mode, std::string message, std::string fix);
+
+std::string_view RuleModeName(RuleMode mode);
+
+// "passed", "failed" (enforce) or "warned" (warn mode).
+std::string_view CheckOutcome(const CheckResult& check);
+
+bool IsDenied(const std::vector<CheckResult>& checks);
+
+// One line per failed check in warn mode: "[rule] message. Fix: ...".
+std::vector<std::string> Warnings(const std::vector<CheckResult>& checks);
+
+// INVALID_PARAMETER_VALUE listing every failed enforced check on its own line, under `what`
+// (e.g. "Promotion of m version 3 to Production denied by policy").
+Status DenialStatus(const std::string& what, const std::vector<CheckResult>& checks);
+
+std::vector<AuditCheck> ToAuditChecks(const std::vector<CheckResult>& checks);
+
+}  // namespace modelwarden

@@ -1,0 +1,23 @@
+// The checks a version must pass to enter a stage: the lifecycle transition (stage moves only),
+// the metadata required at that stage, the model card, and the quality gates.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "enforcement/check.h"
+#include "enforcement/policy.h"
+
+namespace modelwarden {
+
+// `incumbent` is the version that holds the stage or alias now (for regression gates), or
+// null; `via_alias` skips the lifecycle transition check (an alias does not move the stage).
+std::vector<CheckResult> EvaluatePromotion(const Policy& policy, const RegisteredModel& model,
+                                           const ModelVersion& candidate, Stage stage,
+                                           const ModelVersion* incumbent,
+                                           const std::string& incumbent_label, bool via_alias);
+
+// True when some enabled regression gate applies to `stage` (worth looking up the incumbent).
+bool HasRegressionGate(const Policy& policy, Stage stage);
+
+}  // namespace modelwarden

@@ -1,0 +1,241 @@
+// EnforcingRegistry over a real RegistryService and SQLite store: denials write nothing and are
+// audited, warnings pass through, aliases mapped to stages run the stage's checks, and every
+// change lands in the audit log.
+
+#include "enforcement/enforcing_registry.h"
+
+#include <fstream>
+
+#include "registry/registry_service.h"
+#include "registry/store_factory.h"
+#include "tests/test_util.h"
+
+namespace modelwarden {
+namespace {
+
+using ::modelwarden::testing::FakeClock;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+constexpr char kPolicy[] = R"({
+  "naming": {"mode": "enforce", "pattern": "^[a-z]+\\.[a-z-]+$", "hint": "<project>.<model>"},
+  "requirements": [
+    {"id": "owner", "target": "model_tag", "key": "owner", "applies_at": ["staging", "production"]},
+    {"id": "data", "mode": "warn", "target": "version_tag", "key": "training_data_version",
+     "applies_at": ["registration"]}
+  ],
+  "model_card": {"mode": "enforce", "production_sections": ["Intended use"]},
+  "lifecycle": {"mode": "enforce",
+    "allowed_transitions": {"None": ["Staging", "Archived"], "Staging": ["Production", "None", "Archived"],
+                            "Production": ["Archived", "Staging"], "Archived": ["None"]},
+    "alias_stages": {"champion": "Production"}},
+  "gates": [
+    {"id": "auc", "stage": "Production", "metric": "metrics.auc", "op": ">=", "threshold": 0.85},
+    {"id": "auc-regression", "stage": "Production", "metric": "metrics.auc", "max_regression": 0.01}
+  ]
+})";
+
+class EnforcingRegistryTest : public ::testing::Test {
+ protected:
+  void SetUp() override { UsePolicy(kPolicy); }
+
+  void UsePolicy(const std::string& json) {
+    const std::string path = ::testing::TempDir() + "/enforcing_registry_test_policy.json";
+    std::ofstream(path) << json;
+    auto holder = PolicyHolder::Load(path);
+    ASSERT_OK(holder);
+    policy_ = std::move(*holder);
+    auto store = OpenModelStore(StoreOptions{"sqlite:///:memory:", 1, 1000});
+    ASSERT_OK(store);
+    store_ = std::move(*store);
+    service_ = std::make_unique<RegistryService>(*store_, clock_);
+    registry_ = std::make_unique<EnforcingRegistry>(*service_, *policy_, *store_, clock_);
+    ctx_.warnings = &warnings_;
+    ctx_.request_id = "test";
+  }
+
+  std::vector<AuditEvent> Audit(const std::string& operation = "") {
+    AuditQuery query;
+    query.operation = operation;
+    auto page = registry_->SearchAuditLog(ctx_, query);
+    EXPECT_OK(page);
+    return page.ok() ? page->items : std::vector<AuditEvent>{};
+  }
+
+  // A model with an owner and a version carrying `auc`, promoted to Staging.
+  void StagedVersion(const std::string& auc) {
+    if (!service_->GetRegisteredModel(ctx_, "fraud.detector").ok()) {
+      ASSERT_OK(registry_->CreateRegisteredModel(ctx_, {"fraud.detector", "", {{"owner", "a@b"}}}));
+    }
+    NewModelVersion version{"fraud.detector",
+                            "s3://b/m",
+                            "",
+                            "",
+                            "## Intended use\nfraud\n",
+                            {{"metrics.auc", auc}, {"training_data_version", "2025-06"}},
+                            ""};
+    auto created = registry_->CreateModelVersion(ctx_, version);
+    ASSERT_OK(created);
+    ASSERT_OK(registry_->TransitionModelVersionStage(ctx_, "fraud.detector", created->version,
+                                                     Stage::kStaging, false));
+  }
+
+  FakeClock clock_;
+  CallContext ctx_;
+  std::vector<std::string> warnings_;
+  std::unique_ptr<PolicyHolder> policy_;
+  std::unique_ptr<ModelStore> store_;
+  std::unique_ptr<RegistryService> service_;
+  std::unique_ptr<EnforcingRegistry> registry_;
+};
+
+TEST_F(EnforcingRegistryTest, BadNameIsDeniedNothingWrittenAndTheDenialAudited) {
+  auto denied = registry_->CreateRegisteredModel(ctx_, {"Fraud/Detector", "", {}});
+  EXPECT_CODE(denied, ErrorCode::kInvalidParameterValue);
+  EXPECT_THAT(denied.status().message(), HasSubstr("[naming.slash]"));
+  EXPECT_THAT(denied.status().message(), HasSubstr("[naming.pattern]"));
+  EXPECT_THAT(denied.status().message(), HasSubstr("<project>.<model>"));
+  EXPECT_CODE(service_->GetRegisteredModel(ctx_, "Fraud/Detector"),
+              ErrorCode::kResourceDoesNotExist);
+  auto audit = Audit();
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].outcome, "denied");
+  EXPECT_EQ(audit[0].operation, "CreateRegisteredModel");
+  EXPECT_EQ(audit[0].principal, "anonymous");
+  EXPECT_GT(audit[0].timestamp, 0);
+  EXPECT_EQ(audit[0].checks.at(0).rule_id, "naming.slash");
+}
+
+TEST_F(EnforcingRegistryTest, RenameIsCheckedToo) {
+  ASSERT_OK(registry_->CreateRegisteredModel(ctx_, {"fraud.detector", "", {}}));
+  EXPECT_CODE(registry_->RenameRegisteredModel(ctx_, "fraud.detector", "FRAUD"),
+              ErrorCode::kInvalidParameterValue);
+  EXPECT_OK(service_->GetRegisteredModel(ctx_, "fraud.detector"));
+  EXPECT_OK(registry_->RenameRegisteredModel(ctx_, "fraud.detector", "fraud.scorer"));
+}
+
+TEST_F(EnforcingRegistryTest, RegistrationWarningsAllowAndAreReturned) {
+  ASSERT_OK(registry_->CreateRegisteredModel(ctx_, {"fraud.detector", "", {}}));
+  auto created =
+      registry_->CreateModelVersion(ctx_, {"fraud.detector", "s3://b/m", "", "", "", {}, ""});
+  ASSERT_OK(created);
+  ASSERT_EQ(warnings_.size(), 1u);
+  EXPECT_THAT(warnings_[0], HasSubstr("[data]"));
+  auto audit = Audit("CreateModelVersion");
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].outcome, "warned");
+  EXPECT_EQ(audit[0].version, created->version);
+  EXPECT_EQ(audit[0].timestamp, created->creation_timestamp);
+}
+
+TEST_F(EnforcingRegistryTest, PromotionDeniedThenFixedThenAllowed) {
+  ASSERT_OK(registry_->CreateRegisteredModel(ctx_, {"fraud.detector", "", {}}));
+  ASSERT_OK(registry_->CreateModelVersion(
+      ctx_, {"fraud.detector", "s3://b/m", "", "", "", {{"metrics.auc", "0.80"}}, ""}));
+
+  // None -> Production skips Staging, and the model lacks everything Production needs.
+  auto denied =
+      registry_->TransitionModelVersionStage(ctx_, "fraud.detector", 1, Stage::kProduction, false);
+  EXPECT_CODE(denied, ErrorCode::kInvalidParameterValue);
+  for (const char* rule :
+       {"[lifecycle.transition]", "[owner]", "[model-card.production]", "[auc]"}) {
+    EXPECT_THAT(denied.status().message(), HasSubstr(rule));
+  }
+  EXPECT_EQ(service_->GetModelVersion(ctx_, "fraud.detector", 1)->current_stage, Stage::kNone);
+
+  EXPECT_CODE(
+      registry_->TransitionModelVersionStage(ctx_, "fraud.detector", 1, Stage::kStaging, false),
+      ErrorCode::kInvalidParameterValue);  // [owner] applies at Staging.
+  ASSERT_OK(registry_->SetRegisteredModelTag(ctx_, "fraud.detector", {"owner", "a@b"}));
+  ASSERT_OK(
+      registry_->TransitionModelVersionStage(ctx_, "fraud.detector", 1, Stage::kStaging, false));
+  ASSERT_OK(registry_->SetModelCard(ctx_, "fraud.detector", 1, "## Intended use\nCard fraud.\n"));
+  ASSERT_OK(registry_->SetModelVersionTag(ctx_, "fraud.detector", 1, {"metrics.auc", "0.9"}));
+  auto promoted =
+      registry_->TransitionModelVersionStage(ctx_, "fraud.detector", 1, Stage::kProduction, false);
+  ASSERT_OK(promoted);
+  EXPECT_EQ(promoted->current_stage, Stage::kProduction);
+
+  auto transitions = Audit("TransitionModelVersionStage");
+  ASSERT_EQ(transitions.size(), 4u);  // Newest first.
+  EXPECT_EQ(transitions[0].outcome, "allowed");
+  EXPECT_EQ(transitions[0].before, "stage=Staging");
+  EXPECT_EQ(transitions[0].after, "stage=Production");
+  EXPECT_EQ(transitions[3].outcome, "denied");
+}
+
+TEST_F(EnforcingRegistryTest, ChampionAliasRunsTheProductionGateWithRegression) {
+  StagedVersion("0.90");
+  ASSERT_OK(registry_->SetRegisteredModelAlias(ctx_, "fraud.detector", "champion", 1));
+  StagedVersion("0.87");  // Passes the 0.85 threshold but is 0.03 worse than the champion.
+  auto denied = registry_->SetRegisteredModelAlias(ctx_, "fraud.detector", "champion", 2);
+  EXPECT_CODE(denied, ErrorCode::kInvalidParameterValue);
+  EXPECT_THAT(denied.status().message(), HasSubstr("[auc-regression]"));
+  EXPECT_THAT(denied.status().message(), HasSubstr("counts as Production"));
+  EXPECT_EQ(service_->GetModelVersionByAlias(ctx_, "fraud.detector", "champion")->version, 1);
+  // Unmapped aliases are not promotions.
+  EXPECT_OK(registry_->SetRegisteredModelAlias(ctx_, "fraud.detector", "candidate", 2));
+  StagedVersion("0.95");
+  EXPECT_OK(registry_->SetRegisteredModelAlias(ctx_, "fraud.detector", "champion", 3));
+}
+
+TEST_F(EnforcingRegistryTest, DryRunReportsEveryCheckAndWritesNothing) {
+  StagedVersion("0.80");
+  PromotionTarget target;
+  target.alias = "champion";
+  auto report = registry_->CheckPromotion(ctx_, "fraud.detector", 1, target);
+  ASSERT_OK(report);
+  EXPECT_FALSE(report->allowed);
+  EXPECT_EQ(report->stage, Stage::kProduction);
+  std::vector<std::string> outcomes;
+  for (const CheckResult& c : report->checks) {
+    outcomes.push_back(c.rule_id + ":" + std::string(CheckOutcome(c)));
+  }
+  EXPECT_THAT(outcomes, ElementsAre("owner:passed", "model-card.production:passed", "auc:failed",
+                                    "auc-regression:passed"));
+  const size_t audited = Audit().size();
+  target.alias.clear();
+  target.stage = Stage::kArchived;
+  auto archive = registry_->CheckPromotion(ctx_, "fraud.detector", 1, target);
+  ASSERT_OK(archive);
+  EXPECT_TRUE(archive->allowed);
+  EXPECT_EQ(Audit().size(), audited);
+  EXPECT_CODE(registry_->CheckPromotion(ctx_, "fraud.detector", 9, target),
+              ErrorCode::kResourceDoesNotExist);
+}
+
+TEST_F(EnforcingRegistryTest, WithoutAPolicyEverythingPassesAndIsAudited) {
+  PolicyHolder empty;
+  EnforcingRegistry plain(*service_, empty, *store_, clock_);
+  ASSERT_OK(plain.CreateRegisteredModel(ctx_, {"Any/Name", "", {}}));
+  ASSERT_OK(plain.CreateModelVersion(ctx_, {"Any/Name", "s3://b/m", "", "", "", {}, ""}));
+  ASSERT_OK(plain.TransitionModelVersionStage(ctx_, "Any/Name", 1, Stage::kProduction, false));
+  EXPECT_THAT(warnings_, IsEmpty());
+  auto audit = Audit();
+  ASSERT_EQ(audit.size(), 3u);
+  for (const AuditEvent& e : audit) EXPECT_EQ(e.outcome, "allowed");
+}
+
+TEST_F(EnforcingRegistryTest, MissingTargetsKeepMlflowErrors) {
+  EXPECT_CODE(
+      registry_->TransitionModelVersionStage(ctx_, "fraud.detector", 1, Stage::kStaging, false),
+      ErrorCode::kResourceDoesNotExist);
+  EXPECT_CODE(registry_->SetRegisteredModelAlias(ctx_, "fraud.detector", "champion", 1),
+              ErrorCode::kResourceDoesNotExist);
+  EXPECT_THAT(Audit(), IsEmpty());  // Nothing changed, nothing was denied by policy.
+}
+
+TEST_F(EnforcingRegistryTest, ReloadKeepsThePreviousPolicyOnABadFile) {
+  const std::string path = policy_->path();
+  std::ofstream(path) << R"({"naming": {"mode": "block"}})";
+  EXPECT_CODE(policy_->Reload(), ErrorCode::kInvalidParameterValue);
+  EXPECT_CODE(registry_->CreateRegisteredModel(ctx_, {"Bad/Name", "", {}}),
+              ErrorCode::kInvalidParameterValue);
+  std::ofstream(path) << "{}";
+  ASSERT_OK(policy_->Reload());
+  EXPECT_OK(registry_->CreateRegisteredModel(ctx_, {"Bad/Name", "", {}}));
+}
+
+}  // namespace
+}  // namespace modelwarden
