@@ -1,0 +1,59 @@
+// ServerProcess: one real `modelwarden server` child process for the HTTP tests. Start() forks
+// and execs the binary on a free 127.0.0.1 port with stdin from /dev/null and stdout/stderr
+// appended to a log file, and returns once this very process reports that it listens on that
+// port and the port accepts connections, or fails after a bounded wait. The child is sent
+// SIGKILL if the thread that started it dies, so a crashed test leaves no server behind.
+//
+// Not thread-safe: drive one instance from one thread (the test's main thread).
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace modelwarden::testing {
+
+class ServerProcess {
+ public:
+  // `args` follow `modelwarden server`; Start() appends --host and --port.
+  ServerProcess(std::string binary, std::vector<std::string> args, std::string log_path);
+  ~ServerProcess();  // Kill() when still running.
+
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Starts the server on a fresh free port (retrying another port when the one picked was
+  // taken meanwhile). Fails when already running, when the process exits, or when it does
+  // not listen within the start timeout; the message then holds the tail of the log.
+  ::testing::AssertionResult Start();
+  // SIGTERM, then SIGKILL when the process has not exited within the stop timeout.
+  void Stop();
+  // SIGKILL and reap, as `kill -9`: nothing in the server gets to run.
+  void Kill();
+  // Stop() then Start(): a new process on the same store and arguments, on a new port.
+  ::testing::AssertionResult Restart();
+
+  bool IsRunning();
+  // The port of the running (or last started) process; 0 before the first Start().
+  int port() const { return port_; }
+  // How many processes Start() has launched; changes with every (re)start.
+  int starts() const { return starts_; }
+  const std::string& log_path() const { return log_path_; }
+  // The whole log of every start so far, at most its last `max_bytes`.
+  std::string ReadLog(size_t max_bytes = 64 * 1024) const;
+
+ private:
+  ::testing::AssertionResult StartOnPort(int port, bool* port_taken);
+  void Reap(bool block);
+
+  const std::string binary_;
+  const std::vector<std::string> args_;
+  const std::string log_path_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  int starts_ = 0;
+};
+
+}  // namespace modelwarden::testing
