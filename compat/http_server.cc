@@ -236,11 +236,35 @@ void HttpServer::InstallHandlers() {
         WriteError(res, Status::Internal("Internal server error."));
       });
 
-  if (!options_.access_log) return;
-  server_->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-    request_start = std::chrono::steady_clock::now();
+  // TCP_NODELAY: without it a keep-alive client waits ~40 ms for every response body (Nagle's
+  // algorithm against the client's delayed ACK of the headers).
+  server_->set_tcp_nodelay(true);
+
+  // Runs after the headers, before cpp-httplib reads the body. cpp-httplib 0.11 enforces the
+  // payload limit only on Content-Length, and inflates gzip bodies after that check: refuse
+  // chunked and encoded bodies outright (MLflow clients send neither).
+  server_->set_pre_routing_handler([log = options_.access_log](const httplib::Request& req,
+                                                               httplib::Response& res) {
+    if (log) request_start = std::chrono::steady_clock::now();
+    const std::string encoding = req.get_header_value("Content-Encoding");
+    if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
+      res.status = 411;
+      res.set_content(ErrorBody(Status::InvalidArgument(
+                          "Chunked request bodies are not accepted; send Content-Length.")),
+                      kJsonContentType);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!encoding.empty() && encoding != "identity") {
+      res.status = 415;
+      res.set_content(ErrorBody(Status::InvalidArgument("Content-Encoding '" + Printable(encoding) +
+                                                        "' is not accepted.")),
+                      kJsonContentType);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
+
+  if (!options_.access_log) return;
   server_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
     long long micros = -1;  // The request failed before routing.
     if (request_start.has_value()) {

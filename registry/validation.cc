@@ -307,6 +307,13 @@ Status ValidateModelName(std::string_view name, std::string_view parameter) {
                                    "' exceeds the maximum length of " +
                                    std::to_string(kMaxModelNameLength) + " bytes");
   }
+  // A control character (NUL above all) cannot travel in a models:/ URI or a log line intact.
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return Status::InvalidArgument("Invalid value for parameter '" + std::string(parameter) +
+                                     "': names must not contain control characters.");
+    }
+  }
   return Status::Ok();
 }
 

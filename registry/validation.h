@@ -16,7 +16,8 @@ inline constexpr size_t kMaxTagValueLength = 100000;
 inline constexpr size_t kMaxAliasLength = 255;
 inline constexpr size_t kMaxModelNameLength = 256;
 
-// Non-empty, at most kMaxModelNameLength bytes. `parameter` names the field in the message.
+// Non-empty, at most kMaxModelNameLength bytes, no control characters. `parameter` names the
+// field in the message.
 Status ValidateModelName(std::string_view name, std::string_view parameter = "name");
 // Regex ^[/\w.\- :]*$, path-normalised (no "a//b", "./a", "../a", trailing "/"), <= 250.
 Status ValidateTagKey(std::string_view key);

@@ -44,8 +44,7 @@ CreateOutcome CreateVersionThrough(ApiClient& client, const std::string& name,
 }
 
 void ApiTest::SetUp() {
-  const std::vector<Backend> available = AvailableBackends();
-  if (std::find(available.begin(), available.end(), GetParam()) == available.end()) {
+  if (!BackendConfigured(GetParam())) {
     GTEST_SKIP() << BackendName(GetParam())
                  << " is not configured (set MODELWARDEN_TEST_MYSQL_URI, see scripts/test)";
   }

@@ -22,7 +22,7 @@ namespace modelwarden::testing {
 
 // SqliteFile, and Mysql when the build has the MySQL store. The list is fixed when ctest
 // discovers the tests (at build time, when no MariaDB runs yet); a Mysql test skips itself
-// unless AvailableBackends() has Mysql when it runs (MODELWARDEN_TEST_MYSQL_URI is set).
+// unless MODELWARDEN_TEST_MYSQL_URI is set when it runs (BackendConfigured).
 std::vector<Backend> ApiBackends();
 
 // Lets threads start their requests together: each calls Wait(), the test calls Open().

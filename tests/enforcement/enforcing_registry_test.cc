@@ -4,6 +4,8 @@
 
 #include "enforcement/enforcing_registry.h"
 
+#include <unistd.h>
+
 #include <fstream>
 
 #include "registry/registry_service.h"
@@ -41,7 +43,10 @@ class EnforcingRegistryTest : public ::testing::Test {
   void SetUp() override { UsePolicy(kPolicy); }
 
   void UsePolicy(const std::string& json) {
-    const std::string path = ::testing::TempDir() + "/enforcing_registry_test_policy.json";
+    // One file per test and process: ctest runs tests in parallel, and one test rewrites it.
+    const std::string path = ::testing::TempDir() + "/enforcing_registry_test_" +
+                             ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+                             std::to_string(getpid()) + ".json";
     std::ofstream(path) << json;
     auto holder = PolicyHolder::Load(path);
     ASSERT_OK(holder);

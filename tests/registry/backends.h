@@ -15,8 +15,11 @@ enum class Backend { kSqliteMemory, kSqliteFile, kMysql };
 
 std::string BackendName(Backend backend);
 
-// The backends available in this run: always both SQLite ones, MySQL when configured.
+// The backends of this build: both SQLite ones, and MySQL when built with Connector/C++.
 std::vector<Backend> AvailableBackends();
+
+// False for MySQL when MODELWARDEN_TEST_MYSQL_URI is unset: the test should GTEST_SKIP().
+bool BackendConfigured(Backend backend);
 
 // An empty database on `backend`, removed again when destroyed.
 class TestDatabase {

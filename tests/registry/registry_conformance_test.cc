@@ -21,6 +21,9 @@ using ::testing::UnorderedElementsAre;
 class RegistryConformanceTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    if (!::modelwarden::testing::BackendConfigured(GetParam())) {
+      GTEST_SKIP() << "MODELWARDEN_TEST_MYSQL_URI is not set";
+    }
     auto db = TestDatabase::Create(GetParam());
     ASSERT_OK(db);
     database_ = std::move(*db);
