@@ -46,7 +46,10 @@ ApiResponse FromResult(const httplib::Result& result) {
     failed.error = httplib::to_string(result.error());
     return failed;
   }
-  return MakeResponse(result->status, result->get_header_value("Content-Type"), result->body);
+  ApiResponse response =
+      MakeResponse(result->status, result->get_header_value("Content-Type"), result->body);
+  response.warnings = result->get_header_value("X-Modelwarden-Warnings");
+  return response;
 }
 
 }  // namespace

@@ -34,6 +34,7 @@ struct ApiResponse {
   std::string content_type;
   std::string body;
   std::shared_ptr<const rapidjson::Document> json;  // Null unless the body parses as JSON.
+  std::string warnings;  // The X-Modelwarden-Warnings header (policy warnings), if any.
 
   // The value at an RFC 6901 JSON pointer ("/model_version/version"), or nullptr.
   const rapidjson::Value* At(const char* pointer) const;
