@@ -22,12 +22,13 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "registry/decimal.h"
 
 namespace modelwarden {
 namespace {
@@ -73,27 +74,9 @@ std::string_view TrimSpace(std::string_view s) {
 
 // Parses [+-]?[0-9]+ into an int64, rejecting overflow.
 bool ParseSignedInt64(std::string_view s, int64_t* out) {
-  bool negative = false;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  if (s.empty()) return false;
-  const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
-  uint64_t value = 0;
-  for (char c : s) {
-    if (!IsAsciiDigit(c)) return false;
-    const uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (value > (limit - digit) / 10) return false;
-    value = value * 10 + digit;
-  }
-  if (negative) {
-    *out = value == (uint64_t{1} << 63) ? std::numeric_limits<int64_t>::min()
-                                        : -static_cast<int64_t>(value);
-  } else {
-    *out = static_cast<int64_t>(value);
-  }
-  return true;
+  const std::optional<int64_t> value = ParseDecimalInt64(s);
+  if (value) *out = *value;
+  return value.has_value();
 }
 
 // Python's str.islower(): at least one cased character and no uppercase one. Non-ASCII
@@ -107,12 +90,14 @@ bool PyIsLower(std::string_view s) {
   return cased;
 }
 
-// Python repr() of a str, close enough for error messages.
-std::string PyRepr(std::string_view s) {
+// Python's repr() of a str (prefix "") or of bytes (prefix "b", non-ASCII escaped), close
+// enough for error messages.
+std::string PyQuoted(std::string_view s, std::string_view prefix, bool escape_non_ascii) {
   const bool has_single = s.find('\'') != kNpos;
   const bool has_double = s.find('"') != kNpos;
   const char quote = has_single && !has_double ? '"' : '\'';
-  std::string out(1, quote);
+  std::string out(prefix);
+  out += quote;
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     if (c == '\\' || c == quote) {
@@ -124,7 +109,7 @@ std::string PyRepr(std::string_view s) {
       out += "\\r";
     } else if (c == '\t') {
       out += "\\t";
-    } else if (u < 0x20 || u == 0x7f) {
+    } else if (u < 0x20 || u == 0x7f || (escape_non_ascii && u > 0x7f)) {
       static constexpr char kHex[] = "0123456789abcdef";
       out += "\\x";
       out += kHex[u >> 4];
@@ -136,6 +121,8 @@ std::string PyRepr(std::string_view s) {
   out += quote;
   return out;
 }
+
+std::string PyRepr(std::string_view s) { return PyQuoted(s, "", false); }
 
 std::string PyListRepr(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -759,35 +746,7 @@ bool ParseOffsetJson(std::string_view json, int64_t* offset) {
 }
 
 // Python's repr() of a bytes object, for "decoded value=b'...'".
-std::string PyBytesRepr(std::string_view s) {
-  const bool has_single = s.find('\'') != kNpos;
-  const bool has_double = s.find('"') != kNpos;
-  const char quote = has_single && !has_double ? '"' : '\'';
-  std::string out = "b";
-  out += quote;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\\' || c == quote) {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (u < 0x20 || u >= 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  out += quote;
-  return out;
-}
+std::string PyBytesRepr(std::string_view s) { return PyQuoted(s, "b", true); }
 
 }  // namespace
 

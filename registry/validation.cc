@@ -9,10 +9,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "registry/decimal.h"
 
 namespace modelwarden {
 namespace {
@@ -398,23 +399,9 @@ Result<int64_t> ParseVersion(std::string_view version) {
   std::string_view s = version;
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  bool negative = false;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  if (s.empty()) return invalid;
-  const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
-  uint64_t value = 0;
-  for (char c : s) {
-    if (!IsAsciiDigit(c)) return invalid;
-    const auto digit = static_cast<uint64_t>(c - '0');
-    if (value > (limit - digit) / 10) return invalid;
-    value = value * 10 + digit;
-  }
-  if (!negative) return static_cast<int64_t>(value);
-  if (value == uint64_t{1} << 63) return std::numeric_limits<int64_t>::min();
-  return -static_cast<int64_t>(value);
+  const std::optional<int64_t> value = ParseDecimalInt64(s);
+  if (!value) return invalid;
+  return *value;
 }
 
 Status ValidateModelVersionSource(std::string_view source) {
