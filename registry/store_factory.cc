@@ -49,7 +49,9 @@ Result<std::unique_ptr<ModelStore>> OpenModelStore(const StoreOptions& options) 
     ASSIGN_OR_RETURN(std::string path, SqlitePath(uri));
     if (path == ":memory:") {
       // Every connection to ":memory:" is a new, empty database: share exactly one.
-      auto shared = OpenSqliteConnection({path});
+      SqliteOptions memory;
+      memory.path = path;
+      auto shared = OpenSqliteConnection(memory);
       if (!shared.ok()) return shared.status();
       RETURN_IF_ERROR(MigrateSchema(**shared));
       auto holder = std::make_shared<std::unique_ptr<SqlConnection>>(std::move(*shared));
@@ -61,7 +63,13 @@ Result<std::unique_ptr<ModelStore>> OpenModelStore(const StoreOptions& options) 
           std::make_unique<ConnectionPool>(std::move(factory), 1, options.pool_wait_timeout_ms);
       return NewSqlModelStore(std::move(pool), SqlDialect::kSqlite);
     }
-    ConnectionPool::Factory factory = [path]() { return OpenSqliteConnection({path}); };
+    auto writer_lock = std::make_shared<std::mutex>();
+    ConnectionPool::Factory factory = [path, writer_lock]() {
+      SqliteOptions sqlite;
+      sqlite.path = path;
+      sqlite.writer_lock = writer_lock;
+      return OpenSqliteConnection(sqlite);
+    };
     return OpenWith(std::move(factory), options.pool_size, options.pool_wait_timeout_ms,
                     SqlDialect::kSqlite);
   }

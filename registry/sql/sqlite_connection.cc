@@ -26,7 +26,8 @@ Status MapSqliteError(sqlite3* db, int rc, const std::string& sql) {
 
 class SqliteConnection final : public SqlConnection {
  public:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  SqliteConnection(sqlite3* db, std::shared_ptr<std::mutex> writer_lock)
+      : db_(db), writer_lock_(std::move(writer_lock)) {}
   ~SqliteConnection() override {
     for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
@@ -86,14 +87,24 @@ class SqliteConnection final : public SqlConnection {
   }
 
   Status Begin(bool write) override {
+    if (write && writer_lock_) writing_ = std::unique_lock<std::mutex>(*writer_lock_);
     // IMMEDIATE takes the write lock now, so writers queue on busy_timeout instead of failing
     // with SQLITE_BUSY when a read transaction tries to upgrade.
-    return Execute(write ? "BEGIN IMMEDIATE" : "BEGIN", {}).status();
+    Status status = Execute(write ? "BEGIN IMMEDIATE" : "BEGIN", {}).status();
+    if (!status.ok()) EndWrite();
+    return status;
   }
-  Status Commit() override { return Execute("COMMIT", {}).status(); }
+  Status Commit() override {
+    Status status = Execute("COMMIT", {}).status();
+    if (status.ok()) EndWrite();
+    return status;
+  }
   Status Rollback() override {
-    if (sqlite3_get_autocommit(db_)) return Status::Ok();  // Nothing open (e.g. auto-rolled back).
-    return Execute("ROLLBACK", {}).status();
+    Status status = Status::Ok();
+    // Nothing open when SQLite already rolled back by itself (e.g. after SQLITE_FULL).
+    if (!sqlite3_get_autocommit(db_)) status = Execute("ROLLBACK", {}).status();
+    EndWrite();
+    return status;
   }
   bool IsHealthy() override { return true; }
 
@@ -129,12 +140,18 @@ class SqliteConnection final : public SqlConnection {
     return stmt;
   }
 
+  void EndWrite() {
+    if (writing_.owns_lock()) writing_.unlock();
+  }
+
   struct StatementDeleter {
     void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
   };
   static constexpr size_t kMaxCachedStatements = 256;
 
   sqlite3* db_;
+  std::shared_ptr<std::mutex> writer_lock_;
+  std::unique_lock<std::mutex> writing_;  // Held during a write transaction.
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
   // The last uncached statement; finalized when the next one replaces it.
   std::unique_ptr<sqlite3_stmt, StatementDeleter> owned_once_;
@@ -154,7 +171,7 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions&
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
-  auto connection = std::make_unique<SqliteConnection>(db);
+  auto connection = std::make_unique<SqliteConnection>(db, options.writer_lock);
   const bool in_memory = options.path == ":memory:";
   std::string pragmas =
       "PRAGMA foreign_keys = OFF;"

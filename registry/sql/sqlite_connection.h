@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "registry/sql/sql_connection.h"
@@ -15,6 +16,11 @@ namespace modelwarden {
 struct SqliteOptions {
   std::string path;  // ":memory:" for a private in-memory database.
   int busy_timeout_ms = 10000;
+  // Shared by the connections of one store: a write transaction holds it from BEGIN to
+  // COMMIT/ROLLBACK, so this process's writers queue on a mutex instead of polling SQLite's
+  // busy handler, whose growing sleeps starve some writers for seconds under load. Null: none
+  // (busy_timeout alone, e.g. for other processes on the same file).
+  std::shared_ptr<std::mutex> writer_lock;
 };
 
 Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions& options);

@@ -13,8 +13,14 @@
 namespace modelwarden {
 namespace {
 
+SqliteOptions MemoryOptions() {
+  SqliteOptions options;
+  options.path = ":memory:";
+  return options;
+}
+
 std::unique_ptr<SqlConnection> OpenMemory() {
-  auto connection = OpenSqliteConnection({":memory:"});
+  auto connection = OpenSqliteConnection(MemoryOptions());
   EXPECT_OK(connection);
   return std::move(*connection);
 }
@@ -79,7 +85,7 @@ TEST(ConnectionPoolTest, ExhaustionWaitsThenIsTemporarilyUnavailable) {
   ConnectionPool pool(
       [&opened]() -> Result<std::unique_ptr<SqlConnection>> {
         ++opened;
-        return OpenSqliteConnection({":memory:"});
+        return OpenSqliteConnection(MemoryOptions());
       },
       2, 50);
   auto first = pool.Acquire();
@@ -97,7 +103,7 @@ TEST(ConnectionPoolTest, FailedOpenIsReportedAndRetriedLater) {
   ConnectionPool pool(
       [&fail]() -> Result<std::unique_ptr<SqlConnection>> {
         if (fail) return Status::Unavailable("down");
-        return OpenSqliteConnection({":memory:"});
+        return OpenSqliteConnection(MemoryOptions());
       },
       1, 50);
   EXPECT_CODE(pool.Acquire(), ErrorCode::kTemporarilyUnavailable);
