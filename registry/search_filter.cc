@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "registry/decimal.h"
+#include "registry/python_repr.h"
 
 namespace modelwarden {
 namespace {
@@ -89,40 +90,6 @@ bool PyIsLower(std::string_view s) {
   }
   return cased;
 }
-
-// Python's repr() of a str (prefix "") or of bytes (prefix "b", non-ASCII escaped), close
-// enough for error messages.
-std::string PyQuoted(std::string_view s, std::string_view prefix, bool escape_non_ascii) {
-  const bool has_single = s.find('\'') != kNpos;
-  const bool has_double = s.find('"') != kNpos;
-  const char quote = has_single && !has_double ? '"' : '\'';
-  std::string out(prefix);
-  out += quote;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\\' || c == quote) {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (u < 0x20 || u == 0x7f || (escape_non_ascii && u > 0x7f)) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  out += quote;
-  return out;
-}
-
-std::string PyRepr(std::string_view s) { return PyQuoted(s, "", false); }
 
 std::string PyListRepr(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -744,9 +711,6 @@ bool ParseOffsetJson(std::string_view json, int64_t* offset) {
   skip();
   return i == json.size();
 }
-
-// Python's repr() of a bytes object, for "decoded value=b'...'".
-std::string PyBytesRepr(std::string_view s) { return PyQuoted(s, "b", true); }
 
 }  // namespace
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "registry/decimal.h"
+#include "registry/python_repr.h"
 
 namespace modelwarden {
 namespace {
@@ -121,36 +122,6 @@ std::string JsonDumps(std::string_view s) {
     }
   }
   out += '"';
-  return out;
-}
-
-// Python's repr() of a str, close enough for error messages (non-ASCII is kept as is).
-std::string PyRepr(std::string_view s) {
-  const bool has_single = s.find('\'') != std::string_view::npos;
-  const bool has_double = s.find('"') != std::string_view::npos;
-  const char quote = has_single && !has_double ? '"' : '\'';
-  std::string out(1, quote);
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\\' || c == quote) {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (IsControl(c)) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += quote;
   return out;
 }
 

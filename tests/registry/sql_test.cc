@@ -1,5 +1,7 @@
 // The SQL plumbing under the store: the SQLite connection, the pool, transactions, migrations.
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <thread>
 
@@ -130,8 +132,9 @@ TEST(SchemaTest, RefusesADatabaseFromANewerBuild) {
 }
 
 TEST(SchemaTest, ServersStartingTogetherOnOneFileBothSucceed) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / "modelwarden_schema_race.db").string();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("modelwarden_schema_race_" + std::to_string(getpid()) + ".db"))
+                               .string();
   std::filesystem::remove(path);
   std::vector<Status> results(4);
   std::vector<std::thread> threads;
