@@ -228,13 +228,15 @@ class MysqlConnection final : public SqlConnection {
     return Status::Ok();
   }
 
-  Status Begin(bool /*write*/) override {
-    // Same statement for reads and writes: writers lock rows with SELECT ... FOR UPDATE, and
-    // READ ONLY would turn a store bug into an opaque error 1792.
-    return Run("START TRANSACTION");
+  Status Begin(bool write) override {
+    // Under READ COMMITTED every statement reads its own snapshot, so a read transaction would
+    // add two round trips (a third of a registered-model get) and buy nothing: reads run in
+    // autocommit. Writers lock rows with SELECT ... FOR UPDATE inside a real transaction.
+    in_transaction_ = write;
+    return write ? Run("START TRANSACTION") : Status::Ok();
   }
-  Status Commit() override { return Run("COMMIT"); }
-  Status Rollback() override { return Run("ROLLBACK"); }
+  Status Commit() override { return EndTransaction("COMMIT"); }
+  Status Rollback() override { return EndTransaction("ROLLBACK"); }
 
   bool IsHealthy() override {
     if (!healthy_) return false;
@@ -249,6 +251,12 @@ class MysqlConnection final : public SqlConnection {
   }
 
  private:
+  Status EndTransaction(const char* statement) {
+    if (!in_transaction_) return Status::Ok();
+    in_transaction_ = false;
+    return Run(statement);
+  }
+
   void Touch() { last_used_ = std::chrono::steady_clock::now(); }
 
   // Returns a statement owned by this connection. Throws sql::SQLException.
@@ -334,6 +342,7 @@ class MysqlConnection final : public SqlConnection {
   // The last statement that did not fit in the cache; freed when the next one replaces it.
   std::unique_ptr<sql::PreparedStatement> owned_once_;
   bool healthy_ = true;
+  bool in_transaction_ = false;  // A write transaction is open.
   std::chrono::steady_clock::time_point last_used_;
 };
 

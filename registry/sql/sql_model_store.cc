@@ -18,6 +18,9 @@ constexpr char kDeletedStage[] = "Deleted_Internal";
 constexpr char kRedactedSource[] = "REDACTED-SOURCE-PATH";
 constexpr char kRedactedRunId[] = "REDACTED-RUN-ID";
 constexpr char kRedactedRunLink[] = "REDACTED-RUN-LINK";
+// Versions whose tags one statement fetches: few statements per page, each small enough for
+// the planner to turn into index lookups.
+constexpr size_t kTagPairsPerStatement = 100;
 
 // A statement whose text differs between the dialects.
 struct DialectSql {
@@ -765,30 +768,48 @@ class SqlModelStore final : public ModelStore {
     return std::move(versions[0]);
   }
 
-  // Fills the tags of `versions` with one query.
+  // Fills the tags of `versions` in few statements. When the versions' names x numbers is
+  // not much more than the versions themselves (one model's versions, a filtered search) one
+  // superset query (name IN .. AND version IN ..) is cheapest; otherwise (the latest versions
+  // of a page of models) the exact (name, version) pairs are asked for, kTagPairsPerStatement
+  // per statement, rather than a cross product of mostly unwanted rows.
   Status AttachVersionTags(SqlConnection& db, std::vector<ModelVersion>& versions) {
-    if (versions.empty()) return Status::Ok();
+    std::map<std::pair<std::string, int64_t>, ModelVersion*> by_key;
     std::set<std::string> names;
     std::set<int64_t> numbers;
-    std::map<std::pair<std::string, int64_t>, ModelVersion*> by_key;
     for (ModelVersion& v : versions) {
+      by_key[{v.name, v.version}] = &v;
       names.insert(v.name);
       numbers.insert(v.version);
-      by_key[{v.name, v.version}] = &v;
     }
-    std::vector<SqlValue> params;
-    for (const std::string& n : names) params.emplace_back(n);
-    for (int64_t n : numbers) params.emplace_back(n);
-    // A superset (every name x every number) filtered below: one statement instead of one per
-    // version, and few rows more than needed for a page of search results.
-    const std::string sql = "SELECT t.name, t.version, " + KeyColumn("t") +
-                            ", t.value FROM model_version_tags t WHERE t.name IN (" +
-                            Placeholders(names.size()) + ") AND t.version IN (" +
-                            Placeholders(numbers.size()) + ")";
-    ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db.Query(sql, params));
-    for (const SqlRow& row : rows) {
-      auto it = by_key.find({row.Text(0), row.Int(1)});
-      if (it != by_key.end()) it->second->tags.push_back({row.Text(2), row.Text(3)});
+    const std::string select = "SELECT t.name, t.version, " + KeyColumn("t") +
+                               ", t.value FROM model_version_tags t WHERE ";
+    const auto collect = [&](const std::string& sql, const std::vector<SqlValue>& params) {
+      ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db.Query(sql, params));
+      for (const SqlRow& row : rows) {
+        auto it = by_key.find({row.Text(0), row.Int(1)});
+        if (it != by_key.end()) it->second->tags.push_back({row.Text(2), row.Text(3)});
+      }
+      return Status::Ok();
+    };
+    if (by_key.empty()) return Status::Ok();
+    if (names.size() * numbers.size() <= 2 * by_key.size()) {
+      std::vector<SqlValue> params(names.begin(), names.end());
+      params.insert(params.end(), numbers.begin(), numbers.end());
+      return collect(select + "t.name IN (" + Placeholders(names.size()) + ") AND t.version IN (" +
+                         Placeholders(numbers.size()) + ")",
+                     params);
+    }
+    auto next = by_key.begin();
+    while (next != by_key.end()) {
+      std::string sql = select;
+      std::vector<SqlValue> params;
+      for (size_t n = 0; next != by_key.end() && n < kTagPairsPerStatement; ++next, ++n) {
+        sql += n == 0 ? "(t.name = ? AND t.version = ?)" : " OR (t.name = ? AND t.version = ?)";
+        params.emplace_back(next->first.first);
+        params.emplace_back(next->first.second);
+      }
+      RETURN_IF_ERROR(collect(sql, params));
     }
     return Status::Ok();
   }

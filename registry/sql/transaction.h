@@ -13,7 +13,8 @@ namespace modelwarden {
 Status WithWriteTransaction(ConnectionPool& pool, const std::function<Status(SqlConnection&)>& body,
                             int attempts = 3);
 
-// Runs `body` in a read transaction, so that a multi-query read sees one snapshot; retried once
+// Runs `body` as a read (a transaction on SQLite, which then reads one snapshot; autocommit
+// statements on MySQL, where READ COMMITTED gives each statement its own); retried once
 // on a fresh connection when it fails with kTemporarilyUnavailable (e.g. a lost connection).
 Status WithReadTransaction(ConnectionPool& pool, const std::function<Status(SqlConnection&)>& body);
 
