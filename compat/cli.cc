@@ -88,7 +88,8 @@ po::options_description ServerOptionsDescription() {
       (kPort, po::value<int>()->value_name("PORT")->default_value(defaults.port),
        "TCP port")  //
       (kWorkers, po::value<int>()->value_name("N")->default_value(defaults.workers),
-       "HTTP worker threads, also the database connection pool size")  //
+       "HTTP worker threads, one per concurrent client connection; also the database "
+       "connection pool size")  //
       (kMaxBody,
        po::value<long long>()->value_name("BYTES")->default_value(
            static_cast<long long>(defaults.max_request_body_bytes)),

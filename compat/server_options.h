@@ -9,9 +9,12 @@
 
 namespace modelwarden {
 
-// max(8, 2 x cores): handlers mostly wait on the database, so more threads than cores.
+// cpp-httplib dedicates a worker to each open keep-alive connection until it idles out, and
+// MLflow clients keep their connections open (requests.Session): a worker per expected
+// concurrent client connection, max(32, 4 x cores), keeps the 33rd client from waiting for a
+// keep-alive timeout. Idle workers cost little; the connection pool opens lazily.
 inline int DefaultWorkerCount() {
-  return std::max(8, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  return std::max(32, 4 * static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 struct ServerOptions {
@@ -22,7 +25,8 @@ struct ServerOptions {
   // MLflow backend store URI: sqlite:///relative.db, sqlite:////absolute.db,
   // mysql://user:password@host:port/database (see registry/store_factory.h).
   std::string backend_store_uri = "sqlite:///modelwarden.db";
-  // HTTP worker threads; also the size of the database connection pool.
+  // HTTP worker threads, at least the number of concurrent client connections; also the size
+  // of the database connection pool.
   int workers = DefaultWorkerCount();
   // Larger request bodies are refused with 413 before any handler runs.
   size_t max_request_body_bytes = 16 * 1024 * 1024;
