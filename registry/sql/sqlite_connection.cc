@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <unordered_map>
 
 namespace modelwarden {
@@ -77,12 +79,8 @@ class SqliteConnection final : public SqlConnection {
   }
 
   Status ExecuteScript(const std::string& sql) override {
-    char* error = nullptr;
-    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error);
-    if (error) {
-      std::fprintf(stderr, "sqlite script error: %s\n", error);
-      sqlite3_free(error);
-    }
+    // MapSqliteError logs the detail of anything but busy/locked (which callers retry).
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
     return rc == SQLITE_OK ? Status::Ok() : MapSqliteError(db_, rc, "<script>");
   }
 
@@ -177,8 +175,21 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions&
       "PRAGMA foreign_keys = OFF;"
       "PRAGMA case_sensitive_like = ON;"
       "PRAGMA synchronous = FULL;";
-  if (!in_memory) pragmas += "PRAGMA journal_mode = WAL;";
   RETURN_IF_ERROR(connection->ExecuteScript(pragmas));
+  if (!in_memory) {
+    // Switching a new file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at
+    // once, without its busy handler, while another process (a second server starting on the
+    // same file) holds one: retry for up to the busy timeout.
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options.busy_timeout_ms);
+    Status wal;
+    do {
+      wal = connection->ExecuteScript("PRAGMA journal_mode = WAL;");
+      if (wal.code() != ErrorCode::kTemporarilyUnavailable) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    } while (std::chrono::steady_clock::now() < deadline);
+    RETURN_IF_ERROR(wal);
+  }
   return std::unique_ptr<SqlConnection>(std::move(connection));
 }
 
