@@ -213,7 +213,9 @@ void HttpServer::InstallHandlers() {
           status = Status::InvalidArgument("Request body exceeds the limit of " +
                                            std::to_string(limit) + " bytes.");
         } else {
-          status = Status(ErrorCode::kBadRequest, "Bad Request.");
+          // cpp-httplib's own 400s (no Content-Length on a POST, an unreadable multipart body)
+          // are what MLflow reports as INVALID_PARAMETER_VALUE for the same requests.
+          status = Status::InvalidArgument("Bad Request: the request body could not be read.");
         }
         // The status stays what cpp-httplib chose (e.g. 413); only the body is MLflow's.
         res.set_content(ErrorBody(status), kJsonContentType);
