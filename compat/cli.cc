@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -30,9 +31,10 @@ constexpr char kPrecedence[] =
     "Precedence: flags > environment > config file > defaults.\n"
     "Environment: MODELWARDEN_BACKEND_STORE_URI, MODELWARDEN_HOST, MODELWARDEN_PORT,\n"
     "  MODELWARDEN_WORKERS, MODELWARDEN_MAX_REQUEST_BODY_BYTES, MODELWARDEN_ACCESS_LOG,\n"
-    "  MODELWARDEN_POOL_WAIT_TIMEOUT_MS, MODELWARDEN_POLICY_FILE, MODELWARDEN_CONFIG; MLflow's "
-    "MLFLOW_REGISTRY_STORE_URI,\n"
-    "  MLFLOW_BACKEND_STORE_URI, MLFLOW_HOST and MLFLOW_PORT are read when the MODELWARDEN_\n"
+    "  MODELWARDEN_POOL_WAIT_TIMEOUT_MS, MODELWARDEN_POLICY_FILE,\n"
+    "  MODELWARDEN_SOURCE_VALIDATION_REGEX, MODELWARDEN_CONFIG; MLflow's\n"
+    "  MLFLOW_REGISTRY_STORE_URI, MLFLOW_BACKEND_STORE_URI, MLFLOW_HOST, MLFLOW_PORT and\n"
+    "  MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX are read when the MODELWARDEN_\n"
     "  variable is unset. The config file holds `option-name = value` lines.\n";
 
 constexpr char kStoreUri[] = "backend-store-uri";
@@ -44,6 +46,7 @@ constexpr char kMaxBody[] = "max-request-body-bytes";
 constexpr char kAccessLog[] = "access-log";
 constexpr char kPoolWait[] = "pool-wait-timeout-ms";
 constexpr char kPolicyFile[] = "policy-file";
+constexpr char kSourceRegex[] = "source-validation-regex";
 constexpr char kConfig[] = "config";
 constexpr char kHelp[] = "help";
 constexpr char kVersion[] = "version";
@@ -63,6 +66,8 @@ constexpr EnvironmentBinding kEnvironmentBindings[] = {
     {"MODELWARDEN_ACCESS_LOG", kAccessLog},
     {"MODELWARDEN_POOL_WAIT_TIMEOUT_MS", kPoolWait},
     {"MODELWARDEN_POLICY_FILE", kPolicyFile},
+    {"MODELWARDEN_SOURCE_VALIDATION_REGEX", kSourceRegex},
+    {"MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX", kSourceRegex},
     {"MODELWARDEN_CONFIG", kConfig},
     {"MLFLOW_REGISTRY_STORE_URI", kStoreUri},
     {"MLFLOW_BACKEND_STORE_URI", kStoreUri},
@@ -102,6 +107,9 @@ po::options_description ServerOptionsDescription() {
        "One line per request on stderr: client, method, path, status, microseconds")  //
       (kPoolWait, po::value<int>()->value_name("MS")->default_value(defaults.pool_wait_timeout_ms),
        "Wait for a free database connection this long, then answer 503")  //
+      (kSourceRegex, po::value<std::string>()->value_name("REGEX"),
+       "New model versions' sources must contain a match (MLflow's "
+       "MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX)")  //
       (kPolicyFile, po::value<std::string>()->value_name("FILE"),
        "Policy file (naming, metadata, model cards, gates); reloaded on SIGHUP and on change");
   return description;
@@ -201,6 +209,17 @@ Result<ServerOptions> ToServerOptions(const po::variables_map& values) {
   options.access_log = values[kAccessLog].as<bool>();
   options.pool_wait_timeout_ms = values[kPoolWait].as<int>();
   if (values.count(kPolicyFile) != 0) options.policy_file = values[kPolicyFile].as<std::string>();
+  if (values.count(kSourceRegex) != 0) {
+    options.source_validation_regex = values[kSourceRegex].as<std::string>();
+    try {
+      std::regex(options.source_validation_regex);
+    } catch (const std::regex_error& e) {
+      return Status::InvalidArgument(
+          "--source-validation-regex is not a valid regular "
+          "expression: " +
+          std::string(e.what()));
+    }
+  }
 
   if (options.backend_store_uri.empty()) {
     return Status::InvalidArgument("--backend-store-uri must not be empty");
@@ -328,6 +347,9 @@ std::string DescribeOptions(const ServerOptions& options) {
       << "  pool-wait-timeout-ms = " << options.pool_wait_timeout_ms << "\n"
       << "  policy-file = " << (options.policy_file.empty() ? "(none)" : options.policy_file)
       << "\n";
+  if (!options.source_validation_regex.empty()) {
+    out << "  source-validation-regex = " << options.source_validation_regex << "\n";
+  }
   return out.str();
 }
 

@@ -129,7 +129,12 @@ int Serve(const modelwarden::ServerOptions& options) {
   auto store = OpenStore(options);
   if (!store.ok()) return 1;
   SystemClock clock;
-  RegistryService service(**store, clock);
+  RegistryServiceOptions service_options;
+  if (!options.source_validation_regex.empty()) {
+    service_options.source_pattern.emplace(options.source_validation_regex);
+    service_options.source_pattern_text = options.source_validation_regex;
+  }
+  RegistryService service(**store, clock, std::move(service_options));
   EnforcingRegistry registry(service, *policy, **store, clock);
   HttpServer server(options, registry, registry);
 

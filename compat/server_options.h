@@ -40,6 +40,9 @@ struct ServerOptions {
   // are still audited). Reloaded on SIGHUP and when the file changes; a bad file is refused at
   // start-up and, on reload, leaves the previous policy in force.
   std::string policy_file;
+  // MLflow's MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX: new versions' sources must
+  // contain a match. Empty: no such check.
+  std::string source_validation_regex;
 };
 
 }  // namespace modelwarden

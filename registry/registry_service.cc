@@ -152,8 +152,12 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const CallContext& ctx,
                                                          const NewModelVersion& version) {
   RETURN_IF_ERROR(ValidateModelName(version.name));
   RETURN_IF_ERROR(ValidateTags(version.tags));
-  // Prompt versions skip source validation: prompt clients send placeholder sources such as
-  // "dummy-source" (mlflow/server/handlers.py _create_model_version).
+  if (options_.source_pattern && !std::regex_search(version.source, *options_.source_pattern)) {
+    return Status::InvalidArgument("Invalid model version source: '" + version.source +
+                                   "'. It must match " + options_.source_pattern_text + ".");
+  }
+  // Prompt versions skip the rest of source validation: prompt clients send placeholder sources
+  // such as "dummy-source" (mlflow/server/handlers.py _create_model_version).
   const bool is_prompt = std::any_of(version.tags.begin(), version.tags.end(),
                                      [](const Tag& t) { return t.key == kIsPromptTagKey; });
   if (!is_prompt) RETURN_IF_ERROR(ValidateModelVersionSource(version.source));

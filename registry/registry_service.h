@@ -3,15 +3,27 @@
 // alias, download URIs), and leaves persistence to the store. Thread-safe if the store is.
 #pragma once
 
+#include <optional>
+#include <regex>
+#include <string>
+
 #include "registry/clock.h"
 #include "registry/model_store.h"
 #include "registry/registry.h"
 
 namespace modelwarden {
 
+struct RegistryServiceOptions {
+  // MLflow's MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX: when set, every new version's
+  // source (prompts included) must contain a match (std::regex_search, ECMAScript syntax).
+  std::optional<std::regex> source_pattern;
+  std::string source_pattern_text;
+};
+
 class RegistryService final : public Registry {
  public:
-  RegistryService(ModelStore& store, const Clock& clock) : store_(store), clock_(clock) {}
+  RegistryService(ModelStore& store, const Clock& clock, RegistryServiceOptions options = {})
+      : store_(store), clock_(clock), options_(std::move(options)) {}
 
   Result<RegisteredModel> CreateRegisteredModel(const CallContext& ctx,
                                                 const NewRegisteredModel& model) override;
@@ -63,6 +75,7 @@ class RegistryService final : public Registry {
 
   ModelStore& store_;
   const Clock& clock_;
+  const RegistryServiceOptions options_;
 };
 
 }  // namespace modelwarden

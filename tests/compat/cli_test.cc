@@ -217,5 +217,32 @@ TEST(CliTest, DescribeOptionsMasksPassword) {
   EXPECT_NE(description.find("port = 5000"), std::string::npos);
 }
 
+TEST(CliTest, PolicyFileAndSourceRegexFromFlagsAndMlflowVariables) {
+  ServerOptions options =
+      ParseServer({"--policy-file", "p.json"},
+                  {{"MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX", "^s3://approved/"}});
+  EXPECT_EQ(options.policy_file, "p.json");
+  EXPECT_EQ(options.source_validation_regex, "^s3://approved/");
+  options = ParseServer({}, {{"MODELWARDEN_POLICY_FILE", "env.json"}});
+  EXPECT_EQ(options.policy_file, "env.json");
+  EXPECT_EQ(Parse({"server", "--source-validation-regex", "(unclosed"}).status().code(),
+            ErrorCode::kInvalidParameterValue);
+}
+
+TEST(CliTest, PolicyCommands) {
+  Result<CommandLine> validate = Parse({"policy", "validate", "p.json"});
+  ASSERT_TRUE(validate.ok()) << validate.status().ToString();
+  EXPECT_EQ(validate->action, CommandLine::Action::kPolicyValidate);
+  EXPECT_EQ(validate->policy_file, "p.json");
+  Result<CommandLine> report = Parse(
+      {"policy", "report", "--policy-file", "p.json", "--backend-store-uri", "sqlite:///r.db"});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->action, CommandLine::Action::kPolicyReport);
+  EXPECT_EQ(report->options.backend_store_uri, "sqlite:///r.db");
+  EXPECT_EQ(Parse({"policy", "report"}).status().code(), ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(Parse({"policy", "validate"}).status().code(), ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(Parse({"policy", "frobnicate"}).status().code(), ErrorCode::kInvalidParameterValue);
+}
+
 }  // namespace
 }  // namespace modelwarden

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "registry/registry_service.h"
 #include "registry/sql/connection_pool.h"
 #include "registry/sql/schema.h"
 #include "registry/sql/sqlite_connection.h"
@@ -160,6 +161,26 @@ TEST(StoreFactoryTest, RejectsUnknownUrisAndMasksPasswords) {
   EXPECT_EQ(MaskStoreUri("mysql://user:p@ss@db/reg"), "mysql://user:***@db/reg");
   EXPECT_EQ(MaskStoreUri("sqlite:///modelwarden.db"), "sqlite:///modelwarden.db");
   EXPECT_EQ(MaskStoreUri("mysql://user@db/reg"), "mysql://user@db/reg");
+}
+
+TEST(RegistryServiceOptionsTest, SourcePatternAppliesToEveryNewVersionPromptsIncluded) {
+  auto store = OpenModelStore(StoreOptions{"sqlite:///:memory:", 1, 1000});
+  ASSERT_OK(store);
+  modelwarden::testing::FakeClock clock;
+  RegistryServiceOptions options;
+  options.source_pattern.emplace("^s3://approved-bucket/");
+  options.source_pattern_text = "^s3://approved-bucket/";
+  RegistryService service(**store, clock, options);
+  CallContext ctx;
+  ASSERT_OK(service.CreateRegisteredModel(ctx, {"m", "", {}}));
+  EXPECT_OK(service.CreateModelVersion(ctx, {"m", "s3://approved-bucket/m/1", "", "", "", {}, ""}));
+  EXPECT_CODE(service.CreateModelVersion(ctx, {"m", "s3://other/m/1", "", "", "", {}, ""}),
+              ErrorCode::kInvalidParameterValue);
+  EXPECT_CODE(
+      service.CreateModelVersion(
+          ctx, {"m", "dummy-source", "", "", "", {{"mlflow.prompt.is_prompt", "true"}}, ""}),
+      ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(service.GetLatestVersions(ctx, "m", {})->size(), 1u);
 }
 
 }  // namespace
