@@ -1,24 +1,11 @@
 #include "compat/governance_json.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
-#include "compat/utf8.h"
+#include "compat/json_output.h"
 
 namespace modelwarden {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void StringField(Writer& writer, const char* key, const std::string& value) {
-  const std::string text = IsValidUtf8(value) ? value : ToValidUtf8(value);
-  writer.Key(key);
-  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
-
-std::string Finish(const rapidjson::StringBuffer& buffer) {
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
+using Writer = JsonOutput;
 
 }  // namespace
 
@@ -28,21 +15,21 @@ std::string PromotionReportResponse(const PromotionReport& report) {
   writer.StartObject();
   writer.Key("check");
   writer.StartObject();
-  StringField(writer, "name", report.name);
-  StringField(writer, "version", std::to_string(report.version));
-  if (report.stage) StringField(writer, "stage", std::string(StageName(*report.stage)));
-  if (!report.alias.empty()) StringField(writer, "alias", report.alias);
+  WriteStringField(writer, "name", report.name);
+  WriteStringField(writer, "version", std::to_string(report.version));
+  if (report.stage) WriteStringField(writer, "stage", std::string(StageName(*report.stage)));
+  if (!report.alias.empty()) WriteStringField(writer, "alias", report.alias);
   writer.Key("allowed");
   writer.Bool(report.allowed);
   writer.Key("checks");
   writer.StartArray();
   for (const CheckResult& check : report.checks) {
     writer.StartObject();
-    StringField(writer, "rule_id", check.rule_id);
-    StringField(writer, "mode", std::string(RuleModeName(check.mode)));
-    StringField(writer, "result", std::string(CheckOutcome(check)));
-    StringField(writer, "message", check.message);
-    if (!check.fix.empty()) StringField(writer, "fix", check.fix);
+    WriteStringField(writer, "rule_id", check.rule_id);
+    WriteStringField(writer, "mode", std::string(RuleModeName(check.mode)));
+    WriteStringField(writer, "result", std::string(CheckOutcome(check)));
+    WriteStringField(writer, "message", check.message);
+    if (!check.fix.empty()) WriteStringField(writer, "fix", check.fix);
     writer.EndObject();
   }
   writer.EndArray();
@@ -57,15 +44,14 @@ std::string ModelCardResponse(const ModelCardView& card) {
   writer.StartObject();
   writer.Key("model_card");
   writer.StartObject();
-  StringField(writer, "name", card.name);
-  StringField(writer, "version", std::to_string(card.version));
-  StringField(writer, "origin", card.origin);
-  StringField(writer, "markdown", card.markdown);
+  WriteStringField(writer, "name", card.name);
+  WriteStringField(writer, "version", std::to_string(card.version));
+  WriteStringField(writer, "origin", card.origin);
+  WriteStringField(writer, "markdown", card.markdown);
   writer.Key("sections");
   writer.StartArray();
   for (const std::string& section : card.sections) {
-    const std::string text = IsValidUtf8(section) ? section : ToValidUtf8(section);
-    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    WriteString(writer, section);
   }
   writer.EndArray();
   writer.EndObject();
@@ -86,23 +72,23 @@ std::string AuditEventsResponse(const Page<AuditEvent>& page) {
       writer.Int64(e.id);
       writer.Key("timestamp");
       writer.Int64(e.timestamp);
-      StringField(writer, "request_id", e.request_id);
-      StringField(writer, "principal", e.principal);
-      StringField(writer, "client_address", e.client_address);
-      StringField(writer, "operation", e.operation);
-      StringField(writer, "model_name", e.model_name);
-      if (e.version) StringField(writer, "version", std::to_string(*e.version));
-      StringField(writer, "outcome", e.outcome);
-      if (!e.before.empty()) StringField(writer, "before", e.before);
-      if (!e.after.empty()) StringField(writer, "after", e.after);
+      WriteStringField(writer, "request_id", e.request_id);
+      WriteStringField(writer, "principal", e.principal);
+      WriteStringField(writer, "client_address", e.client_address);
+      WriteStringField(writer, "operation", e.operation);
+      WriteStringField(writer, "model_name", e.model_name);
+      if (e.version) WriteStringField(writer, "version", std::to_string(*e.version));
+      WriteStringField(writer, "outcome", e.outcome);
+      if (!e.before.empty()) WriteStringField(writer, "before", e.before);
+      if (!e.after.empty()) WriteStringField(writer, "after", e.after);
       if (!e.checks.empty()) {
         writer.Key("checks");
         writer.StartArray();
         for (const AuditCheck& c : e.checks) {
           writer.StartObject();
-          StringField(writer, "rule_id", c.rule_id);
-          StringField(writer, "result", c.result);
-          StringField(writer, "message", c.message);
+          WriteStringField(writer, "rule_id", c.rule_id);
+          WriteStringField(writer, "result", c.result);
+          WriteStringField(writer, "message", c.message);
           writer.EndObject();
         }
         writer.EndArray();
@@ -111,7 +97,8 @@ std::string AuditEventsResponse(const Page<AuditEvent>& page) {
     }
     writer.EndArray();
   }
-  if (!page.next_page_token.empty()) StringField(writer, "next_page_token", page.next_page_token);
+  if (!page.next_page_token.empty())
+    WriteStringField(writer, "next_page_token", page.next_page_token);
   writer.EndObject();
   return Finish(buffer);
 }

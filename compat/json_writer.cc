@@ -1,37 +1,13 @@
 #include "compat/json_writer.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <string_view>
 
-#include "compat/utf8.h"
+#include "compat/json_output.h"
 
 namespace modelwarden {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-// Stored text normally went through RequestReader's UTF-8 check, but a database shared with
-// other writers may hold anything, and the body must stay valid JSON.
-void String(Writer& writer, std::string_view text) {
-  if (IsValidUtf8(text)) {
-    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-  } else {
-    const std::string fixed = ToValidUtf8(text);
-    writer.String(fixed.data(), static_cast<rapidjson::SizeType>(fixed.size()));
-  }
-}
-
-void StringField(Writer& writer, const char* key, std::string_view value) {
-  writer.Key(key);
-  String(writer, value);
-}
-
-void Int64Field(Writer& writer, const char* key, int64_t value) {
-  writer.Key(key);
-  writer.Int64(value);
-}
+using Writer = JsonOutput;
 
 void WriteTags(Writer& writer, const std::vector<Tag>& tags) {
   if (tags.empty()) return;
@@ -39,8 +15,8 @@ void WriteTags(Writer& writer, const std::vector<Tag>& tags) {
   writer.StartArray();
   for (const Tag& tag : tags) {
     writer.StartObject();
-    StringField(writer, "key", tag.key);
-    StringField(writer, "value", tag.value);
+    WriteStringField(writer, "key", tag.key);
+    WriteStringField(writer, "value", tag.value);
     writer.EndObject();
   }
   writer.EndArray();
@@ -51,27 +27,28 @@ enum class Aliases { kInclude, kOmit };
 // Field order follows ModelVersion in model_registry.proto.
 void WriteModelVersion(Writer& writer, const ModelVersion& version, Aliases aliases) {
   writer.StartObject();
-  StringField(writer, "name", version.name);
-  StringField(writer, "version", std::to_string(version.version));
-  Int64Field(writer, "creation_timestamp", version.creation_timestamp);
-  Int64Field(writer, "last_updated_timestamp", version.last_updated_timestamp);
-  if (!version.user_id.empty()) StringField(writer, "user_id", version.user_id);
-  StringField(writer, "current_stage", StageName(version.current_stage));
+  WriteStringField(writer, "name", version.name);
+  WriteStringField(writer, "version", std::to_string(version.version));
+  WriteInt64Field(writer, "creation_timestamp", version.creation_timestamp);
+  WriteInt64Field(writer, "last_updated_timestamp", version.last_updated_timestamp);
+  if (!version.user_id.empty()) WriteStringField(writer, "user_id", version.user_id);
+  WriteStringField(writer, "current_stage", StageName(version.current_stage));
   // MLflow stores "" for description/run_id/run_link a client did not send and echoes it, so
   // these are written whenever set, even empty (ModelVersion.to_proto).
-  if (version.description.has_value()) StringField(writer, "description", *version.description);
-  StringField(writer, "source", version.source);
-  if (version.run_id.has_value()) StringField(writer, "run_id", *version.run_id);
-  StringField(writer, "status", VersionStatusName(version.status));
+  if (version.description.has_value())
+    WriteStringField(writer, "description", *version.description);
+  WriteStringField(writer, "source", version.source);
+  if (version.run_id.has_value()) WriteStringField(writer, "run_id", *version.run_id);
+  WriteStringField(writer, "status", VersionStatusName(version.status));
   if (!version.status_message.empty()) {
-    StringField(writer, "status_message", version.status_message);
+    WriteStringField(writer, "status_message", version.status_message);
   }
   WriteTags(writer, version.tags);
-  if (version.run_link.has_value()) StringField(writer, "run_link", *version.run_link);
+  if (version.run_link.has_value()) WriteStringField(writer, "run_link", *version.run_link);
   if (aliases == Aliases::kInclude && !version.aliases.empty()) {
     writer.Key("aliases");
     writer.StartArray();
-    for (const std::string& alias : version.aliases) String(writer, alias);
+    for (const std::string& alias : version.aliases) WriteString(writer, alias);
     writer.EndArray();
   }
   writer.EndObject();
@@ -80,10 +57,10 @@ void WriteModelVersion(Writer& writer, const ModelVersion& version, Aliases alia
 // Field order follows RegisteredModel in model_registry.proto.
 void WriteRegisteredModel(Writer& writer, const RegisteredModel& model) {
   writer.StartObject();
-  StringField(writer, "name", model.name);
-  Int64Field(writer, "creation_timestamp", model.creation_timestamp);
-  Int64Field(writer, "last_updated_timestamp", model.last_updated_timestamp);
-  if (!model.description.empty()) StringField(writer, "description", model.description);
+  WriteStringField(writer, "name", model.name);
+  WriteInt64Field(writer, "creation_timestamp", model.creation_timestamp);
+  WriteInt64Field(writer, "last_updated_timestamp", model.last_updated_timestamp);
+  if (!model.description.empty()) WriteStringField(writer, "description", model.description);
   if (!model.latest_versions.empty()) {
     writer.Key("latest_versions");
     writer.StartArray();
@@ -99,8 +76,8 @@ void WriteRegisteredModel(Writer& writer, const RegisteredModel& model) {
     writer.StartArray();
     for (const ModelVersionAlias& alias : model.aliases) {
       writer.StartObject();
-      StringField(writer, "alias", alias.alias);
-      StringField(writer, "version", std::to_string(alias.version));
+      WriteStringField(writer, "alias", alias.alias);
+      WriteStringField(writer, "version", std::to_string(alias.version));
       writer.EndObject();
     }
     writer.EndArray();
@@ -108,12 +85,8 @@ void WriteRegisteredModel(Writer& writer, const RegisteredModel& model) {
   writer.EndObject();
 }
 
-std::string Finish(const rapidjson::StringBuffer& buffer) {
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
 void NextPageToken(Writer& writer, const std::string& token) {
-  if (!token.empty()) StringField(writer, "next_page_token", token);
+  if (!token.empty()) WriteStringField(writer, "next_page_token", token);
 }
 
 }  // namespace
@@ -190,7 +163,7 @@ std::string DownloadUriResponse(const std::string& artifact_uri) {
   rapidjson::StringBuffer buffer;
   Writer writer(buffer);
   writer.StartObject();
-  StringField(writer, "artifact_uri", artifact_uri);
+  WriteStringField(writer, "artifact_uri", artifact_uri);
   writer.EndObject();
   return Finish(buffer);
 }

@@ -73,12 +73,7 @@ Result<std::string> HandleDeleteModelVersion(const CallContext& ctx, const Reque
 
 Result<std::string> HandleSearchModelVersions(const CallContext& ctx, const RequestReader& request,
                                               Registry& registry) {
-  SearchQuery query;
-  ASSIGN_OR_RETURN(query.filter, request.StringOr("filter", ""));
-  // Left unset when absent: the service applies MLflow's default and limits.
-  ASSIGN_OR_RETURN(query.max_results, request.OptionalInt64("max_results"));
-  ASSIGN_OR_RETURN(query.order_by, request.StringList("order_by"));
-  ASSIGN_OR_RETURN(query.page_token, request.StringOr("page_token", ""));
+  ASSIGN_OR_RETURN(SearchQuery query, ReadSearchQuery(request));
   ASSIGN_OR_RETURN(Page<ModelVersion> page, registry.SearchModelVersions(ctx, query));
   return ModelVersionSearchResponse(page);
 }

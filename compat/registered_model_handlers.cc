@@ -51,12 +51,7 @@ Result<std::string> HandleDeleteRegisteredModel(const CallContext& ctx,
 
 Result<std::string> HandleSearchRegisteredModels(const CallContext& ctx,
                                                  const RequestReader& request, Registry& registry) {
-  SearchQuery query;
-  ASSIGN_OR_RETURN(query.filter, request.StringOr("filter", ""));
-  // Left unset when absent: the service applies MLflow's default and limit.
-  ASSIGN_OR_RETURN(query.max_results, request.OptionalInt64("max_results"));
-  ASSIGN_OR_RETURN(query.order_by, request.StringList("order_by"));
-  ASSIGN_OR_RETURN(query.page_token, request.StringOr("page_token", ""));
+  ASSIGN_OR_RETURN(SearchQuery query, ReadSearchQuery(request));
   ASSIGN_OR_RETURN(Page<RegisteredModel> page, registry.SearchRegisteredModels(ctx, query));
   return RegisteredModelSearchResponse(page);
 }

@@ -373,4 +373,13 @@ Result<Stage> ParseStage(std::string_view stage) {
   return *parsed;
 }
 
+Result<SearchQuery> ReadSearchQuery(const RequestReader& request) {
+  SearchQuery query;
+  ASSIGN_OR_RETURN(query.filter, request.StringOr("filter", ""));
+  ASSIGN_OR_RETURN(query.max_results, request.OptionalInt64("max_results"));
+  ASSIGN_OR_RETURN(query.order_by, request.StringList("order_by"));
+  ASSIGN_OR_RETURN(query.page_token, request.StringOr("page_token", ""));
+  return query;
+}
+
 }  // namespace modelwarden

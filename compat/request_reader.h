@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "registry/entities.h"
+#include "registry/requests.h"
 #include "registry/status.h"
 
 namespace modelwarden {
@@ -60,6 +61,10 @@ class RequestReader {
 
   std::unique_ptr<const Source> source_;
 };
+
+// filter, max_results, order_by and page_token of a search request. max_results stays unset
+// when absent: the service applies MLflow's default and limit for the endpoint.
+Result<SearchQuery> ReadSearchQuery(const RequestReader& request);
 
 // Case-insensitive stage name ("staging" -> kStaging), else MLflow's
 // "Invalid Model Version stage: <s>. Value must be one of None, Staging, Production, Archived."
