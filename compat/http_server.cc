@@ -66,12 +66,35 @@ void Register(httplib::Server& server, std::string_view method, const std::strin
   if (method == "DELETE") server.Delete(pattern, std::move(handler));
 }
 
-// Joins policy warnings into one header value: no control characters, "; "-separated.
+// Joins policy warnings into one header value, " | "-separated: printable ASCII only (other
+// bytes as \xNN), each warning at most kMaxWarningLength and the whole at most
+// kMaxWarningsHeader, so that no client or proxy header limit turns an allowed (and committed)
+// change into an error. The full checks are in the audit log.
 std::string WarningsHeader(const std::vector<std::string>& warnings) {
+  constexpr size_t kMaxWarningLength = 400;
+  constexpr size_t kMaxWarningsHeader = 4000;
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string value;
-  for (const std::string& warning : warnings) {
-    if (!value.empty()) value += " | ";
-    value += Printable(warning);
+  for (size_t i = 0; i < warnings.size(); ++i) {
+    std::string warning;
+    for (char c : warnings[i]) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u >= 0x20 && u < 0x7f) {
+        warning += c;
+      } else {
+        warning += "\\x";
+        warning += kHex[u >> 4];
+        warning += kHex[u & 0xf];
+      }
+    }
+    if (warning.size() > kMaxWarningLength) warning = warning.substr(0, kMaxWarningLength) + "...";
+    const std::string separator = value.empty() ? "" : " | ";
+    if (value.size() + separator.size() + warning.size() > kMaxWarningsHeader) {
+      value += separator + "... and " + std::to_string(warnings.size() - i) +
+               " more (see the audit log)";
+      break;
+    }
+    value += separator + warning;
   }
   return value;
 }

@@ -104,6 +104,10 @@ int ReportCompliance(const modelwarden::ServerOptions& options) {
                 std::string(RuleModeName(v.check.mode)).c_str(), v.check.message.c_str(),
                 v.check.fix.empty() ? "" : ". Fix: ", v.check.fix.c_str());
   }
+  for (const std::string& name : report->versions_not_checked) {
+    std::printf("%s: versions not checked (the name cannot be written in a search filter)\n",
+                name.c_str());
+  }
   std::printf("%lld models and %lld versions checked against %s: %zu violations in %lld models\n",
               static_cast<long long>(report->models), static_cast<long long>(report->versions),
               options.policy_file.c_str(), report->violations.size(),

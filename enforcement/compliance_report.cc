@@ -64,7 +64,10 @@ Result<ComplianceReport> BuildComplianceReport(Registry& registry, const Policy&
            CheckMetadata(policy.requirements, Checkpoint::kRegistration, &model, nullptr));
 
     // MLflow's filter grammar has no escapes: a name with a quote cannot be searched for.
-    if (model.name.find('\'') != std::string::npos) continue;
+    if (model.name.find('\'') != std::string::npos) {
+      report.versions_not_checked.push_back(model.name);
+      continue;
+    }
     ASSIGN_OR_RETURN(std::vector<ModelVersion> versions,
                      AllPages<ModelVersion>([&](const std::string& token) {
                        SearchQuery query;

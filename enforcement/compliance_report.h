@@ -24,6 +24,9 @@ struct ComplianceReport {
   int64_t versions = 0;
   std::vector<Violation> violations;
   int64_t models_with_violations = 0;
+  // Models whose versions could not be listed (a name with a quote cannot be written in
+  // MLflow's filter grammar): their names were checked, their versions were not.
+  std::vector<std::string> versions_not_checked;
 };
 
 // Checks names and registration metadata of every model (prompts included) and version, and

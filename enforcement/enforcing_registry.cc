@@ -7,14 +7,39 @@
 #include "enforcement/model_card.h"
 #include "enforcement/naming_rule.h"
 #include "enforcement/promotion_checks.h"
+#include "enforcement/promotion_gate.h"
+#include "registry/validation.h"
 
 namespace modelwarden {
 namespace {
 
+// A prompt exactly as the store's search exclusion sees one: the tag's value is "true".
 bool HasPromptTag(const std::vector<Tag>& tags) {
-  return std::any_of(tags.begin(), tags.end(), [](const Tag& t) {
-    return t.key == kIsPromptTagKey && (t.value == "true" || t.value == "True");
-  });
+  return std::any_of(tags.begin(), tags.end(),
+                     [](const Tag& t) { return t.key == kIsPromptTagKey && t.value == "true"; });
+}
+
+// The tags a request leaves stored: a repeated key keeps its last value, as the store's
+// upserts do, so rules judge what will actually be written.
+std::vector<Tag> LastWins(const std::vector<Tag>& tags) {
+  std::vector<Tag> out;
+  for (const Tag& tag : tags) {
+    auto same =
+        std::find_if(out.begin(), out.end(), [&](const Tag& t) { return t.key == tag.key; });
+    if (same != out.end()) {
+      same->value = tag.value;
+    } else {
+      out.push_back(tag);
+    }
+  }
+  return out;
+}
+
+// A lookup made to evaluate rules failed: "not found" lets the inner call answer with
+// MLflow's own error; anything else (database busy, connection lost) must not let the change
+// through unchecked.
+bool MustStop(const Status& status) {
+  return !status.ok() && status.code() != ErrorCode::kResourceDoesNotExist;
 }
 
 std::string DescribeTags(const std::vector<Tag>& tags) {
@@ -113,18 +138,23 @@ std::vector<CheckResult> EnforcingRegistry::PromotionChecks(const CallContext& c
 Result<RegisteredModel> EnforcingRegistry::CreateRegisteredModel(const CallContext& ctx,
                                                                  const NewRegisteredModel& model) {
   const auto policy = policy_.Current();
-  std::vector<CheckResult> checks =
-      CheckModelName(policy->naming, model.name, HasPromptTag(model.tags));
+  const std::vector<Tag> tags = LastWins(model.tags);
+  std::vector<CheckResult> checks = CheckModelName(policy->naming, model.name, HasPromptTag(tags));
   RegisteredModel pending;
   pending.name = model.name;
   pending.description = model.description;
-  pending.tags = model.tags;
+  pending.tags = tags;
   std::vector<CheckResult> metadata =
       CheckMetadata(policy->requirements, Checkpoint::kRegistration, &pending, nullptr);
   checks.insert(checks.end(), metadata.begin(), metadata.end());
 
+  // A name that is taken answers RESOURCE_ALREADY_EXISTS, as without a policy, before any
+  // denial (clients such as register_model rely on that code).
+  if (IsDenied(checks) && inner_.GetRegisteredModel(ctx, model.name).ok()) {
+    return inner_.CreateRegisteredModel(ctx, model);
+  }
   AuditEvent event = NewEvent(ctx, "CreateRegisteredModel", model.name);
-  event.after = DescribeTags(model.tags);
+  event.after = DescribeTags(tags);
   std::optional<RegisteredModel> created;
   RETURN_IF_ERROR(Apply(ctx, std::move(event), checks,
                         "Registering model '" + model.name + "' denied by policy",
@@ -160,10 +190,12 @@ Result<RegisteredModel> EnforcingRegistry::RenameRegisteredModel(const CallConte
                                                                  const std::string& name,
                                                                  const std::string& new_name) {
   const auto policy = policy_.Current();
-  bool is_prompt = false;
-  if (auto current = inner_.GetRegisteredModel(ctx, name); current.ok()) {
-    is_prompt = HasPromptTag(current->tags);
+  Result<RegisteredModel> current = inner_.GetRegisteredModel(ctx, name);
+  if (!current.ok()) {
+    if (MustStop(current.status())) return current.status();
+    return inner_.RenameRegisteredModel(ctx, name, new_name);  // MLflow's own 404.
   }
+  const bool is_prompt = HasPromptTag(current->tags);
   AuditEvent event = NewEvent(ctx, "RenameRegisteredModel", name);
   event.before = "name=" + name;
   event.after = "name=" + new_name;
@@ -197,25 +229,41 @@ Result<std::vector<ModelVersion>> EnforcingRegistry::GetLatestVersions(
 Status EnforcingRegistry::SetRegisteredModelTag(const CallContext& ctx, const std::string& name,
                                                 const Tag& tag) {
   AuditEvent event = NewEvent(ctx, "SetRegisteredModelTag", name);
-  if (auto before = inner_.GetRegisteredModel(ctx, name); before.ok()) {
+  std::vector<CheckResult> checks;
+  Result<RegisteredModel> before = inner_.GetRegisteredModel(ctx, name);
+  if (MustStop(before.status())) return before.status();
+  if (before.ok()) {
     event.before = TagState(before->tags, tag.key);
+    // A prompt that stops being one must carry a name the naming rule accepts.
+    if (tag.key == kIsPromptTagKey && tag.value != "true") {
+      checks = CheckModelName(policy_.Current()->naming, name, /*is_prompt=*/false);
+    }
   }
   event.after = "tag " + tag.key + "=" + tag.value;
-  return Apply(ctx, std::move(event), {}, "", [&](const CallContext& audited) {
-    return inner_.SetRegisteredModelTag(audited, name, tag);
-  });
+  return Apply(
+      ctx, std::move(event), checks,
+      "Setting tag '" + tag.key + "' on model '" + name + "' denied by policy",
+      [&](const CallContext& audited) { return inner_.SetRegisteredModelTag(audited, name, tag); });
 }
 
 Status EnforcingRegistry::DeleteRegisteredModelTag(const CallContext& ctx, const std::string& name,
                                                    const std::string& key) {
   AuditEvent event = NewEvent(ctx, "DeleteRegisteredModelTag", name);
-  if (auto before = inner_.GetRegisteredModel(ctx, name); before.ok()) {
+  std::vector<CheckResult> checks;
+  Result<RegisteredModel> before = inner_.GetRegisteredModel(ctx, name);
+  if (MustStop(before.status())) return before.status();
+  if (before.ok()) {
     event.before = TagState(before->tags, key);
+    if (key == kIsPromptTagKey && HasPromptTag(before->tags)) {
+      checks = CheckModelName(policy_.Current()->naming, name, /*is_prompt=*/false);
+    }
   }
   event.after = "tag " + key + " unset";
-  return Apply(ctx, std::move(event), {}, "", [&](const CallContext& audited) {
-    return inner_.DeleteRegisteredModelTag(audited, name, key);
-  });
+  return Apply(ctx, std::move(event), checks,
+               "Deleting tag '" + key + "' of model '" + name + "' denied by policy",
+               [&](const CallContext& audited) {
+                 return inner_.DeleteRegisteredModelTag(audited, name, key);
+               });
 }
 
 Status EnforcingRegistry::SetRegisteredModelAlias(const CallContext& ctx, const std::string& name,
@@ -232,6 +280,8 @@ Status EnforcingRegistry::SetRegisteredModelAlias(const CallContext& ctx, const 
   if (policy->lifecycle.mode != RuleMode::kOff && mapped != policy->lifecycle.alias_stages.end()) {
     Result<RegisteredModel> model = inner_.GetRegisteredModel(ctx, name);
     Result<ModelVersion> candidate = inner_.GetModelVersion(ctx, name, version);
+    if (MustStop(model.status())) return model.status();
+    if (MustStop(candidate.status())) return candidate.status();
     // When either is missing the inner call answers with MLflow's own error.
     if (model.ok() && candidate.ok()) {
       checks = PromotionChecks(ctx, *policy, *model, *candidate, mapped->second, alias);
@@ -276,7 +326,7 @@ Result<ModelVersion> EnforcingRegistry::CreateModelVersion(const CallContext& ct
   ModelVersion pending;
   pending.name = version.name;
   pending.description = version.description;
-  pending.tags = version.tags;
+  pending.tags = LastWins(version.tags);
   const std::vector<CheckResult> checks =
       CheckMetadata(policy->requirements, Checkpoint::kRegistration, nullptr, &pending);
   AuditEvent event = NewEvent(ctx, "CreateModelVersion", version.name);
@@ -331,10 +381,27 @@ Result<ModelVersion> EnforcingRegistry::TransitionModelVersionStage(
                 (archive_existing_versions ? ", archive_existing_versions" : "");
   std::vector<CheckResult> checks;
   Result<ModelVersion> candidate = inner_.GetModelVersion(ctx, name, version);
+  if (MustStop(candidate.status())) return candidate.status();
   if (candidate.ok()) {
     event.before = "stage=" + std::string(StageName(candidate->current_stage));
     Result<RegisteredModel> model = inner_.GetRegisteredModel(ctx, name);
+    if (MustStop(model.status())) return model.status();
     if (model.ok()) checks = PromotionChecks(ctx, *policy, *model, *candidate, stage, "");
+    // Archiving the versions that hold the stage moves them too: the lifecycle must allow it.
+    if (archive_existing_versions) {
+      Result<std::vector<ModelVersion>> holders = inner_.GetLatestVersions(ctx, name, {stage});
+      if (MustStop(holders.status())) return holders.status();
+      const bool others =
+          holders.ok() && std::any_of(holders->begin(), holders->end(),
+                                      [&](const ModelVersion& v) { return v.version != version; });
+      if (others) {
+        for (CheckResult& check : CheckTransition(policy->lifecycle, stage, Stage::kArchived)) {
+          check.message += " (archive_existing_versions would archive the other versions in " +
+                           std::string(StageName(stage)) + ")";
+          checks.push_back(std::move(check));
+        }
+      }
+    }
   }
   std::optional<ModelVersion> moved;
   RETURN_IF_ERROR(Apply(ctx, std::move(event), checks,
@@ -398,6 +465,7 @@ Result<PromotionReport> EnforcingRegistry::CheckPromotion(const CallContext& ctx
   report.alias = target.alias;
   report.stage = target.stage;
   if (!target.alias.empty()) {
+    RETURN_IF_ERROR(ValidateAliasForSet(target.alias));
     auto mapped = policy->lifecycle.alias_stages.find(target.alias);
     report.stage =
         mapped != policy->lifecycle.alias_stages.end() && policy->lifecycle.mode != RuleMode::kOff

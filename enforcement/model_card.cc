@@ -37,7 +37,8 @@ std::string JoinSections(const std::vector<std::string>& sections) {
 std::vector<std::string> FilledSections(std::string_view markdown) {
   std::vector<std::string> filled;
   std::string current;
-  bool in_section = false, has_text = false, in_fence = false;
+  bool in_section = false, has_text = false;
+  std::string fence;  // The open code fence ("```" or "~~~"), empty outside one.
   const auto close = [&] {
     if (in_section && has_text) filled.push_back(current);
   };
@@ -46,20 +47,32 @@ std::vector<std::string> FilledSections(std::string_view markdown) {
     size_t end = markdown.find('\n', start);
     if (end == std::string_view::npos) end = markdown.size();
     const std::string line = Trim(markdown.substr(start, end - start));
-    if (line.rfind("```", 0) == 0) in_fence = !in_fence;
-    if (!in_fence && !line.empty() && line[0] == '#') {
-      size_t level = line.find_first_not_of('#');
-      if (level != std::string::npos && level <= 6 && line[level] == ' ') {
-        close();
-        current = Trim(line.substr(level));
-        in_section = true;
-        has_text = false;
-        start = end + 1;
-        continue;
+    start = end + 1;
+    for (const char* marker : {"```", "~~~"}) {
+      if (line.rfind(marker, 0) != 0) continue;
+      if (fence.empty()) {
+        fence = marker;
+      } else if (fence == marker) {
+        fence.clear();
       }
     }
+    // An ATX heading: 1-6 '#', then a space or tab, the title, optional closing '#'s.
+    const size_t level = line.find_first_not_of('#');
+    if (fence.empty() && !line.empty() && line[0] == '#' && level != std::string::npos &&
+        level <= 6 && (line[level] == ' ' || line[level] == '\t')) {
+      std::string title = Trim(line.substr(level));
+      const size_t closing = title.find_last_not_of('#');
+      if (closing != std::string::npos && closing + 1 < title.size() &&
+          (title[closing] == ' ' || title[closing] == '\t')) {
+        title = Trim(title.substr(0, closing));
+      }
+      close();
+      current = title;
+      in_section = true;
+      has_text = false;
+      continue;
+    }
     if (in_section && !line.empty()) has_text = true;
-    start = end + 1;
   }
   close();
   return filled;

@@ -5,7 +5,7 @@ namespace modelwarden {
 std::vector<CheckResult> CheckModelName(const NamingPolicy& naming, const std::string& name,
                                         bool is_prompt) {
   std::vector<CheckResult> checks;
-  if (naming.mode == RuleMode::kOff || (is_prompt && naming.exempt_prompts)) return checks;
+  if (naming.mode == RuleMode::kOff) return checks;
   const RuleMode mode = naming.mode;
   const std::string hint = naming.hint.empty() ? "" : " (" + naming.hint + ")";
 
@@ -40,7 +40,8 @@ std::vector<CheckResult> CheckModelName(const NamingPolicy& naming, const std::s
     checks.push_back(Passed("naming.reserved-prefix", mode, "name uses no reserved prefix"));
   }
 
-  if (naming.pattern) {
+  // Prompts keep MLflow's own names when exempt, but not '/', reserved prefixes or lengths.
+  if (naming.pattern && !(is_prompt && naming.exempt_prompts)) {
     if (!std::regex_match(name, naming.pattern->regex)) {
       checks.push_back(Failed("naming.pattern", mode,
                               "name '" + name + "' does not match " + naming.pattern->text,

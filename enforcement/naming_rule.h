@@ -9,8 +9,8 @@
 
 namespace modelwarden {
 
-// One result per aspect (slash, length, reserved prefixes, pattern); none when the rule is off
-// or the model is a prompt and prompts are exempt.
+// One result per aspect (slash, length, reserved prefixes, pattern); none when the rule is off.
+// A prompt is exempt from the pattern only, when the policy says so.
 std::vector<CheckResult> CheckModelName(const NamingPolicy& naming, const std::string& name,
                                         bool is_prompt);
 

@@ -35,7 +35,8 @@ struct NamingPolicy {
   size_t max_length = 256;
   std::vector<std::string> reserved_prefixes;  // e.g. "mlflow.", "tmp."
   std::string hint;                            // Shown in the denial, e.g. "<project>.<model>".
-  // Prompts (mlflow.prompt.is_prompt) follow MLflow's own naming; the rule skips them.
+  // Prompts (tag mlflow.prompt.is_prompt = "true") follow MLflow's own naming: the pattern is
+  // not applied to them; '/', reserved prefixes and lengths still are.
   bool exempt_prompts = true;
 };
 
@@ -107,6 +108,11 @@ struct Policy {
   LifecyclePolicy lifecycle;
   std::vector<QualityGate> gates;
 };
+
+// libstdc++'s regex matcher recurses once per input character (about 200 bytes of stack
+// each): values longer than this are not matched against a pattern, the check fails instead,
+// so that no tag value can overflow a worker's stack.
+inline constexpr size_t kMaxPatternInputLength = 8192;
 
 // The version tag that holds a model card.
 inline constexpr char kModelCardTagKey[] = "modelwarden.model_card";

@@ -30,6 +30,7 @@ std::string PolicyHolder::Fingerprint() const {
 
 Status PolicyHolder::Reload() {
   if (path_.empty()) return Status::Ok();
+  std::lock_guard<std::mutex> reloading(reload_mu_);
   const std::string fingerprint = Fingerprint();
   Result<Policy> loaded = LoadPolicyFile(path_);
   std::lock_guard<std::mutex> lock(mu_);
@@ -42,9 +43,11 @@ Status PolicyHolder::Reload() {
 
 Result<bool> PolicyHolder::ReloadIfChanged() {
   if (path_.empty()) return false;
+  // stat() may block on a slow file system: never while holding mu_, which every request takes.
+  const std::string fingerprint = Fingerprint();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (Fingerprint() == fingerprint_) return false;
+    if (fingerprint == fingerprint_) return false;
   }
   RETURN_IF_ERROR(Reload());
   return true;

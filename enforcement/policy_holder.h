@@ -33,6 +33,7 @@ class PolicyHolder {
   std::string Fingerprint() const;
 
   const std::string path_;
+  std::mutex reload_mu_;  // Serialises Reload: a SIGHUP and the file poller may race.
   mutable std::mutex mu_;
   std::shared_ptr<const Policy> current_;  // Guarded by mu_.
   std::string fingerprint_;                // Guarded by mu_.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
 #include "registry/validation.h"
 
@@ -13,6 +14,7 @@ constexpr int64_t kModelSearchDefault = 100;
 constexpr int64_t kModelSearchMax = 1000;
 constexpr int64_t kVersionSearchDefault = 200000;
 constexpr int64_t kVersionSearchMax = 200000;
+constexpr size_t kMaxLocationLength = 16384;
 
 Status ValidateTags(const std::vector<Tag>& tags) {
   for (const Tag& tag : tags) {
@@ -152,6 +154,17 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const CallContext& ctx,
                                                          const NewModelVersion& version) {
   RETURN_IF_ERROR(ValidateModelName(version.name));
   RETURN_IF_ERROR(ValidateTags(version.tags));
+  // MLflow leaves these to the database, which fails with a 500 on strict servers; the limits
+  // here are what both of modelwarden's schemas hold.
+  for (const auto& [field, value, limit] :
+       {std::tuple<const char*, const std::string&, size_t>{"run_id", version.run_id, 256},
+        {"source", version.source, kMaxLocationLength},
+        {"run_link", version.run_link, kMaxLocationLength}}) {
+    if (value.size() > limit) {
+      return Status::InvalidArgument("Parameter '" + std::string(field) + "' is longer than " +
+                                     std::to_string(limit) + " bytes.");
+    }
+  }
   if (options_.source_pattern && !std::regex_search(version.source, *options_.source_pattern)) {
     return Status::InvalidArgument("Invalid model version source: '" + version.source +
                                    "'. It must match " + options_.source_pattern_text + ".");

@@ -12,7 +12,13 @@ Result<ConnectionPool::Lease> ConnectionPool::Acquire() {
     while (!idle_.empty()) {
       std::unique_ptr<SqlConnection> connection = std::move(idle_.back());
       idle_.pop_back();
-      if (connection->IsHealthy()) return Lease(this, std::move(connection));
+      // The health check may be a network round trip (a MySQL ping): never under the lock,
+      // or one stalled connection would block every request.
+      lock.unlock();
+      const bool healthy = connection->IsHealthy();
+      if (healthy) return Lease(this, std::move(connection));
+      connection.reset();
+      lock.lock();
       --open_;  // Dropped: a fresh one is opened below.
     }
     if (open_ < size_) {
@@ -36,8 +42,10 @@ Result<ConnectionPool::Lease> ConnectionPool::Acquire() {
 }
 
 void ConnectionPool::Release(std::unique_ptr<SqlConnection> connection) {
+  const bool healthy = connection->IsHealthy();
+  if (!healthy) connection.reset();
   std::lock_guard<std::mutex> lock(mu_);
-  if (connection->IsHealthy()) {
+  if (healthy) {
     idle_.push_back(std::move(connection));
   } else {
     --open_;

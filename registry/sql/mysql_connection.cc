@@ -30,6 +30,7 @@ constexpr int kErLockWaitTimeout = 1205;
 constexpr int kErLockDeadlock = 1213;
 constexpr int kErQueryInterrupted = 1317;
 constexpr int kErDupEntryWithKeyName = 1586;
+constexpr int kErDataTooLong = 1406;
 constexpr int kErConnectionKilled = 1927;          // MariaDB: this session was KILLed.
 constexpr int kErStatementTimeout = 1969;          // MariaDB max_statement_time.
 constexpr int kErQueryTimeout = 3024;              // MySQL max_execution_time.
@@ -41,7 +42,11 @@ constexpr int kCrServerLost = 2013;
 constexpr int kCrCommandsOutOfSync = 2014;
 constexpr int kCrServerLostExtended = 2055;
 
-constexpr size_t kMaxCachedStatements = 256;
+// Server-side prepared statements count against max_prepared_stmt_count (16382 by default)
+// across every connection of every server process sharing the database.
+constexpr size_t kMaxCachedStatements = 64;
+// Without a read/write timeout a statement on a silently dropped network waits forever.
+constexpr int kDefaultIoTimeoutSeconds = 60;
 // A connection idle for longer than this is pinged before the pool hands it out again, so a
 // server-side wait_timeout or restart costs a reconnect instead of a failed request.
 constexpr auto kPingAfterIdle = std::chrono::seconds(30);
@@ -229,11 +234,12 @@ class MysqlConnection final : public SqlConnection {
   }
 
   Status Begin(bool write) override {
-    // Under READ COMMITTED every statement reads its own snapshot, so a read transaction would
-    // add two round trips (a third of a registered-model get) and buy nothing: reads run in
-    // autocommit. Writers lock rows with SELECT ... FOR UPDATE inside a real transaction.
-    in_transaction_ = write;
-    return write ? Run("START TRANSACTION") : Status::Ok();
+    in_transaction_ = true;
+    if (write) return Run("START TRANSACTION");
+    // The session runs READ COMMITTED (every statement its own snapshot); a read of several
+    // statements needs one snapshot, or a concurrent rename shows a model without its tags.
+    RETURN_IF_ERROR(Run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+    return Run("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
   }
   Status Commit() override { return EndTransaction("COMMIT"); }
   Status Rollback() override { return EndTransaction("ROLLBACK"); }
@@ -321,6 +327,10 @@ class MysqlConnection final : public SqlConnection {
         break;
     }
     LogError(e, sql);
+    // Strict mode refuses a value too long for its column: the request's fault, not ours.
+    if (e.getErrorCode() == kErDataTooLong) {
+      return Status::InvalidArgument("A value is longer than the database column allows.");
+    }
     if (e.getErrorCode() == kCrCommandsOutOfSync) healthy_ = false;
     // The statement may be what failed (e.g. re-prepare after DDL); prepare it afresh next time.
     statements_.erase(sql);
@@ -448,8 +458,9 @@ Result<std::unique_ptr<SqlConnection>> OpenMysqlConnection(const MysqlConnection
   properties["password"] = sql::SQLString(options.password);
   properties["schema"] = sql::SQLString(options.database);
   properties["OPT_CONNECT_TIMEOUT"] = options.connect_timeout_s;
-  if (read_timeout_s > 0) properties["OPT_READ_TIMEOUT"] = read_timeout_s;
-  if (write_timeout_s > 0) properties["OPT_WRITE_TIMEOUT"] = write_timeout_s;
+  properties["OPT_READ_TIMEOUT"] = read_timeout_s > 0 ? read_timeout_s : kDefaultIoTimeoutSeconds;
+  properties["OPT_WRITE_TIMEOUT"] =
+      write_timeout_s > 0 ? write_timeout_s : kDefaultIoTimeoutSeconds;
   properties["OPT_RECONNECT"] = false;
   properties["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   properties["CLIENT_FOUND_ROWS"] = true;

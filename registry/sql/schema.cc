@@ -92,7 +92,7 @@ CREATE TABLE model_versions (
   current_stage VARCHAR(20) NOT NULL,
   source TEXT,
   storage_location TEXT,
-  run_id VARCHAR(32) COLLATE {collation},
+  run_id VARCHAR(256) COLLATE {collation},
   run_link TEXT,
   status VARCHAR(20) NOT NULL,
   status_message TEXT,

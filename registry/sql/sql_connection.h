@@ -48,9 +48,8 @@ class SqlConnection {
   virtual Status ExecuteScript(const std::string& sql) = 0;
 
   // A write transaction takes the write lock up front (SQLite BEGIN IMMEDIATE), so concurrent
-  // writers queue instead of failing at commit. A read "transaction" may run its statements in
-  // autocommit where nothing would be gained (MySQL under READ COMMITTED); Commit and Rollback
-  // are then no-ops.
+  // writers queue instead of failing at commit. A read transaction reads one consistent
+  // snapshot.
   virtual Status Begin(bool write) = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;

@@ -21,6 +21,7 @@ constexpr char kRedactedRunLink[] = "REDACTED-RUN-LINK";
 // Versions whose tags one statement fetches: few statements per page, each small enough for
 // the planner to turn into index lookups.
 constexpr size_t kTagPairsPerStatement = 100;
+constexpr size_t kMaxSupersetPlaceholders = 1000;
 
 // A statement whose text differs between the dialects.
 struct DialectSql {
@@ -454,6 +455,9 @@ class SqlModelStore final : public ModelStore {
     const int64_t now = write.now;
     ModelVersion updated;
     RETURN_IF_ERROR(WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      // Lock the model row first, as every write does: a concurrent delete or rename must not
+      // leave this change on a name that no longer exists.
+      RETURN_IF_ERROR(db.Query(Pick(kSelectModelForWrite), {name}));
       RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
       SqlValue text = description ? SqlValue{*description} : SqlValue{};
       RETURN_IF_ERROR(db.Execute(kUpdateVersionDescription, {text, now, name, version}));
@@ -558,6 +562,9 @@ class SqlModelStore final : public ModelStore {
   Status SetModelVersionTag(const std::string& name, int64_t version, const Tag& tag,
                             const WriteContext& write) override {
     return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      // Lock the model row first, as every write does: a concurrent delete or rename must not
+      // leave this change on a name that no longer exists.
+      RETURN_IF_ERROR(db.Query(Pick(kSelectModelForWrite), {name}));
       RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
       RETURN_IF_ERROR(db.Execute(Pick(kUpsertVersionTag), {name, version, tag.key, tag.value}));
       return RecordAudit(db, write, version);
@@ -567,6 +574,9 @@ class SqlModelStore final : public ModelStore {
   Status DeleteModelVersionTag(const std::string& name, int64_t version, const std::string& key,
                                const WriteContext& write) override {
     return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      // Lock the model row first, as every write does: a concurrent delete or rename must not
+      // leave this change on a name that no longer exists.
+      RETURN_IF_ERROR(db.Query(Pick(kSelectModelForWrite), {name}));
       RETURN_IF_ERROR(RequireLiveVersion(db, name, version));
       RETURN_IF_ERROR(db.Execute(Pick(kDeleteVersionTag), {name, version, key}));
       return RecordAudit(db, write, version);
@@ -793,7 +803,9 @@ class SqlModelStore final : public ModelStore {
       return Status::Ok();
     };
     if (by_key.empty()) return Status::Ok();
-    if (names.size() * numbers.size() <= 2 * by_key.size()) {
+    // Bounded so that no statement exceeds a driver's placeholder limit (65,535 on MySQL).
+    if (names.size() * numbers.size() <= 2 * by_key.size() &&
+        names.size() + numbers.size() <= kMaxSupersetPlaceholders) {
       std::vector<SqlValue> params(names.begin(), names.end());
       params.insert(params.end(), numbers.begin(), numbers.end());
       return collect(select + "t.name IN (" + Placeholders(names.size()) + ") AND t.version IN (" +

@@ -31,10 +31,14 @@ Status WithWriteTransaction(ConnectionPool& pool, const std::function<Status(Sql
     Outcome outcome = RunOnce(*lease, /*write=*/true, body);
     status = outcome.status;
     // A commit that failed may still have committed (a connection lost mid-COMMIT): never run
-    // the body twice in that case.
-    if (outcome.failed_at_commit || status.code() != ErrorCode::kTemporarilyUnavailable) {
-      return status;
+    // the body twice, and never answer "retry" (503) when the write may have happened.
+    if (outcome.failed_at_commit) {
+      if (status.code() != ErrorCode::kTemporarilyUnavailable) return status;
+      return Status::Internal(
+          "The database connection was lost while committing; the change may or may not have "
+          "been made. Check before retrying.");
     }
+    if (status.code() != ErrorCode::kTemporarilyUnavailable) return status;
   }
   return status;
 }

@@ -195,6 +195,22 @@ TEST_P(PolicyTest, AuditLogRecordsChangesAndDenials) {
                             "INVALID_PARAMETER_VALUE"));
 }
 
+TEST_P(PolicyTest, WarningsHeaderStaysSmallAndAscii) {
+  CreateModel("fraud.card-scorer");
+  // git_commit is a warn-mode registration rule: a huge non-hex value only warns.
+  const std::string value = "\u00e9" + std::string(90000, 'z');
+  const ApiResponse created = api().Post(
+      "/model-versions/create", R"({"name":"fraud.card-scorer","source":"s3://m/1","tags":[)"
+                                R"({"key":"git_commit","value":")" +
+                                    value + R"("}]})");
+  ASSERT_TRUE(IsOkJson(created)) << created.Describe();
+  EXPECT_THAT(created.warnings, HasSubstr("[git-commit-tag]"));
+  EXPECT_LT(created.warnings.size(), 4200u);
+  for (char c : created.warnings) {
+    EXPECT_TRUE(static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f);
+  }
+}
+
 TEST_P(PolicyTest, ABadPolicyFileIsRefusedAtStartUp) {
   const std::string bad =
       ::testing::TempDir() + "/modelwarden_bad_policy_" + std::to_string(getpid()) + ".json";

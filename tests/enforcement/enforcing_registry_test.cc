@@ -231,6 +231,65 @@ TEST_F(EnforcingRegistryTest, MissingTargetsKeepMlflowErrors) {
   EXPECT_THAT(Audit(), IsEmpty());  // Nothing changed, nothing was denied by policy.
 }
 
+TEST_F(EnforcingRegistryTest, RepeatedTagKeysAreJudgedByTheValueThatIsStored) {
+  ASSERT_OK(registry_->CreateRegisteredModel(ctx_, {"fraud.detector", "", {}}));
+  // The store keeps the last value; a prompt tag overridden to "false" is no prompt.
+  EXPECT_CODE(registry_->CreateRegisteredModel(ctx_, {"Bad/Name",
+                                                      "",
+                                                      {{"mlflow.prompt.is_prompt", "true"},
+                                                       {"mlflow.prompt.is_prompt", "false"}}}),
+              ErrorCode::kInvalidParameterValue);
+  ASSERT_OK(registry_->CreateModelVersion(
+      ctx_, {"fraud.detector",
+             "s3://b/m",
+             "",
+             "",
+             "",
+             {{"training_data_version", "x"}, {"training_data_version", "2025-06"}},
+             ""}));
+  EXPECT_TRUE(warnings_.empty());  // The stored value satisfies the warn rule.
+}
+
+TEST_F(EnforcingRegistryTest, APromptThatStopsBeingOneMustObeyTheNamingRule) {
+  ASSERT_OK(registry_->CreateRegisteredModel(
+      ctx_, {"My_Prompt", "", {{"mlflow.prompt.is_prompt", "true"}}}));
+  EXPECT_CODE(registry_->DeleteRegisteredModelTag(ctx_, "My_Prompt", "mlflow.prompt.is_prompt"),
+              ErrorCode::kInvalidParameterValue);
+  EXPECT_CODE(
+      registry_->SetRegisteredModelTag(ctx_, "My_Prompt", {"mlflow.prompt.is_prompt", "false"}),
+      ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(service_->GetRegisteredModel(ctx_, "My_Prompt")->tags.size(), 1u);
+  // Renaming a prompt still may not introduce '/'.
+  EXPECT_CODE(registry_->RenameRegisteredModel(ctx_, "My_Prompt", "my/prompt"),
+              ErrorCode::kInvalidParameterValue);
+}
+
+TEST_F(EnforcingRegistryTest, ArchivingExistingVersionsMustBeAnAllowedTransition) {
+  UsePolicy(R"({"lifecycle": {"mode": "enforce", "allowed_transitions": {
+      "None": ["Staging", "Production"], "Staging": ["Production"], "Production": []}}})");
+  ASSERT_OK(registry_->CreateRegisteredModel(ctx_, {"m", "", {}}));
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_OK(registry_->CreateModelVersion(ctx_, {"m", "s3://b/m", "", "", "", {}, ""}));
+  }
+  ASSERT_OK(registry_->TransitionModelVersionStage(ctx_, "m", 1, Stage::kProduction, false));
+  auto denied = registry_->TransitionModelVersionStage(ctx_, "m", 2, Stage::kProduction, true);
+  EXPECT_CODE(denied, ErrorCode::kInvalidParameterValue);
+  EXPECT_THAT(denied.status().message(), HasSubstr("Production -> Archived"));
+  EXPECT_EQ(service_->GetModelVersion(ctx_, "m", 1)->current_stage, Stage::kProduction);
+  EXPECT_OK(registry_->TransitionModelVersionStage(ctx_, "m", 2, Stage::kProduction, false));
+}
+
+TEST_F(EnforcingRegistryTest, ExistenceErrorsComeBeforePolicyDenials) {
+  EXPECT_CODE(registry_->RenameRegisteredModel(ctx_, "absent.model", "BAD NAME"),
+              ErrorCode::kResourceDoesNotExist);
+  // A legacy model, registered before the policy (straight through the service).
+  ASSERT_OK(service_->CreateRegisteredModel(ctx_, {"Legacy Name", "", {}}));
+  // register_model relies on RESOURCE_ALREADY_EXISTS for a name that is taken.
+  EXPECT_CODE(registry_->CreateRegisteredModel(ctx_, {"Legacy Name", "", {}}),
+              ErrorCode::kResourceAlreadyExists);
+  EXPECT_THAT(Audit(), IsEmpty());
+}
+
 TEST_F(EnforcingRegistryTest, ReloadKeepsThePreviousPolicyOnABadFile) {
   const std::string path = policy_->path();
   std::ofstream(path) << R"({"naming": {"mode": "block"}})";

@@ -60,7 +60,10 @@ TEST(NamingRuleTest, ChecksSlashLengthPrefixAndPattern) {
 
 TEST(NamingRuleTest, PromptsAreExemptAndOffChecksNothing) {
   Policy policy = Parse(R"({"naming": {"mode": "enforce", "pattern": "^[a-z]+\\.[a-z]+$"}})");
-  EXPECT_THAT(CheckModelName(policy.naming, "My_Prompt", /*is_prompt=*/true), IsEmpty());
+  // Prompts skip the pattern only: '/' still breaks prompts:/ URIs.
+  EXPECT_THAT(FailedIds(CheckModelName(policy.naming, "My_Prompt", /*is_prompt=*/true)), IsEmpty());
+  EXPECT_THAT(FailedIds(CheckModelName(policy.naming, "my/prompt", /*is_prompt=*/true)),
+              ElementsAre("naming.slash"));
   EXPECT_THAT(FailedIds(CheckModelName(policy.naming, "My_Prompt", false)),
               ElementsAre("naming.pattern"));
   Policy off = Parse(R"({"naming": {"mode": "off", "pattern": "^[a-z]+$"}})");
@@ -122,6 +125,28 @@ TEST(ModelCardTest, FindsFilledSectionsOnly) {
   EXPECT_THAT(FilledSections(card), ElementsAre("Intended use", "Training data", "Evaluation"));
   EXPECT_THAT(MissingSections(card, {"intended use", "Limitations", "EVALUATION"}),
               ElementsAre("Limitations"));
+}
+
+TEST(ModelCardTest, ClosingHashesTabsAndTildeFences) {
+  const std::string card =
+      "##\tIntended use ##\nFraud.\n~~~\n## Not a heading\n~~~\n## Limitations #\nLoans.\n";
+  EXPECT_THAT(FilledSections(card), ElementsAre("Intended use", "Limitations"));
+  EXPECT_THAT(FilledSections("## C# ##\ntext\n"), ElementsAre("C#"));
+}
+
+TEST(MetadataRuleTest, HugeValuesFailPatternChecksWithoutCrashingAndAreShortened) {
+  Policy policy = Parse(R"({"requirements": [{"id": "desc", "target": "model_description",
+      "pattern": "^[\\s\\S]{40,}$", "applies_at": ["production"]}]})");
+  RegisteredModel model;
+  model.description = std::string(100000, 'a');  // Would overflow the matcher's recursion.
+  auto checks = CheckMetadata(policy.requirements, Checkpoint::kProduction, &model, nullptr);
+  ASSERT_THAT(FailedIds(checks), ElementsAre("desc"));
+  EXPECT_LT(checks[0].message.size(), 300u);
+  EXPECT_NE(checks[0].message.find("(100000 characters)"), std::string::npos);
+  model.description = std::string(kMaxPatternInputLength, 'a');
+  EXPECT_THAT(
+      FailedIds(CheckMetadata(policy.requirements, Checkpoint::kProduction, &model, nullptr)),
+      IsEmpty());
 }
 
 TEST(ModelCardTest, RequiredSectionsGrowWithStageAndRisk) {

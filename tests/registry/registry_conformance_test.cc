@@ -207,6 +207,22 @@ TEST_P(RegistryConformanceTest, SourceValidationSkipsPrompts) {
   EXPECT_OK(service_->CreateModelVersion(ctx_, request));
 }
 
+TEST_P(RegistryConformanceTest, OverlongRunIdSourceAndRunLinkAreRejected) {
+  CreateModel("m");
+  NewModelVersion request{"m", "s3://b/m", std::string(257, 'a'), "", "", {}, ""};
+  EXPECT_CODE(service_->CreateModelVersion(ctx_, request), ErrorCode::kInvalidParameterValue);
+  request.run_id = std::string(256, 'a');
+  request.source = "s3://b/" + std::string(16384, 'x');
+  EXPECT_CODE(service_->CreateModelVersion(ctx_, request), ErrorCode::kInvalidParameterValue);
+  request.source = "s3://b/m";
+  request.run_link = std::string(16385, 'l');
+  EXPECT_CODE(service_->CreateModelVersion(ctx_, request), ErrorCode::kInvalidParameterValue);
+  request.run_link = std::string(16384, 'l');
+  auto created = service_->CreateModelVersion(ctx_, request);
+  ASSERT_OK(created);
+  EXPECT_EQ(service_->GetModelVersion(ctx_, "m", created->version)->run_id, request.run_id);
+}
+
 TEST_P(RegistryConformanceTest, UpdateVersionDescriptionLeavesModelTimestamp) {
   CreateModel("m");
   CreateVersion("m");
