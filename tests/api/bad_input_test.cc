@@ -470,11 +470,11 @@ TEST_P(BadInputTest, CreateWithOneValidAndOneInvalidTagWritesNothing) {
 
 // A body the HTTP library itself cannot read still gets MLflow's error for it.
 TEST_P(BadInputTest, UnreadableBodyGetsAnMlflowErrorAndWritesNothing) {
-  const ApiResponse multipart = SendRaw(
-      server().port(),
-      "POST /api/2.0/mlflow/registered-models/create HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-      "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 7\r\n"
-      "Connection: close\r\n\r\ngarbage");
+  const ApiResponse multipart =
+      SendRaw(server().port(),
+              "POST /api/2.0/mlflow/registered-models/create HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 7\r\n"
+              "Connection: close\r\n\r\ngarbage");
   EXPECT_TRUE(IsMlflowError(multipart, 400, "INVALID_PARAMETER_VALUE")) << multipart.Describe();
   ExpectNothingChanged();
 }
