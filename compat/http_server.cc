@@ -232,6 +232,10 @@ void HttpServer::InstallHandlers() {
         if (res.status == 404) {
           status = Status(ErrorCode::kEndpointNotFound,
                           "No API endpoint for " + req.method + " " + req.path + ".");
+        } else if (res.status == 416) {
+          // An unparseable Range header, refused by cpp-httplib before routing.
+          const_cast<httplib::Request&>(req).ranges.clear();
+          status = Status::InvalidArgument("Range requests are not supported.");
         } else if (res.status == 413) {
           status = Status::InvalidArgument("Request body exceeds the limit of " +
                                            std::to_string(limit) + " bytes.");
@@ -271,6 +275,17 @@ void HttpServer::InstallHandlers() {
   server_->set_pre_routing_handler([log = options_.access_log](const httplib::Request& req,
                                                                httplib::Response& res) {
     if (log) request_start = std::chrono::steady_clock::now();
+    // cpp-httplib would cut any response to a Range header; MLflow's JSON answers ignore
+    // Range. The Request is a non-const object inside cpp-httplib, handed here as const.
+    const_cast<httplib::Request&>(req).ranges.clear();
+    // Two Content-Length headers could make a proxy and this server disagree about where
+    // the request ends (RFC 9112 section 6.3): refuse before reading any body.
+    if (req.get_header_value_count("Content-Length") > 1) {
+      res.status = 400;
+      res.set_content(ErrorBody(Status::InvalidArgument("Conflicting Content-Length headers.")),
+                      kJsonContentType);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     const std::string encoding = req.get_header_value("Content-Encoding");
     if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
       res.status = 411;

@@ -71,4 +71,11 @@ std::vector<AuditCheck> ToAuditChecks(const std::vector<CheckResult>& checks) {
   return out;
 }
 
+std::string QuoteForMessage(std::string_view text) {
+  constexpr size_t kShownLength = 80;
+  if (text.size() <= kShownLength) return "'" + std::string(text) + "'";
+  return "'" + std::string(text.substr(0, kShownLength)) + "...' (" + std::to_string(text.size()) +
+         " characters)";
+}
+
 }  // namespace modelwarden

@@ -39,4 +39,8 @@ Status DenialStatus(const std::string& what, const std::vector<CheckResult>& che
 
 std::vector<AuditCheck> ToAuditChecks(const std::vector<CheckResult>& checks);
 
+// `text` in single quotes for a message, cut to 80 bytes with its full length noted, so that
+// no value a client sends makes a message or header unbounded.
+std::string QuoteForMessage(std::string_view text);
+
 }  // namespace modelwarden

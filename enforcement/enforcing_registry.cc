@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_map>
 
 #include "enforcement/metadata_rule.h"
 #include "enforcement/model_card.h"
@@ -23,13 +24,13 @@ bool HasPromptTag(const std::vector<Tag>& tags) {
 // upserts do, so rules judge what will actually be written.
 std::vector<Tag> LastWins(const std::vector<Tag>& tags) {
   std::vector<Tag> out;
+  std::unordered_map<std::string, size_t> position;
   for (const Tag& tag : tags) {
-    auto same =
-        std::find_if(out.begin(), out.end(), [&](const Tag& t) { return t.key == tag.key; });
-    if (same != out.end()) {
-      same->value = tag.value;
-    } else {
+    auto [it, added] = position.emplace(tag.key, out.size());
+    if (added) {
       out.push_back(tag);
+    } else {
+      out[it->second].value = tag.value;
     }
   }
   return out;
@@ -157,7 +158,7 @@ Result<RegisteredModel> EnforcingRegistry::CreateRegisteredModel(const CallConte
   event.after = DescribeTags(tags);
   std::optional<RegisteredModel> created;
   RETURN_IF_ERROR(Apply(ctx, std::move(event), checks,
-                        "Registering model '" + model.name + "' denied by policy",
+                        "Registering model " + QuoteForMessage(model.name) + " denied by policy",
                         [&](const CallContext& audited) -> Status {
                           ASSIGN_OR_RETURN(created, inner_.CreateRegisteredModel(audited, model));
                           return Status::Ok();
@@ -201,7 +202,8 @@ Result<RegisteredModel> EnforcingRegistry::RenameRegisteredModel(const CallConte
   event.after = "name=" + new_name;
   std::optional<RegisteredModel> renamed;
   RETURN_IF_ERROR(Apply(ctx, std::move(event), CheckModelName(policy->naming, new_name, is_prompt),
-                        "Renaming model '" + name + "' to '" + new_name + "' denied by policy",
+                        "Renaming model " + QuoteForMessage(name) + " to " +
+                            QuoteForMessage(new_name) + " denied by policy",
                         [&](const CallContext& audited) -> Status {
                           ASSIGN_OR_RETURN(renamed,
                                            inner_.RenameRegisteredModel(audited, name, new_name));

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "enforcement/pattern_match.h"
+
 namespace modelwarden {
 namespace {
 
@@ -51,28 +53,21 @@ std::string HowToSet(const MetadataRequirement& r) {
   return "";
 }
 
-// `value` as messages quote it: at most kShownLength characters.
-std::string Shown(const std::string& value) {
-  constexpr size_t kShownLength = 80;
-  if (value.size() <= kShownLength) return "'" + value + "'";
-  return "'" + value.substr(0, kShownLength) + "...' (" + std::to_string(value.size()) +
-         " characters)";
-}
-
 // Why `value` does not satisfy the requirement, or "" when it does.
 std::string ValueProblem(const MetadataRequirement& r, const std::string& value) {
   if (!r.allowed_values.empty() && std::find(r.allowed_values.begin(), r.allowed_values.end(),
                                              value) == r.allowed_values.end()) {
     std::string allowed;
     for (const std::string& v : r.allowed_values) allowed += (allowed.empty() ? "" : ", ") + v;
-    return "is " + Shown(value) + ", allowed: " + allowed;
+    return "is " + QuoteForMessage(value) + ", allowed: " + allowed;
   }
-  if (r.pattern && value.size() > kMaxPatternInputLength) {
-    return "is " + Shown(value) + ", longer than the " + std::to_string(kMaxPatternInputLength) +
-           " characters a pattern is checked on";
-  }
-  if (r.pattern && !std::regex_match(value, r.pattern->regex)) {
-    return "is " + Shown(value) + ", which does not match " + r.pattern->text;
+  if (r.pattern) {
+    const std::optional<bool> matched = FullMatch(r.pattern->regex, value);
+    if (!matched) {
+      return "is " + QuoteForMessage(value) + ", too long to check against " + r.pattern->text;
+    }
+    if (!*matched)
+      return "is " + QuoteForMessage(value) + ", which does not match " + r.pattern->text;
   }
   if (r.min || r.max) {
     errno = 0;
@@ -80,10 +75,11 @@ std::string ValueProblem(const MetadataRequirement& r, const std::string& value)
     const double number = std::strtod(value.c_str(), &end);
     if (value.empty() || end != value.c_str() + value.size() || errno != 0 ||
         !std::isfinite(number)) {
-      return "is " + Shown(value) + ", not a number";
+      return "is " + QuoteForMessage(value) + ", not a number";
     }
     if ((r.min && number < *r.min) || (r.max && number > *r.max)) {
-      return "is " + Shown(value) + ", outside [" + (r.min ? FormatNumber(*r.min) : "-inf") + ", " +
+      return "is " + QuoteForMessage(value) + ", outside [" +
+             (r.min ? FormatNumber(*r.min) : "-inf") + ", " +
              (r.max ? FormatNumber(*r.max) : "inf") + "]";
     }
   }

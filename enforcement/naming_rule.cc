@@ -1,5 +1,7 @@
 #include "enforcement/naming_rule.h"
 
+#include "enforcement/pattern_match.h"
+
 namespace modelwarden {
 
 std::vector<CheckResult> CheckModelName(const NamingPolicy& naming, const std::string& name,
@@ -11,7 +13,7 @@ std::vector<CheckResult> CheckModelName(const NamingPolicy& naming, const std::s
 
   // MLflow clients split models:/<name>/<version> on '/', so such a name cannot be loaded.
   if (name.find('/') != std::string::npos) {
-    checks.push_back(Failed("naming.slash", mode, "name '" + name + "' contains '/'",
+    checks.push_back(Failed("naming.slash", mode, "name " + QuoteForMessage(name) + " contains '/'",
                             "use '.' to separate project and model, e.g. project.model-name; '/' "
                             "breaks models:/name/version URIs"));
   } else {
@@ -19,10 +21,11 @@ std::vector<CheckResult> CheckModelName(const NamingPolicy& naming, const std::s
   }
 
   if (name.size() < naming.min_length || name.size() > naming.max_length) {
-    checks.push_back(Failed("naming.length", mode,
-                            "name '" + name + "' is " + std::to_string(name.size()) + " bytes long",
-                            "use " + std::to_string(naming.min_length) + " to " +
-                                std::to_string(naming.max_length) + " bytes" + hint));
+    checks.push_back(Failed(
+        "naming.length", mode,
+        "name " + QuoteForMessage(name) + " is " + std::to_string(name.size()) + " bytes long",
+        "use " + std::to_string(naming.min_length) + " to " + std::to_string(naming.max_length) +
+            " bytes" + hint));
   } else {
     checks.push_back(Passed("naming.length", mode, "name length is within limits"));
   }
@@ -32,20 +35,22 @@ std::vector<CheckResult> CheckModelName(const NamingPolicy& naming, const std::s
     if (name.compare(0, prefix.size(), prefix) == 0) reserved = prefix;
   }
   if (!reserved.empty()) {
-    checks.push_back(
-        Failed("naming.reserved-prefix", mode,
-               "name '" + name + "' starts with the reserved prefix '" + reserved + "'",
-               "choose a name outside the reserved prefixes" + hint));
+    checks.push_back(Failed(
+        "naming.reserved-prefix", mode,
+        "name " + QuoteForMessage(name) + " starts with the reserved prefix '" + reserved + "'",
+        "choose a name outside the reserved prefixes" + hint));
   } else if (!naming.reserved_prefixes.empty()) {
     checks.push_back(Passed("naming.reserved-prefix", mode, "name uses no reserved prefix"));
   }
 
   // Prompts keep MLflow's own names when exempt, but not '/', reserved prefixes or lengths.
   if (naming.pattern && !(is_prompt && naming.exempt_prompts)) {
-    if (!std::regex_match(name, naming.pattern->regex)) {
-      checks.push_back(Failed("naming.pattern", mode,
-                              "name '" + name + "' does not match " + naming.pattern->text,
-                              "rename it to match the pattern" + hint));
+    // FullMatch: the name has not been length-checked by the registry yet.
+    if (FullMatch(naming.pattern->regex, name) != std::optional<bool>(true)) {
+      checks.push_back(
+          Failed("naming.pattern", mode,
+                 "name " + QuoteForMessage(name) + " does not match " + naming.pattern->text,
+                 "rename it to match the pattern" + hint));
     } else {
       checks.push_back(Passed("naming.pattern", mode, "name matches " + naming.pattern->text));
     }

@@ -109,11 +109,6 @@ struct Policy {
   std::vector<QualityGate> gates;
 };
 
-// libstdc++'s regex matcher recurses once per input character (about 200 bytes of stack
-// each): values longer than this are not matched against a pattern, the check fails instead,
-// so that no tag value can overflow a worker's stack.
-inline constexpr size_t kMaxPatternInputLength = 8192;
-
 // The version tag that holds a model card.
 inline constexpr char kModelCardTagKey[] = "modelwarden.model_card";
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -703,13 +704,13 @@ class SqlModelStore final : public ModelStore {
   // Later tags win, as repeated upserts leave them.
   static std::vector<Tag> DedupTags(const std::vector<Tag>& tags) {
     std::vector<Tag> out;
+    std::unordered_map<std::string, size_t> position;
     for (const Tag& tag : tags) {
-      auto same =
-          std::find_if(out.begin(), out.end(), [&](const Tag& t) { return t.key == tag.key; });
-      if (same != out.end()) {
-        same->value = tag.value;
-      } else {
+      auto [it, added] = position.emplace(tag.key, out.size());
+      if (added) {
         out.push_back(tag);
+      } else {
+        out[it->second].value = tag.value;
       }
     }
     return out;
