@@ -9,13 +9,6 @@
 namespace modelwarden {
 namespace {
 
-bool IsPrompt(const RegisteredModel& model) {
-  for (const Tag& tag : model.tags) {
-    if (tag.key == kIsPromptTagKey && tag.value == "true") return true;
-  }
-  return false;
-}
-
 // Every page of a search; `search` runs one page.
 template <typename T, typename Search>
 Result<std::vector<T>> AllPages(Search search) {
@@ -59,7 +52,8 @@ Result<ComplianceReport> BuildComplianceReport(Registry& registry, const Policy&
 
   for (const RegisteredModel& model : models) {
     ++report.models;
-    record(model, std::nullopt, "name", CheckModelName(policy.naming, model.name, IsPrompt(model)));
+    record(model, std::nullopt, "name",
+           CheckModelName(policy.naming, model.name, IsPrompt(model.tags)));
     record(model, std::nullopt, "registration",
            CheckMetadata(policy.requirements, Checkpoint::kRegistration, &model, nullptr));
 
@@ -72,7 +66,7 @@ Result<ComplianceReport> BuildComplianceReport(Registry& registry, const Policy&
                      AllPages<ModelVersion>([&](const std::string& token) {
                        SearchQuery query;
                        query.filter = "name = '" + model.name + "'";
-                       if (IsPrompt(model)) {
+                       if (IsPrompt(model.tags)) {
                          query.filter += " AND tags.`mlflow.prompt.is_prompt` = 'true'";
                        }
                        query.max_results = 10000;

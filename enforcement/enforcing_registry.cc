@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <unordered_map>
 
 #include "enforcement/metadata_rule.h"
 #include "enforcement/model_card.h"
@@ -13,28 +12,6 @@
 
 namespace modelwarden {
 namespace {
-
-// A prompt exactly as the store's search exclusion sees one: the tag's value is "true".
-bool HasPromptTag(const std::vector<Tag>& tags) {
-  return std::any_of(tags.begin(), tags.end(),
-                     [](const Tag& t) { return t.key == kIsPromptTagKey && t.value == "true"; });
-}
-
-// The tags a request leaves stored: a repeated key keeps its last value, as the store's
-// upserts do, so rules judge what will actually be written.
-std::vector<Tag> LastWins(const std::vector<Tag>& tags) {
-  std::vector<Tag> out;
-  std::unordered_map<std::string, size_t> position;
-  for (const Tag& tag : tags) {
-    auto [it, added] = position.emplace(tag.key, out.size());
-    if (added) {
-      out.push_back(tag);
-    } else {
-      out[it->second].value = tag.value;
-    }
-  }
-  return out;
-}
 
 // A lookup made to evaluate rules failed: "not found" lets the inner call answer with
 // MLflow's own error; anything else (database busy, connection lost) must not let the change
@@ -139,8 +116,8 @@ std::vector<CheckResult> EnforcingRegistry::PromotionChecks(const CallContext& c
 Result<RegisteredModel> EnforcingRegistry::CreateRegisteredModel(const CallContext& ctx,
                                                                  const NewRegisteredModel& model) {
   const auto policy = policy_.Current();
-  const std::vector<Tag> tags = LastWins(model.tags);
-  std::vector<CheckResult> checks = CheckModelName(policy->naming, model.name, HasPromptTag(tags));
+  const std::vector<Tag> tags = LastValuePerKey(model.tags);
+  std::vector<CheckResult> checks = CheckModelName(policy->naming, model.name, IsPrompt(tags));
   RegisteredModel pending;
   pending.name = model.name;
   pending.description = model.description;
@@ -196,7 +173,7 @@ Result<RegisteredModel> EnforcingRegistry::RenameRegisteredModel(const CallConte
     if (MustStop(current.status())) return current.status();
     return inner_.RenameRegisteredModel(ctx, name, new_name);  // MLflow's own 404.
   }
-  const bool is_prompt = HasPromptTag(current->tags);
+  const bool is_prompt = IsPrompt(current->tags);
   AuditEvent event = NewEvent(ctx, "RenameRegisteredModel", name);
   event.before = "name=" + name;
   event.after = "name=" + new_name;
@@ -256,7 +233,7 @@ Status EnforcingRegistry::DeleteRegisteredModelTag(const CallContext& ctx, const
   if (MustStop(before.status())) return before.status();
   if (before.ok()) {
     event.before = TagState(before->tags, key);
-    if (key == kIsPromptTagKey && HasPromptTag(before->tags)) {
+    if (key == kIsPromptTagKey && IsPrompt(before->tags)) {
       checks = CheckModelName(policy_.Current()->naming, name, /*is_prompt=*/false);
     }
   }
@@ -328,7 +305,7 @@ Result<ModelVersion> EnforcingRegistry::CreateModelVersion(const CallContext& ct
   ModelVersion pending;
   pending.name = version.name;
   pending.description = version.description;
-  pending.tags = LastWins(version.tags);
+  pending.tags = LastValuePerKey(version.tags);
   const std::vector<CheckResult> checks =
       CheckMetadata(policy->requirements, Checkpoint::kRegistration, nullptr, &pending);
   AuditEvent event = NewEvent(ctx, "CreateModelVersion", version.name);

@@ -1,6 +1,8 @@
 #include "registry/entities.h"
 
+#include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 namespace modelwarden {
 
@@ -42,6 +44,30 @@ std::string_view VersionStatusName(VersionStatus status) {
       return "READY";
   }
   return "READY";
+}
+
+std::vector<Tag> LastValuePerKey(const std::vector<Tag>& tags) {
+  std::vector<Tag> out;
+  std::unordered_map<std::string, size_t> position;
+  for (const Tag& tag : tags) {
+    auto [it, added] = position.emplace(tag.key, out.size());
+    if (added) {
+      out.push_back(tag);
+    } else {
+      out[it->second].value = tag.value;
+    }
+  }
+  return out;
+}
+
+bool IsPrompt(const std::vector<Tag>& tags) {
+  return std::any_of(tags.begin(), tags.end(),
+                     [](const Tag& t) { return t.key == kIsPromptTagKey && t.value == "true"; });
+}
+
+bool HasPromptTagKey(const std::vector<Tag>& tags) {
+  return std::any_of(tags.begin(), tags.end(),
+                     [](const Tag& t) { return t.key == kIsPromptTagKey; });
 }
 
 }  // namespace modelwarden

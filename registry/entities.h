@@ -32,6 +32,15 @@ struct Tag {
   bool operator==(const Tag& o) const { return key == o.key && value == o.value; }
 };
 
+// The tags a request leaves stored: a repeated key keeps its last value, as repeated upserts
+// do; first-seen order otherwise.
+std::vector<Tag> LastValuePerKey(const std::vector<Tag>& tags);
+// A prompt as MLflow's searches see one: tag mlflow.prompt.is_prompt = "true".
+bool IsPrompt(const std::vector<Tag>& tags);
+// The prompt tag with any value, as MLflow's has_prompt_tag checks it (version sources,
+// name conflicts).
+bool HasPromptTagKey(const std::vector<Tag>& tags);
+
 struct ModelVersionAlias {
   std::string alias;
   int64_t version = 0;

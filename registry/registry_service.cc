@@ -171,8 +171,7 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const CallContext& ctx,
   }
   // Prompt versions skip the rest of source validation: prompt clients send placeholder sources
   // such as "dummy-source" (mlflow/server/handlers.py _create_model_version).
-  const bool is_prompt = std::any_of(version.tags.begin(), version.tags.end(),
-                                     [](const Tag& t) { return t.key == kIsPromptTagKey; });
+  const bool is_prompt = HasPromptTagKey(version.tags);
   if (!is_prompt) RETURN_IF_ERROR(ValidateModelVersionSource(version.source));
   return store_.CreateModelVersion(version, version.source, Write(ctx));
 }

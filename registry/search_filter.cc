@@ -29,12 +29,12 @@
 #include <vector>
 
 #include "registry/decimal.h"
+#include "registry/entities.h"
 #include "registry/python_repr.h"
 
 namespace modelwarden {
 namespace {
 
-constexpr std::string_view kIsPromptTagKey = "mlflow.prompt.is_prompt";
 constexpr size_t kNpos = std::string_view::npos;
 
 bool IsSpace(char c) {

@@ -4,7 +4,6 @@
 #include <map>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -226,7 +225,7 @@ class SqlModelStore final : public ModelStore {
       Status inserted =
           db.Execute(kInsertModel, {model.name, now, now, model.description}).status();
       if (inserted.code() == ErrorCode::kResourceAlreadyExists) {
-        return AlreadyExistsError(db, model.name, HasPromptTag(model.tags));
+        return AlreadyExistsError(db, model.name, HasPromptTagKey(model.tags));
       }
       RETURN_IF_ERROR(inserted);
       for (const Tag& tag : model.tags) {
@@ -239,7 +238,7 @@ class SqlModelStore final : public ModelStore {
     created.creation_timestamp = now;
     created.last_updated_timestamp = now;
     created.description = model.description;
-    created.tags = DedupTags(model.tags);
+    created.tags = LastValuePerKey(model.tags);
     return created;
   }
 
@@ -437,7 +436,7 @@ class SqlModelStore final : public ModelStore {
     created.storage_location = storage_location;
     created.run_id = version.run_id;
     created.run_link = version.run_link;
-    created.tags = DedupTags(version.tags);
+    created.tags = LastValuePerKey(version.tags);
     return created;
   }
 
@@ -694,26 +693,6 @@ class SqlModelStore final : public ModelStore {
       sql += key.ascending ? " ASC" : " DESC";
     }
     return sql;
-  }
-
-  static bool HasPromptTag(const std::vector<Tag>& tags) {
-    return std::any_of(tags.begin(), tags.end(),
-                       [](const Tag& t) { return t.key == kIsPromptTagKey; });
-  }
-
-  // Later tags win, as repeated upserts leave them.
-  static std::vector<Tag> DedupTags(const std::vector<Tag>& tags) {
-    std::vector<Tag> out;
-    std::unordered_map<std::string, size_t> position;
-    for (const Tag& tag : tags) {
-      auto [it, added] = position.emplace(tag.key, out.size());
-      if (added) {
-        out.push_back(tag);
-      } else {
-        out[it->second].value = tag.value;
-      }
-    }
-    return out;
   }
 
   // MLflow words the conflict differently when a prompt is involved
