@@ -23,6 +23,9 @@ namespace modelwarden {
 struct WriteContext {
   int64_t now = 0;
   AuditEvent* audit = nullptr;  // Borrowed, optional; timestamp and version are filled in.
+  // CreateRegisteredModel grants this user MANAGE on the new model in the same transaction
+  // (MLflow's basic-auth does it after the response). Empty, or no such user: no grant.
+  std::string creator;
 };
 
 // A parsed, validated search: what SqlModelStore renders to SQL.
@@ -31,6 +34,7 @@ struct StoreSearch {
   std::vector<OrderKey> order;
   int64_t max_results = 100;
   int64_t offset = 0;
+  std::optional<ReadScope> read_scope;
 };
 
 class ModelStore {
@@ -45,12 +49,14 @@ class ModelStore {
   virtual Result<RegisteredModel> UpdateRegisteredModel(const std::string& name,
                                                         const std::string& description,
                                                         const WriteContext& write) = 0;
-  // Carries versions (also deleted ones), tags and aliases; bumps the model's and every
-  // version's last_updated_timestamp. kResourceDoesNotExist, kResourceAlreadyExists.
+  // Carries versions (also deleted ones), tags, aliases and the grants on the model; bumps the
+  // model's and every version's last_updated_timestamp. kResourceDoesNotExist,
+  // kResourceAlreadyExists.
   virtual Result<RegisteredModel> RenameRegisteredModel(const std::string& name,
                                                         const std::string& new_name,
                                                         const WriteContext& write) = 0;
-  // Hard delete of the model, all its versions, tags and aliases. kResourceDoesNotExist.
+  // Hard delete of the model, all its versions, tags, aliases and the grants on the model.
+  // kResourceDoesNotExist.
   virtual Status DeleteRegisteredModel(const std::string& name, const WriteContext& write) = 0;
   // Models with tags, aliases and latest_versions; next_page_token set only when more exist.
   virtual Result<Page<RegisteredModel>> SearchRegisteredModels(const StoreSearch& search) = 0;

@@ -52,6 +52,7 @@ Result<StoreSearch> ParseSearch(const SearchQuery& query, SearchTarget target) {
   ASSIGN_OR_RETURN(search.filter, ParseSearchFilter(query.filter, target));
   ASSIGN_OR_RETURN(search.order, ParseOrderBy(query.order_by, target));
   ASSIGN_OR_RETURN(search.offset, DecodePageToken(query.page_token));
+  search.read_scope = query.read_scope;
   return search;
 }
 
@@ -61,7 +62,9 @@ Result<RegisteredModel> RegistryService::CreateRegisteredModel(const CallContext
                                                                const NewRegisteredModel& model) {
   RETURN_IF_ERROR(ValidateModelName(model.name));
   RETURN_IF_ERROR(ValidateTags(model.tags));
-  return store_.CreateRegisteredModel(model, Write(ctx));
+  WriteContext write = Write(ctx);
+  write.creator = ctx.principal;
+  return store_.CreateRegisteredModel(model, write);
 }
 
 Result<RegisteredModel> RegistryService::GetRegisteredModel(const CallContext&,

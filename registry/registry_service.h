@@ -71,7 +71,7 @@ class RegistryService final : public Registry {
                                const std::string& key) override;
 
  private:
-  WriteContext Write(const CallContext& ctx) const { return {clock_.NowMillis(), ctx.audit}; }
+  WriteContext Write(const CallContext& ctx) const { return {clock_.NowMillis(), ctx.audit, ""}; }
 
   ModelStore& store_;
   const Clock& clock_;

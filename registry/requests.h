@@ -38,12 +38,23 @@ struct NewModelVersion {
   std::string user_id;  // The creating principal, empty when anonymous.
 };
 
+// Whose reads a search is limited to: models the user may read by the grants to the user or
+// to their groups (AuthStore), the most specific grant deciding (enforcement/permission.h),
+// else `default_readable`. The store applies it in the query itself, so pages stay full.
+struct ReadScope {
+  int64_t user_id = 0;
+  std::vector<int64_t> group_ids;
+  bool default_readable = true;
+};
+
 // A search as the client sent it; the service parses and validates each field.
 struct SearchQuery {
   std::string filter;
   std::optional<int64_t> max_results;  // nullopt: the endpoint's default.
   std::vector<std::string> order_by;
   std::string page_token;
+  // Set by enforcement, never from the request: nullopt searches everything.
+  std::optional<ReadScope> read_scope;
 };
 
 }  // namespace modelwarden

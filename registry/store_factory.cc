@@ -3,6 +3,7 @@
 #include "registry/sql/connection_pool.h"
 #include "registry/sql/mysql_uri.h"
 #include "registry/sql/schema.h"
+#include "registry/sql/sql_auth_store.h"
 #include "registry/sql/sql_model_store.h"
 #include "registry/sql/sqlite_connection.h"
 #ifdef MODELWARDEN_HAVE_MYSQL
@@ -31,19 +32,28 @@ Result<std::string> SqlitePath(const std::string& uri) {
   return path;
 }
 
-Result<std::unique_ptr<ModelStore>> OpenWith(ConnectionPool::Factory factory, int pool_size,
-                                             int wait_ms, SqlDialect dialect) {
+Stores StoresOver(std::shared_ptr<ConnectionPool> pool, SqlDialect dialect) {
+  return Stores{NewSqlModelStore(pool, dialect), NewSqlAuthStore(pool)};
+}
+
+Result<Stores> OpenWith(ConnectionPool::Factory factory, int pool_size, int wait_ms,
+                        SqlDialect dialect) {
   {
     ASSIGN_OR_RETURN(std::unique_ptr<SqlConnection> connection, factory());
     RETURN_IF_ERROR(MigrateSchema(*connection));
   }
-  auto pool = std::make_unique<ConnectionPool>(std::move(factory), pool_size, wait_ms);
-  return NewSqlModelStore(std::move(pool), dialect);
+  return StoresOver(std::make_shared<ConnectionPool>(std::move(factory), pool_size, wait_ms),
+                    dialect);
 }
 
 }  // namespace
 
 Result<std::unique_ptr<ModelStore>> OpenModelStore(const StoreOptions& options) {
+  ASSIGN_OR_RETURN(Stores stores, OpenStores(options));
+  return std::move(stores.models);
+}
+
+Result<Stores> OpenStores(const StoreOptions& options) {
   const std::string& uri = options.uri;
   if (StartsWith(uri, "sqlite://")) {
     ASSIGN_OR_RETURN(std::string path, SqlitePath(uri));
@@ -59,9 +69,9 @@ Result<std::unique_ptr<ModelStore>> OpenModelStore(const StoreOptions& options) 
         if (!*holder) return Status::Internal("The in-memory database connection is in use.");
         return std::move(*holder);
       };
-      auto pool =
-          std::make_unique<ConnectionPool>(std::move(factory), 1, options.pool_wait_timeout_ms);
-      return NewSqlModelStore(std::move(pool), SqlDialect::kSqlite);
+      return StoresOver(
+          std::make_shared<ConnectionPool>(std::move(factory), 1, options.pool_wait_timeout_ms),
+          SqlDialect::kSqlite);
     }
     auto writer_lock = std::make_shared<std::mutex>();
     ConnectionPool::Factory factory = [path, writer_lock]() {

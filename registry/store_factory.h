@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "registry/auth_store.h"
 #include "registry/model_store.h"
 #include "registry/status.h"
 
@@ -17,8 +18,17 @@ struct StoreOptions {
   int pool_wait_timeout_ms = 5000;  // Exhaustion waits this long, then kTemporarilyUnavailable.
 };
 
+// The registry's store and the access-control store, over one connection pool.
+struct Stores {
+  std::unique_ptr<ModelStore> models;
+  std::unique_ptr<AuthStore> auth;
+};
+
 // kInvalidParameterValue for a URI it cannot parse; kNotImplemented for mysql:// in a build
 // without Connector/C++; kTemporarilyUnavailable when the database cannot be reached.
+Result<Stores> OpenStores(const StoreOptions& options);
+
+// OpenStores(options).models.
 Result<std::unique_ptr<ModelStore>> OpenModelStore(const StoreOptions& options);
 
 // The URI with any password replaced by "***", for logs and --help output.

@@ -158,6 +158,97 @@ CREATE TABLE audit_events (
   KEY audit_events_timestamp (timestamp)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
 )sql"},
+    // Access control. A grant's subject is a user or a group (subject_type 'user'/'group');
+    // its resource one model or a name prefix (resource_type 'model'/'prefix'); kind 'access'
+    // (READ/EDIT/MANAGE/NO_PERMISSIONS) or 'promote' (PROMOTE), so a subject may hold both on
+    // one resource. Grants on a model follow its rename and go with its deletion, in the
+    // model's transaction (SqlModelStore).
+    {3,
+     R"sql(
+CREATE TABLE auth_users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  is_admin INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE auth_groups (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE auth_group_members (
+  group_id INTEGER NOT NULL,
+  user_id INTEGER NOT NULL,
+  PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX auth_group_members_user ON auth_group_members (user_id);
+CREATE TABLE auth_grants (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  subject_type TEXT NOT NULL,
+  subject_id INTEGER NOT NULL,
+  resource_type TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  permission TEXT NOT NULL,
+  UNIQUE (subject_type, subject_id, resource_type, resource, kind)
+);
+CREATE INDEX auth_grants_resource ON auth_grants (resource_type, resource);
+CREATE TABLE auth_tokens (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  creation_time INTEGER NOT NULL,
+  expiration_time INTEGER NOT NULL,
+  revocation_time INTEGER NOT NULL
+);
+CREATE INDEX auth_tokens_user ON auth_tokens (user_id);
+)sql",
+     R"sql(
+CREATE TABLE auth_users (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  username VARCHAR(255) COLLATE {collation} NOT NULL,
+  password_hash VARCHAR(512) NOT NULL,
+  is_admin TINYINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (id),
+  UNIQUE KEY auth_users_username (username)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
+CREATE TABLE auth_groups (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  name VARCHAR(255) COLLATE {collation} NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY auth_groups_name (name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
+CREATE TABLE auth_group_members (
+  group_id BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  PRIMARY KEY (group_id, user_id),
+  KEY auth_group_members_user (user_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
+CREATE TABLE auth_grants (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  subject_type VARCHAR(8) NOT NULL,
+  subject_id BIGINT NOT NULL,
+  resource_type VARCHAR(8) NOT NULL,
+  resource VARCHAR(256) COLLATE {collation} NOT NULL,
+  kind VARCHAR(8) NOT NULL,
+  permission VARCHAR(32) NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY auth_grants_subject (subject_type, subject_id, resource_type, resource, kind),
+  KEY auth_grants_resource (resource_type, resource)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
+CREATE TABLE auth_tokens (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  user_id BIGINT NOT NULL,
+  name VARCHAR(255) NOT NULL,
+  token_hash CHAR(64) NOT NULL,
+  creation_time BIGINT NOT NULL,
+  expiration_time BIGINT NOT NULL,
+  revocation_time BIGINT NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY auth_tokens_hash (token_hash),
+  KEY auth_tokens_user (user_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
+)sql"},
 };
 
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {

@@ -124,6 +124,26 @@ constexpr char kAuditColumns[] =
     "id, timestamp, request_id, principal, client_address, operation, model_name, version, "
     "outcome, before_state, after_state, checks";
 
+// ---- grants on models (the tables are AuthStore's; see schema.cc migration 3) ----
+constexpr char kDeleteCreatorGrant[] =
+    "DELETE FROM auth_grants WHERE subject_type = 'user' AND resource_type = 'model' AND "
+    "resource = ? AND kind = 'access' AND subject_id IN (SELECT id FROM auth_users WHERE "
+    "username = ?)";
+constexpr char kInsertCreatorGrant[] =
+    "INSERT INTO auth_grants (subject_type, subject_id, resource_type, resource, kind, "
+    "permission) SELECT 'user', id, 'model', ?, 'access', 'MANAGE' FROM auth_users WHERE "
+    "username = ?";
+constexpr char kSelectModelGrantSubjects[] =
+    "SELECT subject_type, subject_id, kind FROM auth_grants WHERE resource_type = 'model' AND "
+    "resource = ?";
+constexpr char kDeleteModelGrantOfSubject[] =
+    "DELETE FROM auth_grants WHERE subject_type = ? AND subject_id = ? AND resource_type = "
+    "'model' AND resource = ? AND kind = ?";
+constexpr char kRenameModelGrants[] =
+    "UPDATE auth_grants SET resource = ? WHERE resource_type = 'model' AND resource = ?";
+constexpr char kDeleteModelGrants[] =
+    "DELETE FROM auth_grants WHERE resource_type = 'model' AND resource = ?";
+
 // Checks are stored one per line as rule_id, result and message separated by tabs; tabs and
 // newlines inside a field become spaces.
 std::string EncodeChecks(const std::vector<AuditCheck>& checks) {
@@ -214,7 +234,7 @@ ModelVersion VersionFromRow(const SqlRow& row, size_t first = 0) {
 
 class SqlModelStore final : public ModelStore {
  public:
-  SqlModelStore(std::unique_ptr<ConnectionPool> pool, SqlDialect dialect)
+  SqlModelStore(std::shared_ptr<ConnectionPool> pool, SqlDialect dialect)
       : pool_(std::move(pool)), dialect_(dialect) {}
 
   Result<RegisteredModel> CreateRegisteredModel(const NewRegisteredModel& model,
@@ -230,6 +250,11 @@ class SqlModelStore final : public ModelStore {
       RETURN_IF_ERROR(inserted);
       for (const Tag& tag : model.tags) {
         RETURN_IF_ERROR(db.Execute(Pick(kUpsertModelTag), {model.name, tag.key, tag.value}));
+      }
+      if (!write.creator.empty()) {
+        // A grant left on this name (granted before the model existed) gives way to MANAGE.
+        RETURN_IF_ERROR(db.Execute(kDeleteCreatorGrant, {model.name, write.creator}));
+        RETURN_IF_ERROR(db.Execute(kInsertCreatorGrant, {model.name, write.creator}));
       }
       return RecordAudit(db, write);
     });
@@ -278,6 +303,7 @@ class SqlModelStore final : public ModelStore {
       RETURN_IF_ERROR(db.Execute(kRenameVersions, {new_name, now, name}));
       RETURN_IF_ERROR(db.Execute(kRenameVersionTags, {new_name, name}));
       RETURN_IF_ERROR(db.Execute(kRenameAliases, {new_name, name}));
+      RETURN_IF_ERROR(MoveModelGrants(db, name, new_name));
       return RecordAudit(db, write);
     }));
     return GetRegisteredModel(new_name);
@@ -287,7 +313,7 @@ class SqlModelStore final : public ModelStore {
     return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       RETURN_IF_ERROR(LockModel(db, name));
       for (const char* sql : {kDeleteModelAliases, kDeleteModelVersionTags, kDeleteModelVersions,
-                              kDeleteModelTags, kDeleteModel}) {
+                              kDeleteModelTags, kDeleteModel, kDeleteModelGrants}) {
         RETURN_IF_ERROR(db.Execute(sql, {name}));
       }
       return RecordAudit(db, write);
@@ -313,6 +339,7 @@ class SqlModelStore final : public ModelStore {
              KeyColumn("p") + " = ? AND p.value = 'true')";
       params.emplace_back(std::string(kIsPromptTagKey));
     }
+    if (search.read_scope.has_value()) sql += ReadableBy(*search.read_scope, "rm.name", params);
     sql += OrderBy(search.order, "rm") + " LIMIT ? OFFSET ?";
     params.emplace_back(search.max_results + 1);
     params.emplace_back(search.offset);
@@ -542,6 +569,7 @@ class SqlModelStore final : public ModelStore {
              KeyColumn("p") + " = ? AND p.value = 'true')";
       params.emplace_back(std::string(kIsPromptTagKey));
     }
+    if (search.read_scope.has_value()) sql += ReadableBy(*search.read_scope, "mv.name", params);
     sql += OrderBy(search.order, "mv") + " LIMIT ? OFFSET ?";
     params.emplace_back(search.max_results + 1);
     params.emplace_back(search.offset);
@@ -729,6 +757,46 @@ class SqlModelStore final : public ModelStore {
         .status();
   }
 
+  // A subject's grant on `new_name` left from before (granted to a name no model had) gives
+  // way to its grant of the same kind on the renamed model.
+  Status MoveModelGrants(SqlConnection& db, const std::string& name, const std::string& new_name) {
+    ASSIGN_OR_RETURN(std::vector<SqlRow> subjects, db.Query(kSelectModelGrantSubjects, {name}));
+    for (const SqlRow& row : subjects) {
+      RETURN_IF_ERROR(db.Execute(kDeleteModelGrantOfSubject,
+                                 {row.Text(0), row.Int(1), new_name, row.Text(2)}));
+    }
+    return db.Execute(kRenameModelGrants, {new_name, name}).status();
+  }
+
+  // " AND <the scope's user may read column>": the most specific access grant to the user or
+  // their groups decides (a model grant before any prefix grant, a longer prefix before a
+  // shorter one, the user's own before their groups', then the highest), else the default.
+  // The same rule as EffectivePermission (enforcement/permission.cc); tests compare the two.
+  std::string ReadableBy(const ReadScope& scope, const std::string& column,
+                         std::vector<SqlValue>& params) const {
+    std::string subjects = "(g.subject_type = 'user' AND g.subject_id = ?)";
+    params.emplace_back(scope.user_id);
+    if (!scope.group_ids.empty()) {
+      subjects = "(" + subjects + " OR (g.subject_type = 'group' AND g.subject_id IN (" +
+                 Placeholders(scope.group_ids.size()) + ")))";
+      for (int64_t id : scope.group_ids) params.emplace_back(id);
+    }
+    // substr/LEFT count characters, as the prefix length must be counted here.
+    const std::string prefix_match =
+        dialect_ == SqlDialect::kMysql
+            ? "LEFT(" + column + ", CHAR_LENGTH(g.resource)) = g.resource"
+            : "substr(" + column + ", 1, length(g.resource)) = g.resource";
+    params.emplace_back(int64_t{scope.default_readable ? 1 : 0});
+    return " AND COALESCE((SELECT CASE WHEN g.permission = 'NO_PERMISSIONS' THEN 0 ELSE 1 END "
+           "FROM auth_grants g WHERE g.kind = 'access' AND " +
+           subjects + " AND ((g.resource_type = 'model' AND g.resource = " + column +
+           ") OR (g.resource_type = 'prefix' AND " + prefix_match +
+           ")) ORDER BY CASE WHEN g.resource_type = 'model' THEN 1 ELSE 0 END DESC, "
+           "LENGTH(g.resource) DESC, CASE WHEN g.subject_type = 'user' THEN 1 ELSE 0 END DESC, "
+           "CASE g.permission WHEN 'MANAGE' THEN 3 WHEN 'EDIT' THEN 2 WHEN 'READ' THEN 1 ELSE 0 "
+           "END DESC LIMIT 1), ?) = 1";
+  }
+
   Status LockModel(SqlConnection& db, const std::string& name) {
     ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db.Query(Pick(kSelectModelForWrite), {name}));
     if (rows.empty()) return Status::NotFound(NotFoundModelMessage(name));
@@ -871,13 +939,13 @@ class SqlModelStore final : public ModelStore {
     return models;
   }
 
-  std::unique_ptr<ConnectionPool> pool_;
+  std::shared_ptr<ConnectionPool> pool_;
   const SqlDialect dialect_;
 };
 
 }  // namespace
 
-std::unique_ptr<ModelStore> NewSqlModelStore(std::unique_ptr<ConnectionPool> pool,
+std::unique_ptr<ModelStore> NewSqlModelStore(std::shared_ptr<ConnectionPool> pool,
                                              SqlDialect dialect) {
   return std::make_unique<SqlModelStore>(std::move(pool), dialect);
 }

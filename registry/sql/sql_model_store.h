@@ -12,7 +12,7 @@
 
 namespace modelwarden {
 
-std::unique_ptr<ModelStore> NewSqlModelStore(std::unique_ptr<ConnectionPool> pool,
+std::unique_ptr<ModelStore> NewSqlModelStore(std::shared_ptr<ConnectionPool> pool,
                                              SqlDialect dialect);
 
 }  // namespace modelwarden

@@ -1,0 +1,60 @@
+// The entities of access control, as the store keeps them: users, groups, grants and API
+// tokens. Plain data; what a permission allows is decided in enforcement/permission.h.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace modelwarden {
+
+struct User {
+  int64_t id = 0;
+  std::string username;
+  // "pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>" (enforcement/password_hash.h).
+  std::string password_hash;
+  bool is_admin = false;
+};
+
+struct Group {
+  int64_t id = 0;
+  std::string name;
+  std::vector<std::string> members;  // Usernames, sorted.
+};
+
+enum class SubjectType { kUser, kGroup };
+enum class ResourceType { kModel, kPrefix };
+
+// One grant: `subject` holds `permission` on one registered model (kModel: resource is the
+// exact name) or on every name that starts with resource (kPrefix). A subject holds at most
+// one access permission (READ/EDIT/MANAGE/NO_PERMISSIONS) and, separately, at most one
+// PROMOTE per resource.
+struct Grant {
+  SubjectType subject_type = SubjectType::kUser;
+  int64_t subject_id = 0;
+  std::string subject_name;  // Username or group name; filled on reads.
+  ResourceType resource_type = ResourceType::kModel;
+  std::string resource;
+  std::string permission;  // "READ", "EDIT", "MANAGE", "NO_PERMISSIONS" or "PROMOTE".
+};
+
+// An API token. Only a hash of the secret is stored; the secret is shown once, at creation.
+struct ApiToken {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string username;
+  std::string name;
+  int64_t creation_timestamp = 0;    // ms since the epoch.
+  int64_t expiration_timestamp = 0;  // ms since the epoch; 0: never expires.
+  int64_t revocation_timestamp = 0;  // ms since the epoch; 0: not revoked.
+};
+
+// Everything that decides what one user may do: the user, the groups they belong to and the
+// grants to either. Loaded in one read so the pieces agree.
+struct AccessProfile {
+  User user;
+  std::vector<int64_t> group_ids;
+  std::vector<Grant> grants;  // To the user and to their groups.
+};
+
+}  // namespace modelwarden

@@ -1,0 +1,93 @@
+// AuthStore: persistence of users, groups, grants and API tokens, in the same database as the
+// registry (so a model's grants are renamed and deleted in the model's own transaction, see
+// ModelStore). One implementation, SqlAuthStore. It stores what it is given: password and
+// token hashing, permission names and who may call what are enforcement's.
+//
+// Thread-safe; each call is one transaction. Every method may also return
+// kTemporarilyUnavailable or kInternalError.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "registry/auth_entities.h"
+#include "registry/status.h"
+
+namespace modelwarden {
+
+// Which grants ListGrants returns; unset fields match everything.
+struct GrantQuery {
+  std::optional<SubjectType> subject_type;
+  std::optional<std::string> subject_name;
+  std::optional<ResourceType> resource_type;
+  std::optional<std::string> resource;
+};
+
+class AuthStore {
+ public:
+  virtual ~AuthStore() = default;
+
+  // kResourceAlreadyExists "User (username=...) already exists."
+  virtual Result<User> CreateUser(const std::string& username, const std::string& password_hash,
+                                  bool is_admin) = 0;
+  // kResourceDoesNotExist "User with username=... not found".
+  virtual Result<User> GetUser(const std::string& username) = 0;
+  virtual Result<std::vector<User>> ListUsers() = 0;
+  // kResourceDoesNotExist.
+  virtual Status UpdatePassword(const std::string& username, const std::string& password_hash) = 0;
+  // kResourceDoesNotExist; kInvalidParameterValue when it would leave no admin.
+  virtual Status UpdateAdmin(const std::string& username, bool is_admin) = 0;
+  // Also removes the user's grants, group memberships and tokens. kResourceDoesNotExist;
+  // kInvalidParameterValue when it would leave no admin.
+  virtual Status DeleteUser(const std::string& username) = 0;
+  virtual Result<bool> HasAdmin() = 0;
+
+  // The user with their groups and every grant to them or their groups.
+  // kResourceDoesNotExist for an unknown user.
+  virtual Result<AccessProfile> LoadAccessProfile(const std::string& username) = 0;
+
+  // kResourceAlreadyExists.
+  virtual Result<Group> CreateGroup(const std::string& name) = 0;
+  // With members. kResourceDoesNotExist "Group with name=... not found".
+  virtual Result<Group> GetGroup(const std::string& name) = 0;
+  virtual Result<std::vector<Group>> ListGroups() = 0;
+  // Also removes the group's grants and memberships. kResourceDoesNotExist.
+  virtual Status DeleteGroup(const std::string& name) = 0;
+  // kResourceDoesNotExist for the group or the user; kResourceAlreadyExists if a member.
+  virtual Status AddGroupMember(const std::string& group, const std::string& username) = 0;
+  // kResourceDoesNotExist for the group, the user or the membership.
+  virtual Status RemoveGroupMember(const std::string& group, const std::string& username) = 0;
+
+  // `grant.subject_name` names the user or group (subject_id is looked up). A PROMOTE grant and
+  // an access grant of the same subject on the same resource are separate grants.
+  // kResourceDoesNotExist for the subject; kResourceAlreadyExists for the grant.
+  virtual Result<Grant> CreateGrant(const Grant& grant) = 0;
+  // The access grant (promote=false) or the PROMOTE grant of the subject on the resource.
+  // kResourceDoesNotExist for the subject or the grant.
+  virtual Result<Grant> GetGrant(SubjectType subject_type, const std::string& subject_name,
+                                 ResourceType resource_type, const std::string& resource,
+                                 bool promote) = 0;
+  // Changes the permission of the access grant. kResourceDoesNotExist.
+  virtual Status UpdateGrant(const Grant& grant) = 0;
+  virtual Status DeleteGrant(SubjectType subject_type, const std::string& subject_name,
+                             ResourceType resource_type, const std::string& resource,
+                             bool promote) = 0;
+  // Ordered by subject type, subject name, resource type, resource.
+  virtual Result<std::vector<Grant>> ListGrants(const GrantQuery& query) = 0;
+
+  // `token_hash` is a hex SHA-256 of the secret. kResourceDoesNotExist for the user.
+  virtual Result<ApiToken> CreateToken(const std::string& username, const std::string& name,
+                                       const std::string& token_hash, int64_t now,
+                                       int64_t expiration_timestamp) = 0;
+  // The token with this hash, revoked or expired ones included. kResourceDoesNotExist.
+  virtual Result<ApiToken> FindToken(const std::string& token_hash) = 0;
+  // Every token of `username`, or of everyone when empty; newest first.
+  virtual Result<std::vector<ApiToken>> ListTokens(const std::string& username) = 0;
+  // Revokes token `id` if it belongs to `username` (any owner when empty). Revoking twice is
+  // not an error. kResourceDoesNotExist "Token with id=... not found".
+  virtual Status RevokeToken(int64_t id, const std::string& username, int64_t now) = 0;
+};
+
+}  // namespace modelwarden
