@@ -195,9 +195,24 @@ Status EnforcingRegistry::DeleteRegisteredModel(const CallContext& ctx, const st
       [&](const CallContext& audited) { return inner_.DeleteRegisteredModel(audited, name); });
 }
 
+// The caller's read limit goes into the query itself (MLflow filters pages after the query and
+// re-queries to fill them); anonymous callers exist only with authentication off.
+Result<SearchQuery> EnforcingRegistry::Scoped(const CallContext& ctx,
+                                              const SearchQuery& query) const {
+  SearchQuery scoped = query;
+  scoped.read_scope.reset();
+  if (access_ == nullptr || !access_->enabled()) return scoped;
+  if (ctx.principal.empty()) {
+    return Status::Unauthenticated("You are not authenticated.");
+  }
+  ASSIGN_OR_RETURN(scoped.read_scope, access_->ReadScopeFor(ctx.principal));
+  return scoped;
+}
+
 Result<Page<RegisteredModel>> EnforcingRegistry::SearchRegisteredModels(const CallContext& ctx,
                                                                         const SearchQuery& query) {
-  return inner_.SearchRegisteredModels(ctx, query);
+  ASSIGN_OR_RETURN(SearchQuery scoped, Scoped(ctx, query));
+  return inner_.SearchRegisteredModels(ctx, scoped);
 }
 
 Result<std::vector<ModelVersion>> EnforcingRegistry::GetLatestVersions(
@@ -397,7 +412,8 @@ Result<ModelVersion> EnforcingRegistry::TransitionModelVersionStage(
 
 Result<Page<ModelVersion>> EnforcingRegistry::SearchModelVersions(const CallContext& ctx,
                                                                   const SearchQuery& query) {
-  return inner_.SearchModelVersions(ctx, query);
+  ASSIGN_OR_RETURN(SearchQuery scoped, Scoped(ctx, query));
+  return inner_.SearchModelVersions(ctx, scoped);
 }
 
 Result<std::string> EnforcingRegistry::GetModelVersionDownloadUri(const CallContext& ctx,

@@ -12,6 +12,7 @@
 
 #include <functional>
 
+#include "enforcement/access_control.h"
 #include "enforcement/governance.h"
 #include "enforcement/policy_holder.h"
 #include "registry/clock.h"
@@ -25,9 +26,10 @@ class EnforcingRegistry final : public Registry, public Governance {
   // All borrowed; they must outlive this object. `audit_log` is the store the inner Registry
   // writes to (denials are appended there, the audit log is read from there).
   // `clock` stamps denials (a change's entry takes the change's own timestamp).
+  // `access`, when given, limits searches to what the caller (CallContext::principal) may read.
   EnforcingRegistry(Registry& inner, const PolicyHolder& policy, ModelStore& audit_log,
-                    const Clock& clock)
-      : inner_(inner), policy_(policy), audit_log_(audit_log), clock_(clock) {}
+                    const Clock& clock, AccessControl* access = nullptr)
+      : inner_(inner), policy_(policy), audit_log_(audit_log), clock_(clock), access_(access) {}
 
   Result<RegisteredModel> CreateRegisteredModel(const CallContext& ctx,
                                                 const NewRegisteredModel& model) override;
@@ -83,6 +85,7 @@ class EnforcingRegistry final : public Registry, public Governance {
   Result<Page<AuditEvent>> SearchAuditLog(const CallContext& ctx, const AuditQuery& query) override;
 
  private:
+  Result<SearchQuery> Scoped(const CallContext& ctx, const SearchQuery& query) const;
   // Runs `change` with `event` attached unless `checks` deny it; records denials itself.
   Status Apply(const CallContext& ctx, AuditEvent event, const std::vector<CheckResult>& checks,
                const std::string& denial, const std::function<Status(const CallContext&)>& change);
@@ -99,6 +102,7 @@ class EnforcingRegistry final : public Registry, public Governance {
   const PolicyHolder& policy_;
   ModelStore& audit_log_;
   const Clock& clock_;
+  AccessControl* const access_;
 };
 
 }  // namespace modelwarden

@@ -1,0 +1,93 @@
+#include "enforcement/permission.h"
+
+#include <utility>
+
+namespace modelwarden {
+namespace {
+
+bool IsAccessGrant(const Grant& grant) { return grant.permission != kPromotePermission; }
+
+// Higher wins among grants of equal specificity: the exact name first, then longer prefixes;
+// within one, the user's own grant, then the highest permission.
+std::pair<size_t, int> Specificity(const Grant& grant) {
+  const size_t resource = grant.resource_type == ResourceType::kModel
+                              ? std::string::npos
+                              : grant.resource.size();
+  return {resource, grant.subject_type == SubjectType::kUser ? 1 : 0};
+}
+
+std::string DescribeSource(const Grant& grant) {
+  return std::string("grant to ") +
+         (grant.subject_type == SubjectType::kUser ? "user " : "group ") + grant.subject_name +
+         (grant.resource_type == ResourceType::kModel ? " on model " : " on prefix ") +
+         grant.resource;
+}
+
+}  // namespace
+
+std::string_view PermissionName(Permission permission) {
+  switch (permission) {
+    case Permission::kNoPermissions:
+      return "NO_PERMISSIONS";
+    case Permission::kRead:
+      return "READ";
+    case Permission::kEdit:
+      return "EDIT";
+    case Permission::kManage:
+      return "MANAGE";
+  }
+  return "NO_PERMISSIONS";
+}
+
+std::optional<Permission> ParsePermission(std::string_view name) {
+  for (Permission p : {Permission::kRead, Permission::kEdit, Permission::kManage,
+                       Permission::kNoPermissions}) {
+    if (PermissionName(p) == name) return p;
+  }
+  return std::nullopt;
+}
+
+std::string InvalidPermissionMessage(std::string_view name) {
+  return "Invalid permission '" + std::string(name) +
+         "'. Valid permissions are: ('READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS')";
+}
+
+bool CanRead(Permission p) { return p != Permission::kNoPermissions; }
+bool CanUpdate(Permission p) { return p == Permission::kEdit || p == Permission::kManage; }
+bool CanDelete(Permission p) { return p == Permission::kManage; }
+bool CanManage(Permission p) { return p == Permission::kManage; }
+
+bool GrantCovers(const Grant& grant, const std::string& name) {
+  if (grant.resource_type == ResourceType::kModel) return grant.resource == name;
+  return name.compare(0, grant.resource.size(), grant.resource) == 0;
+}
+
+EffectivePermission ResolvePermission(const AccessProfile& profile, const std::string& name,
+                                      Permission default_permission) {
+  const Grant* best = nullptr;
+  Permission best_permission = Permission::kNoPermissions;
+  for (const Grant& grant : profile.grants) {
+    if (!IsAccessGrant(grant) || !GrantCovers(grant, name)) continue;
+    const Permission permission = ParsePermission(grant.permission).value_or(
+        Permission::kNoPermissions);
+    if (best != nullptr) {
+      const auto mine = Specificity(grant);
+      const auto theirs = Specificity(*best);
+      if (mine < theirs) continue;
+      if (mine == theirs && permission <= best_permission) continue;
+    }
+    best = &grant;
+    best_permission = permission;
+  }
+  if (best == nullptr) return {default_permission, "the default permission"};
+  return {best_permission, DescribeSource(*best)};
+}
+
+bool HasPromoteGrant(const AccessProfile& profile, const std::string& name) {
+  for (const Grant& grant : profile.grants) {
+    if (!IsAccessGrant(grant) && GrantCovers(grant, name)) return true;
+  }
+  return false;
+}
+
+}  // namespace modelwarden

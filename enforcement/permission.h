@@ -1,0 +1,55 @@
+// Permissions on registered models and how grants combine into one user's permission.
+//
+// MLflow's four (mlflow/server/auth/permissions.py): READ reads; EDIT also updates; MANAGE also
+// deletes and manages permissions; NO_PERMISSIONS nothing. PROMOTE is modelwarden's and
+// separate: a PROMOTE grant adds only the right to move a version into Staging or Production
+// (or set an alias the policy maps to them), which also needs EDIT.
+//
+// Which access grant decides for a model name: the most specific one that applies, i.e. a
+// grant on the exact name before any prefix grant, a longer prefix before a shorter one; at
+// equal specificity the user's own grant before their groups', then the highest permission
+// among the groups'. No applicable grant: the configured default. The SQL of
+// SqlModelStore::ReadableBy applies the same rule inside searches.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "registry/auth_entities.h"
+
+namespace modelwarden {
+
+enum class Permission { kNoPermissions, kRead, kEdit, kManage };
+
+inline constexpr std::string_view kPromotePermission = "PROMOTE";
+
+// "READ", "EDIT", "MANAGE", "NO_PERMISSIONS".
+std::string_view PermissionName(Permission permission);
+// nullopt for anything but the four names (case-sensitive, as MLflow).
+std::optional<Permission> ParsePermission(std::string_view name);
+// MLflow's message for an unknown permission name.
+std::string InvalidPermissionMessage(std::string_view name);
+
+bool CanRead(Permission p);
+bool CanUpdate(Permission p);
+bool CanDelete(Permission p);
+bool CanManage(Permission p);
+
+// Whether `grant` applies to the model `name`.
+bool GrantCovers(const Grant& grant, const std::string& name);
+
+struct EffectivePermission {
+  Permission permission = Permission::kNoPermissions;
+  // Where it came from, for messages: "the default", "grant to group ml on prefix fraud.".
+  std::string source;
+};
+
+// The permission `profile`'s user has on the model `name` (admins are not special here).
+EffectivePermission ResolvePermission(const AccessProfile& profile, const std::string& name,
+                                      Permission default_permission);
+
+// Whether a PROMOTE grant to the user or one of their groups covers `name`.
+bool HasPromoteGrant(const AccessProfile& profile, const std::string& name);
+
+}  // namespace modelwarden
