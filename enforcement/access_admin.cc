@@ -32,8 +32,9 @@ Status ValidatePassword(const std::string& password) {
 Status ValidateGroupName(const std::string& name) {
   if (name.empty()) return Status::InvalidArgument("Group name cannot be empty.");
   if (name.size() > kMaxNameLength || HasControlCharacter(name)) {
-    return Status::InvalidArgument("Group name must be at most 255 bytes without control "
-                                   "characters.");
+    return Status::InvalidArgument(
+        "Group name must be at most 255 bytes without control "
+        "characters.");
   }
   return Status::Ok();
 }
@@ -70,10 +71,10 @@ Result<UserView> AccessAdmin::CreateUser(const std::string& username, const std:
                                          bool is_admin) {
   RETURN_IF_ERROR(ValidateUsername(username));
   RETURN_IF_ERROR(ValidatePassword(password));
-  ASSIGN_OR_RETURN(User user, store_.CreateUser(
-                                  username,
-                                  HashPassword(password, access_.options().password_iterations),
-                                  is_admin));
+  ASSIGN_OR_RETURN(
+      User user,
+      store_.CreateUser(username, HashPassword(password, access_.options().password_iterations),
+                        is_admin));
   return UserView{std::move(user), {}};
 }
 
@@ -197,10 +198,10 @@ Result<NewToken> AccessAdmin::CreateToken(const std::string& username, const std
   const int64_t now = clock_.NowMillis();
   NewToken created;
   created.secret = kTokenPrefix + Base64UrlEncode(RandomBytes(32));
-  ASSIGN_OR_RETURN(created.token,
-                   store_.CreateToken(username, name, Sha256Hex(created.secret), now,
-                                      expires_in_days == 0 ? 0 : now + expires_in_days *
-                                                                           kMillisPerDay));
+  ASSIGN_OR_RETURN(
+      created.token,
+      store_.CreateToken(username, name, Sha256Hex(created.secret), now,
+                         expires_in_days == 0 ? 0 : now + expires_in_days * kMillisPerDay));
   return created;
 }
 

@@ -150,9 +150,9 @@ Status AccessControl::NeedOnModel(const AccessProfile& profile, const AccessRequ
   if (allowed(effective.permission)) return Status::Ok();
   return Status::PermissionDenied(
       "Permission denied: " + std::string(OperationName(request.operation)) + " needs " +
-      std::string(needed) + " on registered model '" + name + "'; user '" +
-      profile.user.username + "' has " + std::string(PermissionName(effective.permission)) +
-      " (from " + effective.source + ").");
+      std::string(needed) + " on registered model '" + name + "'; user '" + profile.user.username +
+      "' has " + std::string(PermissionName(effective.permission)) + " (from " + effective.source +
+      ").");
 }
 
 Status AccessControl::CheckPromotion(const AccessProfile& profile, const AccessRequest& request,
@@ -163,7 +163,8 @@ Status AccessControl::CheckPromotion(const AccessProfile& profile, const AccessR
   } else if (request.alias.has_value()) {
     const std::shared_ptr<const Policy> policy = policy_.Current();
     auto it = policy->lifecycle.alias_stages.find(*request.alias);
-    if (it != policy->lifecycle.alias_stages.end()) target = Lower(std::string(StageName(it->second)));
+    if (it != policy->lifecycle.alias_stages.end())
+      target = Lower(std::string(StageName(it->second)));
   }
   if (target != "staging" && target != "production") return Status::Ok();
   if (HasPromoteGrant(profile, name)) return Status::Ok();

@@ -75,56 +75,106 @@ AccessRule RequiredAccess(Operation operation) {
 
 std::string_view OperationName(Operation operation) {
   switch (operation) {
-    case Operation::kCreateRegisteredModel: return "CreateRegisteredModel";
-    case Operation::kGetRegisteredModel: return "GetRegisteredModel";
-    case Operation::kUpdateRegisteredModel: return "UpdateRegisteredModel";
-    case Operation::kRenameRegisteredModel: return "RenameRegisteredModel";
-    case Operation::kDeleteRegisteredModel: return "DeleteRegisteredModel";
-    case Operation::kSearchRegisteredModels: return "SearchRegisteredModels";
-    case Operation::kGetLatestVersions: return "GetLatestVersions";
-    case Operation::kSetRegisteredModelTag: return "SetRegisteredModelTag";
-    case Operation::kDeleteRegisteredModelTag: return "DeleteRegisteredModelTag";
-    case Operation::kSetRegisteredModelAlias: return "SetRegisteredModelAlias";
-    case Operation::kDeleteRegisteredModelAlias: return "DeleteRegisteredModelAlias";
-    case Operation::kGetModelVersionByAlias: return "GetModelVersionByAlias";
-    case Operation::kCreateModelVersion: return "CreateModelVersion";
-    case Operation::kGetModelVersion: return "GetModelVersion";
-    case Operation::kUpdateModelVersion: return "UpdateModelVersion";
-    case Operation::kTransitionModelVersionStage: return "TransitionModelVersionStage";
-    case Operation::kDeleteModelVersion: return "DeleteModelVersion";
-    case Operation::kSearchModelVersions: return "SearchModelVersions";
-    case Operation::kGetModelVersionDownloadUri: return "GetModelVersionDownloadUri";
-    case Operation::kSetModelVersionTag: return "SetModelVersionTag";
-    case Operation::kDeleteModelVersionTag: return "DeleteModelVersionTag";
-    case Operation::kCheckPromotion: return "CheckPromotion";
-    case Operation::kGetModelCard: return "GetModelCard";
-    case Operation::kSetModelCard: return "SetModelCard";
-    case Operation::kSearchAuditEvents: return "SearchAuditEvents";
-    case Operation::kCreateUser: return "CreateUser";
-    case Operation::kGetUser: return "GetUser";
-    case Operation::kUpdateUserPassword: return "UpdateUserPassword";
-    case Operation::kUpdateUserAdmin: return "UpdateUserAdmin";
-    case Operation::kDeleteUser: return "DeleteUser";
-    case Operation::kCreateModelPermission: return "CreateRegisteredModelPermission";
-    case Operation::kGetModelPermission: return "GetRegisteredModelPermission";
-    case Operation::kUpdateModelPermission: return "UpdateRegisteredModelPermission";
-    case Operation::kDeleteModelPermission: return "DeleteRegisteredModelPermission";
-    case Operation::kGetCurrentUser: return "GetCurrentUser";
-    case Operation::kListUsers: return "ListUsers";
-    case Operation::kCreateGroup: return "CreateGroup";
-    case Operation::kGetGroup: return "GetGroup";
-    case Operation::kListGroups: return "ListGroups";
-    case Operation::kDeleteGroup: return "DeleteGroup";
-    case Operation::kAddGroupMember: return "AddGroupMember";
-    case Operation::kRemoveGroupMember: return "RemoveGroupMember";
-    case Operation::kCreateGrant: return "CreateGrant";
-    case Operation::kUpdateGrant: return "UpdateGrant";
-    case Operation::kDeleteGrant: return "DeleteGrant";
-    case Operation::kListGrants: return "ListGrants";
-    case Operation::kGetEffectivePermission: return "GetEffectivePermission";
-    case Operation::kCreateToken: return "CreateToken";
-    case Operation::kListTokens: return "ListTokens";
-    case Operation::kRevokeToken: return "RevokeToken";
+    case Operation::kCreateRegisteredModel:
+      return "CreateRegisteredModel";
+    case Operation::kGetRegisteredModel:
+      return "GetRegisteredModel";
+    case Operation::kUpdateRegisteredModel:
+      return "UpdateRegisteredModel";
+    case Operation::kRenameRegisteredModel:
+      return "RenameRegisteredModel";
+    case Operation::kDeleteRegisteredModel:
+      return "DeleteRegisteredModel";
+    case Operation::kSearchRegisteredModels:
+      return "SearchRegisteredModels";
+    case Operation::kGetLatestVersions:
+      return "GetLatestVersions";
+    case Operation::kSetRegisteredModelTag:
+      return "SetRegisteredModelTag";
+    case Operation::kDeleteRegisteredModelTag:
+      return "DeleteRegisteredModelTag";
+    case Operation::kSetRegisteredModelAlias:
+      return "SetRegisteredModelAlias";
+    case Operation::kDeleteRegisteredModelAlias:
+      return "DeleteRegisteredModelAlias";
+    case Operation::kGetModelVersionByAlias:
+      return "GetModelVersionByAlias";
+    case Operation::kCreateModelVersion:
+      return "CreateModelVersion";
+    case Operation::kGetModelVersion:
+      return "GetModelVersion";
+    case Operation::kUpdateModelVersion:
+      return "UpdateModelVersion";
+    case Operation::kTransitionModelVersionStage:
+      return "TransitionModelVersionStage";
+    case Operation::kDeleteModelVersion:
+      return "DeleteModelVersion";
+    case Operation::kSearchModelVersions:
+      return "SearchModelVersions";
+    case Operation::kGetModelVersionDownloadUri:
+      return "GetModelVersionDownloadUri";
+    case Operation::kSetModelVersionTag:
+      return "SetModelVersionTag";
+    case Operation::kDeleteModelVersionTag:
+      return "DeleteModelVersionTag";
+    case Operation::kCheckPromotion:
+      return "CheckPromotion";
+    case Operation::kGetModelCard:
+      return "GetModelCard";
+    case Operation::kSetModelCard:
+      return "SetModelCard";
+    case Operation::kSearchAuditEvents:
+      return "SearchAuditEvents";
+    case Operation::kCreateUser:
+      return "CreateUser";
+    case Operation::kGetUser:
+      return "GetUser";
+    case Operation::kUpdateUserPassword:
+      return "UpdateUserPassword";
+    case Operation::kUpdateUserAdmin:
+      return "UpdateUserAdmin";
+    case Operation::kDeleteUser:
+      return "DeleteUser";
+    case Operation::kCreateModelPermission:
+      return "CreateRegisteredModelPermission";
+    case Operation::kGetModelPermission:
+      return "GetRegisteredModelPermission";
+    case Operation::kUpdateModelPermission:
+      return "UpdateRegisteredModelPermission";
+    case Operation::kDeleteModelPermission:
+      return "DeleteRegisteredModelPermission";
+    case Operation::kGetCurrentUser:
+      return "GetCurrentUser";
+    case Operation::kListUsers:
+      return "ListUsers";
+    case Operation::kCreateGroup:
+      return "CreateGroup";
+    case Operation::kGetGroup:
+      return "GetGroup";
+    case Operation::kListGroups:
+      return "ListGroups";
+    case Operation::kDeleteGroup:
+      return "DeleteGroup";
+    case Operation::kAddGroupMember:
+      return "AddGroupMember";
+    case Operation::kRemoveGroupMember:
+      return "RemoveGroupMember";
+    case Operation::kCreateGrant:
+      return "CreateGrant";
+    case Operation::kUpdateGrant:
+      return "UpdateGrant";
+    case Operation::kDeleteGrant:
+      return "DeleteGrant";
+    case Operation::kListGrants:
+      return "ListGrants";
+    case Operation::kGetEffectivePermission:
+      return "GetEffectivePermission";
+    case Operation::kCreateToken:
+      return "CreateToken";
+    case Operation::kListTokens:
+      return "ListTokens";
+    case Operation::kRevokeToken:
+      return "RevokeToken";
   }
   return "Unknown";
 }

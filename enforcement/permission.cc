@@ -10,9 +10,8 @@ bool IsAccessGrant(const Grant& grant) { return grant.permission != kPromotePerm
 // Higher wins among grants of equal specificity: the exact name first, then longer prefixes;
 // within one, the user's own grant, then the highest permission.
 std::pair<size_t, int> Specificity(const Grant& grant) {
-  const size_t resource = grant.resource_type == ResourceType::kModel
-                              ? std::string::npos
-                              : grant.resource.size();
+  const size_t resource =
+      grant.resource_type == ResourceType::kModel ? std::string::npos : grant.resource.size();
   return {resource, grant.subject_type == SubjectType::kUser ? 1 : 0};
 }
 
@@ -40,8 +39,8 @@ std::string_view PermissionName(Permission permission) {
 }
 
 std::optional<Permission> ParsePermission(std::string_view name) {
-  for (Permission p : {Permission::kRead, Permission::kEdit, Permission::kManage,
-                       Permission::kNoPermissions}) {
+  for (Permission p :
+       {Permission::kRead, Permission::kEdit, Permission::kManage, Permission::kNoPermissions}) {
     if (PermissionName(p) == name) return p;
   }
   return std::nullopt;
@@ -68,8 +67,8 @@ EffectivePermission ResolvePermission(const AccessProfile& profile, const std::s
   Permission best_permission = Permission::kNoPermissions;
   for (const Grant& grant : profile.grants) {
     if (!IsAccessGrant(grant) || !GrantCovers(grant, name)) continue;
-    const Permission permission = ParsePermission(grant.permission).value_or(
-        Permission::kNoPermissions);
+    const Permission permission =
+        ParsePermission(grant.permission).value_or(Permission::kNoPermissions);
     if (best != nullptr) {
       const auto mine = Specificity(grant);
       const auto theirs = Specificity(*best);

@@ -323,8 +323,8 @@ class SqlAuthStore final : public AuthStore {
       ASSIGN_OR_RETURN(User user, FindUser(db, username));
       Status inserted = db.Execute(kInsertMember, {group_id, user.id}).status();
       if (inserted.code() == ErrorCode::kResourceAlreadyExists) {
-        return Status::AlreadyExists("User " + username + " is already a member of group " +
-                                     group + ".");
+        return Status::AlreadyExists("User " + username + " is already a member of group " + group +
+                                     ".");
       }
       return inserted;
     });
@@ -346,8 +346,7 @@ class SqlAuthStore final : public AuthStore {
     Grant created = grant;
     const bool promote = IsPromote(grant.permission);
     RETURN_IF_ERROR(WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
-      ASSIGN_OR_RETURN(created.subject_id,
-                       SubjectId(db, grant.subject_type, grant.subject_name));
+      ASSIGN_OR_RETURN(created.subject_id, SubjectId(db, grant.subject_type, grant.subject_name));
       Status inserted =
           db.Execute(kInsertGrant, {SubjectTypeText(grant.subject_type), created.subject_id,
                                     ResourceTypeText(grant.resource_type), grant.resource,
@@ -391,20 +390,20 @@ class SqlAuthStore final : public AuthStore {
     const bool promote = IsPromote(grant.permission);
     return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       ASSIGN_OR_RETURN(int64_t subject_id, SubjectId(db, grant.subject_type, grant.subject_name));
-      ASSIGN_OR_RETURN(int64_t changed,
-                       db.Execute(kUpdateGrant, {grant.permission,
-                                                 SubjectTypeText(grant.subject_type), subject_id,
-                                                 ResourceTypeText(grant.resource_type),
-                                                 grant.resource, KindText(promote)}));
+      ASSIGN_OR_RETURN(
+          int64_t changed,
+          db.Execute(kUpdateGrant,
+                     {grant.permission, SubjectTypeText(grant.subject_type), subject_id,
+                      ResourceTypeText(grant.resource_type), grant.resource, KindText(promote)}));
       if (changed == 0) {
         // MySQL counts matched-but-unchanged rows as 0: tell "same value" from "absent".
-        ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
-                         db.Query(std::string(kSelectGrants) +
-                                      " AND g.subject_type = ? AND g.subject_id = ? AND "
-                                      "g.resource_type = ? AND g.resource = ? AND g.kind = ?",
-                                  {SubjectTypeText(grant.subject_type), subject_id,
-                                   ResourceTypeText(grant.resource_type), grant.resource,
-                                   KindText(promote)}));
+        ASSIGN_OR_RETURN(
+            std::vector<SqlRow> rows,
+            db.Query(std::string(kSelectGrants) +
+                         " AND g.subject_type = ? AND g.subject_id = ? AND "
+                         "g.resource_type = ? AND g.resource = ? AND g.kind = ?",
+                     {SubjectTypeText(grant.subject_type), subject_id,
+                      ResourceTypeText(grant.resource_type), grant.resource, KindText(promote)}));
         if (rows.empty()) {
           return Status::NotFound(DescribeGrant(grant.subject_type, grant.subject_name,
                                                 grant.resource_type, grant.resource, promote) +
@@ -420,10 +419,10 @@ class SqlAuthStore final : public AuthStore {
                      bool promote) override {
     return WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
       ASSIGN_OR_RETURN(int64_t subject_id, SubjectId(db, subject_type, subject_name));
-      ASSIGN_OR_RETURN(int64_t removed,
-                       db.Execute(kDeleteGrant, {SubjectTypeText(subject_type), subject_id,
-                                                 ResourceTypeText(resource_type), resource,
-                                                 KindText(promote)}));
+      ASSIGN_OR_RETURN(
+          int64_t removed,
+          db.Execute(kDeleteGrant, {SubjectTypeText(subject_type), subject_id,
+                                    ResourceTypeText(resource_type), resource, KindText(promote)}));
       if (removed == 0) {
         return Status::NotFound(
             DescribeGrant(subject_type, subject_name, resource_type, resource, promote) +
@@ -470,9 +469,9 @@ class SqlAuthStore final : public AuthStore {
       ASSIGN_OR_RETURN(User user, FindUser(db, username));
       RETURN_IF_ERROR(
           db.Execute(kInsertToken, {user.id, name, token_hash, now, expiration_timestamp}));
-      ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
-                       db.Query(std::string(kSelectTokens) + " WHERE t.token_hash = ?",
-                                {token_hash}));
+      ASSIGN_OR_RETURN(
+          std::vector<SqlRow> rows,
+          db.Query(std::string(kSelectTokens) + " WHERE t.token_hash = ?", {token_hash}));
       if (rows.empty()) return Status::Internal("The new token was not found.");
       token = TokenFromRow(rows[0]);
       return Status::Ok();
@@ -483,9 +482,9 @@ class SqlAuthStore final : public AuthStore {
   Result<ApiToken> FindToken(const std::string& token_hash) override {
     ApiToken token;
     RETURN_IF_ERROR(WithReadTransaction(*pool_, [&](SqlConnection& db) -> Status {
-      ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
-                       db.Query(std::string(kSelectTokens) + " WHERE t.token_hash = ?",
-                                {token_hash}));
+      ASSIGN_OR_RETURN(
+          std::vector<SqlRow> rows,
+          db.Query(std::string(kSelectTokens) + " WHERE t.token_hash = ?", {token_hash}));
       if (rows.empty()) return Status::NotFound("Unknown token");
       token = TokenFromRow(rows[0]);
       return Status::Ok();

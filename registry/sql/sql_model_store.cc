@@ -762,8 +762,8 @@ class SqlModelStore final : public ModelStore {
   Status MoveModelGrants(SqlConnection& db, const std::string& name, const std::string& new_name) {
     ASSIGN_OR_RETURN(std::vector<SqlRow> subjects, db.Query(kSelectModelGrantSubjects, {name}));
     for (const SqlRow& row : subjects) {
-      RETURN_IF_ERROR(db.Execute(kDeleteModelGrantOfSubject,
-                                 {row.Text(0), row.Int(1), new_name, row.Text(2)}));
+      RETURN_IF_ERROR(
+          db.Execute(kDeleteModelGrantOfSubject, {row.Text(0), row.Int(1), new_name, row.Text(2)}));
     }
     return db.Execute(kRenameModelGrants, {new_name, name}).status();
   }
