@@ -22,6 +22,10 @@ constexpr char kUsage[] =
     "Usage: modelwarden server [options]\n"
     "       modelwarden policy validate FILE\n"
     "       modelwarden policy report --policy-file FILE [--backend-store-uri URI]\n"
+    "       modelwarden token create --username USER [--name NAME] [--expires-in-days D]\n"
+    "                                [--backend-store-uri URI]   (prints the secret once)\n"
+    "       modelwarden token list [--username USER] [--backend-store-uri URI]\n"
+    "       modelwarden token revoke --id ID [--backend-store-uri URI]\n"
     "       modelwarden --help | --version\n"
     "\n"
     "An MLflow Model Registry compatible server (REST API /api/2.0/mlflow/...).\n";
@@ -32,7 +36,8 @@ constexpr char kPrecedence[] =
     "Environment: MODELWARDEN_BACKEND_STORE_URI, MODELWARDEN_HOST, MODELWARDEN_PORT,\n"
     "  MODELWARDEN_WORKERS, MODELWARDEN_MAX_REQUEST_BODY_BYTES, MODELWARDEN_ACCESS_LOG,\n"
     "  MODELWARDEN_POOL_WAIT_TIMEOUT_MS, MODELWARDEN_POLICY_FILE,\n"
-    "  MODELWARDEN_SOURCE_VALIDATION_REGEX, MODELWARDEN_CONFIG; MLflow's\n"
+    "  MODELWARDEN_SOURCE_VALIDATION_REGEX, MODELWARDEN_CONFIG, MODELWARDEN_AUTH_* (one per\n"
+    "  --auth-* option, and MODELWARDEN_AUTH_ADMIN_PASSWORD); MLflow's\n"
     "  MLFLOW_REGISTRY_STORE_URI, MLFLOW_BACKEND_STORE_URI, MLFLOW_HOST, MLFLOW_PORT and\n"
     "  MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX are read when the MODELWARDEN_\n"
     "  variable is unset. The config file holds `option-name = value` lines.\n";
@@ -47,6 +52,14 @@ constexpr char kAccessLog[] = "access-log";
 constexpr char kPoolWait[] = "pool-wait-timeout-ms";
 constexpr char kPolicyFile[] = "policy-file";
 constexpr char kSourceRegex[] = "source-validation-regex";
+constexpr char kAuth[] = "auth";
+constexpr char kAuthDefaultPermission[] = "auth-default-permission";
+constexpr char kAuthRegistrationNeedsGrant[] = "auth-registration-needs-grant";
+constexpr char kAuthCacheSeconds[] = "auth-cache-seconds";
+constexpr char kAuthPasswordIterations[] = "auth-password-iterations";
+constexpr char kAuthAdminUsername[] = "auth-admin-username";
+constexpr char kAuthAdminPasswordFile[] = "auth-admin-password-file";
+constexpr char kAdminPasswordVariable[] = "MODELWARDEN_AUTH_ADMIN_PASSWORD";
 constexpr char kConfig[] = "config";
 constexpr char kHelp[] = "help";
 constexpr char kVersion[] = "version";
@@ -69,6 +82,13 @@ constexpr EnvironmentBinding kEnvironmentBindings[] = {
     {"MODELWARDEN_SOURCE_VALIDATION_REGEX", kSourceRegex},
     {"MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX", kSourceRegex},
     {"MODELWARDEN_CONFIG", kConfig},
+    {"MODELWARDEN_AUTH", kAuth},
+    {"MODELWARDEN_AUTH_DEFAULT_PERMISSION", kAuthDefaultPermission},
+    {"MODELWARDEN_AUTH_REGISTRATION_NEEDS_GRANT", kAuthRegistrationNeedsGrant},
+    {"MODELWARDEN_AUTH_CACHE_SECONDS", kAuthCacheSeconds},
+    {"MODELWARDEN_AUTH_PASSWORD_ITERATIONS", kAuthPasswordIterations},
+    {"MODELWARDEN_AUTH_ADMIN_USERNAME", kAuthAdminUsername},
+    {"MODELWARDEN_AUTH_ADMIN_PASSWORD_FILE", kAuthAdminPasswordFile},
     {"MLFLOW_REGISTRY_STORE_URI", kStoreUri},
     {"MLFLOW_BACKEND_STORE_URI", kStoreUri},
     {"MLFLOW_HOST", kHost},
@@ -111,7 +131,35 @@ po::options_description ServerOptionsDescription() {
        "New model versions' sources must contain a match (MLflow's "
        "MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX)")  //
       (kPolicyFile, po::value<std::string>()->value_name("FILE"),
-       "Policy file (naming, metadata, model cards, gates); reloaded on SIGHUP and on change");
+       "Policy file (naming, metadata, model cards, gates); reloaded on SIGHUP and on change")  //
+      (kAuth,
+       po::value<bool>()
+           ->value_name("BOOL")
+           ->default_value(defaults.auth, defaults.auth ? "true" : "false")
+           ->implicit_value(true, "true"),
+       "Require credentials (HTTP Basic or Bearer token) and enforce permissions")  //
+      (kAuthDefaultPermission,
+       po::value<std::string>()->value_name("PERM")->default_value(
+           defaults.auth_default_permission),
+       "READ, EDIT, MANAGE or NO_PERMISSIONS on models no grant covers")  //
+      (kAuthRegistrationNeedsGrant,
+       po::value<bool>()
+           ->value_name("BOOL")
+           ->default_value(defaults.auth_registration_needs_grant,
+                           defaults.auth_registration_needs_grant ? "true" : "false")
+           ->implicit_value(true, "true"),
+       "Registering a name needs EDIT on it (e.g. a prefix grant); default: any user")  //
+      (kAuthCacheSeconds,
+       po::value<int>()->value_name("S")->default_value(defaults.auth_cache_seconds),
+       "Reuse verified credentials and users' grants this long")  //
+      (kAuthPasswordIterations,
+       po::value<int>()->value_name("N")->default_value(defaults.auth_password_iterations),
+       "PBKDF2-HMAC-SHA256 iterations for new password hashes")  //
+      (kAuthAdminUsername, po::value<std::string>()->value_name("NAME"),
+       "Create this admin at start-up if missing; password from --auth-admin-password-file or "
+       "MODELWARDEN_AUTH_ADMIN_PASSWORD")  //
+      (kAuthAdminPasswordFile, po::value<std::string>()->value_name("FILE"),
+       "File holding the bootstrap admin's password (first line)");
   return description;
 }
 
@@ -199,6 +247,38 @@ Status StoreConfigFile(const std::string& path, po::variables_map& values) {
   return Status::Ok();
 }
 
+Status ReadAuthOptions(const po::variables_map& values, ServerOptions& options) {
+  options.auth = values[kAuth].as<bool>();
+  options.auth_default_permission = values[kAuthDefaultPermission].as<std::string>();
+  options.auth_registration_needs_grant = values[kAuthRegistrationNeedsGrant].as<bool>();
+  options.auth_cache_seconds = values[kAuthCacheSeconds].as<int>();
+  options.auth_password_iterations = values[kAuthPasswordIterations].as<int>();
+  if (values.count(kAuthAdminUsername) != 0) {
+    options.auth_admin_username = values[kAuthAdminUsername].as<std::string>();
+  }
+  if (values.count(kAuthAdminPasswordFile) != 0) {
+    options.auth_admin_password_file = values[kAuthAdminPasswordFile].as<std::string>();
+  }
+  const std::string& permission = options.auth_default_permission;
+  if (permission != "READ" && permission != "EDIT" && permission != "MANAGE" &&
+      permission != "NO_PERMISSIONS") {
+    return Status::InvalidArgument(
+        "--auth-default-permission must be READ, EDIT, MANAGE or NO_PERMISSIONS, got '" +
+        permission + "'");
+  }
+  if (options.auth_cache_seconds < 0 || options.auth_cache_seconds > 3600) {
+    return Status::InvalidArgument("--auth-cache-seconds must be between 0 and 3600, got " +
+                                   std::to_string(options.auth_cache_seconds));
+  }
+  // The floor keeps a stored hash from being cheap to brute-force; tests use the floor.
+  if (options.auth_password_iterations < 1000 || options.auth_password_iterations > 10000000) {
+    return Status::InvalidArgument(
+        "--auth-password-iterations must be between 1000 and 10000000, got " +
+        std::to_string(options.auth_password_iterations));
+  }
+  return Status::Ok();
+}
+
 Result<ServerOptions> ToServerOptions(const po::variables_map& values) {
   ServerOptions options;
   options.backend_store_uri = values[kStoreUri].as<std::string>();
@@ -220,6 +300,8 @@ Result<ServerOptions> ToServerOptions(const po::variables_map& values) {
           std::string(e.what()));
     }
   }
+
+  RETURN_IF_ERROR(ReadAuthOptions(values, options));
 
   if (options.backend_store_uri.empty()) {
     return Status::InvalidArgument("--backend-store-uri must not be empty");
@@ -275,6 +357,9 @@ Result<CommandLine> ParseServerCommand(const std::vector<std::string>& args,
     return Status::InvalidArgument(e.what());
   }
   ASSIGN_OR_RETURN(command.options, ToServerOptions(values));
+  if (std::optional<std::string> password = environment(kAdminPasswordVariable)) {
+    command.options.auth_admin_password = *password;
+  }
   return command;
 }
 
@@ -304,6 +389,64 @@ Result<CommandLine> ParsePolicyCommand(const std::vector<std::string>& args,
       "usage: modelwarden policy validate FILE | modelwarden policy report --policy-file FILE");
 }
 
+Result<int64_t> ParseCount(const std::string& flag, const std::string& text) {
+  try {
+    size_t used = 0;
+    const long long value = std::stoll(text, &used);
+    if (used == text.size() && value >= 0) return static_cast<int64_t>(value);
+  } catch (const std::exception&) {
+  }
+  return Status::InvalidArgument(flag + " must be a non-negative integer, got '" + text + "'");
+}
+
+// `token create|list|revoke [token flags] [server flags]` (args[0] is "token"): the token
+// flags are taken out, the rest is parsed as server flags (the store to use).
+Result<CommandLine> ParseTokenCommand(const std::vector<std::string>& args,
+                                      const EnvironmentLookup& environment) {
+  const std::string sub = args.size() > 1 ? args[1] : "";
+  CommandLine::Action action;
+  if (sub == "create") {
+    action = CommandLine::Action::kTokenCreate;
+  } else if (sub == "list") {
+    action = CommandLine::Action::kTokenList;
+  } else if (sub == "revoke") {
+    action = CommandLine::Action::kTokenRevoke;
+  } else {
+    return Status::InvalidArgument("usage: modelwarden token create|list|revoke ...");
+  }
+  std::vector<std::string> rest;
+  std::string username, name, days, id;
+  for (size_t i = 2; i < args.size(); ++i) {
+    std::string* target = nullptr;
+    if (args[i] == "--username") target = &username;
+    if (args[i] == "--name") target = &name;
+    if (args[i] == "--expires-in-days") target = &days;
+    if (args[i] == "--id") target = &id;
+    if (target == nullptr) {
+      rest.push_back(args[i]);
+      continue;
+    }
+    if (i + 1 >= args.size()) return Status::InvalidArgument(args[i] + " needs a value");
+    *target = args[++i];
+  }
+  ASSIGN_OR_RETURN(CommandLine command, ParseServerCommand(rest, environment));
+  if (command.action != CommandLine::Action::kServe) return command;  // --help, --version.
+  command.action = action;
+  command.token_username = username;
+  command.token_name = name;
+  if (!days.empty()) {
+    ASSIGN_OR_RETURN(command.token_expires_in_days, ParseCount("--expires-in-days", days));
+  }
+  if (action == CommandLine::Action::kTokenCreate && username.empty()) {
+    return Status::InvalidArgument("token create needs --username USER");
+  }
+  if (action == CommandLine::Action::kTokenRevoke) {
+    if (id.empty()) return Status::InvalidArgument("token revoke needs --id ID");
+    ASSIGN_OR_RETURN(command.token_id, ParseCount("--id", id));
+  }
+  return command;
+}
+
 }  // namespace
 
 EnvironmentLookup ProcessEnvironment() {
@@ -322,13 +465,19 @@ Result<CommandLine> ParseCommandLine(int argc, const char* const argv[],
   }
   const std::string& command = args.front();
   if (command == "--help" || command == "-h" || command == "help") {
-    return CommandLine{CommandLine::Action::kHelp, ServerOptions(), HelpText(), ""};
+    CommandLine help;
+    help.action = CommandLine::Action::kHelp;
+    help.text = HelpText();
+    return help;
   }
   if (command == "--version" || command == "version") {
-    return CommandLine{CommandLine::Action::kVersion, ServerOptions(),
-                       std::string("modelwarden ") + kModelwardenVersion + "\n", ""};
+    CommandLine version;
+    version.action = CommandLine::Action::kVersion;
+    version.text = std::string("modelwarden ") + kModelwardenVersion + "\n";
+    return version;
   }
   if (command == "policy") return ParsePolicyCommand(args, environment);
+  if (command == "token") return ParseTokenCommand(args, environment);
   if (command != "server") {
     return Status::InvalidArgument("unknown command '" + command + "'; try 'modelwarden --help'");
   }
@@ -349,6 +498,16 @@ std::string DescribeOptions(const ServerOptions& options) {
       << "\n";
   if (!options.source_validation_regex.empty()) {
     out << "  source-validation-regex = " << options.source_validation_regex << "\n";
+  }
+  out << "  auth = " << (options.auth ? "true" : "false") << "\n";
+  if (options.auth) {
+    out << "  auth-default-permission = " << options.auth_default_permission << "\n"
+        << "  auth-registration-needs-grant = "
+        << (options.auth_registration_needs_grant ? "true" : "false") << "\n"
+        << "  auth-cache-seconds = " << options.auth_cache_seconds << "\n";
+    if (!options.auth_admin_username.empty()) {
+      out << "  auth-admin-username = " << options.auth_admin_username << "\n";
+    }
   }
   return out.str();
 }

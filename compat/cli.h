@@ -1,11 +1,14 @@
 // The `modelwarden` command line: `modelwarden server [flags]`,
 // `modelwarden policy validate FILE`, `modelwarden policy report --policy-file FILE [flags]`,
+// `modelwarden token create --username U [--name N] [--expires-in-days D] [flags]`,
+// `modelwarden token list [--username U] [flags]`, `modelwarden token revoke --id N [flags]`,
 // `modelwarden --help`, `modelwarden --version`. Options come from, highest precedence first:
 // flags, environment (MODELWARDEN_*, then MLflow's MLFLOW_* names), the INI file named by --config
 // (same option names, `name = value`), and the defaults of ServerOptions. The only
 // Boost.Program_options user. Thread-compatible.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -22,11 +25,25 @@ using EnvironmentLookup = std::function<std::optional<std::string>(const std::st
 EnvironmentLookup ProcessEnvironment();
 
 struct CommandLine {
-  enum class Action { kServe, kHelp, kVersion, kPolicyValidate, kPolicyReport };
+  enum class Action {
+    kServe,
+    kHelp,
+    kVersion,
+    kPolicyValidate,
+    kPolicyReport,
+    kTokenCreate,
+    kTokenList,
+    kTokenRevoke
+  };
   Action action = Action::kServe;
-  ServerOptions options;    // Meaningful for kServe and kPolicyReport.
+  ServerOptions options;    // Meaningful for kServe, kPolicyReport and the token commands.
   std::string text;         // What to print for kHelp and kVersion.
   std::string policy_file;  // kPolicyValidate.
+  // `modelwarden token create|list|revoke`: --username, --name, --expires-in-days, --id.
+  std::string token_username;
+  std::string token_name;
+  int64_t token_expires_in_days = 90;
+  int64_t token_id = 0;
 };
 
 // kInvalidParameterValue with a message naming the flag, variable or file at fault.

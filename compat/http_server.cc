@@ -13,6 +13,8 @@
 #include <string_view>
 #include <utility>
 
+#include "compat/access_handlers.h"
+#include "compat/authenticator.h"
 #include "compat/errors.h"
 #include "compat/request_reader.h"
 #include "compat/routes.h"
@@ -99,14 +101,35 @@ std::string WarningsHeader(const std::vector<std::string>& warnings) {
   return value;
 }
 
+std::optional<std::string> HeaderOrNull(const httplib::Request& req, const char* name) {
+  if (!req.has_header(name)) return std::nullopt;
+  return req.get_header_value(name);
+}
+
 // Runs `call` (which reads the request and calls a handler) with MLflow's error mapping, the
-// request id and policy warnings on the response.
+// request id and policy warnings on the response. With authentication on, the caller is
+// authenticated before anything is read (401, as MLflow's before_request) and authorized
+// for `operation` before the handler runs (403).
 void Serve(const std::function<Result<std::string>(const CallContext&, const RequestReader&)>& call,
-           const CallContext& base_ctx, const httplib::Request& req, httplib::Response& res) {
+           Operation operation, AccessControl& access, const CallContext& base_ctx,
+           const httplib::Request& req, httplib::Response& res) {
   std::vector<std::string> warnings;
   CallContext ctx = base_ctx;
   ctx.warnings = &warnings;
   res.set_header(kRequestIdHeader, ctx.request_id);
+  std::optional<Principal> principal;
+  if (access.enabled()) {
+    Result<Principal> authenticated = Authenticate(access, HeaderOrNull(req, "Authorization"));
+    if (!authenticated.ok()) {
+      if (authenticated.status().code() == ErrorCode::kUnauthenticated) {
+        res.set_header("WWW-Authenticate", "Basic realm=\"mlflow\"");
+      }
+      WriteError(res, authenticated.status());
+      return;
+    }
+    principal = *authenticated;
+    ctx.principal = principal->username;
+  }
   const auto log_failure = [&](const std::string& what) {
     LogLine("[error] request " + ctx.request_id + " " + req.method + " " + Printable(req.path) +
             ": " + Printable(what));
@@ -118,7 +141,11 @@ void Serve(const std::function<Result<std::string>(const CallContext&, const Req
     if (req.has_header("Content-Type")) content_type = req.get_header_value("Content-Type");
     Result<RequestReader> reader =
         RequestReader::Create(req.method, req.params, content_type, req.body);
-    Result<std::string> body = reader.ok() ? call(ctx, *reader) : reader.status();
+    Status allowed = reader.status();
+    if (allowed.ok() && principal.has_value()) {
+      allowed = access.Authorize(*principal, ReadAccessRequest(operation, *reader));
+    }
+    Result<std::string> body = allowed.ok() ? call(ctx, *reader) : allowed;
     if (!warnings.empty()) res.set_header(kWarningsHeader, WarningsHeader(warnings));
     if (body.ok()) {
       res.status = 200;
@@ -140,10 +167,13 @@ void Serve(const std::function<Result<std::string>(const CallContext&, const Req
 
 }  // namespace
 
-HttpServer::HttpServer(const ServerOptions& options, Registry& registry, Governance& governance)
+HttpServer::HttpServer(const ServerOptions& options, Registry& registry, Governance& governance,
+                       AccessControl& access, AccessAdmin& admin)
     : options_(options),
       registry_(registry),
       governance_(governance),
+      access_(access),
+      admin_(admin),
       server_(std::make_unique<httplib::Server>()),
       instance_id_(std::random_device{}()) {
   RegisterRoutes();
@@ -161,30 +191,39 @@ std::string HttpServer::NextRequestId() {
 
 void HttpServer::RegisterRoutes() {
   std::map<std::string_view, std::set<std::string_view>> methods_by_path;
-  const auto add = [&](HttpMethod method, std::string_view path, auto call) {
+  const auto add = [&](HttpMethod method, std::string_view path, Operation operation, auto call) {
     methods_by_path[path].insert(HttpMethodName(method));
     for (std::string_view prefix : kApiPrefixes) {
       Register(*server_, HttpMethodName(method),
                RegexEscape(std::string(prefix) + std::string(path)),
-               [this, call](const httplib::Request& req, httplib::Response& res) {
+               [this, call, operation](const httplib::Request& req, httplib::Response& res) {
                  CallContext ctx;
                  ctx.request_id = NextRequestId();
                  ctx.client_address = req.remote_addr;
-                 Serve(call, ctx, req, res);
+                 Serve(call, operation, access_, ctx, req, res);
                });
     }
   };
   for (const Route& route : kRoutes) {
-    add(route.method, route.path,
+    add(route.method, route.path, route.operation,
         [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
           return handler(ctx, reader, registry_);
         });
   }
   for (const GovernanceRoute& route : kGovernanceRoutes) {
-    add(route.method, route.path,
+    add(route.method, route.path, route.operation,
         [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
           return handler(ctx, reader, governance_);
         });
+  }
+  // MLflow serves its auth API only under --app-name basic-auth.
+  if (access_.enabled()) {
+    for (const AccessRoute& route : kAccessRoutes) {
+      add(route.method, route.path, route.operation,
+          [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
+            return handler(ctx, reader, admin_, access_);
+          });
+    }
   }
   // A known path asked with another method: 405 like Flask (MLflow's body is an HTML page;
   // the Python client reads any non-JSON error by its status).

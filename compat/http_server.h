@@ -18,6 +18,8 @@
 #include <string>
 
 #include "compat/server_options.h"
+#include "enforcement/access_admin.h"
+#include "enforcement/access_control.h"
 #include "enforcement/governance.h"
 #include "registry/registry.h"
 #include "registry/status.h"
@@ -30,8 +32,11 @@ namespace modelwarden {
 
 class HttpServer {
  public:
-  // `registry` and `governance` must outlive the server.
-  HttpServer(const ServerOptions& options, Registry& registry, Governance& governance);
+  // All borrowed; they must outlive the server. With `access` enabled every route but /health
+  // and /version needs credentials, and the auth routes (compat/routes.h kAccessRoutes) are
+  // served.
+  HttpServer(const ServerOptions& options, Registry& registry, Governance& governance,
+             AccessControl& access, AccessAdmin& admin);
   ~HttpServer();
 
   HttpServer(const HttpServer&) = delete;
@@ -57,6 +62,8 @@ class HttpServer {
   const ServerOptions options_;
   Registry& registry_;
   Governance& governance_;
+  AccessControl& access_;
+  AccessAdmin& admin_;
   std::unique_ptr<httplib::Server> server_;
   const uint32_t instance_id_;  // Random per process: request ids differ across restarts.
   std::atomic<uint64_t> next_request_ = 1;

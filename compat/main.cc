@@ -7,11 +7,16 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
+#include <fstream>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "compat/cli.h"
 #include "compat/http_server.h"
+#include "enforcement/access_admin.h"
+#include "enforcement/access_control.h"
 #include "enforcement/compliance_report.h"
 #include "enforcement/enforcing_registry.h"
 #include "enforcement/policy_holder.h"
@@ -47,13 +52,12 @@ void ReportReload(const modelwarden::PolicyHolder& holder, const modelwarden::St
   }
 }
 
-modelwarden::Result<std::unique_ptr<modelwarden::ModelStore>> OpenStore(
-    const modelwarden::ServerOptions& options) {
+modelwarden::Result<modelwarden::Stores> OpenStore(const modelwarden::ServerOptions& options) {
   modelwarden::StoreOptions store_options;
   store_options.uri = options.backend_store_uri;
   store_options.pool_size = options.workers;
   store_options.pool_wait_timeout_ms = options.pool_wait_timeout_ms;
-  auto store = modelwarden::OpenModelStore(store_options);
+  auto store = modelwarden::OpenStores(store_options);
   if (!store.ok()) {
     std::fprintf(stderr, "modelwarden: cannot open backend store %s: %s\n",
                  modelwarden::MaskStoreUri(options.backend_store_uri).c_str(),
@@ -89,7 +93,7 @@ int ReportCompliance(const modelwarden::ServerOptions& options) {
   auto store = OpenStore(options);
   if (!store.ok()) return 2;
   SystemClock clock;
-  RegistryService service(**store, clock);
+  RegistryService service(*store->models, clock);
   Result<ComplianceReport> report = BuildComplianceReport(service, *policy);
   if (!report.ok()) {
     std::fprintf(stderr, "modelwarden: %s\n", report.status().ToString().c_str());
@@ -115,6 +119,111 @@ int ReportCompliance(const modelwarden::ServerOptions& options) {
   return enforced ? 1 : 0;
 }
 
+modelwarden::AuthOptions ToAuthOptions(const modelwarden::ServerOptions& options) {
+  modelwarden::AuthOptions auth;
+  auth.enabled = options.auth;
+  auth.default_permission = modelwarden::ParsePermission(options.auth_default_permission)
+                                .value_or(modelwarden::Permission::kRead);
+  auth.registration_needs_grant = options.auth_registration_needs_grant;
+  auth.cache_seconds = options.auth_cache_seconds;
+  auth.password_iterations = options.auth_password_iterations;
+  return auth;
+}
+
+// Creates the bootstrap admin if asked to, and refuses to serve with authentication on and
+// nobody able to administer it. There is no default password.
+bool BootstrapAdmin(const modelwarden::ServerOptions& options, modelwarden::AccessAdmin& admin,
+                    modelwarden::AuthStore& store) {
+  using namespace modelwarden;
+  if (!options.auth_admin_username.empty()) {
+    std::string password = options.auth_admin_password;
+    if (!options.auth_admin_password_file.empty()) {
+      std::ifstream file(options.auth_admin_password_file);
+      if (!file || !std::getline(file, password)) {
+        std::fprintf(stderr, "modelwarden: cannot read --auth-admin-password-file %s\n",
+                     options.auth_admin_password_file.c_str());
+        return false;
+      }
+    }
+    if (password.empty()) {
+      std::fprintf(stderr,
+                   "modelwarden: --auth-admin-username needs a password from "
+                   "--auth-admin-password-file or MODELWARDEN_AUTH_ADMIN_PASSWORD\n");
+      return false;
+    }
+    const Status created = admin.EnsureAdmin(options.auth_admin_username, password);
+    if (!created.ok()) {
+      std::fprintf(stderr, "modelwarden: cannot create the admin user: %s\n",
+                   created.message().c_str());
+      return false;
+    }
+  }
+  Result<bool> has_admin = store.HasAdmin();
+  if (!has_admin.ok() || !*has_admin) {
+    std::fprintf(stderr,
+                 "modelwarden: --auth is on but no admin user exists; start once with "
+                 "--auth-admin-username NAME and MODELWARDEN_AUTH_ADMIN_PASSWORD (or "
+                 "--auth-admin-password-file)\n");
+    return false;
+  }
+  return true;
+}
+
+std::string FormatTime(int64_t millis) {
+  if (millis == 0) return "-";
+  const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&seconds));
+  return text;
+}
+
+// `modelwarden token create|list|revoke`, straight against the store (no server needed).
+int ManageTokens(const modelwarden::CommandLine& command) {
+  using namespace modelwarden;
+  auto store = OpenStore(command.options);
+  if (!store.ok()) return 1;
+  SystemClock clock;
+  PolicyHolder no_policy;
+  AccessControl access(*store->auth, no_policy, clock, ToAuthOptions(command.options));
+  AccessAdmin admin(*store->auth, access, clock);
+  if (command.action == CommandLine::Action::kTokenCreate) {
+    Result<NewToken> token = admin.CreateToken(command.token_username, command.token_name,
+                                               command.token_expires_in_days);
+    if (!token.ok()) {
+      std::fprintf(stderr, "modelwarden: %s\n", token.status().message().c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "token %lld for %s, expires %s; the secret is shown only now:\n",
+                 static_cast<long long>(token->token.id), token->token.username.c_str(),
+                 FormatTime(token->token.expiration_timestamp).c_str());
+    std::printf("%s\n", token->secret.c_str());
+    return 0;
+  }
+  if (command.action == CommandLine::Action::kTokenRevoke) {
+    const Status revoked = admin.RevokeToken(command.token_id, "");
+    if (!revoked.ok()) {
+      std::fprintf(stderr, "modelwarden: %s\n", revoked.message().c_str());
+      return 1;
+    }
+    std::printf("token %lld revoked\n", static_cast<long long>(command.token_id));
+    return 0;
+  }
+  Result<std::vector<ApiToken>> tokens = admin.ListTokens(command.token_username);
+  if (!tokens.ok()) {
+    std::fprintf(stderr, "modelwarden: %s\n", tokens.status().message().c_str());
+    return 1;
+  }
+  std::printf("%-6s %-20s %-24s %-21s %-21s %s\n", "ID", "USER", "NAME", "CREATED", "EXPIRES",
+              "REVOKED");
+  for (const ApiToken& t : *tokens) {
+    std::printf("%-6lld %-20s %-24s %-21s %-21s %s\n", static_cast<long long>(t.id),
+                t.username.c_str(), t.name.c_str(), FormatTime(t.creation_timestamp).c_str(),
+                FormatTime(t.expiration_timestamp).c_str(),
+                FormatTime(t.revocation_timestamp).c_str());
+  }
+  return 0;
+}
+
 int Serve(const modelwarden::ServerOptions& options) {
   using namespace modelwarden;
 
@@ -133,14 +242,17 @@ int Serve(const modelwarden::ServerOptions& options) {
   auto store = OpenStore(options);
   if (!store.ok()) return 1;
   SystemClock clock;
+  AccessControl access(*store->auth, *policy, clock, ToAuthOptions(options));
+  AccessAdmin access_admin(*store->auth, access, clock);
+  if (options.auth && !BootstrapAdmin(options, access_admin, *store->auth)) return 1;
   RegistryServiceOptions service_options;
   if (!options.source_validation_regex.empty()) {
     service_options.source_pattern.emplace(options.source_validation_regex);
     service_options.source_pattern_text = options.source_validation_regex;
   }
-  RegistryService service(**store, clock, std::move(service_options));
-  EnforcingRegistry registry(service, *policy, **store, clock);
-  HttpServer server(options, registry, registry);
+  RegistryService service(*store->models, clock, std::move(service_options));
+  EnforcingRegistry registry(service, *policy, *store->models, clock, &access);
+  HttpServer server(options, registry, registry, access, access_admin);
 
   const sigset_t signals = WatchedSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // Before any thread starts: all inherit it.
@@ -210,6 +322,10 @@ int main(int argc, char* argv[]) {
       return ValidatePolicy(command->policy_file);
     case CommandLine::Action::kPolicyReport:
       return ReportCompliance(command->options);
+    case CommandLine::Action::kTokenCreate:
+    case CommandLine::Action::kTokenList:
+    case CommandLine::Action::kTokenRevoke:
+      return ManageTokens(*command);
   }
   return kExitUsage;
 }

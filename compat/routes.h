@@ -6,10 +6,12 @@
 #include <string>
 #include <string_view>
 
+#include "compat/access_handlers.h"
 #include "compat/governance_handlers.h"
 #include "compat/model_version_handlers.h"
 #include "compat/registered_model_handlers.h"
 #include "compat/request_reader.h"
+#include "enforcement/operation.h"
 #include "registry/registry.h"
 #include "registry/requests.h"
 #include "registry/status.h"
@@ -25,9 +27,12 @@ std::string_view HttpMethodName(HttpMethod method);
 using Handler = Result<std::string> (*)(const CallContext& ctx, const RequestReader& request,
                                         Registry& registry);
 
+// Every route names its Operation, whose entry in the authorization table
+// (enforcement/operation.h) says who may call it.
 struct Route {
   HttpMethod method;
   std::string_view path;  // Below a prefix, e.g. "/mlflow/registered-models/create".
+  Operation operation;
   Handler handler;
 };
 
@@ -37,30 +42,50 @@ inline constexpr std::string_view kApiPrefixes[] = {"/api/2.0", "/ajax-api/2.0"}
 // All 21 Model Registry RPCs; get-latest-versions answers POST and GET, and the alias path
 // carries three RPCs told apart by method.
 inline constexpr Route kRoutes[] = {
-    {HttpMethod::kPost, "/mlflow/registered-models/create", &HandleCreateRegisteredModel},
-    {HttpMethod::kGet, "/mlflow/registered-models/get", &HandleGetRegisteredModel},
-    {HttpMethod::kPatch, "/mlflow/registered-models/update", &HandleUpdateRegisteredModel},
-    {HttpMethod::kPost, "/mlflow/registered-models/rename", &HandleRenameRegisteredModel},
-    {HttpMethod::kDelete, "/mlflow/registered-models/delete", &HandleDeleteRegisteredModel},
-    {HttpMethod::kGet, "/mlflow/registered-models/search", &HandleSearchRegisteredModels},
-    {HttpMethod::kPost, "/mlflow/registered-models/get-latest-versions", &HandleGetLatestVersions},
-    {HttpMethod::kGet, "/mlflow/registered-models/get-latest-versions", &HandleGetLatestVersions},
-    {HttpMethod::kPost, "/mlflow/registered-models/set-tag", &HandleSetRegisteredModelTag},
-    {HttpMethod::kDelete, "/mlflow/registered-models/delete-tag", &HandleDeleteRegisteredModelTag},
-    {HttpMethod::kPost, "/mlflow/registered-models/alias", &HandleSetRegisteredModelAlias},
-    {HttpMethod::kDelete, "/mlflow/registered-models/alias", &HandleDeleteRegisteredModelAlias},
-    {HttpMethod::kGet, "/mlflow/registered-models/alias", &HandleGetModelVersionByAlias},
-    {HttpMethod::kPost, "/mlflow/model-versions/create", &HandleCreateModelVersion},
-    {HttpMethod::kGet, "/mlflow/model-versions/get", &HandleGetModelVersion},
-    {HttpMethod::kPatch, "/mlflow/model-versions/update", &HandleUpdateModelVersion},
+    {HttpMethod::kPost, "/mlflow/registered-models/create", Operation::kCreateRegisteredModel,
+     &HandleCreateRegisteredModel},
+    {HttpMethod::kGet, "/mlflow/registered-models/get", Operation::kGetRegisteredModel,
+     &HandleGetRegisteredModel},
+    {HttpMethod::kPatch, "/mlflow/registered-models/update", Operation::kUpdateRegisteredModel,
+     &HandleUpdateRegisteredModel},
+    {HttpMethod::kPost, "/mlflow/registered-models/rename", Operation::kRenameRegisteredModel,
+     &HandleRenameRegisteredModel},
+    {HttpMethod::kDelete, "/mlflow/registered-models/delete", Operation::kDeleteRegisteredModel,
+     &HandleDeleteRegisteredModel},
+    {HttpMethod::kGet, "/mlflow/registered-models/search", Operation::kSearchRegisteredModels,
+     &HandleSearchRegisteredModels},
+    {HttpMethod::kPost, "/mlflow/registered-models/get-latest-versions",
+     Operation::kGetLatestVersions, &HandleGetLatestVersions},
+    {HttpMethod::kGet, "/mlflow/registered-models/get-latest-versions",
+     Operation::kGetLatestVersions, &HandleGetLatestVersions},
+    {HttpMethod::kPost, "/mlflow/registered-models/set-tag", Operation::kSetRegisteredModelTag,
+     &HandleSetRegisteredModelTag},
+    {HttpMethod::kDelete, "/mlflow/registered-models/delete-tag",
+     Operation::kDeleteRegisteredModelTag, &HandleDeleteRegisteredModelTag},
+    {HttpMethod::kPost, "/mlflow/registered-models/alias", Operation::kSetRegisteredModelAlias,
+     &HandleSetRegisteredModelAlias},
+    {HttpMethod::kDelete, "/mlflow/registered-models/alias", Operation::kDeleteRegisteredModelAlias,
+     &HandleDeleteRegisteredModelAlias},
+    {HttpMethod::kGet, "/mlflow/registered-models/alias", Operation::kGetModelVersionByAlias,
+     &HandleGetModelVersionByAlias},
+    {HttpMethod::kPost, "/mlflow/model-versions/create", Operation::kCreateModelVersion,
+     &HandleCreateModelVersion},
+    {HttpMethod::kGet, "/mlflow/model-versions/get", Operation::kGetModelVersion,
+     &HandleGetModelVersion},
+    {HttpMethod::kPatch, "/mlflow/model-versions/update", Operation::kUpdateModelVersion,
+     &HandleUpdateModelVersion},
     {HttpMethod::kPost, "/mlflow/model-versions/transition-stage",
-     &HandleTransitionModelVersionStage},
-    {HttpMethod::kDelete, "/mlflow/model-versions/delete", &HandleDeleteModelVersion},
-    {HttpMethod::kGet, "/mlflow/model-versions/search", &HandleSearchModelVersions},
+     Operation::kTransitionModelVersionStage, &HandleTransitionModelVersionStage},
+    {HttpMethod::kDelete, "/mlflow/model-versions/delete", Operation::kDeleteModelVersion,
+     &HandleDeleteModelVersion},
+    {HttpMethod::kGet, "/mlflow/model-versions/search", Operation::kSearchModelVersions,
+     &HandleSearchModelVersions},
     {HttpMethod::kGet, "/mlflow/model-versions/get-download-uri",
-     &HandleGetModelVersionDownloadUri},
-    {HttpMethod::kPost, "/mlflow/model-versions/set-tag", &HandleSetModelVersionTag},
-    {HttpMethod::kDelete, "/mlflow/model-versions/delete-tag", &HandleDeleteModelVersionTag},
+     Operation::kGetModelVersionDownloadUri, &HandleGetModelVersionDownloadUri},
+    {HttpMethod::kPost, "/mlflow/model-versions/set-tag", Operation::kSetModelVersionTag,
+     &HandleSetModelVersionTag},
+    {HttpMethod::kDelete, "/mlflow/model-versions/delete-tag", Operation::kDeleteModelVersionTag,
+     &HandleDeleteModelVersionTag},
 };
 
 // modelwarden's own endpoints, below the same prefixes ("/api/2.0/modelwarden/...").
@@ -71,14 +96,69 @@ using GovernanceHandler = Result<std::string> (*)(const CallContext& ctx,
 struct GovernanceRoute {
   HttpMethod method;
   std::string_view path;
+  Operation operation;
   GovernanceHandler handler;
 };
 
 inline constexpr GovernanceRoute kGovernanceRoutes[] = {
-    {HttpMethod::kGet, "/modelwarden/model-versions/check", &HandleCheckPromotion},
-    {HttpMethod::kGet, "/modelwarden/model-versions/card", &HandleGetModelCard},
-    {HttpMethod::kPost, "/modelwarden/model-versions/card", &HandleSetModelCard},
-    {HttpMethod::kGet, "/modelwarden/audit-events/search", &HandleSearchAuditEvents},
+    {HttpMethod::kGet, "/modelwarden/model-versions/check", Operation::kCheckPromotion,
+     &HandleCheckPromotion},
+    {HttpMethod::kGet, "/modelwarden/model-versions/card", Operation::kGetModelCard,
+     &HandleGetModelCard},
+    {HttpMethod::kPost, "/modelwarden/model-versions/card", Operation::kSetModelCard,
+     &HandleSetModelCard},
+    {HttpMethod::kGet, "/modelwarden/audit-events/search", Operation::kSearchAuditEvents,
+     &HandleSearchAuditEvents},
+};
+
+// MLflow's basic-auth REST API (mlflow/server/auth/routes.py) and modelwarden's access
+// endpoints; served only when authentication is on (otherwise 404, as MLflow without
+// --app-name basic-auth).
+struct AccessRoute {
+  HttpMethod method;
+  std::string_view path;
+  Operation operation;
+  AccessHandler handler;
+};
+
+inline constexpr AccessRoute kAccessRoutes[] = {
+    {HttpMethod::kPost, "/mlflow/users/create", Operation::kCreateUser, &HandleCreateUser},
+    {HttpMethod::kGet, "/mlflow/users/get", Operation::kGetUser, &HandleGetUser},
+    {HttpMethod::kPatch, "/mlflow/users/update-password", Operation::kUpdateUserPassword,
+     &HandleUpdateUserPassword},
+    {HttpMethod::kPatch, "/mlflow/users/update-admin", Operation::kUpdateUserAdmin,
+     &HandleUpdateUserAdmin},
+    {HttpMethod::kDelete, "/mlflow/users/delete", Operation::kDeleteUser, &HandleDeleteUser},
+    {HttpMethod::kPost, "/mlflow/registered-models/permissions/create",
+     Operation::kCreateModelPermission, &HandleCreateModelPermission},
+    {HttpMethod::kGet, "/mlflow/registered-models/permissions/get", Operation::kGetModelPermission,
+     &HandleGetModelPermission},
+    {HttpMethod::kPatch, "/mlflow/registered-models/permissions/update",
+     Operation::kUpdateModelPermission, &HandleUpdateModelPermission},
+    {HttpMethod::kDelete, "/mlflow/registered-models/permissions/delete",
+     Operation::kDeleteModelPermission, &HandleDeleteModelPermission},
+    {HttpMethod::kGet, "/modelwarden/users/current", Operation::kGetCurrentUser,
+     &HandleGetCurrentUser},
+    {HttpMethod::kGet, "/modelwarden/users/list", Operation::kListUsers, &HandleListUsers},
+    {HttpMethod::kPost, "/modelwarden/groups/create", Operation::kCreateGroup, &HandleCreateGroup},
+    {HttpMethod::kGet, "/modelwarden/groups/get", Operation::kGetGroup, &HandleGetGroup},
+    {HttpMethod::kGet, "/modelwarden/groups/list", Operation::kListGroups, &HandleListGroups},
+    {HttpMethod::kDelete, "/modelwarden/groups/delete", Operation::kDeleteGroup,
+     &HandleDeleteGroup},
+    {HttpMethod::kPost, "/modelwarden/groups/add-member", Operation::kAddGroupMember,
+     &HandleAddGroupMember},
+    {HttpMethod::kPost, "/modelwarden/groups/remove-member", Operation::kRemoveGroupMember,
+     &HandleRemoveGroupMember},
+    {HttpMethod::kPost, "/modelwarden/grants/create", Operation::kCreateGrant, &HandleCreateGrant},
+    {HttpMethod::kPatch, "/modelwarden/grants/update", Operation::kUpdateGrant, &HandleUpdateGrant},
+    {HttpMethod::kDelete, "/modelwarden/grants/delete", Operation::kDeleteGrant,
+     &HandleDeleteGrant},
+    {HttpMethod::kGet, "/modelwarden/grants/list", Operation::kListGrants, &HandleListGrants},
+    {HttpMethod::kGet, "/modelwarden/permissions/effective", Operation::kGetEffectivePermission,
+     &HandleGetEffectivePermission},
+    {HttpMethod::kPost, "/modelwarden/tokens/create", Operation::kCreateToken, &HandleCreateToken},
+    {HttpMethod::kGet, "/modelwarden/tokens/list", Operation::kListTokens, &HandleListTokens},
+    {HttpMethod::kPost, "/modelwarden/tokens/revoke", Operation::kRevokeToken, &HandleRevokeToken},
 };
 
 }  // namespace modelwarden

@@ -43,6 +43,25 @@ struct ServerOptions {
   // MLflow's MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX: new versions' sources must
   // contain a match. Empty: no such check.
   std::string source_validation_regex;
+
+  // Authentication and permissions (enforcement/access_control.h). Off: anyone may do
+  // anything, as `mlflow server` without --app-name basic-auth.
+  bool auth = false;
+  // READ, EDIT, MANAGE or NO_PERMISSIONS: a user's permission on a model no grant covers
+  // (MLflow's default_permission).
+  std::string auth_default_permission = "READ";
+  // Registering a name (or renaming to it) needs EDIT on it, e.g. through a prefix grant.
+  // Off: any authenticated user may register any name, as MLflow.
+  bool auth_registration_needs_grant = false;
+  // How long verified credentials and users' grants are reused before being re-read.
+  int auth_cache_seconds = 5;
+  // PBKDF2 iterations for new password hashes.
+  int auth_password_iterations = 600000;
+  // Created as admin at start-up if no user of that name exists; its password comes from
+  // the file or from MODELWARDEN_AUTH_ADMIN_PASSWORD, never from a flag or a default.
+  std::string auth_admin_username;
+  std::string auth_admin_password_file;
+  std::string auth_admin_password;  // From the environment only; never printed.
 };
 
 }  // namespace modelwarden
