@@ -5,9 +5,11 @@
 -- Environment:
 --   BENCH_POOL    a Lua file returning { {method, path, body-or-nil}, ... } (written by bench)
 --   BENCH_RESULT  where done() writes the JSON result (absent: nothing is written)
+--   BENCH_AUTHORIZATION  an Authorization header value sent with every request (optional)
 
 local pool_path = os.getenv("BENCH_POOL")
 local result_path = os.getenv("BENCH_RESULT")
+local authorization = os.getenv("BENCH_AUTHORIZATION")
 
 -- setup() runs in the main Lua state once per thread, before the threads start; it gives each
 -- thread a number so that their random sequences differ.
@@ -24,6 +26,7 @@ function init(args)
   for i, entry in ipairs(pool) do
     local headers = { ["Accept"] = "application/json" }
     if entry[3] ~= nil then headers["Content-Type"] = "application/json" end
+    if authorization ~= nil then headers["Authorization"] = authorization end
     prepared[i] = wrk.format(entry[1], entry[2], headers, entry[3])
   end
   if #prepared == 0 then error("empty request pool " .. tostring(pool_path)) end
