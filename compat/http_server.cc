@@ -143,7 +143,7 @@ void Serve(const std::function<Result<std::string>(const CallContext&, const Req
         RequestReader::Create(req.method, req.params, content_type, req.body);
     Status allowed = reader.status();
     if (allowed.ok() && principal.has_value()) {
-      allowed = access.Authorize(*principal, ReadAccessRequest(operation, *reader));
+      allowed = access.Authorize(*principal, ReadAccessRequest(operation, *reader), &ctx);
     }
     Result<std::string> body = allowed.ok() ? call(ctx, *reader) : allowed;
     if (!warnings.empty()) res.set_header(kWarningsHeader, WarningsHeader(warnings));

@@ -242,7 +242,7 @@ int Serve(const modelwarden::ServerOptions& options) {
   auto store = OpenStore(options);
   if (!store.ok()) return 1;
   SystemClock clock;
-  AccessControl access(*store->auth, *policy, clock, ToAuthOptions(options));
+  AccessControl access(*store->auth, *policy, clock, ToAuthOptions(options), store->models.get());
   AccessAdmin access_admin(*store->auth, access, clock);
   if (options.auth && !BootstrapAdmin(options, access_admin, *store->auth)) return 1;
   RegistryServiceOptions service_options;

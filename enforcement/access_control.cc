@@ -1,6 +1,7 @@
 #include "enforcement/access_control.h"
 
 #include <cctype>
+#include <cstdio>
 #include <mutex>
 #include <utility>
 
@@ -30,11 +31,12 @@ void Bound(Map& map) {
 }  // namespace
 
 AccessControl::AccessControl(AuthStore& store, const PolicyHolder& policy, const Clock& clock,
-                             AuthOptions options)
+                             AuthOptions options, ModelStore* audit_log)
     : store_(store),
       policy_(policy),
       clock_(clock),
       options_(options),
+      audit_log_(audit_log),
       cache_key_(RandomBytes(32)) {}
 
 bool AccessControl::Fresh(int64_t since) const {
@@ -131,7 +133,8 @@ Result<Principal> AccessControl::AuthenticateToken(const std::string& secret) {
   return Principal{token->username, profile->user.is_admin};
 }
 
-Status AccessControl::Authorize(const Principal& principal, const AccessRequest& request) {
+Status AccessControl::Authorize(const Principal& principal, const AccessRequest& request,
+                                const CallContext* ctx) {
   if (!options_.enabled || principal.is_admin) return Status::Ok();
   ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile,
                    Profile(principal.username, false));
@@ -139,7 +142,33 @@ Status AccessControl::Authorize(const Principal& principal, const AccessRequest&
   if (status.code() != ErrorCode::kPermissionDenied) return status;
   ASSIGN_OR_RETURN(profile, Profile(principal.username, true));
   if (profile->user.is_admin) return Status::Ok();
-  return Check(principal, request, *profile);
+  status = Check(principal, request, *profile);
+  if (status.code() == ErrorCode::kPermissionDenied) RecordDenial(principal, request, ctx, status);
+  return status;
+}
+
+void AccessControl::RecordDenial(const Principal& principal, const AccessRequest& request,
+                                 const CallContext* ctx, const Status& denial) {
+  if (audit_log_ == nullptr) return;
+  AuditEvent event;
+  event.timestamp = clock_.NowMillis();
+  if (ctx != nullptr) {
+    event.request_id = ctx->request_id;
+    event.client_address = ctx->client_address;
+  }
+  event.principal = principal.username;
+  event.operation = std::string(OperationName(request.operation));
+  event.model_name = request.name.value_or(request.model_name.value_or(""));
+  if (request.stage) event.after = "stage=" + *request.stage;
+  if (request.alias) event.after = "alias=" + *request.alias;
+  event.outcome = "denied";
+  event.checks.push_back({"access", "failed", denial.message()});
+  const Status recorded = audit_log_->AppendAuditEvent(event);
+  if (!recorded.ok()) {
+    // The denial stands either way; losing its record must not turn it into a 5xx.
+    std::fprintf(stderr, "[error] request %s: access denial not recorded in the audit log: %s\n",
+                 event.request_id.c_str(), recorded.ToString().c_str());
+  }
 }
 
 Status AccessControl::NeedOnModel(const AccessProfile& profile, const AccessRequest& request,

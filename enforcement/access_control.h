@@ -26,6 +26,7 @@
 #include "enforcement/policy_holder.h"
 #include "registry/auth_store.h"
 #include "registry/clock.h"
+#include "registry/model_store.h"
 #include "registry/requests.h"
 #include "registry/status.h"
 
@@ -71,9 +72,10 @@ struct PermissionExplanation {
 
 class AccessControl {
  public:
-  // `store`, `policy` and `clock` are borrowed and must outlive this object.
+  // `store`, `policy`, `clock` and `audit_log` are borrowed and must outlive this object.
+  // With `audit_log`, every denial Authorize returns is recorded there.
   AccessControl(AuthStore& store, const PolicyHolder& policy, const Clock& clock,
-                AuthOptions options);
+                AuthOptions options, ModelStore* audit_log = nullptr);
 
   const AuthOptions& options() const { return options_; }
   bool enabled() const { return options_.enabled; }
@@ -85,7 +87,9 @@ class AccessControl {
 
   // Ok, or kPermissionDenied naming what is missing; kInvalidParameterValue when the request
   // lacks the field the check needs (MLflow's "Missing value for required parameter").
-  Status Authorize(const Principal& principal, const AccessRequest& request);
+  // `ctx` (request id, client) goes into the audit entry of a denial.
+  Status Authorize(const Principal& principal, const AccessRequest& request,
+                   const CallContext* ctx = nullptr);
 
   // The limit on `username`'s searches; nullopt when there is none (auth off, an admin, or no
   // grants and a readable default).
@@ -119,12 +123,15 @@ class AccessControl {
   Status CheckPromotion(const AccessProfile& profile, const AccessRequest& request,
                         const std::string& name) const;
   bool Fresh(int64_t since) const;
+  void RecordDenial(const Principal& principal, const AccessRequest& request,
+                    const CallContext* ctx, const Status& denial);
   const std::string& DummyHash();
 
   AuthStore& store_;
   const PolicyHolder& policy_;
   const Clock& clock_;
   const AuthOptions options_;
+  ModelStore* const audit_log_;
   const std::string cache_key_;  // Random per process: cache keys are HMACs, not passwords.
 
   std::shared_mutex mutex_;
