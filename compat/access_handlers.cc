@@ -87,11 +87,11 @@ AccessRequest ReadAccessRequest(Operation operation, const RequestReader& reques
   return access;
 }
 
-Result<std::string> HandleCreateUser(const CallContext&, const RequestReader& request,
+Result<std::string> HandleCreateUser(const CallContext& ctx, const RequestReader& request,
                                      AccessAdmin& admin, AccessControl&) {
   ASSIGN_OR_RETURN(std::string username, request.RequiredString("username"));
   ASSIGN_OR_RETURN(std::string password, request.RequiredString("password"));
-  ASSIGN_OR_RETURN(UserView user, admin.CreateUser(username, password, /*is_admin=*/false));
+  ASSIGN_OR_RETURN(UserView user, admin.CreateUser(username, password, /*is_admin=*/false, &ctx));
   return UserResponse(user);
 }
 
@@ -102,33 +102,34 @@ Result<std::string> HandleGetUser(const CallContext&, const RequestReader& reque
   return UserResponse(user);
 }
 
-Result<std::string> HandleUpdateUserPassword(const CallContext&, const RequestReader& request,
+Result<std::string> HandleUpdateUserPassword(const CallContext& ctx, const RequestReader& request,
                                              AccessAdmin& admin, AccessControl&) {
   ASSIGN_OR_RETURN(std::string username, request.RequiredString("username"));
   ASSIGN_OR_RETURN(std::string password, request.RequiredString("password"));
-  RETURN_IF_ERROR(admin.UpdatePassword(username, password));
+  RETURN_IF_ERROR(admin.UpdatePassword(username, password, &ctx));
   return std::string(kEmptyResponse);
 }
 
-Result<std::string> HandleUpdateUserAdmin(const CallContext&, const RequestReader& request,
+Result<std::string> HandleUpdateUserAdmin(const CallContext& ctx, const RequestReader& request,
                                           AccessAdmin& admin, AccessControl&) {
   ASSIGN_OR_RETURN(std::string username, request.RequiredString("username"));
   ASSIGN_OR_RETURN(bool is_admin, RequiredBool(request, "is_admin"));
-  RETURN_IF_ERROR(admin.UpdateAdmin(username, is_admin));
+  RETURN_IF_ERROR(admin.UpdateAdmin(username, is_admin, &ctx));
   return std::string(kEmptyResponse);
 }
 
-Result<std::string> HandleDeleteUser(const CallContext&, const RequestReader& request,
+Result<std::string> HandleDeleteUser(const CallContext& ctx, const RequestReader& request,
                                      AccessAdmin& admin, AccessControl&) {
   ASSIGN_OR_RETURN(std::string username, request.RequiredString("username"));
-  RETURN_IF_ERROR(admin.DeleteUser(username));
+  RETURN_IF_ERROR(admin.DeleteUser(username, &ctx));
   return std::string(kEmptyResponse);
 }
 
-Result<std::string> HandleCreateModelPermission(const CallContext&, const RequestReader& request,
-                                                AccessAdmin& admin, AccessControl&) {
+Result<std::string> HandleCreateModelPermission(const CallContext& ctx,
+                                                const RequestReader& request, AccessAdmin& admin,
+                                                AccessControl&) {
   ASSIGN_OR_RETURN(Grant grant, ModelPermissionKey(request, /*with_permission=*/true));
-  ASSIGN_OR_RETURN(Grant created, admin.CreateGrant(grant));
+  ASSIGN_OR_RETURN(Grant created, admin.CreateGrant(grant, &ctx));
   return ModelPermissionResponse(created);
 }
 
@@ -139,17 +140,19 @@ Result<std::string> HandleGetModelPermission(const CallContext&, const RequestRe
   return ModelPermissionResponse(grant);
 }
 
-Result<std::string> HandleUpdateModelPermission(const CallContext&, const RequestReader& request,
-                                                AccessAdmin& admin, AccessControl&) {
+Result<std::string> HandleUpdateModelPermission(const CallContext& ctx,
+                                                const RequestReader& request, AccessAdmin& admin,
+                                                AccessControl&) {
   ASSIGN_OR_RETURN(Grant grant, ModelPermissionKey(request, /*with_permission=*/true));
-  RETURN_IF_ERROR(admin.UpdateGrant(grant));
+  RETURN_IF_ERROR(admin.UpdateGrant(grant, &ctx));
   return std::string(kEmptyResponse);
 }
 
-Result<std::string> HandleDeleteModelPermission(const CallContext&, const RequestReader& request,
-                                                AccessAdmin& admin, AccessControl&) {
+Result<std::string> HandleDeleteModelPermission(const CallContext& ctx,
+                                                const RequestReader& request, AccessAdmin& admin,
+                                                AccessControl&) {
   ASSIGN_OR_RETURN(Grant key, ModelPermissionKey(request, /*with_permission=*/false));
-  RETURN_IF_ERROR(admin.DeleteGrant(key));
+  RETURN_IF_ERROR(admin.DeleteGrant(key, &ctx));
   return std::string(kEmptyResponse);
 }
 
@@ -165,10 +168,10 @@ Result<std::string> HandleListUsers(const CallContext&, const RequestReader&, Ac
   return UsersResponse(users);
 }
 
-Result<std::string> HandleCreateGroup(const CallContext&, const RequestReader& request,
+Result<std::string> HandleCreateGroup(const CallContext& ctx, const RequestReader& request,
                                       AccessAdmin& admin, AccessControl&) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
-  ASSIGN_OR_RETURN(Group group, admin.CreateGroup(name));
+  ASSIGN_OR_RETURN(Group group, admin.CreateGroup(name, &ctx));
   return GroupResponse(group);
 }
 
@@ -185,48 +188,48 @@ Result<std::string> HandleListGroups(const CallContext&, const RequestReader&, A
   return GroupsResponse(groups);
 }
 
-Result<std::string> HandleDeleteGroup(const CallContext&, const RequestReader& request,
+Result<std::string> HandleDeleteGroup(const CallContext& ctx, const RequestReader& request,
                                       AccessAdmin& admin, AccessControl&) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
-  RETURN_IF_ERROR(admin.DeleteGroup(name));
+  RETURN_IF_ERROR(admin.DeleteGroup(name, &ctx));
   return std::string(kEmptyResponse);
 }
 
-Result<std::string> HandleAddGroupMember(const CallContext&, const RequestReader& request,
+Result<std::string> HandleAddGroupMember(const CallContext& ctx, const RequestReader& request,
                                          AccessAdmin& admin, AccessControl&) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(std::string username, request.RequiredString("username"));
-  RETURN_IF_ERROR(admin.AddGroupMember(name, username));
+  RETURN_IF_ERROR(admin.AddGroupMember(name, username, &ctx));
   return std::string(kEmptyResponse);
 }
 
-Result<std::string> HandleRemoveGroupMember(const CallContext&, const RequestReader& request,
+Result<std::string> HandleRemoveGroupMember(const CallContext& ctx, const RequestReader& request,
                                             AccessAdmin& admin, AccessControl&) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(std::string username, request.RequiredString("username"));
-  RETURN_IF_ERROR(admin.RemoveGroupMember(name, username));
+  RETURN_IF_ERROR(admin.RemoveGroupMember(name, username, &ctx));
   return std::string(kEmptyResponse);
 }
 
-Result<std::string> HandleCreateGrant(const CallContext&, const RequestReader& request,
+Result<std::string> HandleCreateGrant(const CallContext& ctx, const RequestReader& request,
                                       AccessAdmin& admin, AccessControl&) {
   ASSIGN_OR_RETURN(Grant grant, GrantFromRequest(request, /*permission_required=*/true));
-  ASSIGN_OR_RETURN(Grant created, admin.CreateGrant(grant));
+  ASSIGN_OR_RETURN(Grant created, admin.CreateGrant(grant, &ctx));
   return GrantResponse(created);
 }
 
-Result<std::string> HandleUpdateGrant(const CallContext&, const RequestReader& request,
+Result<std::string> HandleUpdateGrant(const CallContext& ctx, const RequestReader& request,
                                       AccessAdmin& admin, AccessControl&) {
   ASSIGN_OR_RETURN(Grant grant, GrantFromRequest(request, /*permission_required=*/true));
-  RETURN_IF_ERROR(admin.UpdateGrant(grant));
+  RETURN_IF_ERROR(admin.UpdateGrant(grant, &ctx));
   return std::string(kEmptyResponse);
 }
 
 // `permission` is needed only to say which grant: PROMOTE, or (absent) the access grant.
-Result<std::string> HandleDeleteGrant(const CallContext&, const RequestReader& request,
+Result<std::string> HandleDeleteGrant(const CallContext& ctx, const RequestReader& request,
                                       AccessAdmin& admin, AccessControl&) {
   ASSIGN_OR_RETURN(Grant key, GrantFromRequest(request, /*permission_required=*/false));
-  RETURN_IF_ERROR(admin.DeleteGrant(key));
+  RETURN_IF_ERROR(admin.DeleteGrant(key, &ctx));
   return std::string(kEmptyResponse);
 }
 
@@ -266,7 +269,7 @@ Result<std::string> HandleCreateToken(const CallContext& ctx, const RequestReade
   ASSIGN_OR_RETURN(std::string name, request.StringOr("name", ""));
   ASSIGN_OR_RETURN(std::optional<int64_t> days, request.OptionalInt64("expires_in_days"));
   ASSIGN_OR_RETURN(NewToken token,
-                   admin.CreateToken(username, name, days.value_or(kDefaultTokenDays)));
+                   admin.CreateToken(username, name, days.value_or(kDefaultTokenDays), &ctx));
   return NewTokenResponse(token);
 }
 
@@ -286,7 +289,7 @@ Result<std::string> HandleRevokeToken(const CallContext& ctx, const RequestReade
         "about request parameters.");
   }
   ASSIGN_OR_RETURN(std::string owner, UsernameOrCaller(ctx, request));
-  RETURN_IF_ERROR(admin.RevokeToken(*id, owner));
+  RETURN_IF_ERROR(admin.RevokeToken(*id, owner, &ctx));
   return std::string(kEmptyResponse);
 }
 

@@ -243,7 +243,7 @@ int Serve(const modelwarden::ServerOptions& options) {
   if (!store.ok()) return 1;
   SystemClock clock;
   AccessControl access(*store->auth, *policy, clock, ToAuthOptions(options), store->models.get());
-  AccessAdmin access_admin(*store->auth, access, clock);
+  AccessAdmin access_admin(*store->auth, access, clock, store->models.get());
   if (options.auth && !BootstrapAdmin(options, access_admin, *store->auth)) return 1;
   RegistryServiceOptions service_options;
   if (!options.source_validation_regex.empty()) {

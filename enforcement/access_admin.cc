@@ -1,5 +1,6 @@
 #include "enforcement/access_admin.h"
 
+#include <cstdio>
 #include <utility>
 
 #include "enforcement/crypto.h"
@@ -55,6 +56,18 @@ Status ValidateGrant(const Grant& grant) {
   return Status::Ok();
 }
 
+// Grants on one model are found under the model's name in the audit log.
+std::string ModelOf(const Grant& grant) {
+  return grant.resource_type == ResourceType::kModel ? grant.resource : "";
+}
+
+std::string DescribeGrant(const Grant& grant) {
+  return std::string(grant.permission.empty() ? "access" : grant.permission) + " on " +
+         (grant.resource_type == ResourceType::kModel ? "model " : "prefix ") + grant.resource +
+         " to " + (grant.subject_type == SubjectType::kUser ? "user " : "group ") +
+         grant.subject_name;
+}
+
 }  // namespace
 
 Status ValidateUsername(const std::string& username) {
@@ -68,13 +81,14 @@ Status ValidateUsername(const std::string& username) {
 }
 
 Result<UserView> AccessAdmin::CreateUser(const std::string& username, const std::string& password,
-                                         bool is_admin) {
+                                         bool is_admin, const CallContext* ctx) {
   RETURN_IF_ERROR(ValidateUsername(username));
   RETURN_IF_ERROR(ValidatePassword(password));
   ASSIGN_OR_RETURN(
       User user,
       store_.CreateUser(username, HashPassword(password, access_.options().password_iterations),
                         is_admin));
+  Record(ctx, "CreateUser", "", "user " + username + (is_admin ? " (admin)" : ""));
   return UserView{std::move(user), {}};
 }
 
@@ -94,23 +108,29 @@ Result<UserView> AccessAdmin::GetUser(const std::string& username) {
 
 Result<std::vector<User>> AccessAdmin::ListUsers() { return store_.ListUsers(); }
 
-Status AccessAdmin::UpdatePassword(const std::string& username, const std::string& password) {
+Status AccessAdmin::UpdatePassword(const std::string& username, const std::string& password,
+                                   const CallContext* ctx) {
   RETURN_IF_ERROR(ValidatePassword(password));
   RETURN_IF_ERROR(store_.UpdatePassword(
       username, HashPassword(password, access_.options().password_iterations)));
   access_.Invalidate();
+  Record(ctx, "UpdateUserPassword", "", "user " + username);
   return Status::Ok();
 }
 
-Status AccessAdmin::UpdateAdmin(const std::string& username, bool is_admin) {
+Status AccessAdmin::UpdateAdmin(const std::string& username, bool is_admin,
+                                const CallContext* ctx) {
   RETURN_IF_ERROR(store_.UpdateAdmin(username, is_admin));
   access_.Invalidate();
+  Record(ctx, "UpdateUserAdmin", "",
+         "user " + username + " is_admin=" + (is_admin ? "true" : "false"));
   return Status::Ok();
 }
 
-Status AccessAdmin::DeleteUser(const std::string& username) {
+Status AccessAdmin::DeleteUser(const std::string& username, const CallContext* ctx) {
   RETURN_IF_ERROR(store_.DeleteUser(username));
   access_.Invalidate();
+  Record(ctx, "DeleteUser", "", "user " + username);
   return Status::Ok();
 }
 
@@ -123,37 +143,45 @@ Status AccessAdmin::EnsureAdmin(const std::string& username, const std::string& 
   return created.status();
 }
 
-Result<Group> AccessAdmin::CreateGroup(const std::string& name) {
+Result<Group> AccessAdmin::CreateGroup(const std::string& name, const CallContext* ctx) {
   RETURN_IF_ERROR(ValidateGroupName(name));
-  return store_.CreateGroup(name);
+  ASSIGN_OR_RETURN(Group group, store_.CreateGroup(name));
+  Record(ctx, "CreateGroup", "", "group " + name);
+  return group;
 }
 
 Result<Group> AccessAdmin::GetGroup(const std::string& name) { return store_.GetGroup(name); }
 
 Result<std::vector<Group>> AccessAdmin::ListGroups() { return store_.ListGroups(); }
 
-Status AccessAdmin::DeleteGroup(const std::string& name) {
+Status AccessAdmin::DeleteGroup(const std::string& name, const CallContext* ctx) {
   RETURN_IF_ERROR(store_.DeleteGroup(name));
   access_.Invalidate();
+  Record(ctx, "DeleteGroup", "", "group " + name);
   return Status::Ok();
 }
 
-Status AccessAdmin::AddGroupMember(const std::string& group, const std::string& username) {
+Status AccessAdmin::AddGroupMember(const std::string& group, const std::string& username,
+                                   const CallContext* ctx) {
   RETURN_IF_ERROR(store_.AddGroupMember(group, username));
   access_.Invalidate();
+  Record(ctx, "AddGroupMember", "", "group " + group + " + user " + username);
   return Status::Ok();
 }
 
-Status AccessAdmin::RemoveGroupMember(const std::string& group, const std::string& username) {
+Status AccessAdmin::RemoveGroupMember(const std::string& group, const std::string& username,
+                                      const CallContext* ctx) {
   RETURN_IF_ERROR(store_.RemoveGroupMember(group, username));
   access_.Invalidate();
+  Record(ctx, "RemoveGroupMember", "", "group " + group + " - user " + username);
   return Status::Ok();
 }
 
-Result<Grant> AccessAdmin::CreateGrant(const Grant& grant) {
+Result<Grant> AccessAdmin::CreateGrant(const Grant& grant, const CallContext* ctx) {
   RETURN_IF_ERROR(ValidateGrant(grant));
   ASSIGN_OR_RETURN(Grant created, store_.CreateGrant(grant));
   access_.Invalidate();
+  Record(ctx, "CreateGrant", ModelOf(grant), DescribeGrant(grant));
   return created;
 }
 
@@ -162,7 +190,7 @@ Result<Grant> AccessAdmin::GetGrant(const Grant& key) {
                          key.permission == kPromotePermission);
 }
 
-Status AccessAdmin::UpdateGrant(const Grant& grant) {
+Status AccessAdmin::UpdateGrant(const Grant& grant, const CallContext* ctx) {
   RETURN_IF_ERROR(ValidateGrant(grant));
   if (grant.permission == kPromotePermission) {
     return Status::InvalidArgument(
@@ -170,13 +198,15 @@ Status AccessAdmin::UpdateGrant(const Grant& grant) {
   }
   RETURN_IF_ERROR(store_.UpdateGrant(grant));
   access_.Invalidate();
+  Record(ctx, "UpdateGrant", ModelOf(grant), DescribeGrant(grant));
   return Status::Ok();
 }
 
-Status AccessAdmin::DeleteGrant(const Grant& key) {
+Status AccessAdmin::DeleteGrant(const Grant& key, const CallContext* ctx) {
   RETURN_IF_ERROR(store_.DeleteGrant(key.subject_type, key.subject_name, key.resource_type,
                                      key.resource, key.permission == kPromotePermission));
   access_.Invalidate();
+  Record(ctx, "DeleteGrant", ModelOf(key), DescribeGrant(key));
   return Status::Ok();
 }
 
@@ -185,7 +215,7 @@ Result<std::vector<Grant>> AccessAdmin::ListGrants(const GrantQuery& query) {
 }
 
 Result<NewToken> AccessAdmin::CreateToken(const std::string& username, const std::string& name,
-                                          int64_t expires_in_days) {
+                                          int64_t expires_in_days, const CallContext* ctx) {
   if (name.size() > kMaxNameLength || HasControlCharacter(name)) {
     return Status::InvalidArgument(
         "Token name must be at most 255 bytes without control characters.");
@@ -202,6 +232,8 @@ Result<NewToken> AccessAdmin::CreateToken(const std::string& username, const std
       created.token,
       store_.CreateToken(username, name, Sha256Hex(created.secret), now,
                          expires_in_days == 0 ? 0 : now + expires_in_days * kMillisPerDay));
+  Record(ctx, "CreateToken", "",
+         "token " + std::to_string(created.token.id) + " for user " + username);
   return created;
 }
 
@@ -209,10 +241,30 @@ Result<std::vector<ApiToken>> AccessAdmin::ListTokens(const std::string& usernam
   return store_.ListTokens(username);
 }
 
-Status AccessAdmin::RevokeToken(int64_t id, const std::string& owner) {
+Status AccessAdmin::RevokeToken(int64_t id, const std::string& owner, const CallContext* ctx) {
   RETURN_IF_ERROR(store_.RevokeToken(id, owner, clock_.NowMillis()));
   access_.Invalidate();
+  Record(ctx, "RevokeToken", "", "token " + std::to_string(id));
   return Status::Ok();
+}
+
+void AccessAdmin::Record(const CallContext* ctx, const char* operation,
+                         const std::string& model_name, const std::string& after) {
+  if (audit_log_ == nullptr || ctx == nullptr) return;
+  AuditEvent event;
+  event.timestamp = clock_.NowMillis();
+  event.request_id = ctx->request_id;
+  event.principal = ctx->principal.empty() ? "anonymous" : ctx->principal;
+  event.client_address = ctx->client_address;
+  event.operation = operation;
+  event.model_name = model_name;
+  event.outcome = "allowed";
+  event.after = after;
+  const Status recorded = audit_log_->AppendAuditEvent(event);
+  if (!recorded.ok()) {
+    std::fprintf(stderr, "[error] request %s: %s not recorded in the audit log: %s\n",
+                 event.request_id.c_str(), operation, recorded.ToString().c_str());
+  }
 }
 
 }  // namespace modelwarden
