@@ -49,9 +49,9 @@ const std::string& AccessControl::DummyHash() {
   return dummy_hash_;
 }
 
+// Verified credentials stay: each is checked against the reloaded user's password hash.
 void AccessControl::Invalidate() {
   std::unique_lock lock(mutex_);
-  credentials_.clear();
   tokens_.clear();
   profiles_.clear();
 }
@@ -80,22 +80,23 @@ Result<Principal> AccessControl::AuthenticatePassword(const std::string& usernam
     auto it = credentials_.find(key);
     if (it != credentials_.end()) cached = it->second;
   }
-  if (cached.has_value() && Fresh(cached->checked_at)) {
-    ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, Profile(username, false));
-    return Principal{username, profile->user.is_admin};
-  }
-  Result<std::shared_ptr<const AccessProfile>> profile = Profile(username, true);
+  const bool fresh = cached.has_value() && Fresh(cached->checked_at);
+  Result<std::shared_ptr<const AccessProfile>> profile = Profile(username, /*fresh=*/!fresh);
   if (profile.status().code() == ErrorCode::kResourceDoesNotExist) {
     VerifyPassword(password, DummyHash());  // As slow as a known user with a wrong password.
     return Status::Unauthenticated(kBadCredentials);
   }
   RETURN_IF_ERROR(profile.status());
   const std::string& stored = (*profile)->user.password_hash;
-  // A stale entry whose stored hash has not changed needs no new KDF.
-  const bool still_valid = cached.has_value() && cached->password_hash == stored;
-  if (!still_valid && !VerifyPassword(password, stored)) {
-    return Status::Unauthenticated(kBadCredentials);
+  // The KDF runs only for a credential not yet seen, or after the password changed.
+  if (cached.has_value() && cached->password_hash == stored) {
+    if (!fresh) {
+      std::unique_lock lock(mutex_);
+      credentials_[key].checked_at = clock_.NowMillis();
+    }
+    return Principal{username, (*profile)->user.is_admin};
   }
+  if (!VerifyPassword(password, stored)) return Status::Unauthenticated(kBadCredentials);
   std::unique_lock lock(mutex_);
   Bound(credentials_);
   credentials_[key] = {stored, clock_.NowMillis()};

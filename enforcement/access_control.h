@@ -5,7 +5,8 @@
 // Credentials: HTTP Basic username/password (PBKDF2, enforcement/password_hash.h) or an API
 // token (only its SHA-256 is stored). Verified credentials, tokens and each user's
 // AccessProfile are cached for AuthOptions::cache_seconds, so an authenticated request costs
-// no KDF and no query; Invalidate() drops the caches after a change made through this process.
+// no KDF and no query; Invalidate() drops the caches after a change made through this process
+// (access changes, and models created, renamed or deleted, which move grants).
 // A cached profile may only allow: a denial is confirmed against a freshly loaded profile, so
 // a grant made through another server process is honoured at once, while a revocation made
 // there takes effect here within cache_seconds.
@@ -97,7 +98,9 @@ class AccessControl {
 
   Result<PermissionExplanation> Explain(const std::string& username, const std::string& name);
 
-  // Drops every cached credential, token and profile.
+  // Drops every cached token and profile, so the next request of each user re-reads their
+  // grants, groups, admin flag and password hash (a changed password then needs the new one).
+  // Cheap: no password is verified again unless it changed.
   void Invalidate();
 
  private:

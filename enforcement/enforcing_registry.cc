@@ -140,6 +140,7 @@ Result<RegisteredModel> EnforcingRegistry::CreateRegisteredModel(const CallConte
                           ASSIGN_OR_RETURN(created, inner_.CreateRegisteredModel(audited, model));
                           return Status::Ok();
                         }));
+  GrantsChanged();  // The creator's MANAGE.
   return std::move(*created);
 }
 
@@ -186,13 +187,22 @@ Result<RegisteredModel> EnforcingRegistry::RenameRegisteredModel(const CallConte
                                            inner_.RenameRegisteredModel(audited, name, new_name));
                           return Status::Ok();
                         }));
+  GrantsChanged();
   return std::move(*renamed);
 }
 
 Status EnforcingRegistry::DeleteRegisteredModel(const CallContext& ctx, const std::string& name) {
-  return Apply(
+  RETURN_IF_ERROR(Apply(
       ctx, NewEvent(ctx, "DeleteRegisteredModel", name), {}, "",
-      [&](const CallContext& audited) { return inner_.DeleteRegisteredModel(audited, name); });
+      [&](const CallContext& audited) { return inner_.DeleteRegisteredModel(audited, name); }));
+  GrantsChanged();
+  return Status::Ok();
+}
+
+// Creating, renaming and deleting a model writes its grants (in the store, in the same
+// transaction): cached access profiles of this process must not outlive them.
+void EnforcingRegistry::GrantsChanged() {
+  if (access_ != nullptr && access_->enabled()) access_->Invalidate();
 }
 
 // The caller's read limit goes into the query itself (MLflow filters pages after the query and

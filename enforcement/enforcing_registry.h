@@ -86,6 +86,7 @@ class EnforcingRegistry final : public Registry, public Governance {
 
  private:
   Result<SearchQuery> Scoped(const CallContext& ctx, const SearchQuery& query) const;
+  void GrantsChanged();
   // Runs `change` with `event` attached unless `checks` deny it; records denials itself.
   Status Apply(const CallContext& ctx, AuditEvent event, const std::vector<CheckResult>& checks,
                const std::string& denial, const std::function<Status(const CallContext&)>& change);
