@@ -32,7 +32,9 @@ constexpr char kPrecedence[] =
     "Environment: MODELWARDEN_BACKEND_STORE_URI, MODELWARDEN_HOST, MODELWARDEN_PORT,\n"
     "  MODELWARDEN_WORKERS, MODELWARDEN_MAX_REQUEST_BODY_BYTES, MODELWARDEN_ACCESS_LOG,\n"
     "  MODELWARDEN_POOL_WAIT_TIMEOUT_MS, MODELWARDEN_POLICY_FILE,\n"
-    "  MODELWARDEN_SOURCE_VALIDATION_REGEX, MODELWARDEN_CONFIG; MLflow's\n"
+    "  MODELWARDEN_SOURCE_VALIDATION_REGEX, MODELWARDEN_TRACKING_UPSTREAM (and "
+    "_CONNECT_TIMEOUT_MS,\n"
+    "  _TIMEOUT_MS), MODELWARDEN_TRACKING_UI_URL, MODELWARDEN_CONFIG; MLflow's\n"
     "  MLFLOW_REGISTRY_STORE_URI, MLFLOW_BACKEND_STORE_URI, MLFLOW_HOST, MLFLOW_PORT and\n"
     "  MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX are read when the MODELWARDEN_\n"
     "  variable is unset. The config file holds `option-name = value` lines.\n";
@@ -47,6 +49,10 @@ constexpr char kAccessLog[] = "access-log";
 constexpr char kPoolWait[] = "pool-wait-timeout-ms";
 constexpr char kPolicyFile[] = "policy-file";
 constexpr char kSourceRegex[] = "source-validation-regex";
+constexpr char kUpstream[] = "tracking-upstream";
+constexpr char kUpstreamConnect[] = "tracking-upstream-connect-timeout-ms";
+constexpr char kUpstreamTimeout[] = "tracking-upstream-timeout-ms";
+constexpr char kTrackingUi[] = "tracking-ui-url";
 constexpr char kConfig[] = "config";
 constexpr char kHelp[] = "help";
 constexpr char kVersion[] = "version";
@@ -68,6 +74,10 @@ constexpr EnvironmentBinding kEnvironmentBindings[] = {
     {"MODELWARDEN_POLICY_FILE", kPolicyFile},
     {"MODELWARDEN_SOURCE_VALIDATION_REGEX", kSourceRegex},
     {"MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX", kSourceRegex},
+    {"MODELWARDEN_TRACKING_UPSTREAM", kUpstream},
+    {"MODELWARDEN_TRACKING_UPSTREAM_CONNECT_TIMEOUT_MS", kUpstreamConnect},
+    {"MODELWARDEN_TRACKING_UPSTREAM_TIMEOUT_MS", kUpstreamTimeout},
+    {"MODELWARDEN_TRACKING_UI_URL", kTrackingUi},
     {"MODELWARDEN_CONFIG", kConfig},
     {"MLFLOW_REGISTRY_STORE_URI", kStoreUri},
     {"MLFLOW_BACKEND_STORE_URI", kStoreUri},
@@ -111,7 +121,18 @@ po::options_description ServerOptionsDescription() {
        "New model versions' sources must contain a match (MLflow's "
        "MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX)")  //
       (kPolicyFile, po::value<std::string>()->value_name("FILE"),
-       "Policy file (naming, metadata, model cards, gates); reloaded on SIGHUP and on change");
+       "Policy file (naming, metadata, model cards, gates); reloaded on SIGHUP and on change")  //
+      (kUpstream, po::value<std::string>()->value_name("URL"),
+       "MLflow tracking server to forward every non-registry path to and read runs from")  //
+      (kUpstreamConnect,
+       po::value<int>()->value_name("MS")->default_value(
+           defaults.tracking_upstream_connect_timeout_ms),
+       "Wait this long for a connection to the tracking server, then answer 504")  //
+      (kUpstreamTimeout,
+       po::value<int>()->value_name("MS")->default_value(defaults.tracking_upstream_timeout_ms),
+       "Wait this long for the tracking server's next byte, then answer 504")  //
+      (kTrackingUi, po::value<std::string>()->value_name("URL"),
+       "Tracking UI address for the run_link of new versions (default: the upstream)");
   return description;
 }
 
@@ -219,6 +240,21 @@ Result<ServerOptions> ToServerOptions(const po::variables_map& values) {
           "expression: " +
           std::string(e.what()));
     }
+  }
+
+  if (values.count(kUpstream) != 0) options.tracking_upstream = values[kUpstream].as<std::string>();
+  if (values.count(kTrackingUi) != 0)
+    options.tracking_ui_url = values[kTrackingUi].as<std::string>();
+  options.tracking_upstream_connect_timeout_ms = values[kUpstreamConnect].as<int>();
+  options.tracking_upstream_timeout_ms = values[kUpstreamTimeout].as<int>();
+  if (options.tracking_upstream_connect_timeout_ms < 1 ||
+      options.tracking_upstream_timeout_ms < 1) {
+    return Status::InvalidArgument("--tracking-upstream timeouts must be positive");
+  }
+  if (!options.tracking_upstream.empty() && options.tracking_upstream.rfind("http://", 0) != 0 &&
+      options.tracking_upstream.rfind("https://", 0) != 0) {
+    return Status::InvalidArgument("--tracking-upstream must be an http:// or https:// URL, got '" +
+                                   MaskStoreUri(options.tracking_upstream) + "'");
   }
 
   if (options.backend_store_uri.empty()) {
@@ -349,6 +385,11 @@ std::string DescribeOptions(const ServerOptions& options) {
       << "\n";
   if (!options.source_validation_regex.empty()) {
     out << "  source-validation-regex = " << options.source_validation_regex << "\n";
+  }
+  if (!options.tracking_upstream.empty()) {
+    out << "  tracking-upstream = " << MaskStoreUri(options.tracking_upstream) << " (timeouts "
+        << options.tracking_upstream_connect_timeout_ms << " ms connect, "
+        << options.tracking_upstream_timeout_ms << " ms read)\n";
   }
   return out.str();
 }
