@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
-#include <optional>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -21,9 +21,15 @@ constexpr char kVia[] = "1.1 modelwarden";
 constexpr size_t kMaxWrite = 64 * 1024;
 
 // RFC 9110 section 7.6.1, plus Proxy-Connection which old clients send.
-constexpr std::string_view kHopByHop[] = {"connection",          "keep-alive", "proxy-authenticate",
-                                          "proxy-authorization", "proxy-connection", "te",
-                                          "trailer",             "transfer-encoding", "upgrade"};
+constexpr std::string_view kHopByHop[] = {"connection",
+                                          "keep-alive",
+                                          "proxy-authenticate",
+                                          "proxy-authorization",
+                                          "proxy-connection",
+                                          "te",
+                                          "trailer",
+                                          "transfer-encoding",
+                                          "upgrade"};
 
 std::string Lower(std::string_view text) {
   std::string out(text);
@@ -169,7 +175,8 @@ void TrackingProxy::Forward(const httplib::Request& req, httplib::Response& res,
   upstream.headers.emplace("X-Forwarded-Proto", proto.empty() ? "http" : proto);
   const std::string host = req.get_header_value("X-Forwarded-Host");
   if (!host.empty() || req.has_header("Host")) {
-    upstream.headers.emplace("X-Forwarded-Host", host.empty() ? req.get_header_value("Host") : host);
+    upstream.headers.emplace("X-Forwarded-Host",
+                             host.empty() ? req.get_header_value("Host") : host);
   }
   // The upstream may compress for a client that accepts it; cpp-httplib must not compress the
   // answer a second time on the way out.
@@ -251,8 +258,8 @@ void TrackingProxy::Forward(const httplib::Request& req, httplib::Response& res,
       exchange->headers = answer.headers;
       exchange->head_ready = true;
     }
-    exchange->complete = ok || (exchange->head_ready && error == httplib::Error::Canceled &&
-                                !exchange->abandoned);
+    exchange->complete =
+        ok || (exchange->head_ready && error == httplib::Error::Canceled && !exchange->abandoned);
     exchange->error = error;
     exchange->finished = true;
     exchange->changed.notify_all();
@@ -304,8 +311,8 @@ void TrackingProxy::Forward(const httplib::Request& req, httplib::Response& res,
   res.headers.erase("Via");
   res.set_header("Via", via.empty() ? kVia : via + ", " + kVia);
   const bool no_body = req.method == "HEAD" || ex->status == 204 || ex->status == 304 ||
-                       ex->status < 200 || (content_length && *content_length == 0 &&
-                                            !IsChunked(ex->headers));
+                       ex->status < 200 ||
+                       (content_length && *content_length == 0 && !IsChunked(ex->headers));
   if (no_body) {
     lock.unlock();
     release();

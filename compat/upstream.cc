@@ -22,7 +22,8 @@ std::string PercentDecode(const std::string& text) {
 }  // namespace
 
 Result<std::unique_ptr<UpstreamPool>> UpstreamPool::Create(const UpstreamOptions& options) {
-  static const std::regex kUrl(R"(^(https?)://(?:([^:@/]*)(?::([^@/]*))?@)?([^:/?#@]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?(/[^?#]*)?$)");
+  static const std::regex kUrl(
+      R"(^(https?)://(?:([^:@/]*)(?::([^@/]*))?@)?([^:/?#@]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?(/[^?#]*)?$)");
   std::smatch m;
   if (!std::regex_match(options.url, m, kUrl)) {
     return Status::InvalidArgument(
@@ -103,7 +104,8 @@ UpstreamFailure DescribeUpstreamFailure(const UpstreamPool& pool, httplib::Error
     case httplib::Error::Write:
       if (idle + margin >= options.read_timeout) {
         failure.http_status = 504;
-        failure.message = upstream + " did not answer within " + seconds(options.read_timeout) + ".";
+        failure.message =
+            upstream + " did not answer within " + seconds(options.read_timeout) + ".";
       } else {
         failure.message = upstream + " closed the connection without a complete answer.";
       }

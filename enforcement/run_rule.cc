@@ -21,15 +21,15 @@ std::vector<CheckResult> CheckSourceRun(const RunPolicy& runs, const std::string
     checks.push_back(Passed(kRuleId, runs.mode, "run " + run_id + " exists"));
     checks.back().values.emplace_back("run_id", run_id);
   } else if (run.status().code() == ErrorCode::kResourceDoesNotExist) {
-    checks.push_back(Failed(kRuleId, runs.mode,
-                            "run " + QuoteForMessage(run_id) +
-                                " does not exist on the tracking server",
-                            "pass the run_id of the run that produced the model"));
+    checks.push_back(
+        Failed(kRuleId, runs.mode,
+               "run " + QuoteForMessage(run_id) + " does not exist on the tracking server",
+               "pass the run_id of the run that produced the model"));
   } else {
-    checks.push_back(Failed(kRuleId, runs.mode,
-                            "cannot check run " + QuoteForMessage(run_id) + ": " +
-                                run.status().message(),
-                            "retry when the tracking server answers"));
+    checks.push_back(
+        Failed(kRuleId, runs.mode,
+               "cannot check run " + QuoteForMessage(run_id) + ": " + run.status().message(),
+               "retry when the tracking server answers"));
   }
   return checks;
 }

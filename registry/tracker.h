@@ -16,7 +16,7 @@ namespace modelwarden {
 struct TrackedRun {
   std::string run_id;
   std::string experiment_id;
-  std::string artifact_uri;  // e.g. mlflow-artifacts:/1/<run_id>/artifacts or s3://...
+  std::string artifact_uri;               // e.g. mlflow-artifacts:/1/<run_id>/artifacts or s3://...
   std::map<std::string, double> metrics;  // Latest value per key.
 };
 

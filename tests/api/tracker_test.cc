@@ -94,8 +94,8 @@ class TrackerTest : public ApiTest {
   }
 
   std::vector<std::string> ExtraServerArgs() const override {
-    return {"--tracking-upstream", Upstream(), "--tracking-upstream-timeout-ms", "1500",
-            "--policy-file", policy_path_};
+    return {"--tracking-upstream", Upstream(),  "--tracking-upstream-timeout-ms", "1500",
+            "--policy-file",       policy_path_};
   }
   virtual std::string Upstream() const { return tracker->url(); }
 
@@ -180,8 +180,8 @@ TEST_P(TrackerTest, StreamsA64MibDownloadWithoutHoldingIt) {
   EXPECT_FALSE(digest_header.empty());
   const long after = PeakRssKib(server().pid());
   // Buffering the file would add 64 MiB; streaming adds at most the 1 MiB buffer and noise.
-  EXPECT_LT(after - before, 16 * 1024) << "peak RSS grew from " << before << " KiB to " << after
-                                        << " KiB";
+  EXPECT_LT(after - before, 16 * 1024)
+      << "peak RSS grew from " << before << " KiB to " << after << " KiB";
 }
 
 TEST_P(TrackerTest, StreamsUploadsLargerThanTheJsonBodyLimit) {
@@ -215,9 +215,8 @@ TEST_P(TrackerTest, StreamsUploadsLargerThanTheJsonBodyLimit) {
   echo.Parse(chunked->body.c_str());
   EXPECT_EQ(echo["body_length"].GetUint64(), 4 * block.size());
   // The registry keeps its limit.
-  ApiResponse big = api().Post("/registered-models/create",
-                               R"({"name":"x","description":")" + std::string(17 << 20, 'd') +
-                                   "\"}");
+  ApiResponse big = api().Post("/registered-models/create", R"({"name":"x","description":")" +
+                                                                std::string(17 << 20, 'd') + "\"}");
   EXPECT_TRUE(IsMlflowError(big, 413, "INVALID_PARAMETER_VALUE")) << big.Describe();
 }
 
@@ -294,16 +293,18 @@ TEST_P(TrackerTest, VersionsGetRunLinkAndResolvedSources) {
 TEST_P(TrackerTest, ProductionGateReadsTheRunsMetrics) {
   CreateModel("gated");
   ASSERT_EQ(
-      api().Post("/model-versions/create", R"({"name":"gated","source":"s3://b/1","run_id":"run1"})")
+      api()
+          .Post("/model-versions/create", R"({"name":"gated","source":"s3://b/1","run_id":"run1"})")
           .status,
       200);
   ASSERT_EQ(
-      api().Post("/model-versions/create", R"({"name":"gated","source":"s3://b/2","run_id":"run2"})")
+      api()
+          .Post("/model-versions/create", R"({"name":"gated","source":"s3://b/2","run_id":"run2"})")
           .status,
       200);
   ApiClient governance(server().port(), "/api/2.0/modelwarden");
-  ApiResponse check = governance.Get("/model-versions/check",
-                                     {{"name", "gated"}, {"version", "1"}, {"stage", "Production"}});
+  ApiResponse check = governance.Get(
+      "/model-versions/check", {{"name", "gated"}, {"version", "1"}, {"stage", "Production"}});
   ASSERT_EQ(check.status, 200) << check.Describe();
   EXPECT_NE(check.body.find(R"("run.metrics.val_auc":"0.93")"), std::string::npos) << check.body;
   EXPECT_NE(check.body.find(R"("run_id":"run1")"), std::string::npos) << check.body;
