@@ -36,8 +36,10 @@ constexpr char kPrecedence[] =
     "Environment: MODELWARDEN_BACKEND_STORE_URI, MODELWARDEN_HOST, MODELWARDEN_PORT,\n"
     "  MODELWARDEN_WORKERS, MODELWARDEN_MAX_REQUEST_BODY_BYTES, MODELWARDEN_ACCESS_LOG,\n"
     "  MODELWARDEN_POOL_WAIT_TIMEOUT_MS, MODELWARDEN_POLICY_FILE,\n"
-    "  MODELWARDEN_SOURCE_VALIDATION_REGEX, MODELWARDEN_CONFIG, MODELWARDEN_AUTH_* (one per\n"
-    "  --auth-* option, and MODELWARDEN_AUTH_ADMIN_PASSWORD); MLflow's\n"
+    "  MODELWARDEN_SOURCE_VALIDATION_REGEX, MODELWARDEN_TRACKING_UPSTREAM (and "
+    "_CONNECT_TIMEOUT_MS,\n"
+    "  _TIMEOUT_MS), MODELWARDEN_TRACKING_UI_URL, MODELWARDEN_CONFIG, MODELWARDEN_AUTH_*\n"
+    "  (one per --auth-* option, and MODELWARDEN_AUTH_ADMIN_PASSWORD); MLflow's\n"
     "  MLFLOW_REGISTRY_STORE_URI, MLFLOW_BACKEND_STORE_URI, MLFLOW_HOST, MLFLOW_PORT and\n"
     "  MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX are read when the MODELWARDEN_\n"
     "  variable is unset. The config file holds `option-name = value` lines.\n";
@@ -60,6 +62,10 @@ constexpr char kAuthPasswordIterations[] = "auth-password-iterations";
 constexpr char kAuthAdminUsername[] = "auth-admin-username";
 constexpr char kAuthAdminPasswordFile[] = "auth-admin-password-file";
 constexpr char kAdminPasswordVariable[] = "MODELWARDEN_AUTH_ADMIN_PASSWORD";
+constexpr char kUpstream[] = "tracking-upstream";
+constexpr char kUpstreamConnect[] = "tracking-upstream-connect-timeout-ms";
+constexpr char kUpstreamTimeout[] = "tracking-upstream-timeout-ms";
+constexpr char kTrackingUi[] = "tracking-ui-url";
 constexpr char kConfig[] = "config";
 constexpr char kHelp[] = "help";
 constexpr char kVersion[] = "version";
@@ -81,6 +87,10 @@ constexpr EnvironmentBinding kEnvironmentBindings[] = {
     {"MODELWARDEN_POLICY_FILE", kPolicyFile},
     {"MODELWARDEN_SOURCE_VALIDATION_REGEX", kSourceRegex},
     {"MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX", kSourceRegex},
+    {"MODELWARDEN_TRACKING_UPSTREAM", kUpstream},
+    {"MODELWARDEN_TRACKING_UPSTREAM_CONNECT_TIMEOUT_MS", kUpstreamConnect},
+    {"MODELWARDEN_TRACKING_UPSTREAM_TIMEOUT_MS", kUpstreamTimeout},
+    {"MODELWARDEN_TRACKING_UI_URL", kTrackingUi},
     {"MODELWARDEN_CONFIG", kConfig},
     {"MODELWARDEN_AUTH", kAuth},
     {"MODELWARDEN_AUTH_DEFAULT_PERMISSION", kAuthDefaultPermission},
@@ -159,7 +169,18 @@ po::options_description ServerOptionsDescription() {
        "Create this admin at start-up if missing; password from --auth-admin-password-file or "
        "MODELWARDEN_AUTH_ADMIN_PASSWORD")  //
       (kAuthAdminPasswordFile, po::value<std::string>()->value_name("FILE"),
-       "File holding the bootstrap admin's password (first line)");
+       "File holding the bootstrap admin's password (first line)")  //
+      (kUpstream, po::value<std::string>()->value_name("URL"),
+       "MLflow tracking server to forward every non-registry path to and read runs from")  //
+      (kUpstreamConnect,
+       po::value<int>()->value_name("MS")->default_value(
+           defaults.tracking_upstream_connect_timeout_ms),
+       "Wait this long for a connection to the tracking server, then answer 504")  //
+      (kUpstreamTimeout,
+       po::value<int>()->value_name("MS")->default_value(defaults.tracking_upstream_timeout_ms),
+       "Wait this long for the tracking server's next byte, then answer 504")  //
+      (kTrackingUi, po::value<std::string>()->value_name("URL"),
+       "Tracking UI address for the run_link of new versions (default: the upstream)");
   return description;
 }
 
@@ -302,6 +323,20 @@ Result<ServerOptions> ToServerOptions(const po::variables_map& values) {
   }
 
   RETURN_IF_ERROR(ReadAuthOptions(values, options));
+  if (values.count(kUpstream) != 0) options.tracking_upstream = values[kUpstream].as<std::string>();
+  if (values.count(kTrackingUi) != 0)
+    options.tracking_ui_url = values[kTrackingUi].as<std::string>();
+  options.tracking_upstream_connect_timeout_ms = values[kUpstreamConnect].as<int>();
+  options.tracking_upstream_timeout_ms = values[kUpstreamTimeout].as<int>();
+  if (options.tracking_upstream_connect_timeout_ms < 1 ||
+      options.tracking_upstream_timeout_ms < 1) {
+    return Status::InvalidArgument("--tracking-upstream timeouts must be positive");
+  }
+  if (!options.tracking_upstream.empty() && options.tracking_upstream.rfind("http://", 0) != 0 &&
+      options.tracking_upstream.rfind("https://", 0) != 0) {
+    return Status::InvalidArgument("--tracking-upstream must be an http:// or https:// URL, got '" +
+                                   MaskStoreUri(options.tracking_upstream) + "'");
+  }
 
   if (options.backend_store_uri.empty()) {
     return Status::InvalidArgument("--backend-store-uri must not be empty");
@@ -508,6 +543,11 @@ std::string DescribeOptions(const ServerOptions& options) {
     if (!options.auth_admin_username.empty()) {
       out << "  auth-admin-username = " << options.auth_admin_username << "\n";
     }
+  }
+  if (!options.tracking_upstream.empty()) {
+    out << "  tracking-upstream = " << MaskStoreUri(options.tracking_upstream) << " (timeouts "
+        << options.tracking_upstream_connect_timeout_ms << " ms connect, "
+        << options.tracking_upstream_timeout_ms << " ms read)\n";
   }
   return out.str();
 }

@@ -30,6 +30,15 @@ std::string PromotionReportResponse(const PromotionReport& report) {
     WriteStringField(writer, "result", std::string(CheckOutcome(check)));
     WriteStringField(writer, "message", check.message);
     if (!check.fix.empty()) WriteStringField(writer, "fix", check.fix);
+    if (!check.values.empty()) {
+      writer.Key("values");
+      writer.StartObject();
+      for (const auto& [key, value] : check.values) {
+        writer.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
+        WriteString(writer, value);
+      }
+      writer.EndObject();
+    }
     writer.EndObject();
   }
   writer.EndArray();

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
@@ -18,6 +19,7 @@
 #include "compat/errors.h"
 #include "compat/request_reader.h"
 #include "compat/routes.h"
+#include "compat/tracking_proxy.h"
 #include "compat/version.h"
 
 namespace modelwarden {
@@ -43,6 +45,19 @@ std::string RegexEscape(std::string_view text) {
   return escaped;
 }
 
+// No empty, "." or ".." segment: such a path could name a registry endpoint to a server that
+// normalises it.
+bool IsCanonicalPath(std::string_view path) {
+  for (size_t start = 1; start <= path.size();) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view segment = path.substr(start, end - start);
+    if ((segment.empty() && end != path.size()) || segment == "." || segment == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 // Control characters from a decoded path must not forge log lines.
 std::string Printable(std::string_view text) {
   std::string out(text);
@@ -59,13 +74,57 @@ void WriteError(httplib::Response& res, const Status& status) {
   res.set_content(ErrorBody(status), kJsonContentType);
 }
 
+// Reads the request body into req.body if it is at most `limit` bytes; otherwise reads it to
+// the end (so the connection stays in step), sets 413 and returns false. cpp-httplib's own
+// payload limit is lifted when the server proxies uploads of any size (ForwardOtherPaths), so
+// the registry's limit is applied here.
+bool ReadBodyWithin(const httplib::Request& req, httplib::Response& res,
+                    const httplib::ContentReader& reader, size_t limit) {
+  std::string body;
+  bool too_long = false;
+  size_t multipart_bytes = 0;
+  const auto receive = [&](const char* data, size_t n) {
+    too_long = too_long || body.size() + n > limit;
+    if (too_long) {
+      body.clear();
+    } else {
+      body.append(data, n);
+    }
+    return true;
+  };
+  // cpp-httplib parses multipart bodies itself and needs a receiver for their parts; the
+  // registry reads none of them, as with cpp-httplib's plain routes.
+  const bool read = req.is_multipart_form_data()
+                        ? reader([](const httplib::MultipartFormData&) { return true; },
+                                 [&](const char*, size_t n) {
+                                   multipart_bytes += n;
+                                   too_long = too_long || multipart_bytes > limit;
+                                   return true;
+                                 })
+                        : reader(receive);
+  if (too_long) {
+    res.status = 413;
+    return false;
+  }
+  if (!read) {
+    if (res.status == -1) res.status = 400;
+    return false;
+  }
+  const_cast<httplib::Request&>(req).body = std::move(body);
+  return true;
+}
+
 void Register(httplib::Server& server, std::string_view method, const std::string& pattern,
-              httplib::Server::Handler handler) {
+              httplib::Server::Handler handler, size_t body_limit) {
+  const auto with_body = [handler, body_limit](const httplib::Request& req, httplib::Response& res,
+                                               const httplib::ContentReader& reader) {
+    if (ReadBodyWithin(req, res, reader, body_limit)) handler(req, res);
+  };
   if (method == "GET") server.Get(pattern, std::move(handler));
-  if (method == "POST") server.Post(pattern, std::move(handler));
-  if (method == "PUT") server.Put(pattern, std::move(handler));
-  if (method == "PATCH") server.Patch(pattern, std::move(handler));
-  if (method == "DELETE") server.Delete(pattern, std::move(handler));
+  if (method == "POST") server.Post(pattern, with_body);
+  if (method == "PUT") server.Put(pattern, with_body);
+  if (method == "PATCH") server.Patch(pattern, with_body);
+  if (method == "DELETE") server.Delete(pattern, with_body);
 }
 
 // Joins policy warnings into one header value, " | "-separated: printable ASCII only (other
@@ -194,14 +253,15 @@ void HttpServer::RegisterRoutes() {
   const auto add = [&](HttpMethod method, std::string_view path, Operation operation, auto call) {
     methods_by_path[path].insert(HttpMethodName(method));
     for (std::string_view prefix : kApiPrefixes) {
-      Register(*server_, HttpMethodName(method),
-               RegexEscape(std::string(prefix) + std::string(path)),
-               [this, call, operation](const httplib::Request& req, httplib::Response& res) {
-                 CallContext ctx;
-                 ctx.request_id = NextRequestId();
-                 ctx.client_address = req.remote_addr;
-                 Serve(call, operation, access_, ctx, req, res);
-               });
+      Register(
+          *server_, HttpMethodName(method), RegexEscape(std::string(prefix) + std::string(path)),
+          [this, call, operation](const httplib::Request& req, httplib::Response& res) {
+            CallContext ctx;
+            ctx.request_id = NextRequestId();
+            ctx.client_address = req.remote_addr;
+            Serve(call, operation, access_, ctx, req, res);
+          },
+          options_.max_request_body_bytes);
     }
   };
   for (const Route& route : kRoutes) {
@@ -236,12 +296,14 @@ void HttpServer::RegisterRoutes() {
     for (std::string_view method : kAllMethods) {
       if (allowed.count(method) != 0) continue;
       for (std::string_view prefix : kApiPrefixes) {
-        Register(*server_, method, RegexEscape(std::string(prefix) + std::string(path)),
-                 [allow_header](const httplib::Request&, httplib::Response& res) {
-                   res.status = 405;
-                   res.set_header("Allow", allow_header);
-                   res.set_content("Method Not Allowed\n", kTextContentType);
-                 });
+        Register(
+            *server_, method, RegexEscape(std::string(prefix) + std::string(path)),
+            [allow_header](const httplib::Request&, httplib::Response& res) {
+              res.status = 405;
+              res.set_header("Allow", allow_header);
+              res.set_content("Method Not Allowed\n", kTextContentType);
+            },
+            options_.max_request_body_bytes);
       }
     }
   }
@@ -266,7 +328,9 @@ void HttpServer::InstallHandlers() {
   server_->set_error_handler(httplib::Server::HandlerWithResponse(
       [limit = options_.max_request_body_bytes](const httplib::Request& req,
                                                 httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        if (!res.body.empty() || TrackingProxy::IsForwarded(res)) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
         Status status;
         if (res.status == 404) {
           status = Status(ErrorCode::kEndpointNotFound,
@@ -311,9 +375,10 @@ void HttpServer::InstallHandlers() {
   // Runs after the headers, before cpp-httplib reads the body. cpp-httplib 0.11 enforces the
   // payload limit only on Content-Length, and inflates gzip bodies after that check: refuse
   // chunked and encoded bodies outright (MLflow clients send neither).
-  server_->set_pre_routing_handler([log = options_.access_log](const httplib::Request& req,
-                                                               httplib::Response& res) {
+  server_->set_pre_routing_handler([this, log = options_.access_log](const httplib::Request& req,
+                                                                     httplib::Response& res) {
     if (log) request_start = std::chrono::steady_clock::now();
+    const bool forwarded = proxy_ != nullptr && !ServedLocally(req.path);
     // cpp-httplib would cut any response to a Range header; MLflow's JSON answers ignore
     // Range. The Request is a non-const object inside cpp-httplib, handed here as const.
     const_cast<httplib::Request&>(req).ranges.clear();
@@ -325,8 +390,18 @@ void HttpServer::InstallHandlers() {
                       kJsonContentType);
       return httplib::Server::HandlerResponse::Handled;
     }
+    if (forwarded && !IsCanonicalPath(req.path)) {
+      // "/api/2.0//mlflow/model-versions/create" must not slip past ServedLocally() to a
+      // tracker that merges the slashes.
+      res.status = 400;
+      res.set_content(ErrorBody(Status::InvalidArgument("Non-canonical request path.")),
+                      kJsonContentType);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     const std::string encoding = req.get_header_value("Content-Encoding");
-    if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
+    // Forwarded uploads stream to the tracker however they are framed.
+    if (!forwarded &&
+        req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
       res.status = 411;
       res.set_content(ErrorBody(Status::InvalidArgument(
                           "Chunked request bodies are not accepted; send Content-Length.")),
@@ -357,6 +432,47 @@ void HttpServer::InstallHandlers() {
                  Printable(req.method).c_str(), Printable(req.path).c_str(), res.status, micros,
                  request_id.empty() ? "-" : request_id.c_str());
   });
+}
+
+void HttpServer::ForwardOtherPaths(TrackingProxy& proxy) {
+  proxy_ = &proxy;
+  // Uploads to the tracker have no size limit; the registry's routes apply
+  // max_request_body_bytes themselves (ReadBodyWithin).
+  server_->set_payload_max_length(std::numeric_limits<size_t>::max());
+  // A body sent to a registry path that has no route is read within the limit, then 404.
+  const std::string local = "(?!" + std::string(ForwardedPathPattern()) + R"()[\s\S]*)";
+  const auto not_found = [](const httplib::Request&, httplib::Response& res) { res.status = 404; };
+  for (std::string_view method : {"POST", "PUT", "PATCH", "DELETE"}) {
+    Register(*server_, method, local, not_found, options_.max_request_body_bytes);
+  }
+  const std::string pattern = ForwardedPathPattern();
+  // With authentication on, forwarded calls need credentials too (MLflow's basic-auth guards
+  // every path); any authenticated user may use the tracker, whose own permissions apply.
+  const auto authenticated = [this](const httplib::Request& req, httplib::Response& res) {
+    if (!access_.enabled()) return true;
+    Result<Principal> principal = Authenticate(access_, HeaderOrNull(req, "Authorization"));
+    if (principal.ok()) return true;
+    if (principal.status().code() == ErrorCode::kUnauthenticated) {
+      res.set_header("WWW-Authenticate", "Basic realm=\"mlflow\"");
+    }
+    WriteError(res, principal.status());
+    return false;
+  };
+  const auto forward = [&proxy, authenticated](const httplib::Request& req,
+                                               httplib::Response& res) {
+    if (authenticated(req, res)) proxy.Forward(req, res, nullptr);
+  };
+  const auto forward_body = [&proxy, authenticated](const httplib::Request& req,
+                                                    httplib::Response& res,
+                                                    const httplib::ContentReader& reader) {
+    if (authenticated(req, res)) proxy.Forward(req, res, &reader);
+  };
+  server_->Get(pattern, forward);  // GET and HEAD.
+  server_->Options(pattern, forward);
+  server_->Post(pattern, forward_body);
+  server_->Put(pattern, forward_body);
+  server_->Patch(pattern, forward_body);
+  server_->Delete(pattern, forward_body);
 }
 
 Status HttpServer::Listen() {

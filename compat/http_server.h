@@ -30,6 +30,8 @@ class Server;
 
 namespace modelwarden {
 
+class TrackingProxy;
+
 class HttpServer {
  public:
   // All borrowed; they must outlive the server. With `access` enabled every route but /health
@@ -54,6 +56,10 @@ class HttpServer {
   bool IsRunning() const;
   void Stop();
 
+  // Forwards every path the registry does not serve to `proxy` (compat/tracking_proxy.h); call
+  // before Listen. `proxy` must outlive the server.
+  void ForwardOtherPaths(TrackingProxy& proxy);
+
  private:
   void RegisterRoutes();
   void InstallHandlers();
@@ -67,6 +73,7 @@ class HttpServer {
   std::unique_ptr<httplib::Server> server_;
   const uint32_t instance_id_;  // Random per process: request ids differ across restarts.
   std::atomic<uint64_t> next_request_ = 1;
+  TrackingProxy* proxy_ = nullptr;  // Set before Listen, read-only afterwards.
 };
 
 }  // namespace modelwarden

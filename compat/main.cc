@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +16,8 @@
 
 #include "compat/cli.h"
 #include "compat/http_server.h"
+#include "compat/tracker_client.h"
+#include "compat/tracking_proxy.h"
 #include "enforcement/access_admin.h"
 #include "enforcement/access_control.h"
 #include "enforcement/compliance_report.h"
@@ -67,7 +70,10 @@ modelwarden::Result<modelwarden::Stores> OpenStore(const modelwarden::ServerOpti
 }
 
 int ValidatePolicy(const std::string& path) {
-  auto policy = modelwarden::LoadPolicyFile(path);
+  // Offline there is no server to ask; run.metrics gates are accepted and said to need one.
+  modelwarden::PolicyLoadOptions load_options;
+  load_options.tracker_configured = true;
+  auto policy = modelwarden::LoadPolicyFile(path, load_options);
   if (!policy.ok()) {
     std::fprintf(stderr, "%s\n", policy.status().message().c_str());
     return 1;
@@ -78,6 +84,16 @@ int ValidatePolicy(const std::string& path) {
               std::string(modelwarden::RuleModeName(policy->model_card.mode)).c_str(),
               std::string(modelwarden::RuleModeName(policy->lifecycle.mode)).c_str(),
               policy->gates.size());
+  const bool reads_runs =
+      policy->runs.mode != modelwarden::RuleMode::kOff ||
+      std::any_of(policy->gates.begin(), policy->gates.end(),
+                  [](const auto& gate) { return modelwarden::ReadsRunMetric(gate.metric); });
+  if (reads_runs) {
+    std::printf(
+        "%s: reads runs (run.metrics gates or \"runs\"): the server needs "
+        "--tracking-upstream\n",
+        path.c_str());
+  }
   return 0;
 }
 
@@ -85,7 +101,9 @@ int ValidatePolicy(const std::string& path) {
 // on it), 2 for a bad policy or store.
 int ReportCompliance(const modelwarden::ServerOptions& options) {
   using namespace modelwarden;
-  Result<Policy> policy = LoadPolicyFile(options.policy_file);
+  PolicyLoadOptions load_options;
+  load_options.tracker_configured = !options.tracking_upstream.empty();
+  Result<Policy> policy = LoadPolicyFile(options.policy_file, load_options);
   if (!policy.ok()) {
     std::fprintf(stderr, "%s\n", policy.status().message().c_str());
     return 2;
@@ -229,9 +247,38 @@ int Serve(const modelwarden::ServerOptions& options) {
 
   std::fputs(DescribeOptions(options).c_str(), stderr);
 
+  // The tracking server beside the registry: one pool of connections for the forwarded
+  // traffic, another for modelwarden's own reads of runs.
+  std::unique_ptr<TrackingProxy> proxy;
+  std::unique_ptr<TrackerClient> tracker;
+  if (!options.tracking_upstream.empty()) {
+    ProxyOptions proxy_options;
+    proxy_options.upstream.url = options.tracking_upstream;
+    proxy_options.upstream.connect_timeout =
+        std::chrono::milliseconds(options.tracking_upstream_connect_timeout_ms);
+    proxy_options.upstream.read_timeout =
+        std::chrono::milliseconds(options.tracking_upstream_timeout_ms);
+    proxy_options.max_in_flight = static_cast<size_t>(std::max(1, options.workers * 3 / 4));
+    // modelwarden's credentials are not the tracker's; the upstream URL's user:password@
+    // (if any) authenticates modelwarden's forwarded calls instead.
+    proxy_options.forward_authorization = !options.auth;
+    auto created = TrackingProxy::Create(proxy_options);
+    auto pool = UpstreamPool::Create(proxy_options.upstream);
+    if (!created.ok() || !pool.ok()) {
+      std::fprintf(stderr, "modelwarden: %s\n", created.status().message().c_str());
+      return 1;
+    }
+    proxy = std::move(*created);
+    tracker = std::make_unique<TrackerClient>(std::move(*pool), options.tracking_ui_url.empty()
+                                                                    ? proxy->upstream()
+                                                                    : options.tracking_ui_url);
+  }
+  PolicyLoadOptions load_options;
+  load_options.tracker_configured = tracker != nullptr;
+
   std::unique_ptr<PolicyHolder> policy = std::make_unique<PolicyHolder>();
   if (!options.policy_file.empty()) {
-    auto loaded = PolicyHolder::Load(options.policy_file);
+    auto loaded = PolicyHolder::Load(options.policy_file, load_options);
     if (!loaded.ok()) {
       std::fprintf(stderr, "modelwarden: refusing to start with a bad policy:\n%s\n",
                    loaded.status().message().c_str());
@@ -250,9 +297,11 @@ int Serve(const modelwarden::ServerOptions& options) {
     service_options.source_pattern.emplace(options.source_validation_regex);
     service_options.source_pattern_text = options.source_validation_regex;
   }
+  service_options.tracker = tracker.get();
   RegistryService service(*store->models, clock, std::move(service_options));
-  EnforcingRegistry registry(service, *policy, *store->models, clock, &access);
+  EnforcingRegistry registry(service, *policy, *store->models, clock, tracker.get(), &access);
   HttpServer server(options, registry, registry, access, access_admin);
+  if (proxy) server.ForwardOtherPaths(*proxy);
 
   const sigset_t signals = WatchedSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // Before any thread starts: all inherit it.

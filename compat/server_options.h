@@ -62,6 +62,16 @@ struct ServerOptions {
   std::string auth_admin_username;
   std::string auth_admin_password_file;
   std::string auth_admin_password;  // From the environment only; never printed.
+  // The MLflow tracking server modelwarden sits beside, http(s)://host:port: every path that
+  // is not the registry is forwarded to it, and runs are read from it (run_link, runs:/ and
+  // models:/ sources, the policy's run checks and run.metrics gates). Empty: registry only.
+  std::string tracking_upstream;
+  // How long to wait for a connection to the tracking server, then 504.
+  int tracking_upstream_connect_timeout_ms = 5000;
+  // How long to wait for the tracking server's next byte, then 504.
+  int tracking_upstream_timeout_ms = 60000;
+  // Where users open the tracking UI, for the run_link of new versions. Empty: the upstream.
+  std::string tracking_ui_url;
 };
 
 }  // namespace modelwarden

@@ -5,11 +5,11 @@
 namespace modelwarden {
 
 CheckResult Passed(std::string rule_id, RuleMode mode, std::string message) {
-  return {std::move(rule_id), mode, true, std::move(message), ""};
+  return {std::move(rule_id), mode, true, std::move(message), "", {}};
 }
 
 CheckResult Failed(std::string rule_id, RuleMode mode, std::string message, std::string fix) {
-  return {std::move(rule_id), mode, false, std::move(message), std::move(fix)};
+  return {std::move(rule_id), mode, false, std::move(message), std::move(fix), {}};
 }
 
 std::string_view RuleModeName(RuleMode mode) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "enforcement/policy.h"
@@ -18,6 +19,9 @@ struct CheckResult {
   bool passed = true;
   std::string message;  // What was checked and found, e.g. "tag 'owner' is missing".
   std::string fix;      // How to comply; empty when passed.
+  // The inputs the check used, in order, e.g. {"run.metrics.val_auc", "0.93"}, {"run_id", ...};
+  // shown by the dry-run endpoint.
+  std::vector<std::pair<std::string, std::string>> values;
 };
 
 CheckResult Passed(std::string rule_id, RuleMode mode, std::string message);

@@ -8,6 +8,8 @@
 #include "enforcement/naming_rule.h"
 #include "enforcement/promotion_checks.h"
 #include "enforcement/promotion_gate.h"
+#include "enforcement/run_rule.h"
+#include "registry/source_resolution.h"
 #include "registry/validation.h"
 
 namespace modelwarden {
@@ -107,8 +109,34 @@ std::vector<CheckResult> EnforcingRegistry::PromotionChecks(const CallContext& c
       }
     }
   }
+  std::optional<RunMetrics> candidate_run;
+  std::optional<RunMetrics> incumbent_run;
+  if (GatesReadRun(policy.gates, stage, /*regression_only=*/false)) {
+    candidate_run = ReadRunMetrics(version);
+  }
+  if (incumbent && GatesReadRun(policy.gates, stage, /*regression_only=*/true)) {
+    incumbent_run = ReadRunMetrics(*incumbent);
+  }
   return EvaluatePromotion(policy, model, version, stage, incumbent ? &*incumbent : nullptr, label,
-                           !alias.empty());
+                           !alias.empty(), candidate_run ? &*candidate_run : nullptr,
+                           incumbent_run ? &*incumbent_run : nullptr);
+}
+
+RunMetrics EnforcingRegistry::ReadRunMetrics(const ModelVersion& version) {
+  RunMetrics metrics;
+  metrics.run_id = version.run_id.value_or("");
+  if (metrics.run_id.empty()) return metrics;
+  if (tracker_ == nullptr) {
+    metrics.status = Status::Unavailable("no tracking server is configured");
+    return metrics;
+  }
+  Result<TrackedRun> run = tracker_->GetRun(metrics.run_id);
+  if (run.ok()) {
+    metrics.values = std::move(run->metrics);
+  } else {
+    metrics.status = run.status();
+  }
+  return metrics;
 }
 
 // ---- registered models ----
@@ -331,8 +359,13 @@ Result<ModelVersion> EnforcingRegistry::CreateModelVersion(const CallContext& ct
   pending.name = version.name;
   pending.description = version.description;
   pending.tags = LastValuePerKey(version.tags);
-  const std::vector<CheckResult> checks =
+  std::vector<CheckResult> checks =
       CheckMetadata(policy->requirements, Checkpoint::kRegistration, nullptr, &pending);
+  const std::string run_id =
+      version.run_id.empty() ? RunIdOfSource(version.source) : version.run_id;
+  std::vector<CheckResult> run_checks =
+      CheckSourceRun(policy->runs, run_id, HasPromptTagKey(version.tags), tracker_);
+  checks.insert(checks.end(), run_checks.begin(), run_checks.end());
   AuditEvent event = NewEvent(ctx, "CreateModelVersion", version.name);
   event.after = "source=" + version.source +
                 (version.run_id.empty() ? "" : ", run_id=" + version.run_id) +

@@ -15,9 +15,11 @@
 #include "enforcement/access_control.h"
 #include "enforcement/governance.h"
 #include "enforcement/policy_holder.h"
+#include "enforcement/promotion_gate.h"
 #include "registry/clock.h"
 #include "registry/model_store.h"
 #include "registry/registry.h"
+#include "registry/tracker.h"
 
 namespace modelwarden {
 
@@ -25,11 +27,17 @@ class EnforcingRegistry final : public Registry, public Governance {
  public:
   // All borrowed; they must outlive this object. `audit_log` is the store the inner Registry
   // writes to (denials are appended there, the audit log is read from there).
-  // `clock` stamps denials (a change's entry takes the change's own timestamp).
+  // `clock` stamps denials (a change's entry takes the change's own timestamp). `tracker`
+  // (optional) is the tracking server the "runs" section and run.metrics gates read.
   // `access`, when given, limits searches to what the caller (CallContext::principal) may read.
   EnforcingRegistry(Registry& inner, const PolicyHolder& policy, ModelStore& audit_log,
-                    const Clock& clock, AccessControl* access = nullptr)
-      : inner_(inner), policy_(policy), audit_log_(audit_log), clock_(clock), access_(access) {}
+                    const Clock& clock, Tracker* tracker = nullptr, AccessControl* access = nullptr)
+      : inner_(inner),
+        policy_(policy),
+        audit_log_(audit_log),
+        clock_(clock),
+        tracker_(tracker),
+        access_(access) {}
 
   Result<RegisteredModel> CreateRegisteredModel(const CallContext& ctx,
                                                 const NewRegisteredModel& model) override;
@@ -98,11 +106,14 @@ class EnforcingRegistry final : public Registry, public Governance {
                                            const RegisteredModel& model,
                                            const ModelVersion& version, Stage stage,
                                            const std::string& alias);
+  // The run metrics of `version` for gates on run.metrics.<key>.
+  RunMetrics ReadRunMetrics(const ModelVersion& version);
 
   Registry& inner_;
   const PolicyHolder& policy_;
   ModelStore& audit_log_;
   const Clock& clock_;
+  Tracker* const tracker_;
   AccessControl* const access_;
 };
 

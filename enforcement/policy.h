@@ -7,6 +7,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "registry/entities.h"
@@ -85,12 +86,21 @@ struct LifecyclePolicy {
 
 enum class GateComparator { kGreaterEqual, kGreater, kLessEqual, kLess, kEqual };
 
-// A promotion quality gate on a numeric metric read from the version's tags.
+// Gate metrics with this prefix are read from the version's run on the tracking server
+// (run.metrics.val_auc: the latest value of the run's metric val_auc), not from its tags.
+inline constexpr std::string_view kRunMetricsPrefix = "run.metrics.";
+
+inline bool ReadsRunMetric(const std::string& metric) {
+  return metric.compare(0, kRunMetricsPrefix.size(), kRunMetricsPrefix) == 0;
+}
+
+// A promotion quality gate on a numeric metric read from the version's tags or its run.
 struct QualityGate {
   std::string id;
   RuleMode mode = RuleMode::kEnforce;
   Stage stage = Stage::kProduction;  // Staging or Production.
-  std::string metric;                // Version tag key, e.g. "metrics.auc".
+  // Version tag key, e.g. "metrics.auc", or run.metrics.<key> (needs a tracking upstream).
+  std::string metric;
   // Threshold gate: metric <op> threshold.
   std::optional<GateComparator> comparator;
   double threshold = 0;
@@ -100,6 +110,14 @@ struct QualityGate {
   bool higher_is_better = true;
 };
 
+// The run a new version comes from (its run_id, or the run of a runs:/ source), checked on
+// the tracking server at registration. Needs a tracking upstream.
+struct RunPolicy {
+  RuleMode mode = RuleMode::kOff;
+  // Every version that is not a prompt must name a run; otherwise a version without one passes.
+  bool require_run = false;
+};
+
 struct Policy {
   std::string source;  // The file it came from, for messages.
   NamingPolicy naming;
@@ -107,6 +125,7 @@ struct Policy {
   ModelCardPolicy model_card;
   LifecyclePolicy lifecycle;
   std::vector<QualityGate> gates;
+  RunPolicy runs;
 };
 
 // The version tag that holds a model card.

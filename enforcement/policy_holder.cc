@@ -2,16 +2,16 @@
 
 #include <sys/stat.h>
 
-#include "enforcement/policy_loader.h"
-
 namespace modelwarden {
 
 PolicyHolder::PolicyHolder() : current_(std::make_shared<const Policy>()) {}
 
-PolicyHolder::PolicyHolder(std::string path) : path_(std::move(path)) {}
+PolicyHolder::PolicyHolder(std::string path, const PolicyLoadOptions& options)
+    : path_(std::move(path)), options_(options) {}
 
-Result<std::unique_ptr<PolicyHolder>> PolicyHolder::Load(const std::string& path) {
-  std::unique_ptr<PolicyHolder> holder(new PolicyHolder(path));
+Result<std::unique_ptr<PolicyHolder>> PolicyHolder::Load(const std::string& path,
+                                                         const PolicyLoadOptions& options) {
+  std::unique_ptr<PolicyHolder> holder(new PolicyHolder(path, options));
   RETURN_IF_ERROR(holder->Reload());
   return holder;
 }
@@ -32,7 +32,7 @@ Status PolicyHolder::Reload() {
   if (path_.empty()) return Status::Ok();
   std::lock_guard<std::mutex> reloading(reload_mu_);
   const std::string fingerprint = Fingerprint();
-  Result<Policy> loaded = LoadPolicyFile(path_);
+  Result<Policy> loaded = LoadPolicyFile(path_, options_);
   std::lock_guard<std::mutex> lock(mu_);
   // Remember the fingerprint even on failure, so a bad file is reported once, not every poll.
   fingerprint_ = fingerprint;

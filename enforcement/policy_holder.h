@@ -8,6 +8,7 @@
 #include <string>
 
 #include "enforcement/policy.h"
+#include "enforcement/policy_loader.h"
 #include "registry/status.h"
 
 namespace modelwarden {
@@ -17,7 +18,8 @@ class PolicyHolder {
   // No file: an empty policy (every rule off) that never reloads.
   PolicyHolder();
   // Loads `path`; the error of a bad file is returned by Load, not thrown.
-  static Result<std::unique_ptr<PolicyHolder>> Load(const std::string& path);
+  static Result<std::unique_ptr<PolicyHolder>> Load(const std::string& path,
+                                                    const PolicyLoadOptions& options = {});
 
   std::shared_ptr<const Policy> Current() const;
   const std::string& path() const { return path_; }
@@ -29,10 +31,11 @@ class PolicyHolder {
   Result<bool> ReloadIfChanged();
 
  private:
-  explicit PolicyHolder(std::string path);
+  PolicyHolder(std::string path, const PolicyLoadOptions& options);
   std::string Fingerprint() const;
 
   const std::string path_;
+  const PolicyLoadOptions options_;
   std::mutex reload_mu_;  // Serialises Reload: a SIGHUP and the file poller may race.
   mutable std::mutex mu_;
   std::shared_ptr<const Policy> current_;  // Guarded by mu_.

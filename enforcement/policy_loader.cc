@@ -238,7 +238,8 @@ struct Word {
 
 class PolicyParser {
  public:
-  explicit PolicyParser(std::string source) : source_(std::move(source)) {}
+  PolicyParser(std::string source, const PolicyLoadOptions& options)
+      : source_(std::move(source)), options_(options) {}
 
   Result<Policy> Parse(std::string_view text) {
     Policy policy;
@@ -466,9 +467,9 @@ class PolicyParser {
 
   void ParseRoot(const rj::Value& root, Policy& policy) {
     const std::string path = "$";
-    if (!CheckObject(
-            root, path,
-            {"description", "naming", "requirements", "model_card", "lifecycle", "gates"})) {
+    if (!CheckObject(root, path,
+                     {"description", "naming", "requirements", "model_card", "lifecycle", "gates",
+                      "runs"})) {
       return;
     }
     ReadDescription(root, path);
@@ -504,6 +505,26 @@ class PolicyParser {
           policy.gates.push_back(std::move(gate));
         }
       }
+    }
+    if (const rj::Value* v = Member(root, "runs")) {
+      ParseRuns(*v, Child(path, "runs"), policy.runs);
+    }
+  }
+
+  void ParseRuns(const rj::Value& v, const std::string& path, RunPolicy& runs) {
+    if (!CheckObject(v, path, {"description", "mode", "require_run"})) return;
+    ReadDescription(v, path);
+    runs.mode = RuleMode::kEnforce;  // A section that is present is meant to apply.
+    if (const rj::Value* m = Member(v, "mode")) {
+      if (auto mode = ReadMode(*m, Child(path, "mode"))) runs.mode = *mode;
+    }
+    if (const rj::Value* r = Member(v, "require_run")) {
+      if (auto require = ReadBool(*r, Child(path, "require_run"))) runs.require_run = *require;
+    }
+    if (runs.mode != RuleMode::kOff && !options_.tracker_configured) {
+      Problem(path,
+              "a tracking server to check runs on (start the server with --tracking-upstream)",
+              "no tracking upstream configured");
     }
   }
 
@@ -801,6 +822,14 @@ class PolicyParser {
     if (const rj::Value* m = Member(v, "metric")) {
       if (auto metric = ReadString(*m, Child(path, "metric"), /*non_empty=*/true)) {
         gate.metric = std::move(*metric);
+        if (ReadsRunMetric(gate.metric) && gate.metric.size() == kRunMetricsPrefix.size()) {
+          Problem(Child(path, "metric"), "run.metrics.<key> with a metric key", Quote(gate.metric));
+        } else if (ReadsRunMetric(gate.metric) && !options_.tracker_configured) {
+          Problem(Child(path, "metric"),
+                  "a version tag key (run.metrics.<key> reads the run on the tracking server: "
+                  "start the server with --tracking-upstream)",
+                  Quote(gate.metric) + " with no tracking upstream configured");
+        }
       }
     } else {
       Problem(Child(path, "metric"), "the version tag that holds the metric, e.g. \"metrics.auc\"",
@@ -861,17 +890,19 @@ class PolicyParser {
   }
 
   const std::string source_;
+  const PolicyLoadOptions options_;
   std::vector<std::string> problems_;
   std::map<std::string, std::string> rule_ids_;  // id -> path of its first use.
 };
 
 }  // namespace
 
-Result<Policy> ParsePolicy(std::string_view json_text, const std::string& source_name) {
-  return PolicyParser(source_name).Parse(json_text);
+Result<Policy> ParsePolicy(std::string_view json_text, const std::string& source_name,
+                           const PolicyLoadOptions& options) {
+  return PolicyParser(source_name, options).Parse(json_text);
 }
 
-Result<Policy> LoadPolicyFile(const std::string& path) {
+Result<Policy> LoadPolicyFile(const std::string& path, const PolicyLoadOptions& options) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
     return Status::InvalidArgument(path + ": expected a readable policy file, got " +
@@ -888,7 +919,7 @@ Result<Policy> LoadPolicyFile(const std::string& path) {
     return Status::InvalidArgument(path + ": expected a readable policy file, got " +
                                    std::generic_category().message(error));
   }
-  return ParsePolicy(text, path);
+  return ParsePolicy(text, path, options);
 }
 
 }  // namespace modelwarden

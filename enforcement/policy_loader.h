@@ -13,9 +13,16 @@
 
 namespace modelwarden {
 
+struct PolicyLoadOptions {
+  // Whether the server has a tracking upstream. Without one, gates on run.metrics.<key> and
+  // the "runs" section could never pass: they are errors.
+  bool tracker_configured = false;
+};
+
 // kInvalidParameterValue with the message above; all problems found, one per line.
-Result<Policy> ParsePolicy(std::string_view json_text, const std::string& source_name);
+Result<Policy> ParsePolicy(std::string_view json_text, const std::string& source_name,
+                           const PolicyLoadOptions& options = {});
 // Reads `path` and parses it; a missing or unreadable file is kInvalidParameterValue too.
-Result<Policy> LoadPolicyFile(const std::string& path);
+Result<Policy> LoadPolicyFile(const std::string& path, const PolicyLoadOptions& options = {});
 
 }  // namespace modelwarden

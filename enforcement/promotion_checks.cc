@@ -12,7 +12,9 @@ namespace modelwarden {
 std::vector<CheckResult> EvaluatePromotion(const Policy& policy, const RegisteredModel& model,
                                            const ModelVersion& candidate, Stage stage,
                                            const ModelVersion* incumbent,
-                                           const std::string& incumbent_label, bool via_alias) {
+                                           const std::string& incumbent_label, bool via_alias,
+                                           const RunMetrics* candidate_run,
+                                           const RunMetrics* incumbent_run) {
   std::vector<CheckResult> checks;
   if (!via_alias) checks = CheckTransition(policy.lifecycle, candidate.current_stage, stage);
   const std::optional<Checkpoint> checkpoint = CheckpointForStage(stage);
@@ -23,7 +25,8 @@ std::vector<CheckResult> EvaluatePromotion(const Policy& policy, const Registere
   };
   append(CheckMetadata(policy.requirements, *checkpoint, &model, &candidate));
   append(CheckModelCard(policy.model_card, stage, model, candidate));
-  append(CheckGates(policy.gates, stage, candidate, incumbent, incumbent_label));
+  append(CheckGates(policy.gates, stage, candidate, incumbent, incumbent_label, candidate_run,
+                    incumbent_run));
   return checks;
 }
 

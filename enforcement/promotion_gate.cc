@@ -52,7 +52,67 @@ std::string SetMetricFix(const std::string& metric) {
          metric + "', value)";
 }
 
+// A gate's metric on one version: the number, or why there is none (and how to fix it), plus
+// where it came from for the dry run.
+struct Reading {
+  std::optional<double> value;
+  std::string problem;
+  std::string fix;
+  std::string run_id;
+};
+
+Reading ReadMetric(const ModelVersion& version, const std::string& metric, const RunMetrics* run) {
+  Reading reading;
+  if (!ReadsRunMetric(metric)) {
+    reading.value = MetricValue(version, metric);
+    if (!reading.value) {
+      reading.problem = "metric '" + metric + "' is missing or not a number on version " +
+                        std::to_string(version.version);
+      reading.fix = SetMetricFix(metric);
+    }
+    return reading;
+  }
+  const std::string key = metric.substr(kRunMetricsPrefix.size());
+  if (run == nullptr) {
+    reading.problem = metric + " of version " + std::to_string(version.version) +
+                      " was not read: no tracking server was asked";
+    reading.fix = "check it on a server started with --tracking-upstream";
+    return reading;
+  }
+  reading.run_id = run->run_id;
+  if (run->run_id.empty()) {
+    reading.problem =
+        "version " + std::to_string(version.version) + " names no run, so it has no " + metric;
+    reading.fix = "register the version from a run (run_id, or a runs:/ source)";
+  } else if (!run->status.ok()) {
+    // Fail closed: a gate that cannot be read is not passed.
+    reading.problem =
+        "cannot read " + metric + " of run " + run->run_id + ": " + run->status.message();
+    reading.fix = "retry when the tracking server answers";
+  } else if (auto it = run->values.find(key); it == run->values.end()) {
+    reading.problem = "run " + run->run_id + " of version " + std::to_string(version.version) +
+                      " has no metric '" + key + "'";
+    reading.fix = "log it in the run: mlflow.log_metric('" + key + "', value)";
+  } else {
+    reading.value = it->second;
+  }
+  return reading;
+}
+
+void AddValues(CheckResult& check, const std::string& metric, const Reading& reading,
+               const std::string& label) {
+  if (reading.value) check.values.emplace_back(label + metric, Number(*reading.value));
+  if (!reading.run_id.empty()) check.values.emplace_back(label + "run_id", reading.run_id);
+}
+
 }  // namespace
+
+bool GatesReadRun(const std::vector<QualityGate>& gates, Stage stage, bool regression_only) {
+  return std::any_of(gates.begin(), gates.end(), [&](const QualityGate& g) {
+    return g.stage == stage && g.mode != RuleMode::kOff && ReadsRunMetric(g.metric) &&
+           (!regression_only || g.max_regression);
+  });
+}
 
 std::optional<double> MetricValue(const ModelVersion& version, const std::string& metric) {
   for (const Tag& tag : version.tags) {
@@ -96,30 +156,34 @@ std::vector<CheckResult> CheckTransition(const LifecyclePolicy& lifecycle, Stage
 
 std::vector<CheckResult> CheckGates(const std::vector<QualityGate>& gates, Stage target,
                                     const ModelVersion& candidate, const ModelVersion* incumbent,
-                                    const std::string& incumbent_label) {
+                                    const std::string& incumbent_label,
+                                    const RunMetrics* candidate_run,
+                                    const RunMetrics* incumbent_run) {
   std::vector<CheckResult> checks;
   for (const QualityGate& gate : gates) {
     if (gate.mode == RuleMode::kOff || gate.stage != target) continue;
-    const std::optional<double> value = MetricValue(candidate, gate.metric);
-    if (!value) {
-      checks.push_back(Failed(gate.id, gate.mode,
-                              "metric '" + gate.metric +
-                                  "' is missing or not a number on version " +
-                                  std::to_string(candidate.version),
-                              SetMetricFix(gate.metric)));
+    const Reading reading = ReadMetric(candidate, gate.metric, candidate_run);
+    if (!reading.value) {
+      checks.push_back(Failed(gate.id, gate.mode, reading.problem, reading.fix));
+      AddValues(checks.back(), gate.metric, reading, "");
       continue;
     }
+    const double value = *reading.value;
+    const std::string from_run = reading.run_id.empty() ? "" : " (run " + reading.run_id + ")";
     if (gate.comparator) {
       const std::string rule = gate.metric + " " + std::string(ComparatorText(*gate.comparator)) +
                                " " + Number(gate.threshold);
-      if (Compare(*value, *gate.comparator, gate.threshold)) {
-        checks.push_back(Passed(gate.id, gate.mode,
-                                gate.metric + " = " + Number(*value) + " satisfies " + rule));
+      if (Compare(value, *gate.comparator, gate.threshold)) {
+        checks.push_back(
+            Passed(gate.id, gate.mode,
+                   gate.metric + " = " + Number(value) + from_run + " satisfies " + rule));
       } else {
-        checks.push_back(Failed(gate.id, gate.mode,
-                                gate.metric + " = " + Number(*value) + ", required " + rule,
-                                "improve the model or lower the threshold in the policy"));
+        checks.push_back(
+            Failed(gate.id, gate.mode,
+                   gate.metric + " = " + Number(value) + from_run + ", required " + rule,
+                   "improve the model or lower the threshold in the policy"));
       }
+      AddValues(checks.back(), gate.metric, reading, "");
       continue;
     }
     // Regression gate: nothing to compare with is a pass (the first version to hold it).
@@ -127,18 +191,21 @@ std::vector<CheckResult> CheckGates(const std::vector<QualityGate>& gates, Stage
       checks.push_back(Passed(gate.id, gate.mode,
                               "no other version holds " + std::string(StageName(target)) +
                                   " to compare " + gate.metric + " with"));
+      AddValues(checks.back(), gate.metric, reading, "");
       continue;
     }
-    const std::optional<double> baseline = MetricValue(*incumbent, gate.metric);
-    if (!baseline) {
+    const Reading baseline = ReadMetric(*incumbent, gate.metric, incumbent_run);
+    if (!baseline.value) {
       checks.push_back(
           Passed(gate.id, gate.mode,
                  incumbent_label + " has no numeric " + gate.metric + " to compare with"));
+      AddValues(checks.back(), gate.metric, reading, "");
       continue;
     }
-    const double worse_by = gate.higher_is_better ? *baseline - *value : *value - *baseline;
-    const std::string facts = gate.metric + " = " + Number(*value) + " vs " + Number(*baseline) +
-                              " on " + incumbent_label;
+    const double worse_by =
+        gate.higher_is_better ? *baseline.value - value : value - *baseline.value;
+    const std::string facts = gate.metric + " = " + Number(value) + " vs " +
+                              Number(*baseline.value) + " on " + incumbent_label;
     if (worse_by > *gate.max_regression) {
       checks.push_back(Failed(
           gate.id, gate.mode,
@@ -147,6 +214,8 @@ std::vector<CheckResult> CheckGates(const std::vector<QualityGate>& gates, Stage
     } else {
       checks.push_back(Passed(gate.id, gate.mode, facts));
     }
+    AddValues(checks.back(), gate.metric, reading, "");
+    AddValues(checks.back(), gate.metric, baseline, "incumbent ");
   }
   return checks;
 }

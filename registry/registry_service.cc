@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <tuple>
 
+#include "registry/source_resolution.h"
 #include "registry/validation.h"
 
 namespace modelwarden {
@@ -175,8 +177,31 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const CallContext& ctx,
   // Prompt versions skip the rest of source validation: prompt clients send placeholder sources
   // such as "dummy-source" (mlflow/server/handlers.py _create_model_version).
   const bool is_prompt = HasPromptTagKey(version.tags);
-  if (!is_prompt) RETURN_IF_ERROR(ValidateModelVersionSource(version.source));
-  return store_.CreateModelVersion(version, version.source, Write(ctx));
+  if (is_prompt || options_.tracker == nullptr) {
+    if (!is_prompt) RETURN_IF_ERROR(ValidateModelVersionSource(version.source));
+    return store_.CreateModelVersion(version, version.source, Write(ctx));
+  }
+  ASSIGN_OR_RETURN(ResolvedSource resolved,
+                   ResolveSource(*options_.tracker, version.source, version.run_id));
+  NewModelVersion linked = version;
+  linked.run_id = resolved.run_id;
+  if (linked.run_link.empty() && !linked.run_id.empty()) {
+    // MLflow's UI links a version to its run page when run_link is empty; clients other than
+    // the UI (and the UI when the tracker is elsewhere) need the link stored. A run the tracker
+    // cannot show just leaves it empty: whether the run must exist is the policy's call.
+    Result<TrackedRun> run = resolved.run ? Result<TrackedRun>(std::move(*resolved.run))
+                                          : options_.tracker->GetRun(linked.run_id);
+    if (run.ok()) {
+      linked.run_link = options_.tracker->RunLink(*run);
+    } else if (run.status().code() != ErrorCode::kResourceDoesNotExist) {
+      std::fprintf(stderr, "[warn] request %s: no run_link for run %s: %s\n",
+                   ctx.request_id.c_str(), linked.run_id.c_str(), run.status().ToString().c_str());
+    }
+  }
+  if (ctx.audit != nullptr && linked.run_id != version.run_id) {
+    ctx.audit->after += ", run_id=" + linked.run_id + " (from the source)";
+  }
+  return store_.CreateModelVersion(linked, resolved.storage_location, Write(ctx));
 }
 
 Result<ModelVersion> RegistryService::GetModelVersion(const CallContext&, const std::string& name,

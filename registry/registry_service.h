@@ -10,6 +10,7 @@
 #include "registry/clock.h"
 #include "registry/model_store.h"
 #include "registry/registry.h"
+#include "registry/tracker.h"
 
 namespace modelwarden {
 
@@ -18,6 +19,10 @@ struct RegistryServiceOptions {
   // source (prompts included) must contain a match (std::regex_search, ECMAScript syntax).
   std::optional<std::regex> source_pattern;
   std::string source_pattern_text;
+  // Borrowed, optional (--tracking-upstream): resolves runs:/ and models:/<model_id> sources
+  // and local sources inside a run's artifacts (registry/source_resolution.h), and fills
+  // run_link from the run when the client sent none.
+  Tracker* tracker = nullptr;
 };
 
 class RegistryService final : public Registry {

@@ -38,6 +38,8 @@ class ServerProcess {
   bool IsRunning();
   // The port of the running (or last started) process; 0 before the first Start().
   int port() const { return port_; }
+  // The process id of the running (or last started) process; -1 before the first Start().
+  pid_t pid() const { return pid_; }
   // How many processes Start() has launched; changes with every (re)start.
   int starts() const { return starts_; }
   const std::string& log_path() const { return log_path_; }

@@ -256,8 +256,8 @@ TEST(PolicyLoaderTest, RejectsUnknownKeysNamingTheAllowedOnes) {
   ASSERT_EQ(lines.size(), 6u) << error;
   EXPECT_EQ(lines[0],
             "policy.json: $._comment: expected one of the keys \"description\", \"naming\", "
-            "\"requirements\", \"model_card\", \"lifecycle\", \"gates\", got unknown key "
-            "\"_comment\"");
+            "\"requirements\", \"model_card\", \"lifecycle\", \"gates\", \"runs\", got "
+            "unknown key \"_comment\"");
   EXPECT_TRUE(Contains(lines[1], "$.naming.patern: expected one of the keys"));
   EXPECT_TRUE(Contains(lines[1], "\"pattern\""));
   EXPECT_TRUE(Contains(lines[1], "got unknown key \"patern\""));
@@ -602,6 +602,34 @@ TEST(PolicyLoaderTest, FileErrorsNameTheFile) {
   ASSERT_FALSE(policy.ok());
   EXPECT_EQ(policy.status().message(),
             path + ": $.naming.mode: expected one of \"off\", \"warn\", \"enforce\", got \"loud\"");
+}
+
+}  // namespace
+}  // namespace modelwarden
+
+namespace modelwarden {
+namespace {
+
+TEST(PolicyLoaderTest, RunReadingRulesNeedATrackingUpstream) {
+  constexpr char kJson[] = R"({"runs": {"require_run": true}, "gates": [{"id": "auc",
+      "metric": "run.metrics.val_auc", "op": ">=", "threshold": 0.9}]})";
+  const std::string error = ErrorOf(kJson);
+  EXPECT_NE(error.find("policy.json: $.gates[0].metric: expected a version tag key"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("$.runs: expected a tracking server"), std::string::npos) << error;
+
+  PolicyLoadOptions with_tracker;
+  with_tracker.tracker_configured = true;
+  Result<Policy> policy = ParsePolicy(kJson, kSource, with_tracker);
+  ASSERT_TRUE(policy.ok()) << policy.status().message();
+  EXPECT_EQ(policy->gates[0].metric, "run.metrics.val_auc");
+  EXPECT_EQ(policy->runs.mode, RuleMode::kEnforce);
+  EXPECT_TRUE(policy->runs.require_run);
+  EXPECT_NE(ErrorOf(R"({"gates": [{"id": "a", "metric": "run.metrics.", "op": ">=",
+      "threshold": 1}]})")
+                .find("run.metrics.<key> with a metric key"),
+            std::string::npos);
 }
 
 }  // namespace

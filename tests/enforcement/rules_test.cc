@@ -267,3 +267,41 @@ TEST(CheckTest, DenialListsEveryEnforcedFailureOnItsOwnLine) {
 
 }  // namespace
 }  // namespace modelwarden
+
+namespace modelwarden {
+namespace {
+
+TEST(QualityGateTest, RunMetricGateReadsTheRunAndFailsClosed) {
+  PolicyLoadOptions options;
+  options.tracker_configured = true;
+  Result<Policy> policy = ParsePolicy(R"({"gates": [{"id": "val-auc", "stage": "Production",
+      "metric": "run.metrics.val_auc", "op": ">=", "threshold": 0.9}]})",
+                                      "test.json", options);
+  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+  const ModelVersion version = Version(3, {{"run.metrics.val_auc", "0.99"}});  // Tags ignored.
+  RunMetrics good{"run1", Status::Ok(), {{"val_auc", 0.93}}};
+  auto passed = CheckGates(policy->gates, Stage::kProduction, version, nullptr, "", &good);
+  ASSERT_EQ(passed.size(), 1u);
+  EXPECT_TRUE(passed[0].passed) << passed[0].message;
+  EXPECT_THAT(passed[0].values,
+              ElementsAre(std::pair<std::string, std::string>{"run.metrics.val_auc", "0.93"},
+                          std::pair<std::string, std::string>{"run_id", "run1"}));
+
+  RunMetrics low{"run2", Status::Ok(), {{"val_auc", 0.7}}};
+  EXPECT_THAT(FailedIds(CheckGates(policy->gates, Stage::kProduction, version, nullptr, "", &low)),
+              ElementsAre("val-auc"));
+  RunMetrics unreachable{"run1", Status::Unavailable("tracker down"), {}};
+  auto closed = CheckGates(policy->gates, Stage::kProduction, version, nullptr, "", &unreachable);
+  ASSERT_THAT(FailedIds(closed), ElementsAre("val-auc"));
+  EXPECT_NE(closed[0].message.find("tracker down"), std::string::npos);
+  RunMetrics no_run{"", Status::Ok(), {}};
+  EXPECT_THAT(
+      FailedIds(CheckGates(policy->gates, Stage::kProduction, version, nullptr, "", &no_run)),
+      ElementsAre("val-auc"));
+  // Not read at all (the offline report): failed, never passed by default.
+  EXPECT_THAT(FailedIds(CheckGates(policy->gates, Stage::kProduction, version, nullptr, "")),
+              ElementsAre("val-auc"));
+}
+
+}  // namespace
+}  // namespace modelwarden

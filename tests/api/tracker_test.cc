@@ -1,0 +1,376 @@
+// modelwarden beside an MLflow tracking server (--tracking-upstream): every non-registry path
+// forwarded unchanged and streamed, 502/504 when the tracker is down or stalls with the
+// registry unaffected, run_link and source resolution, and gates on the run's metrics. The
+// tracker is tests/api/fake_tracker.py, started once per suite.
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/api/api_test.h"
+
+namespace modelwarden::testing {
+namespace {
+
+// The fake tracker as a child process; its port is read from its first line of output.
+class FakeTracker {
+ public:
+  FakeTracker() {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      close(fds[0]);
+      execlp("python3", "python3", MODELWARDEN_SOURCE_DIR "/tests/api/fake_tracker.py", nullptr);
+      _exit(127);
+    }
+    close(fds[1]);
+    std::string line;
+    char c = 0;
+    while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
+    close(fds[0]);
+    if (line.rfind("listening on ", 0) == 0) port_ = std::stoi(line.substr(13));
+  }
+  ~FakeTracker() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+FakeTracker* tracker = nullptr;
+
+// Peak resident memory of a process, in KiB (VmHWM).
+long PeakRssKib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+const char kPolicy[] = R"({
+  "runs": {"mode": "enforce"},
+  "gates": [
+    {"id": "val-auc", "stage": "Production", "metric": "run.metrics.val_auc", "op": ">=",
+     "threshold": 0.9},
+    {"id": "tag-auc", "mode": "warn", "stage": "Production", "metric": "metrics.auc", "op": ">=",
+     "threshold": 0.5}
+  ]
+})";
+
+class TrackerTest : public ApiTest {
+ protected:
+  static void SetUpTestSuite() { tracker = new FakeTracker(); }
+  static void TearDownTestSuite() {
+    delete tracker;
+    tracker = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_GT(tracker->port(), 0) << "the fake tracker did not start";
+    policy_path_ = ::testing::TempDir() + "/tracker_policy_" + std::to_string(getpid()) + ".json";
+    std::ofstream(policy_path_) << kPolicy;
+    ApiTest::SetUp();
+  }
+
+  std::vector<std::string> ExtraServerArgs() const override {
+    return {"--tracking-upstream", Upstream(),  "--tracking-upstream-timeout-ms", "1500",
+            "--policy-file",       policy_path_};
+  }
+  virtual std::string Upstream() const { return tracker->url(); }
+
+  httplib::Client Client() const {
+    httplib::Client client("127.0.0.1", server().port());
+    client.set_read_timeout(30, 0);
+    return client;
+  }
+  ServerProcess& server() const { return const_cast<TrackerTest*>(this)->ApiTest::server(); }
+
+  std::string policy_path_;
+};
+
+TEST_P(TrackerTest, ForwardsEveryMethodWithPathQueryHeadersAndBody) {
+  httplib::Client client = Client();
+  for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"}) {
+    SCOPED_TRACE(method);
+    httplib::Request req;
+    req.method = method;
+    req.path = "/api/2.0/mlflow/experiments/search?filter=a%2Fb&status=201";
+    req.headers = {{"X-Custom", "kept"},
+                   {"Authorization", "Bearer client-token"},
+                   {"Connection", "keep-alive, X-Hop"},
+                   {"X-Hop", "dropped"}};
+    const bool has_body = std::string(method) != "GET" && std::string(method) != "HEAD" &&
+                          std::string(method) != "OPTIONS";
+    if (has_body) {
+      req.body = "payload-" + std::string(method);
+      req.set_header("Content-Type", "text/plain");
+    }
+    httplib::Response res;
+    httplib::Error error = httplib::Error::Success;
+    ASSERT_TRUE(client.send(req, res, error)) << httplib::to_string(error);
+    EXPECT_EQ(res.status, 201);
+    EXPECT_EQ(res.get_header_value("X-Echo"), "yes");
+    EXPECT_EQ(res.get_header_value_count("Set-Cookie"), 2u);
+    if (std::string(method) == "HEAD") continue;
+    rapidjson::Document echo;
+    echo.Parse(res.body.c_str());
+    ASSERT_TRUE(echo.IsObject()) << res.body;
+    EXPECT_STREQ(echo["method"].GetString(), method);
+    EXPECT_STREQ(echo["target"].GetString(),
+                 "/api/2.0/mlflow/experiments/search?filter=a%2Fb&status=201");
+    std::map<std::string, std::string> headers;
+    for (const auto& h : echo["headers"].GetArray()) {
+      headers[h[0].GetString()] = h[1].GetString();
+    }
+    EXPECT_EQ(headers["X-Custom"], "kept");
+    EXPECT_EQ(headers["Authorization"], "Bearer client-token");
+    EXPECT_EQ(headers.count("X-Hop"), 0u);
+    EXPECT_EQ(headers["Host"], "127.0.0.1:" + std::to_string(tracker->port()));
+    EXPECT_EQ(headers["X-Forwarded-For"], "127.0.0.1");
+    EXPECT_EQ(headers["X-Forwarded-Proto"], "http");
+    EXPECT_EQ(echo["body_length"].GetInt(), has_body ? static_cast<int>(req.body.size()) : 0);
+  }
+  // The UI's paths and static pages go through too.
+  EXPECT_EQ(client.Get("/ajax-api/2.0/mlflow/runs/get?run_id=run1")->status, 200);
+  EXPECT_EQ(client.Get("/static-files/index.html")->status, 200);
+}
+
+TEST_P(TrackerTest, StreamsA64MibDownloadWithoutHoldingIt) {
+  constexpr size_t kSize = 64 * 1024 * 1024;
+  const long before = PeakRssKib(server().pid());
+  ASSERT_GT(before, 0);
+  httplib::Client client = Client();
+  size_t received = 0;
+  std::string digest_header;
+  auto res = client.Get(
+      "/api/2.0/mlflow-artifacts/artifacts/big?size=" + std::to_string(kSize),
+      [&](const httplib::Response& r) {
+        digest_header = r.get_header_value("X-Digest");
+        return true;
+      },
+      [&](const char*, size_t n) {
+        received += n;
+        return true;
+      });
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Length"), std::to_string(kSize));
+  EXPECT_EQ(received, kSize);
+  EXPECT_FALSE(digest_header.empty());
+  const long after = PeakRssKib(server().pid());
+  // Buffering the file would add 64 MiB; streaming adds at most the 1 MiB buffer and noise.
+  EXPECT_LT(after - before, 16 * 1024)
+      << "peak RSS grew from " << before << " KiB to " << after << " KiB";
+}
+
+TEST_P(TrackerTest, StreamsUploadsLargerThanTheJsonBodyLimit) {
+  constexpr size_t kSize = 40 * 1024 * 1024;  // Above --max-request-body-bytes (16 MiB).
+  httplib::Client client = Client();
+  const std::string block(64 * 1024, 'x');
+  auto res = client.Put(
+      "/api/2.0/mlflow-artifacts/artifacts/upload.bin", kSize,
+      [&](size_t offset, size_t length, httplib::DataSink& sink) {
+        return sink.write(block.data(), std::min(length, block.size() - offset % block.size()));
+      },
+      "application/octet-stream");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  ASSERT_EQ(res->status, 200) << res->body;
+  rapidjson::Document echo;
+  echo.Parse(res->body.c_str());
+  EXPECT_EQ(echo["body_length"].GetUint64(), kSize);
+  // Chunked uploads too (refused on registry paths, where MLflow clients never send them).
+  auto chunked = client.Put(
+      "/api/2.0/mlflow-artifacts/artifacts/chunked.bin",
+      [&, sent = size_t{0}](size_t, httplib::DataSink& sink) mutable {
+        if (sent == 4 * block.size()) {
+          sink.done();
+          return true;
+        }
+        sent += block.size();
+        return sink.write(block.data(), block.size());
+      },
+      "application/octet-stream");
+  ASSERT_TRUE(chunked);
+  echo.Parse(chunked->body.c_str());
+  EXPECT_EQ(echo["body_length"].GetUint64(), 4 * block.size());
+  // The registry keeps its limit.
+  ApiResponse big = api().Post("/registered-models/create", R"({"name":"x","description":")" +
+                                                                std::string(17 << 20, 'd') + "\"}");
+  EXPECT_TRUE(IsMlflowError(big, 413, "INVALID_PARAMETER_VALUE")) << big.Describe();
+}
+
+TEST_P(TrackerTest, StalledTrackerAnswers504AndLeavesTheRegistryServing) {
+  // More stalled requests than the proxy may hold at once: the rest get 503 right away.
+  constexpr int kStalled = 8;
+  std::vector<int> statuses(kStalled);
+  std::vector<std::string> bodies(kStalled);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kStalled; ++i) {
+    threads.emplace_back([&, i] {
+      httplib::Client client("127.0.0.1", server().port());
+      client.set_keep_alive(false);
+      client.set_read_timeout(30, 0);
+      auto res = client.Get("/stall");
+      statuses[i] = res ? res->status : 0;
+      bodies[i] = res ? res->body : httplib::to_string(res.error());
+    });
+  }
+  CreateModel("while-stalled");
+  EXPECT_NE(CreateVersion("while-stalled", "s3://bucket/model"), "");
+  for (std::thread& t : threads) t.join();
+  int timed_out = 0;
+  for (int i = 0; i < kStalled; ++i) {
+    EXPECT_TRUE(statuses[i] == 504 || statuses[i] == 503) << statuses[i] << " " << bodies[i];
+    EXPECT_NE(bodies[i].find("TEMPORARILY_UNAVAILABLE"), std::string::npos) << bodies[i];
+    EXPECT_NE(bodies[i].find("127.0.0.1:" + std::to_string(tracker->port())), std::string::npos);
+    timed_out += statuses[i] == 504;
+  }
+  EXPECT_GT(timed_out, 0);
+  ApiResponse got = api().Get("/registered-models/get", {{"name", "while-stalled"}});
+  EXPECT_EQ(got.status, 200) << got.Describe();
+}
+
+TEST_P(TrackerTest, VersionsGetRunLinkAndResolvedSources) {
+  CreateModel("linked");
+  ApiResponse v1 = api().Post("/model-versions/create",
+                              R"({"name":"linked","source":"s3://b/m","run_id":"run1"})");
+  ASSERT_EQ(v1.status, 200) << v1.Describe();
+  EXPECT_EQ(v1.StringAt("/model_version/run_link"), tracker->url() + "/#/experiments/1/runs/run1");
+
+  ApiResponse v2 =
+      api().Post("/model-versions/create", R"({"name":"linked","source":"runs:/run1/model"})");
+  ASSERT_EQ(v2.status, 200) << v2.Describe();
+  EXPECT_EQ(v2.StringAt("/model_version/run_id"), "run1");
+  EXPECT_EQ(v2.StringAt("/model_version/source"), "runs:/run1/model");
+  ApiResponse uri =
+      api().Get("/model-versions/get-download-uri", {{"name", "linked"}, {"version", "2"}});
+  EXPECT_EQ(uri.StringAt("/artifact_uri"), "mlflow-artifacts:/1/run1/artifacts/model");
+
+  ApiResponse v3 =
+      api().Post("/model-versions/create", R"({"name":"linked","source":"models:/m-abc"})");
+  ASSERT_EQ(v3.status, 200) << v3.Describe();
+  EXPECT_EQ(v3.StringAt("/model_version/run_id"), "run1");
+  uri = api().Get("/model-versions/get-download-uri", {{"name", "linked"}, {"version", "3"}});
+  EXPECT_EQ(uri.StringAt("/artifact_uri"), "mlflow-artifacts:/1/models/m-abc/artifacts");
+
+  ApiResponse missing =
+      api().Post("/model-versions/create", R"({"name":"linked","source":"runs:/nope/model"})");
+  EXPECT_TRUE(IsMlflowError(missing, 400, "INVALID_PARAMETER_VALUE")) << missing.Describe();
+  // The policy's "runs" section: a run_id the tracker does not know is refused.
+  ApiResponse unknown = api().Post("/model-versions/create",
+                                   R"({"name":"linked","source":"s3://b/m","run_id":"ghost"})");
+  EXPECT_TRUE(IsMlflowError(unknown, 400, "INVALID_PARAMETER_VALUE")) << unknown.Describe();
+  EXPECT_NE(unknown.body.find("[runs.exists]"), std::string::npos) << unknown.body;
+
+  // The audit log records the run a version came from.
+  ApiClient audit(server().port(), "/api/2.0/modelwarden");
+  ApiResponse events = audit.Get("/audit-events/search", {{"model_name", "linked"}});
+  EXPECT_NE(events.body.find("source=runs:/run1/model, run_id=run1"), std::string::npos)
+      << events.body;
+}
+
+TEST_P(TrackerTest, ProductionGateReadsTheRunsMetrics) {
+  CreateModel("gated");
+  ASSERT_EQ(
+      api()
+          .Post("/model-versions/create", R"({"name":"gated","source":"s3://b/1","run_id":"run1"})")
+          .status,
+      200);
+  ASSERT_EQ(
+      api()
+          .Post("/model-versions/create", R"({"name":"gated","source":"s3://b/2","run_id":"run2"})")
+          .status,
+      200);
+  ApiClient governance(server().port(), "/api/2.0/modelwarden");
+  ApiResponse check = governance.Get(
+      "/model-versions/check", {{"name", "gated"}, {"version", "1"}, {"stage", "Production"}});
+  ASSERT_EQ(check.status, 200) << check.Describe();
+  EXPECT_NE(check.body.find(R"("run.metrics.val_auc":"0.93")"), std::string::npos) << check.body;
+  EXPECT_NE(check.body.find(R"("run_id":"run1")"), std::string::npos) << check.body;
+
+  ApiResponse promoted = api().Post("/model-versions/transition-stage",
+                                    R"({"name":"gated","version":"1","stage":"Production",)"
+                                    R"("archive_existing_versions":false})");
+  EXPECT_EQ(promoted.status, 200) << promoted.Describe();
+  ApiResponse denied = api().Post("/model-versions/transition-stage",
+                                  R"({"name":"gated","version":"2","stage":"Production",)"
+                                  R"("archive_existing_versions":false})");
+  EXPECT_TRUE(IsMlflowError(denied, 400, "INVALID_PARAMETER_VALUE")) << denied.Describe();
+  EXPECT_NE(denied.body.find("run.metrics.val_auc = 0.7 (run run2), required run.metrics.val_auc "
+                             ">= 0.9"),
+            std::string::npos)
+      << denied.body;
+}
+
+MODELWARDEN_INSTANTIATE_API_TESTS(TrackerTest);
+
+// A tracker that is not there: 502 for forwarded paths, registry unaffected, and a gate that
+// needs the run refuses the promotion (fail closed) instead of failing with a 500.
+class DeadTrackerTest : public TrackerTest {
+ protected:
+  std::string Upstream() const override {
+    // A port that was free a moment ago: nothing listens on it.
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    close(fd);
+    return "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  }
+};
+
+TEST_P(DeadTrackerTest, Answers502AndKeepsTheRegistry) {
+  httplib::Client client = Client();
+  auto res = client.Get("/api/2.0/mlflow/experiments/search");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 502);
+  EXPECT_NE(res->body.find("TEMPORARILY_UNAVAILABLE"), std::string::npos) << res->body;
+  EXPECT_NE(res->body.find("unreachable"), std::string::npos) << res->body;
+
+  CreateModel("no-tracker");
+  // Without a run the "runs" section lets it through; run_link stays empty.
+  ASSERT_NE(CreateVersion("no-tracker", "s3://b/m"), "");
+  ApiClient governance(server().port(), "/api/2.0/modelwarden");
+  ApiResponse check = governance.Get(
+      "/model-versions/check", {{"name", "no-tracker"}, {"version", "1"}, {"stage", "Production"}});
+  ASSERT_EQ(check.status, 200) << check.Describe();
+  EXPECT_NE(check.body.find("names no run"), std::string::npos) << check.body;
+  ApiResponse denied = api().Post("/model-versions/transition-stage",
+                                  R"({"name":"no-tracker","version":"1","stage":"Production",)"
+                                  R"("archive_existing_versions":false})");
+  EXPECT_TRUE(IsMlflowError(denied, 400, "INVALID_PARAMETER_VALUE")) << denied.Describe();
+  // A version naming a run cannot be checked: refused with the reason.
+  ApiResponse refused = api().Post("/model-versions/create",
+                                   R"({"name":"no-tracker","source":"s3://b/m","run_id":"run1"})");
+  EXPECT_TRUE(IsMlflowError(refused, 400, "INVALID_PARAMETER_VALUE")) << refused.Describe();
+  EXPECT_NE(refused.body.find("cannot check run"), std::string::npos) << refused.body;
+}
+
+MODELWARDEN_INSTANTIATE_API_TESTS(DeadTrackerTest);
+
+}  // namespace
+}  // namespace modelwarden::testing
