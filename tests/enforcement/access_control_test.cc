@@ -203,6 +203,21 @@ TEST_F(AccessControlTest, TokenRevokedElsewhereStopsWorkingWhenTheCacheExpires) 
   EXPECT_CODE(access_->AuthenticateToken(created->secret), ErrorCode::kUnauthenticated);
 }
 
+// A user deleted by another server process while their token or password is still cached here
+// is unauthenticated (401), not a missing resource (404).
+TEST_F(AccessControlTest, UserDeletedElsewhereWithCachedCredentialsIsUnauthenticated) {
+  AddUser("bob");
+  auto created = admin_->CreateToken("bob", "ci", 0);
+  ASSERT_OK(created);
+  ASSERT_OK(access_->AuthenticatePassword("bob", kPassword));  // Caches bob's profile.
+  clock_.Advance(4000);
+  ASSERT_OK(access_->AuthenticateToken(created->secret));  // Caches the token, not the profile.
+  clock_.Advance(2000);  // The profile is stale now, the token entry is not.
+  ASSERT_OK(store().DeleteUser("bob"));
+  EXPECT_CODE(access_->AuthenticateToken(created->secret), ErrorCode::kUnauthenticated);
+  EXPECT_CODE(access_->AuthenticatePassword("bob", kPassword), ErrorCode::kUnauthenticated);
+}
+
 // ---- authorization: the table ----
 
 // What each operation needs, from MLflow's validator table (research notes §9.4) and
