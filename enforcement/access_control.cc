@@ -15,6 +15,7 @@ constexpr size_t kMaxCacheEntries = 10000;
 constexpr char kBadCredentials[] =
     "You are not authenticated: unknown user or wrong password. See "
     "https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow";
+constexpr char kUnknownToken[] = "You are not authenticated: unknown API token.";
 
 std::string Lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -22,6 +23,13 @@ std::string Lower(std::string text) {
 }
 
 bool Always(Permission) { return true; }
+
+// A user deleted by another server process while their password or token is still cached here
+// fails authentication (401); their profile's "not found" must not surface as a 404.
+Status UnknownUserIsUnauthenticated(const Status& status, const std::string& message) {
+  if (status.code() == ErrorCode::kResourceDoesNotExist) return Status::Unauthenticated(message);
+  return status;
+}
 
 template <typename Map>
 void Bound(Map& map) {
@@ -114,7 +122,7 @@ Result<Principal> AccessControl::AuthenticateToken(const std::string& secret) {
   if (!token.has_value()) {
     Result<ApiToken> found = store_.FindToken(hash);
     if (found.status().code() == ErrorCode::kResourceDoesNotExist) {
-      return Status::Unauthenticated("You are not authenticated: unknown API token.");
+      return Status::Unauthenticated(kUnknownToken);
     }
     RETURN_IF_ERROR(found.status());
     token = *found;
@@ -130,8 +138,9 @@ Result<Principal> AccessControl::AuthenticateToken(const std::string& secret) {
     return Status::Unauthenticated("You are not authenticated: API token " +
                                    std::to_string(token->id) + " has expired.");
   }
-  ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, Profile(token->username, false));
-  return Principal{token->username, profile->user.is_admin};
+  Result<std::shared_ptr<const AccessProfile>> profile = Profile(token->username, false);
+  RETURN_IF_ERROR(UnknownUserIsUnauthenticated(profile.status(), kUnknownToken));
+  return Principal{token->username, (*profile)->user.is_admin};
 }
 
 Status AccessControl::Authorize(const Principal& principal, const AccessRequest& request,

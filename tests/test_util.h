@@ -33,6 +33,8 @@ class FakeClock final : public Clock {
   explicit FakeClock(int64_t start = 1'700'000'000'000) : now_(start) {}
   int64_t NowMillis() const override { return now_.fetch_add(1); }
   int64_t Peek() const { return now_.load(); }
+  // Moves time forward, e.g. past a cache lifetime or a token's expiration.
+  void Advance(int64_t millis) { now_.fetch_add(millis); }
 
  private:
   mutable std::atomic<int64_t> now_;

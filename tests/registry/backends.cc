@@ -113,4 +113,11 @@ Result<std::unique_ptr<ModelStore>> TestDatabase::OpenStore(int pool_size) const
   return OpenModelStore(options);
 }
 
+Result<Stores> TestDatabase::OpenStores(int pool_size) const {
+  StoreOptions options;
+  options.uri = uri_;
+  options.pool_size = pool_size;
+  return ::modelwarden::OpenStores(options);
+}
+
 }  // namespace modelwarden::testing

@@ -8,6 +8,7 @@
 
 #include "registry/model_store.h"
 #include "registry/status.h"
+#include "registry/store_factory.h"
 
 namespace modelwarden::testing {
 
@@ -31,6 +32,8 @@ class TestDatabase {
   const std::string& uri() const { return uri_; }
   // Opens a store on it (migrating it); may be called several times (several "servers").
   Result<std::unique_ptr<ModelStore>> OpenStore(int pool_size = 4) const;
+  // The model store and the auth store over one pool (one in-memory database for SQLite).
+  Result<Stores> OpenStores(int pool_size = 4) const;
 
  private:
   TestDatabase(Backend backend, std::string uri, std::string cleanup)

@@ -1,0 +1,675 @@
+// AccessControl over a real in-memory SQLite AuthStore and a fake clock: authentication by
+// password and token with its caches, authorization of every operation for every permission,
+// PROMOTE for stage moves and mapped aliases, the admin-only and self-only operations, grant
+// management, registration_needs_grant, denials confirmed against a fresh profile, and
+// ReadScopeFor.
+
+#include "enforcement/access_control.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "enforcement/access_admin.h"
+#include "enforcement/password_hash.h"
+#include "registry/store_factory.h"
+#include "tests/test_util.h"
+
+namespace modelwarden {
+namespace {
+
+using ::modelwarden::testing::FakeClock;
+using ::testing::HasSubstr;
+
+constexpr int kIterations = 1000;
+constexpr char kPassword[] = "correct horse battery";
+constexpr int64_t kDayMillis = 24LL * 60 * 60 * 1000;
+
+constexpr char kPolicy[] = R"({
+  "lifecycle": {"mode": "enforce",
+                "alias_stages": {"champion": "Production", "candidate": "Staging"}}
+})";
+
+Grant MakeGrant(SubjectType subject_type, const std::string& subject, ResourceType resource_type,
+                const std::string& resource, const std::string& permission) {
+  Grant grant;
+  grant.subject_type = subject_type;
+  grant.subject_name = subject;
+  grant.resource_type = resource_type;
+  grant.resource = resource;
+  grant.permission = permission;
+  return grant;
+}
+
+AccessRequest Request(Operation operation, const std::string& name = "m") {
+  AccessRequest request;
+  request.operation = operation;
+  request.name = name;
+  return request;
+}
+
+class AccessControlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string path =
+        ::testing::TempDir() + "/access_control_test_" + std::to_string(getpid()) + ".json";
+    std::ofstream(path) << kPolicy;
+    auto holder = PolicyHolder::Load(path);
+    ASSERT_OK(holder);
+    policy_ = std::move(*holder);
+    auto stores = OpenStores(StoreOptions{"sqlite:///:memory:", 1, 1000});
+    ASSERT_OK(stores);
+    stores_ = std::move(*stores);
+    Configure({});
+    ASSERT_OK(store().CreateUser("root", HashPassword(kPassword, kIterations), true));
+  }
+
+  // A new AccessControl (empty caches) with `options` on top of the test defaults.
+  void Configure(AuthOptions options) {
+    options.enabled = true;
+    options.password_iterations = kIterations;
+    access_ = std::make_unique<AccessControl>(store(), *policy_, clock_, options);
+    admin_ = std::make_unique<AccessAdmin>(store(), *access_, clock_);
+  }
+
+  AuthStore& store() { return *stores_.auth; }
+
+  void AddUser(const std::string& username, bool is_admin = false) {
+    ASSERT_OK(store().CreateUser(username, HashPassword(kPassword, kIterations), is_admin));
+  }
+  void AddGrant(const std::string& user, ResourceType type, const std::string& resource,
+                const std::string& permission) {
+    ASSERT_OK(store().CreateGrant(MakeGrant(SubjectType::kUser, user, type, resource, permission)));
+  }
+  Status Authorize(const std::string& user, const AccessRequest& request) {
+    auto user_row = store().GetUser(user);
+    EXPECT_OK(user_row);
+    return access_->Authorize(Principal{user, user_row.ok() && user_row->is_admin}, request);
+  }
+
+  FakeClock clock_;
+  std::unique_ptr<PolicyHolder> policy_;
+  Stores stores_;
+  std::unique_ptr<AccessControl> access_;
+  std::unique_ptr<AccessAdmin> admin_;
+};
+
+// ---- authentication ----
+
+TEST_F(AccessControlTest, PasswordRightWrongAndUnknownUser) {
+  AddUser("bob");
+  auto bob = access_->AuthenticatePassword("bob", kPassword);
+  ASSERT_OK(bob);
+  EXPECT_EQ(bob->username, "bob");
+  EXPECT_FALSE(bob->is_admin);
+  auto root = access_->AuthenticatePassword("root", kPassword);
+  ASSERT_OK(root);
+  EXPECT_TRUE(root->is_admin);
+
+  auto wrong = access_->AuthenticatePassword("bob", "wrong password!");
+  EXPECT_CODE(wrong, ErrorCode::kUnauthenticated);
+  auto unknown = access_->AuthenticatePassword("nobody", kPassword);
+  EXPECT_CODE(unknown, ErrorCode::kUnauthenticated);
+  // One message for both: it does not tell which usernames exist.
+  EXPECT_EQ(wrong.status().message(), unknown.status().message());
+  EXPECT_CODE(access_->AuthenticatePassword("Bob", kPassword), ErrorCode::kUnauthenticated);
+  EXPECT_CODE(access_->AuthenticatePassword("bob", ""), ErrorCode::kUnauthenticated);
+}
+
+TEST_F(AccessControlTest, VerifiedPasswordsAreCachedUntilInvalidateOrExpiry) {
+  AddUser("bob");
+  ASSERT_OK(access_->AuthenticatePassword("bob", kPassword));
+  // Changed behind this process's back: the cached verification still stands...
+  ASSERT_OK(store().UpdatePassword("bob", HashPassword("a new password!", kIterations)));
+  EXPECT_OK(access_->AuthenticatePassword("bob", kPassword));
+  EXPECT_OK(access_->AuthenticatePassword("bob", "a new password!"));
+  // ...until the caches are dropped,
+  access_->Invalidate();
+  EXPECT_CODE(access_->AuthenticatePassword("bob", kPassword), ErrorCode::kUnauthenticated);
+  EXPECT_OK(access_->AuthenticatePassword("bob", "a new password!"));
+
+  // or the entry is older than cache_seconds and the stored hash changed.
+  ASSERT_OK(store().UpdatePassword("bob", HashPassword(kPassword, kIterations)));
+  EXPECT_OK(access_->AuthenticatePassword("bob", "a new password!"));  // Cached.
+  clock_.Advance(5001);
+  EXPECT_CODE(access_->AuthenticatePassword("bob", "a new password!"), ErrorCode::kUnauthenticated);
+  EXPECT_OK(access_->AuthenticatePassword("bob", kPassword));
+  // A stale entry whose hash is unchanged is still right.
+  clock_.Advance(5001);
+  EXPECT_OK(access_->AuthenticatePassword("bob", kPassword));
+}
+
+TEST_F(AccessControlTest, PasswordChangeThroughAdminTakesEffectAtOnce) {
+  AddUser("bob");
+  ASSERT_OK(access_->AuthenticatePassword("bob", kPassword));
+  ASSERT_OK(admin_->UpdatePassword("bob", "another long password"));
+  EXPECT_CODE(access_->AuthenticatePassword("bob", kPassword), ErrorCode::kUnauthenticated);
+  EXPECT_OK(access_->AuthenticatePassword("bob", "another long password"));
+  ASSERT_OK(admin_->DeleteUser("bob"));
+  EXPECT_CODE(access_->AuthenticatePassword("bob", "another long password"),
+              ErrorCode::kUnauthenticated);
+}
+
+TEST_F(AccessControlTest, Tokens) {
+  AddUser("bob");
+  auto created = admin_->CreateToken("bob", "ci", 0);
+  ASSERT_OK(created);
+  EXPECT_THAT(created->secret, ::testing::StartsWith("mwt_"));
+  EXPECT_EQ(created->token.expiration_timestamp, 0);
+  auto principal = access_->AuthenticateToken(created->secret);
+  ASSERT_OK(principal);
+  EXPECT_EQ(principal->username, "bob");
+  EXPECT_FALSE(principal->is_admin);
+  // Only the hash is stored.
+  EXPECT_CODE(store().FindToken(created->secret), ErrorCode::kResourceDoesNotExist);
+
+  EXPECT_CODE(access_->AuthenticateToken("mwt_unknown"), ErrorCode::kUnauthenticated);
+  EXPECT_CODE(access_->AuthenticateToken(created->secret + "x"), ErrorCode::kUnauthenticated);
+
+  ASSERT_OK(admin_->RevokeToken(created->token.id, "bob"));
+  auto revoked = access_->AuthenticateToken(created->secret);
+  EXPECT_CODE(revoked, ErrorCode::kUnauthenticated);
+  EXPECT_THAT(revoked.status().message(), HasSubstr("revoked"));
+}
+
+TEST_F(AccessControlTest, ExpiredToken) {
+  AddUser("bob");
+  auto created = admin_->CreateToken("bob", "short", 1);
+  ASSERT_OK(created);
+  EXPECT_GT(created->token.expiration_timestamp, created->token.creation_timestamp);
+  ASSERT_OK(access_->AuthenticateToken(created->secret));
+  clock_.Advance(kDayMillis - 100);
+  EXPECT_OK(access_->AuthenticateToken(created->secret));
+  clock_.Advance(200);  // Past the expiration; the token is still cached, expiry is checked.
+  auto expired = access_->AuthenticateToken(created->secret);
+  EXPECT_CODE(expired, ErrorCode::kUnauthenticated);
+  EXPECT_THAT(expired.status().message(), HasSubstr("expired"));
+  access_->Invalidate();
+  EXPECT_CODE(access_->AuthenticateToken(created->secret), ErrorCode::kUnauthenticated);
+}
+
+TEST_F(AccessControlTest, TokenRevokedElsewhereStopsWorkingWhenTheCacheExpires) {
+  AddUser("bob");
+  auto created = admin_->CreateToken("bob", "ci", 0);
+  ASSERT_OK(created);
+  ASSERT_OK(access_->AuthenticateToken(created->secret));
+  // Revoked through the store (another server process): cached here for cache_seconds.
+  ASSERT_OK(store().RevokeToken(created->token.id, "", clock_.NowMillis()));
+  EXPECT_OK(access_->AuthenticateToken(created->secret));
+  clock_.Advance(5001);
+  EXPECT_CODE(access_->AuthenticateToken(created->secret), ErrorCode::kUnauthenticated);
+}
+
+// A user deleted by another server process while their token or password is still cached here
+// is unauthenticated (401), not a missing resource (404).
+TEST_F(AccessControlTest, UserDeletedElsewhereWithCachedCredentialsIsUnauthenticated) {
+  AddUser("bob");
+  auto created = admin_->CreateToken("bob", "ci", 0);
+  ASSERT_OK(created);
+  ASSERT_OK(access_->AuthenticatePassword("bob", kPassword));  // Caches bob's profile.
+  clock_.Advance(4000);
+  ASSERT_OK(access_->AuthenticateToken(created->secret));  // Caches the token, not the profile.
+  clock_.Advance(2000);  // The profile is stale now, the token entry is not.
+  ASSERT_OK(store().DeleteUser("bob"));
+  EXPECT_CODE(access_->AuthenticateToken(created->secret), ErrorCode::kUnauthenticated);
+  EXPECT_CODE(access_->AuthenticatePassword("bob", kPassword), ErrorCode::kUnauthenticated);
+}
+
+// ---- authorization: the table ----
+
+// What each operation needs, from MLflow's validator table (research notes §9.4) and
+// modelwarden's additions: the lowest permission on the model that lets it through, or who.
+enum class Needs { kAnyone, kRead, kEdit, kManage, kAdmin, kSelf };
+
+const std::map<Operation, Needs>& NeedsTable() {
+  using O = Operation;
+  static const std::map<Operation, Needs> table = {
+      {O::kCreateRegisteredModel, Needs::kAnyone},
+      {O::kGetRegisteredModel, Needs::kRead},
+      {O::kUpdateRegisteredModel, Needs::kEdit},
+      {O::kRenameRegisteredModel, Needs::kEdit},
+      {O::kDeleteRegisteredModel, Needs::kManage},
+      {O::kSearchRegisteredModels, Needs::kAnyone},
+      {O::kGetLatestVersions, Needs::kRead},
+      {O::kSetRegisteredModelTag, Needs::kEdit},
+      {O::kDeleteRegisteredModelTag, Needs::kEdit},
+      {O::kSetRegisteredModelAlias, Needs::kEdit},
+      {O::kDeleteRegisteredModelAlias, Needs::kManage},
+      {O::kGetModelVersionByAlias, Needs::kRead},
+      {O::kCreateModelVersion, Needs::kEdit},
+      {O::kGetModelVersion, Needs::kRead},
+      {O::kUpdateModelVersion, Needs::kEdit},
+      {O::kTransitionModelVersionStage, Needs::kEdit},
+      {O::kDeleteModelVersion, Needs::kManage},
+      {O::kSearchModelVersions, Needs::kAnyone},
+      {O::kGetModelVersionDownloadUri, Needs::kRead},
+      {O::kSetModelVersionTag, Needs::kEdit},
+      {O::kDeleteModelVersionTag, Needs::kManage},
+      {O::kCheckPromotion, Needs::kRead},
+      {O::kGetModelCard, Needs::kRead},
+      {O::kSetModelCard, Needs::kEdit},
+      {O::kSearchAuditEvents, Needs::kRead},  // With model_name; without it admin only.
+      {O::kCreateUser, Needs::kAdmin},
+      {O::kGetUser, Needs::kSelf},
+      {O::kUpdateUserPassword, Needs::kSelf},
+      {O::kUpdateUserAdmin, Needs::kAdmin},
+      {O::kDeleteUser, Needs::kAdmin},
+      {O::kCreateModelPermission, Needs::kManage},
+      {O::kGetModelPermission, Needs::kManage},
+      {O::kUpdateModelPermission, Needs::kManage},
+      {O::kDeleteModelPermission, Needs::kManage},
+      {O::kGetCurrentUser, Needs::kAnyone},
+      {O::kListUsers, Needs::kAdmin},
+      {O::kCreateGroup, Needs::kAdmin},
+      {O::kGetGroup, Needs::kAdmin},
+      {O::kListGroups, Needs::kAdmin},
+      {O::kDeleteGroup, Needs::kAdmin},
+      {O::kAddGroupMember, Needs::kAdmin},
+      {O::kRemoveGroupMember, Needs::kAdmin},
+      {O::kCreateGrant, Needs::kManage},  // A grant on one model; prefixes are admin only.
+      {O::kUpdateGrant, Needs::kManage},
+      {O::kDeleteGrant, Needs::kManage},
+      {O::kListGrants, Needs::kManage},
+      {O::kGetEffectivePermission, Needs::kSelf},
+      {O::kCreateToken, Needs::kSelf},
+      {O::kListTokens, Needs::kSelf},
+      {O::kRevokeToken, Needs::kSelf},
+  };
+  return table;
+}
+
+bool Allows(Needs needs, Permission permission) {
+  switch (needs) {
+    case Needs::kAnyone:
+    case Needs::kSelf:
+      return true;
+    case Needs::kRead:
+      return permission != Permission::kNoPermissions;
+    case Needs::kEdit:
+      return permission == Permission::kEdit || permission == Permission::kManage;
+    case Needs::kManage:
+      return permission == Permission::kManage;
+    case Needs::kAdmin:
+      return false;
+  }
+  return false;
+}
+
+TEST_F(AccessControlTest, EveryOperationForEveryPermission) {
+  ASSERT_EQ(NeedsTable().size(), static_cast<size_t>(Operation::kRevokeToken) + 1);
+  // One user per level on model "m"; the default lets nothing through, so the grant decides.
+  Configure({/*enabled=*/true, Permission::kNoPermissions});
+  const std::vector<Permission> levels = {Permission::kNoPermissions, Permission::kRead,
+                                          Permission::kEdit, Permission::kManage};
+  for (Permission level : levels) {
+    const std::string user = "user_" + std::string(PermissionName(level));
+    AddUser(user);
+    AddGrant(user, ResourceType::kModel, "m", std::string(PermissionName(level)));
+  }
+  AddUser("nogrant");
+  for (const auto& [operation, needs] : NeedsTable()) {
+    AccessRequest request = Request(operation);
+    request.new_name = "m2";
+    request.model_name = "m";
+    request.stage = "Archived";  // A stage move that is no promotion.
+    request.alias = "unmapped";
+    request.permission = "READ";
+    for (Permission level : levels) {
+      const std::string user = "user_" + std::string(PermissionName(level));
+      SCOPED_TRACE(std::string(OperationName(operation)) + " as " + user);
+      request.username = user;  // Self-service operations ask about the caller.
+      Status status = Authorize(user, request);
+      if (Allows(needs, level)) {
+        EXPECT_OK(status);
+      } else {
+        EXPECT_CODE(status, ErrorCode::kPermissionDenied);
+        EXPECT_THAT(status.message(), HasSubstr("Permission denied"));
+      }
+    }
+    SCOPED_TRACE(std::string(OperationName(operation)));
+    request.username = "nogrant";
+    EXPECT_EQ(Authorize("nogrant", request).ok(), Allows(needs, Permission::kNoPermissions));
+    request.username = "root";
+    EXPECT_OK(Authorize("root", request));  // Admins pass everything.
+  }
+}
+
+TEST_F(AccessControlTest, DenialNamesTheMissingPermissionAndItsSource) {
+  Configure({/*enabled=*/true, Permission::kRead});
+  AddUser("bob");
+  AddGrant("bob", ResourceType::kPrefix, "fraud.", "READ");
+  Status denied = Authorize("bob", Request(Operation::kDeleteRegisteredModel, "fraud.a"));
+  EXPECT_CODE(denied, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(denied.message(),
+            "Permission denied: DeleteRegisteredModel needs MANAGE on registered model "
+            "'fraud.a'; user 'bob' has READ (from grant to user bob on prefix fraud.).");
+  EXPECT_THAT(Authorize("bob", Request(Operation::kUpdateRegisteredModel, "x")).message(),
+              HasSubstr("has READ (from the default permission)"));
+}
+
+TEST_F(AccessControlTest, MissingNameIsInvalidParameter) {
+  AddUser("bob");
+  AccessRequest request = Request(Operation::kGetRegisteredModel);
+  request.name.reset();
+  EXPECT_CODE(Authorize("bob", request), ErrorCode::kInvalidParameterValue);
+  request.name = "";
+  EXPECT_CODE(Authorize("bob", request), ErrorCode::kInvalidParameterValue);
+  request.operation = Operation::kCreateRegisteredModel;
+  EXPECT_CODE(Authorize("bob", request), ErrorCode::kInvalidParameterValue);
+}
+
+TEST_F(AccessControlTest, AuthorizationOffOrAdminAllowsEverything) {
+  AddUser("bob");
+  AuthOptions off;
+  off.enabled = false;
+  AccessControl disabled(store(), *policy_, clock_, off);
+  EXPECT_OK(disabled.Authorize(Principal{"bob", false}, Request(Operation::kDeleteUser)));
+  EXPECT_OK(disabled.Authorize(Principal{"", false}, Request(Operation::kDeleteRegisteredModel)));
+  EXPECT_CODE(access_->Authorize(Principal{"bob", false}, Request(Operation::kDeleteUser)),
+              ErrorCode::kPermissionDenied);
+}
+
+// ---- PROMOTE ----
+
+TEST_F(AccessControlTest, StageMovesToStagingOrProductionNeedPromote) {
+  AddUser("bob");
+  AddGrant("bob", ResourceType::kModel, "m", "EDIT");
+  AccessRequest request = Request(Operation::kTransitionModelVersionStage);
+  for (const char* stage : {"Staging", "Production", "production", "STAGING", "sTaGiNg"}) {
+    SCOPED_TRACE(stage);
+    request.stage = stage;
+    Status denied = Authorize("bob", request);
+    EXPECT_CODE(denied, ErrorCode::kPermissionDenied);
+    EXPECT_THAT(denied.message(), HasSubstr("needs a PROMOTE grant"));
+  }
+  for (const char* stage : {"None", "Archived", "archived"}) {
+    SCOPED_TRACE(stage);
+    request.stage = stage;
+    EXPECT_OK(Authorize("bob", request));
+  }
+  // A PROMOTE grant on a covering prefix is enough, with EDIT.
+  AddGrant("bob", ResourceType::kPrefix, "m", "PROMOTE");
+  request.stage = "production";
+  EXPECT_OK(Authorize("bob", request));
+  request.name = "m-other";  // Covered by the PROMOTE prefix, but no EDIT there (default READ).
+  EXPECT_CODE(Authorize("bob", request), ErrorCode::kPermissionDenied);
+  // PROMOTE without EDIT is not enough.
+  AddUser("carol");
+  AddGrant("carol", ResourceType::kModel, "m", "READ");
+  AddGrant("carol", ResourceType::kModel, "m", "PROMOTE");
+  request.name = "m";
+  EXPECT_CODE(Authorize("carol", request), ErrorCode::kPermissionDenied);
+  // A group's PROMOTE grant counts.
+  AddUser("dave");
+  AddGrant("dave", ResourceType::kModel, "m", "MANAGE");
+  EXPECT_CODE(Authorize("dave", request), ErrorCode::kPermissionDenied);
+  ASSERT_OK(store().CreateGroup("release"));
+  ASSERT_OK(store().AddGroupMember("release", "dave"));
+  ASSERT_OK(store().CreateGrant(
+      MakeGrant(SubjectType::kGroup, "release", ResourceType::kModel, "m", "PROMOTE")));
+  EXPECT_OK(Authorize("dave", request));
+}
+
+TEST_F(AccessControlTest, AliasesMappedToAStageNeedPromote) {
+  AddUser("bob");
+  AddGrant("bob", ResourceType::kModel, "m", "MANAGE");
+  AccessRequest request = Request(Operation::kSetRegisteredModelAlias);
+  for (const char* alias : {"champion", "candidate"}) {
+    SCOPED_TRACE(alias);
+    request.alias = alias;
+    Status denied = Authorize("bob", request);
+    EXPECT_CODE(denied, ErrorCode::kPermissionDenied);
+    EXPECT_THAT(denied.message(),
+                HasSubstr(std::string(alias) == "champion" ? "into Production needs a PROMOTE grant"
+                                                           : "into Staging needs a PROMOTE grant"));
+  }
+  request.alias = "challenger";  // Not mapped: EDIT is enough.
+  EXPECT_OK(Authorize("bob", request));
+  // Deleting a mapped alias is no promotion.
+  AccessRequest remove = Request(Operation::kDeleteRegisteredModelAlias);
+  remove.alias = "champion";
+  EXPECT_OK(Authorize("bob", remove));
+
+  AddGrant("bob", ResourceType::kModel, "m", "PROMOTE");
+  request.alias = "champion";
+  EXPECT_OK(Authorize("bob", request));
+  // With an empty policy no alias stands for a stage.
+  PolicyHolder empty;
+  AuthOptions options;
+  options.enabled = true;
+  options.password_iterations = kIterations;
+  AccessControl no_policy(store(), empty, clock_, options);
+  AddUser("carol");
+  AddGrant("carol", ResourceType::kModel, "m", "EDIT");
+  EXPECT_OK(no_policy.Authorize(Principal{"carol", false}, request));
+  EXPECT_CODE(Authorize("carol", request), ErrorCode::kPermissionDenied);
+}
+
+// ---- self, admin, audit log, grants ----
+
+TEST_F(AccessControlTest, SelfServiceOperations) {
+  AddUser("bob");
+  for (Operation operation :
+       {Operation::kGetUser, Operation::kUpdateUserPassword, Operation::kGetEffectivePermission,
+        Operation::kCreateToken, Operation::kListTokens, Operation::kRevokeToken}) {
+    SCOPED_TRACE(std::string(OperationName(operation)));
+    AccessRequest request = Request(operation);
+    EXPECT_OK(Authorize("bob", request));  // No username: the caller.
+    request.username = "bob";
+    EXPECT_OK(Authorize("bob", request));
+    request.username = "root";
+    Status denied = Authorize("bob", request);
+    EXPECT_CODE(denied, ErrorCode::kPermissionDenied);
+    EXPECT_THAT(denied.message(), HasSubstr("for another user"));
+    request.username = "Bob";
+    EXPECT_CODE(Authorize("bob", request), ErrorCode::kPermissionDenied);
+    request.username = "bob";
+    EXPECT_OK(Authorize("root", request));
+  }
+}
+
+TEST_F(AccessControlTest, AuditLogNeedsReadOnTheModelOrAdmin) {
+  Configure({/*enabled=*/true, Permission::kNoPermissions});
+  AddUser("bob");
+  AddGrant("bob", ResourceType::kModel, "m", "READ");
+  AccessRequest request;
+  request.operation = Operation::kSearchAuditEvents;
+  EXPECT_CODE(Authorize("bob", request), ErrorCode::kPermissionDenied);
+  request.model_name = "";
+  EXPECT_CODE(Authorize("bob", request), ErrorCode::kPermissionDenied);
+  request.model_name = "m";
+  EXPECT_OK(Authorize("bob", request));
+  request.model_name = "other";
+  EXPECT_CODE(Authorize("bob", request), ErrorCode::kPermissionDenied);
+  request.model_name.reset();
+  EXPECT_OK(Authorize("root", request));
+}
+
+TEST_F(AccessControlTest, ManagingGrants) {
+  AddUser("bob");
+  AddGrant("bob", ResourceType::kModel, "m", "MANAGE");
+  AddGrant("bob", ResourceType::kPrefix, "team.", "MANAGE");
+  for (Operation operation : {Operation::kCreateGrant, Operation::kUpdateGrant,
+                              Operation::kDeleteGrant, Operation::kListGrants}) {
+    SCOPED_TRACE(std::string(OperationName(operation)));
+    AccessRequest request = Request(operation);
+    request.permission = "EDIT";
+    EXPECT_OK(Authorize("bob", request));
+    request.name = "team.x";  // MANAGE through the prefix is MANAGE on the model.
+    EXPECT_OK(Authorize("bob", request));
+    request.name = "other";
+    EXPECT_CODE(Authorize("bob", request), ErrorCode::kPermissionDenied);
+    // Prefix grants, PROMOTE grants and the list of every grant are admin only.
+    request.name = "m";
+    request.permission = "PROMOTE";
+    EXPECT_CODE(Authorize("bob", request), ErrorCode::kPermissionDenied);
+    EXPECT_OK(Authorize("root", request));
+    request.permission = "READ";
+    request.prefix = "team.";
+    EXPECT_CODE(Authorize("bob", request), ErrorCode::kPermissionDenied);
+    EXPECT_OK(Authorize("root", request));
+    request.prefix.reset();
+    request.name.reset();
+    EXPECT_CODE(Authorize("bob", request), ErrorCode::kPermissionDenied);
+    EXPECT_OK(Authorize("root", request));
+  }
+}
+
+// ---- registration_needs_grant ----
+
+TEST_F(AccessControlTest, RegistrationNeedsGrantOff) {
+  Configure({/*enabled=*/true, Permission::kNoPermissions, /*registration_needs_grant=*/false});
+  AddUser("bob");
+  AddGrant("bob", ResourceType::kModel, "m", "EDIT");
+  EXPECT_OK(Authorize("bob", Request(Operation::kCreateRegisteredModel, "anything")));
+  AccessRequest rename = Request(Operation::kRenameRegisteredModel, "m");
+  rename.new_name = "elsewhere";
+  EXPECT_OK(Authorize("bob", rename));
+  rename.name = "other";  // EDIT on the model renamed is always needed.
+  EXPECT_CODE(Authorize("bob", rename), ErrorCode::kPermissionDenied);
+}
+
+TEST_F(AccessControlTest, RegistrationNeedsGrantOn) {
+  Configure({/*enabled=*/true, Permission::kRead, /*registration_needs_grant=*/true});
+  AddUser("bob");
+  AddGrant("bob", ResourceType::kPrefix, "team.", "EDIT");
+  AddGrant("bob", ResourceType::kModel, "m", "EDIT");
+  EXPECT_OK(Authorize("bob", Request(Operation::kCreateRegisteredModel, "team.new")));
+  Status denied = Authorize("bob", Request(Operation::kCreateRegisteredModel, "other.new"));
+  EXPECT_CODE(denied, ErrorCode::kPermissionDenied);
+  EXPECT_THAT(denied.message(), HasSubstr("needs EDIT on registered model 'other.new'"));
+
+  AccessRequest rename = Request(Operation::kRenameRegisteredModel, "m");
+  rename.new_name = "team.m";
+  EXPECT_OK(Authorize("bob", rename));
+  rename.new_name = "other.m";
+  EXPECT_CODE(Authorize("bob", rename), ErrorCode::kPermissionDenied);
+  rename.new_name.reset();
+  EXPECT_CODE(Authorize("bob", rename), ErrorCode::kInvalidParameterValue);
+  EXPECT_OK(Authorize("root", Request(Operation::kCreateRegisteredModel, "other.new")));
+}
+
+// ---- caches: a cached profile may only allow ----
+
+TEST_F(AccessControlTest, DenialIsConfirmedAgainstAFreshProfile) {
+  Configure({/*enabled=*/true, Permission::kNoPermissions});
+  AddUser("bob");
+  const AccessRequest get = Request(Operation::kGetRegisteredModel);
+  EXPECT_CODE(Authorize("bob", get), ErrorCode::kPermissionDenied);  // Profile now cached.
+  // Granted through the store (another server process): honoured at once.
+  AddGrant("bob", ResourceType::kModel, "m", "READ");
+  EXPECT_OK(Authorize("bob", get));
+  // Made admin elsewhere: an admin-only operation passes on the fresh profile too.
+  ASSERT_OK(store().UpdateAdmin("bob", true));
+  EXPECT_OK(access_->Authorize(Principal{"bob", false}, Request(Operation::kListUsers)));
+}
+
+TEST_F(AccessControlTest, CachedAllowLastsUntilInvalidateOrExpiry) {
+  Configure({/*enabled=*/true, Permission::kNoPermissions});
+  AddUser("bob");
+  AddGrant("bob", ResourceType::kModel, "m", "EDIT");
+  const AccessRequest update = Request(Operation::kUpdateRegisteredModel);
+  EXPECT_OK(Authorize("bob", update));
+  // Lowered through the store: this process keeps allowing from its cache...
+  ASSERT_OK(
+      store().UpdateGrant(MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "READ")));
+  EXPECT_OK(Authorize("bob", update));
+  // ...until Invalidate (what AccessAdmin calls after its own changes),
+  access_->Invalidate();
+  EXPECT_CODE(Authorize("bob", update), ErrorCode::kPermissionDenied);
+  // or until the entry expires.
+  ASSERT_OK(
+      store().UpdateGrant(MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "EDIT")));
+  EXPECT_OK(Authorize("bob", update));
+  ASSERT_OK(
+      store().UpdateGrant(MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "READ")));
+  EXPECT_OK(Authorize("bob", update));
+  clock_.Advance(5001);
+  EXPECT_CODE(Authorize("bob", update), ErrorCode::kPermissionDenied);
+}
+
+TEST_F(AccessControlTest, AdminChangesTakeEffectAtOnce) {
+  Configure({/*enabled=*/true, Permission::kNoPermissions});
+  AddUser("bob");
+  const AccessRequest get = Request(Operation::kGetRegisteredModel);
+  ASSERT_OK(
+      admin_->CreateGrant(MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "READ")));
+  EXPECT_OK(Authorize("bob", get));
+  ASSERT_OK(admin_->UpdateGrant(
+      MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "NO_PERMISSIONS")));
+  EXPECT_CODE(Authorize("bob", get), ErrorCode::kPermissionDenied);
+  ASSERT_OK(admin_->CreateGroup("readers"));
+  ASSERT_OK(admin_->CreateGrant(
+      MakeGrant(SubjectType::kGroup, "readers", ResourceType::kPrefix, "m", "READ")));
+  ASSERT_OK(admin_->AddGroupMember("readers", "bob"));
+  ASSERT_OK(admin_->DeleteGrant(
+      MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "NO_PERMISSIONS")));
+  EXPECT_OK(Authorize("bob", get));
+  ASSERT_OK(admin_->RemoveGroupMember("readers", "bob"));
+  EXPECT_CODE(Authorize("bob", get), ErrorCode::kPermissionDenied);
+}
+
+// ---- ReadScopeFor ----
+
+TEST_F(AccessControlTest, ReadScopeFor) {
+  AddUser("bob");
+  AddUser("carol");
+  ASSERT_OK(store().CreateGroup("team"));
+  ASSERT_OK(store().AddGroupMember("team", "carol"));
+  const int64_t team_id = store().GetGroup("team")->id;
+
+  // Auth off, or an admin: no limit.
+  AuthOptions off;
+  AccessControl disabled(store(), *policy_, clock_, off);
+  auto none = disabled.ReadScopeFor("bob");
+  ASSERT_OK(none);
+  EXPECT_FALSE(none->has_value());
+  auto admin = access_->ReadScopeFor("root");
+  ASSERT_OK(admin);
+  EXPECT_FALSE(admin->has_value());
+
+  // No grants and a readable default: no limit; a PROMOTE grant changes nothing.
+  AddGrant("bob", ResourceType::kModel, "m", "PROMOTE");
+  auto plain = access_->ReadScopeFor("bob");
+  ASSERT_OK(plain);
+  EXPECT_FALSE(plain->has_value());
+
+  // A group's access grant: a scope with the user's id and groups.
+  ASSERT_OK(store().CreateGrant(
+      MakeGrant(SubjectType::kGroup, "team", ResourceType::kPrefix, "x", "NO_PERMISSIONS")));
+  auto carol = access_->ReadScopeFor("carol");
+  ASSERT_OK(carol);
+  ASSERT_TRUE(carol->has_value());
+  EXPECT_EQ((*carol)->user_id, store().GetUser("carol")->id);
+  EXPECT_THAT((*carol)->group_ids, ::testing::ElementsAre(team_id));
+  EXPECT_TRUE((*carol)->default_readable);
+
+  // An unreadable default: always a scope, grants or not.
+  Configure({/*enabled=*/true, Permission::kNoPermissions});
+  auto bob = access_->ReadScopeFor("bob");
+  ASSERT_OK(bob);
+  ASSERT_TRUE(bob->has_value());
+  EXPECT_EQ((*bob)->user_id, store().GetUser("bob")->id);
+  EXPECT_TRUE((*bob)->group_ids.empty());
+  EXPECT_FALSE((*bob)->default_readable);
+}
+
+TEST_F(AccessControlTest, ExplainSaysWhy) {
+  AddUser("bob");
+  AddGrant("bob", ResourceType::kPrefix, "fraud.", "EDIT");
+  AddGrant("bob", ResourceType::kPrefix, "fraud.", "PROMOTE");
+  auto explained = access_->Explain("bob", "fraud.a");
+  ASSERT_OK(explained);
+  EXPECT_EQ(explained->effective.permission, Permission::kEdit);
+  EXPECT_EQ(explained->effective.source, "grant to user bob on prefix fraud.");
+  EXPECT_TRUE(explained->can_promote);
+  EXPECT_FALSE(access_->Explain("bob", "risk.a")->can_promote);
+  EXPECT_TRUE(access_->Explain("root", "risk.a")->can_promote);
+  EXPECT_CODE(access_->Explain("nobody", "m"), ErrorCode::kResourceDoesNotExist);
+}
+
+}  // namespace
+}  // namespace modelwarden

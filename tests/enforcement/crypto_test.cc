@@ -1,0 +1,184 @@
+// The cryptographic primitives against published vectors, strict base64, and password hashes.
+
+#include "enforcement/crypto.h"
+
+#include <string>
+
+#include "enforcement/password_hash.h"
+#include "tests/test_util.h"
+
+namespace modelwarden {
+namespace {
+
+std::string Hex(const std::string& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 0xf];
+  }
+  return out;
+}
+
+TEST(CryptoTest, Base64RoundTripsEveryLengthAndByte) {
+  std::string all;
+  for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+  for (size_t length = 0; length <= all.size(); length += (length < 10 ? 1 : 37)) {
+    const std::string data = all.substr(all.size() - length);
+    const std::string encoded = Base64Encode(data);
+    EXPECT_EQ(encoded.size() % 4, 0u);
+    EXPECT_EQ(Base64Decode(encoded), data) << encoded;
+  }
+}
+
+TEST(CryptoTest, Base64KnownValues) {
+  // RFC 4648 section 10.
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Decode("Zm9vYg=="), "foob");
+  EXPECT_EQ(Base64Decode("Zm9vYmE="), "fooba");
+  EXPECT_EQ(Base64Decode("dXNlcjpwYXNz"), "user:pass");
+  EXPECT_EQ(Base64Encode(std::string("\xfb\xff", 2)), "+/8=");
+  EXPECT_EQ(Base64UrlEncode(std::string("\xfb\xff", 2)), "-_8");
+  EXPECT_EQ(Base64UrlEncode("foob"), "Zm9vYg");
+}
+
+TEST(CryptoTest, Base64RejectsNonCanonicalInput) {
+  for (const char* bad : {
+           "Zg",          // Missing padding.
+           "Zg=",         // Short padding.
+           "Zh==",        // Non-zero trailing bits.
+           "Zm9=",        // Non-zero trailing bits.
+           "Zg===",       // Too much padding.
+           "=Zg=",        // Padding first.
+           "Zg=a",        // Padding in the middle.
+           "Z=g=",        // Padding in the middle.
+           "====",        // Only padding.
+           " Zm9v",       // Leading space.
+           "Zm9v ",       // Trailing space.
+           "Zm9v\n",      // Trailing newline.
+           "Zm\n9v",      // Embedded newline.
+           "Zm9v\tYmFy",  // Embedded tab.
+           "Zm9-",        // URL-safe alphabet.
+           "Zm9_",        // URL-safe alphabet.
+           "Zm9*",        // Not base64.
+           "    ",        // Whitespace only.
+       }) {
+    EXPECT_EQ(Base64Decode(bad), std::nullopt) << "'" << bad << "'";
+  }
+  EXPECT_EQ(Base64Decode(std::string("Zm9v\0\0\0\0", 8)), std::nullopt);
+  EXPECT_EQ(Base64Decode(""), "");
+}
+
+TEST(CryptoTest, Sha256KnownVectors) {
+  // FIPS 180-2 appendix B.
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST(CryptoTest, HmacSha256KnownVector) {
+  // RFC 4231 test case 2.
+  EXPECT_EQ(Hex(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(CryptoTest, Pbkdf2Sha256KnownVectors) {
+  // RFC 7914 section 11.
+  EXPECT_EQ(Hex(Pbkdf2Sha256("passwd", "salt", 1, 64)),
+            "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
+            "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783");
+  EXPECT_EQ(Hex(Pbkdf2Sha256("Password", "NaCl", 80000, 64)),
+            "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56"
+            "a1d425a1225833549adb841b51c9b3176a272bdebba1d078478f62b397f33c8d");
+  // The widely published PBKDF2-HMAC-SHA256 vectors (RFC 6070's inputs).
+  EXPECT_EQ(Hex(Pbkdf2Sha256("password", "salt", 1, 32)),
+            "120fb6cffcf8b32c43e7225256c4f837a86548c92ccc35480805987cb70be17b");
+  EXPECT_EQ(Hex(Pbkdf2Sha256("password", "salt", 4096, 32)),
+            "c5e478d59288c841aa530db6845c4c8d962893a001ce4e11a4963873aa98134a");
+  EXPECT_EQ(Hex(Pbkdf2Sha256(std::string("pass\0word", 9), std::string("sa\0lt", 5), 4096, 16)),
+            "89b69d0516f829893c696226650a8687");
+}
+
+TEST(CryptoTest, ConstantTimeEquals) {
+  EXPECT_TRUE(ConstantTimeEquals("", ""));
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "ab"));
+  EXPECT_FALSE(ConstantTimeEquals("", "a"));
+}
+
+TEST(CryptoTest, RandomBytesHaveTheLengthAndDiffer) {
+  EXPECT_EQ(RandomBytes(32).size(), 32u);
+  EXPECT_EQ(RandomBytes(0).size(), 0u);
+  EXPECT_NE(RandomBytes(32), RandomBytes(32));
+}
+
+TEST(PasswordHashTest, HashAndVerify) {
+  const std::string hash = HashPassword("correct horse", 1000);
+  EXPECT_EQ(hash.rfind("pbkdf2_sha256$1000$", 0), 0u) << hash;
+  EXPECT_TRUE(VerifyPassword("correct horse", hash));
+  EXPECT_FALSE(VerifyPassword("correct horse ", hash));
+  EXPECT_FALSE(VerifyPassword("Correct horse", hash));
+  EXPECT_FALSE(VerifyPassword("", hash));
+  // A random salt: the same password hashes differently, and both verify.
+  const std::string again = HashPassword("correct horse", 1000);
+  EXPECT_NE(again, hash);
+  EXPECT_TRUE(VerifyPassword("correct horse", again));
+  EXPECT_TRUE(VerifyPassword("", HashPassword("", 1000)));
+}
+
+TEST(PasswordHashTest, VerifiesAKnownEncoding) {
+  // salt "salt", 4096 iterations: the published PBKDF2-HMAC-SHA256 vector, in our format.
+  const std::string encoded = "pbkdf2_sha256$4096$" + Base64Encode("salt") + "$" +
+                              Base64Encode(Pbkdf2Sha256("password", "salt", 4096, 32));
+  EXPECT_EQ(encoded, "pbkdf2_sha256$4096$c2FsdA==$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o=");
+  EXPECT_TRUE(VerifyPassword("password", encoded));
+  EXPECT_FALSE(VerifyPassword("passwort", encoded));
+  EXPECT_FALSE(VerifyPassword(
+      "password", "pbkdf2_sha256$4097$c2FsdA==$xeR41ZKIyEGqUw22hFxMjZYok6ABzk4RpJY4c6qYE0o="));
+}
+
+TEST(PasswordHashTest, MalformedHashesNeverVerify) {
+  const std::string good = HashPassword("pw", 1000);
+  const std::string salt_and_hash = good.substr(std::string("pbkdf2_sha256$1000$").size());
+  for (const std::string& bad : std::vector<std::string>{
+           "",
+           "pw",
+           "pbkdf2_sha256",
+           "pbkdf2_sha256$1000",
+           "pbkdf2_sha256$1000$" + salt_and_hash + "$extra",
+           "pbkdf2_sha1$1000$" + salt_and_hash,
+           "PBKDF2_SHA256$1000$" + salt_and_hash,
+           "pbkdf2_sha256$$" + salt_and_hash,
+           "pbkdf2_sha256$abc$" + salt_and_hash,
+           "pbkdf2_sha256$10x$" + salt_and_hash,
+           "pbkdf2_sha256$0$" + salt_and_hash,
+           "pbkdf2_sha256$-1000$" + salt_and_hash,
+           "pbkdf2_sha256$1000$not base64$" + salt_and_hash.substr(salt_and_hash.find('$') + 1),
+           "pbkdf2_sha256$1000$" + salt_and_hash.substr(0, salt_and_hash.find('$')) + "$",
+           "pbkdf2_sha256$1000$" + salt_and_hash.substr(0, salt_and_hash.find('$')) + "$!!!!",
+       }) {
+    EXPECT_FALSE(VerifyPassword("pw", bad)) << bad;
+  }
+  EXPECT_TRUE(VerifyPassword("pw", good));
+}
+
+TEST(PasswordHashTest, AbsurdIterationCountsAreRejectedWithoutRunningThem) {
+  const std::string good = HashPassword("pw", 1000);
+  const std::string salt_and_hash = good.substr(std::string("pbkdf2_sha256$1000$").size());
+  // Each would take minutes or overflow; rejected at once.
+  for (const char* iterations : {"10000001", "2147483647", "2147483648", "99999999999999999999999",
+                                 "18446744073709551617"}) {
+    EXPECT_FALSE(
+        VerifyPassword("pw", "pbkdf2_sha256$" + std::string(iterations) + "$" + salt_and_hash))
+        << iterations;
+  }
+}
+
+}  // namespace
+}  // namespace modelwarden

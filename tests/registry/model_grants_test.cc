@@ -1,0 +1,199 @@
+// Grants on a model follow the model in SqlModelStore, on every available backend: the creator
+// gets MANAGE, a rename moves every grant on the name, a delete removes them; prefix grants are
+// never touched.
+
+#include <string>
+#include <vector>
+
+#include "registry/auth_store.h"
+#include "tests/registry/backends.h"
+#include "tests/test_util.h"
+
+namespace modelwarden {
+namespace {
+
+using ::modelwarden::testing::Backend;
+using ::modelwarden::testing::TestDatabase;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+Grant MakeGrant(SubjectType subject_type, const std::string& subject, ResourceType resource_type,
+                const std::string& resource, const std::string& permission) {
+  Grant grant;
+  grant.subject_type = subject_type;
+  grant.subject_name = subject;
+  grant.resource_type = resource_type;
+  grant.resource = resource;
+  grant.permission = permission;
+  return grant;
+}
+
+class ModelGrantsTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (!::modelwarden::testing::BackendConfigured(GetParam())) {
+      GTEST_SKIP() << "MODELWARDEN_TEST_MYSQL_URI is not set";
+    }
+    auto db = TestDatabase::Create(GetParam());
+    ASSERT_OK(db);
+    database_ = std::move(*db);
+    auto stores = database_->OpenStores();
+    ASSERT_OK(stores);
+    stores_ = std::move(*stores);
+    for (const char* user : {"alice", "bob"}) {
+      ASSERT_OK(stores_.auth->CreateUser(user, "h", false));
+    }
+    ASSERT_OK(stores_.auth->CreateGroup("team"));
+  }
+
+  WriteContext Write(const std::string& creator = "") {
+    WriteContext write;
+    write.now = ++now_;
+    write.creator = creator;
+    return write;
+  }
+
+  void CreateModel(const std::string& name, const std::string& creator = "") {
+    ASSERT_OK(stores_.models->CreateRegisteredModel({name, "", {}}, Write(creator)));
+  }
+
+  void AddGrant(SubjectType subject_type, const std::string& subject, ResourceType resource_type,
+                const std::string& resource, const std::string& permission) {
+    ASSERT_OK(stores_.auth->CreateGrant(
+        MakeGrant(subject_type, subject, resource_type, resource, permission)));
+  }
+
+  // Every grant as "<u|g>:<subject> <model|prefix>:<resource> <permission>", in ListGrants order.
+  std::vector<std::string> AllGrants() {
+    auto grants = stores_.auth->ListGrants({});
+    EXPECT_OK(grants);
+    std::vector<std::string> out;
+    if (!grants.ok()) return out;
+    for (const Grant& g : *grants) {
+      out.push_back(std::string(g.subject_type == SubjectType::kUser ? "u:" : "g:") +
+                    g.subject_name +
+                    (g.resource_type == ResourceType::kModel ? " model:" : " prefix:") +
+                    g.resource + " " + g.permission);
+    }
+    return out;
+  }
+
+  int64_t now_ = 1000;
+  std::unique_ptr<TestDatabase> database_;
+  Stores stores_;
+};
+
+TEST_P(ModelGrantsTest, CreatorGetsManage) {
+  CreateModel("m", "alice");
+  EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:m MANAGE"));
+  // No creator, or a creator who is no user (auth off): no grant, and no failure.
+  CreateModel("anonymous");
+  CreateModel("ghost", "nobody");
+  EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:m MANAGE"));
+}
+
+TEST_P(ModelGrantsTest, CreatorsEarlierGrantOnTheNameGivesWayToManage) {
+  AddGrant(SubjectType::kUser, "alice", ResourceType::kModel, "m", "READ");
+  AddGrant(SubjectType::kUser, "alice", ResourceType::kModel, "m", "PROMOTE");
+  AddGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "EDIT");
+  CreateModel("m", "alice");
+  EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:m MANAGE", "u:alice model:m PROMOTE",
+                                       "u:bob model:m EDIT"));
+}
+
+TEST_P(ModelGrantsTest, FailedCreateGrantsNothing) {
+  CreateModel("m", "alice");
+  EXPECT_CODE(stores_.models->CreateRegisteredModel({"m", "", {}}, Write("bob")),
+              ErrorCode::kResourceAlreadyExists);
+  EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:m MANAGE"));
+}
+
+TEST_P(ModelGrantsTest, RenameMovesEveryGrantOnTheModel) {
+  CreateModel("fraud.a", "alice");
+  AddGrant(SubjectType::kUser, "alice", ResourceType::kModel, "fraud.a", "PROMOTE");
+  AddGrant(SubjectType::kUser, "bob", ResourceType::kModel, "fraud.a", "READ");
+  AddGrant(SubjectType::kGroup, "team", ResourceType::kModel, "fraud.a", "EDIT");
+  AddGrant(SubjectType::kUser, "bob", ResourceType::kPrefix, "fraud.a", "EDIT");
+  AddGrant(SubjectType::kGroup, "team", ResourceType::kPrefix, "fraud.", "READ");
+  AddGrant(SubjectType::kUser, "bob", ResourceType::kModel, "fraud.other", "MANAGE");
+
+  ASSERT_OK(stores_.models->RenameRegisteredModel("fraud.a", "risk.a", Write()));
+  EXPECT_THAT(AllGrants(),
+              ElementsAre("u:alice model:risk.a MANAGE", "u:alice model:risk.a PROMOTE",
+                          "u:bob model:fraud.other MANAGE", "u:bob model:risk.a READ",
+                          "u:bob prefix:fraud.a EDIT", "g:team model:risk.a EDIT",
+                          "g:team prefix:fraud. READ"));
+}
+
+TEST_P(ModelGrantsTest, RenameReplacesTheSameSubjectsGrantOnTheNewName) {
+  CreateModel("old", "alice");
+  AddGrant(SubjectType::kUser, "bob", ResourceType::kModel, "old", "READ");
+  // Left on a name no model has: bob's and alice's give way to theirs on the renamed model;
+  // the group's has no counterpart and stays; alice's PROMOTE is another kind and stays too.
+  AddGrant(SubjectType::kUser, "alice", ResourceType::kModel, "new", "NO_PERMISSIONS");
+  AddGrant(SubjectType::kUser, "alice", ResourceType::kModel, "new", "PROMOTE");
+  AddGrant(SubjectType::kUser, "bob", ResourceType::kModel, "new", "MANAGE");
+  AddGrant(SubjectType::kGroup, "team", ResourceType::kModel, "new", "READ");
+
+  ASSERT_OK(stores_.models->RenameRegisteredModel("old", "new", Write()));
+  EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:new MANAGE", "u:alice model:new PROMOTE",
+                                       "u:bob model:new READ", "g:team model:new READ"));
+}
+
+TEST_P(ModelGrantsTest, FailedRenameMovesNothing) {
+  CreateModel("a", "alice");
+  CreateModel("b", "bob");
+  EXPECT_CODE(stores_.models->RenameRegisteredModel("a", "b", Write()),
+              ErrorCode::kResourceAlreadyExists);
+  EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:a MANAGE", "u:bob model:b MANAGE"));
+}
+
+TEST_P(ModelGrantsTest, DeleteRemovesEveryGrantOnTheModelOnly) {
+  CreateModel("fraud.a", "alice");
+  CreateModel("fraud.b", "alice");
+  AddGrant(SubjectType::kUser, "alice", ResourceType::kModel, "fraud.a", "PROMOTE");
+  AddGrant(SubjectType::kUser, "bob", ResourceType::kModel, "fraud.a", "READ");
+  AddGrant(SubjectType::kGroup, "team", ResourceType::kModel, "fraud.a", "EDIT");
+  AddGrant(SubjectType::kUser, "bob", ResourceType::kPrefix, "fraud.a", "EDIT");
+  AddGrant(SubjectType::kGroup, "team", ResourceType::kPrefix, "fraud.", "READ");
+
+  ASSERT_OK(stores_.models->DeleteRegisteredModel("fraud.a", Write()));
+  EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:fraud.b MANAGE", "u:bob prefix:fraud.a EDIT",
+                                       "g:team prefix:fraud. READ"));
+  // A new model of the name starts with only its creator's grant.
+  CreateModel("fraud.a", "bob");
+  GrantQuery on_a;
+  on_a.resource_type = ResourceType::kModel;
+  on_a.resource = "fraud.a";
+  auto grants = stores_.auth->ListGrants(on_a);
+  ASSERT_OK(grants);
+  ASSERT_EQ(grants->size(), 1u);
+  EXPECT_EQ((*grants)[0].subject_name, "bob");
+  EXPECT_EQ((*grants)[0].permission, "MANAGE");
+}
+
+TEST_P(ModelGrantsTest, FailedDeleteRemovesNothing) {
+  AddGrant(SubjectType::kUser, "bob", ResourceType::kModel, "missing", "READ");
+  EXPECT_CODE(stores_.models->DeleteRegisteredModel("missing", Write()),
+              ErrorCode::kResourceDoesNotExist);
+  EXPECT_THAT(AllGrants(), ElementsAre("u:bob model:missing READ"));
+}
+
+TEST_P(ModelGrantsTest, GrantsFollowByteExactNames) {
+  CreateModel("Model", "alice");
+  CreateModel("model", "bob");
+  ASSERT_OK(stores_.models->RenameRegisteredModel("Model", "MODEL", Write()));
+  EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:MODEL MANAGE", "u:bob model:model MANAGE"));
+  ASSERT_OK(stores_.models->DeleteRegisteredModel("model", Write()));
+  EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:MODEL MANAGE"));
+  EXPECT_THAT(stores_.auth->LoadAccessProfile("bob")->grants, IsEmpty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ModelGrantsTest,
+                         ::testing::ValuesIn(::modelwarden::testing::AvailableBackends()),
+                         [](const ::testing::TestParamInfo<Backend>& backend) {
+                           return ::modelwarden::testing::BackendName(backend.param);
+                         });
+
+}  // namespace
+}  // namespace modelwarden
