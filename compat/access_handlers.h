@@ -14,24 +14,23 @@
 
 namespace modelwarden {
 
-using AccessHandler = Result<std::string> (*)(const CallContext& ctx,
-                                              const RequestReader& request, AccessAdmin& admin,
-                                              AccessControl& access);
+using AccessHandler = Result<std::string> (*)(const CallContext& ctx, const RequestReader& request,
+                                              AccessAdmin& admin, AccessControl& access);
 
 Result<std::string> HandleCreateUser(const CallContext&, const RequestReader&, AccessAdmin&,
                                      AccessControl&);
 Result<std::string> HandleGetUser(const CallContext&, const RequestReader&, AccessAdmin&,
                                   AccessControl&);
-Result<std::string> HandleUpdateUserPassword(const CallContext&, const RequestReader&,
-                                             AccessAdmin&, AccessControl&);
+Result<std::string> HandleUpdateUserPassword(const CallContext&, const RequestReader&, AccessAdmin&,
+                                             AccessControl&);
 Result<std::string> HandleUpdateUserAdmin(const CallContext&, const RequestReader&, AccessAdmin&,
                                           AccessControl&);
 Result<std::string> HandleDeleteUser(const CallContext&, const RequestReader&, AccessAdmin&,
                                      AccessControl&);
 Result<std::string> HandleCreateModelPermission(const CallContext&, const RequestReader&,
                                                 AccessAdmin&, AccessControl&);
-Result<std::string> HandleGetModelPermission(const CallContext&, const RequestReader&,
-                                             AccessAdmin&, AccessControl&);
+Result<std::string> HandleGetModelPermission(const CallContext&, const RequestReader&, AccessAdmin&,
+                                             AccessControl&);
 Result<std::string> HandleUpdateModelPermission(const CallContext&, const RequestReader&,
                                                 AccessAdmin&, AccessControl&);
 Result<std::string> HandleDeleteModelPermission(const CallContext&, const RequestReader&,
@@ -50,8 +49,8 @@ Result<std::string> HandleDeleteGroup(const CallContext&, const RequestReader&, 
                                       AccessControl&);
 Result<std::string> HandleAddGroupMember(const CallContext&, const RequestReader&, AccessAdmin&,
                                          AccessControl&);
-Result<std::string> HandleRemoveGroupMember(const CallContext&, const RequestReader&,
-                                            AccessAdmin&, AccessControl&);
+Result<std::string> HandleRemoveGroupMember(const CallContext&, const RequestReader&, AccessAdmin&,
+                                            AccessControl&);
 Result<std::string> HandleCreateGrant(const CallContext&, const RequestReader&, AccessAdmin&,
                                       AccessControl&);
 Result<std::string> HandleUpdateGrant(const CallContext&, const RequestReader&, AccessAdmin&,

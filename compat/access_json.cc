@@ -145,8 +145,7 @@ std::string TokensResponse(const std::vector<ApiToken>& tokens) {
   return ListResponse("tokens", tokens, &WriteToken);
 }
 
-std::string ExplanationResponse(const PermissionExplanation& explanation,
-                                const std::string& name) {
+std::string ExplanationResponse(const PermissionExplanation& explanation, const std::string& name) {
   rapidjson::StringBuffer buffer;
   JsonOutput writer(buffer);
   writer.StartObject();
@@ -154,10 +153,10 @@ std::string ExplanationResponse(const PermissionExplanation& explanation,
   writer.StartObject();
   WriteStringField(writer, "username", explanation.username);
   WriteStringField(writer, "name", name);
-  WriteStringField(writer, "permission",
-                   explanation.is_admin ? "MANAGE" : PermissionName(explanation.effective.permission));
-  WriteStringField(writer, "source",
-                   explanation.is_admin ? "admin" : explanation.effective.source);
+  WriteStringField(
+      writer, "permission",
+      explanation.is_admin ? "MANAGE" : PermissionName(explanation.effective.permission));
+  WriteStringField(writer, "source", explanation.is_admin ? "admin" : explanation.effective.source);
   WriteBoolField(writer, "is_admin", explanation.is_admin);
   WriteBoolField(writer, "can_promote", explanation.can_promote);
   writer.EndObject();
