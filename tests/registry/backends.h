@@ -31,6 +31,9 @@ class TestDatabase {
   const std::string& uri() const { return uri_; }
   // Opens a store on it (migrating it); may be called several times (several "servers").
   Result<std::unique_ptr<ModelStore>> OpenStore(int pool_size = 4) const;
+  // Runs `sql` on the database through a connection of its own, e.g. to age a row in a way
+  // no API allows. Not for kSqliteMemory (a private database).
+  Status ExecuteSql(const std::string& sql) const;
 
  private:
   TestDatabase(Backend backend, std::string uri, std::string cleanup)
