@@ -54,6 +54,11 @@ void AccessControl::Invalidate() {
   profiles_.clear();
 }
 
+void AccessControl::InvalidateProfiles() {
+  std::unique_lock lock(mutex_);
+  profiles_.clear();
+}
+
 Result<std::shared_ptr<const AccessProfile>> AccessControl::Profile(const std::string& username,
                                                                     bool fresh) {
   if (!fresh) {

@@ -95,6 +95,9 @@ class AccessControl {
 
   // Drops every cached credential, token and profile.
   void Invalidate();
+  // Drops the cached profiles only (grants changed, credentials did not): after a model's
+  // grants were moved by a rename or removed with the model.
+  void InvalidateProfiles();
 
  private:
   struct CachedCredential {

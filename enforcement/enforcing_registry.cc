@@ -186,13 +186,20 @@ Result<RegisteredModel> EnforcingRegistry::RenameRegisteredModel(const CallConte
                                            inner_.RenameRegisteredModel(audited, name, new_name));
                           return Status::Ok();
                         }));
+  // The store moved the model's grants to the new name: cached profiles still hold them
+  // under the old one (a stale allow is never re-checked).
+  if (access_ != nullptr) access_->InvalidateProfiles();
   return std::move(*renamed);
 }
 
 Status EnforcingRegistry::DeleteRegisteredModel(const CallContext& ctx, const std::string& name) {
-  return Apply(
+  RETURN_IF_ERROR(Apply(
       ctx, NewEvent(ctx, "DeleteRegisteredModel", name), {}, "",
-      [&](const CallContext& audited) { return inner_.DeleteRegisteredModel(audited, name); });
+      [&](const CallContext& audited) { return inner_.DeleteRegisteredModel(audited, name); }));
+  // The store removed the model's grants; cached profiles must not apply them to a model
+  // re-created under the name.
+  if (access_ != nullptr) access_->InvalidateProfiles();
+  return Status::Ok();
 }
 
 // The caller's read limit goes into the query itself (MLflow filters pages after the query and

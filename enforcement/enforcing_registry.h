@@ -26,7 +26,8 @@ class EnforcingRegistry final : public Registry, public Governance {
   // All borrowed; they must outlive this object. `audit_log` is the store the inner Registry
   // writes to (denials are appended there, the audit log is read from there).
   // `clock` stamps denials (a change's entry takes the change's own timestamp).
-  // `access`, when given, limits searches to what the caller (CallContext::principal) may read.
+  // `access`, when given, limits searches to what the caller (CallContext::principal) may read,
+  // and its cached profiles are dropped when a rename or delete moved or removed grants.
   EnforcingRegistry(Registry& inner, const PolicyHolder& policy, ModelStore& audit_log,
                     const Clock& clock, AccessControl* access = nullptr)
       : inner_(inner), policy_(policy), audit_log_(audit_log), clock_(clock), access_(access) {}

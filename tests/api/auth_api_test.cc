@@ -255,6 +255,40 @@ TEST_P(AuthApiTest, ModelPermissionsApiAnswersAsMlflow) {
                             404, "RESOURCE_DOES_NOT_EXIST"));
 }
 
+// Grants moved by a rename or removed with the model apply at once on the server that made
+// the change, even to users whose access was just checked (and is cached).
+TEST_P(AuthApiTest, RenameAndDeleteChangeCachedAccessAtOnce) {
+  CreateUser("alice");
+  CreateUser("bob");
+  Caller alice = As("alice");
+  Caller bob = As("bob");
+  ASSERT_TRUE(IsOkJson(alice.mlflow.Post("/registered-models/create", R"({"name":"c.model"})")));
+  ASSERT_TRUE(IsOkJson(
+      alice.mlflow.Post("/registered-models/permissions/create",
+                        R"({"name":"c.model","username":"bob","permission":"NO_PERMISSIONS"})")));
+  EXPECT_TRUE(IsDenied(GetModel(bob, "c.model")));
+  EXPECT_TRUE(IsOkJson(SetModelTag(alice, "c.model")));
+
+  // bob's NO_PERMISSIONS follows the model to its new name.
+  ASSERT_TRUE(IsOkJson(alice.mlflow.Post("/registered-models/rename",
+                                         R"({"name":"c.model","new_name":"c.renamed"})")));
+  EXPECT_TRUE(IsDenied(GetModel(bob, "c.renamed")));
+  EXPECT_TRUE(IsOkJson(SetModelTag(alice, "c.renamed")));
+  // A new model under the old name owes nothing to the old grants.
+  ASSERT_TRUE(IsOkJson(Admin().mlflow.Post("/registered-models/create", R"({"name":"c.model"})")));
+  EXPECT_TRUE(IsDenied(SetModelTag(alice, "c.model")));
+  EXPECT_TRUE(IsOkJson(GetModel(bob, "c.model")));
+
+  // Deleted with the model: alice's MANAGE does not carry over to a model re-created under
+  // the name.
+  ASSERT_TRUE(
+      IsOkJson(alice.mlflow.Delete("/registered-models/delete", R"({"name":"c.renamed"})")));
+  ASSERT_TRUE(
+      IsOkJson(Admin().mlflow.Post("/registered-models/create", R"({"name":"c.renamed"})")));
+  EXPECT_TRUE(IsDenied(SetModelTag(alice, "c.renamed")));
+  EXPECT_TRUE(IsOkJson(GetModel(bob, "c.renamed")));
+}
+
 TEST_P(AuthApiTest, GroupsAndMostSpecificGrantWins) {
   for (const char* user : {"dave", "erin", "frank"}) CreateUser(user);
   Caller& admin = Admin();
