@@ -29,7 +29,8 @@ class EnforcingRegistry final : public Registry, public Governance {
   // writes to (denials are appended there, the audit log is read from there).
   // `clock` stamps denials (a change's entry takes the change's own timestamp). `tracker`
   // (optional) is the tracking server the "runs" section and run.metrics gates read.
-  // `access`, when given, limits searches to what the caller (CallContext::principal) may read.
+  // `access`, when given, limits searches to what the caller (CallContext::principal) may read,
+  // and its cached profiles are dropped when a create, rename or delete wrote grants.
   EnforcingRegistry(Registry& inner, const PolicyHolder& policy, ModelStore& audit_log,
                     const Clock& clock, Tracker* tracker = nullptr, AccessControl* access = nullptr)
       : inner_(inner),

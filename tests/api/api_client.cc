@@ -49,6 +49,7 @@ ApiResponse FromResult(const httplib::Result& result) {
   ApiResponse response =
       MakeResponse(result->status, result->get_header_value("Content-Type"), result->body);
   response.warnings = result->get_header_value("X-Modelwarden-Warnings");
+  for (const auto& [name, value] : result->headers) response.headers.emplace_back(name, value);
   return response;
 }
 
@@ -63,6 +64,19 @@ std::optional<std::string> ApiResponse::StringAt(const char* pointer) const {
   const rapidjson::Value* value = At(pointer);
   if (value == nullptr || !value->IsString()) return std::nullopt;
   return std::string(value->GetString(), value->GetStringLength());
+}
+
+std::optional<std::string> ApiResponse::Header(std::string_view name) const {
+  const auto lower = [](std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+  };
+  for (const auto& [key, value] : headers) {
+    if (lower(key) == lower(name)) return value;
+  }
+  return std::nullopt;
 }
 
 std::string ApiResponse::Describe() const {
@@ -108,12 +122,20 @@ ApiResponse ApiClient::Delete(const std::string& endpoint, const std::string& bo
   return Send("DELETE", prefix_ + endpoint, body, "application/json");
 }
 
+void ApiClient::SetHeader(const std::string& name, const std::string& value) {
+  headers_.erase(std::remove_if(headers_.begin(), headers_.end(),
+                                [&](const auto& header) { return header.first == name; }),
+                 headers_.end());
+  if (!value.empty()) headers_.emplace_back(name, value);
+}
+
 ApiResponse ApiClient::Send(const std::string& method, const std::string& path,
                             const std::string& body, const std::string& content_type) {
   httplib::Request request;
   request.method = method;
   request.path = path;
   request.body = body;
+  for (const auto& [name, value] : headers_) request.set_header(name, value);
   if (!content_type.empty()) request.set_header("Content-Type", content_type);
   return FromResult(client_->send(request));
 }

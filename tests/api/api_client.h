@@ -35,6 +35,10 @@ struct ApiResponse {
   std::string body;
   std::shared_ptr<const rapidjson::Document> json;  // Null unless the body parses as JSON.
   std::string warnings;  // The X-Modelwarden-Warnings header (policy warnings), if any.
+  std::vector<std::pair<std::string, std::string>> headers;  // Every response header.
+
+  // The first response header called `name` (case-insensitive), or nullopt.
+  std::optional<std::string> Header(std::string_view name) const;
 
   // The value at an RFC 6901 JSON pointer ("/model_version/version"), or nullptr.
   const rapidjson::Value* At(const char* pointer) const;
@@ -67,9 +71,14 @@ class ApiClient {
 
   int port() const { return port_; }
 
+  // Sent with every later request, e.g. ("Authorization", "Basic ..."); an empty value stops
+  // sending it.
+  void SetHeader(const std::string& name, const std::string& value);
+
  private:
   int port_;
   std::string prefix_;
+  std::vector<std::pair<std::string, std::string>> headers_;
   std::unique_ptr<httplib::Client> client_;
 };
 

@@ -70,6 +70,10 @@ class ApiTest : public ::testing::TestWithParam<Backend> {
   // Another server process on the same database, not yet started; owned by the fixture.
   ServerProcess& AddServer(const std::vector<std::string>& extra_args = {});
 
+  // The test's database (e.g. its URI for a CLI command) and its temporary directory.
+  const TestDatabase& database() const { return *database_; }
+  const std::string& temp_dir() const { return temp_dir_; }
+
   // The server SetUp() started.
   ServerProcess& server() { return *servers_.front(); }
   // A client of server(); made again whenever the server was restarted.

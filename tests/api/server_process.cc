@@ -86,8 +86,11 @@ void AppendToLog(const std::string& path, const std::string& line) {
 }  // namespace
 
 ServerProcess::ServerProcess(std::string binary, std::vector<std::string> args,
-                             std::string log_path)
-    : binary_(std::move(binary)), args_(std::move(args)), log_path_(std::move(log_path)) {}
+                             std::string log_path, std::vector<std::string> env)
+    : binary_(std::move(binary)),
+      args_(std::move(args)),
+      log_path_(std::move(log_path)),
+      env_(std::move(env)) {}
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) Kill();
@@ -121,6 +124,11 @@ ServerProcess::~ServerProcess() {
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
+  std::vector<std::string> env_strings = env_;
+  std::vector<char*> envp;
+  for (char** entry = environ; *entry != nullptr; ++entry) envp.push_back(*entry);
+  for (std::string& entry : env_strings) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   const int log_fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) {
     return ::testing::AssertionFailure()
@@ -145,7 +153,7 @@ ServerProcess::~ServerProcess() {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    execv(argv[0], argv.data());
+    execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
   close(log_fd);

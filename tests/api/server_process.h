@@ -17,8 +17,10 @@ namespace modelwarden::testing {
 
 class ServerProcess {
  public:
-  // `args` follow `modelwarden server`; Start() appends --host and --port.
-  ServerProcess(std::string binary, std::vector<std::string> args, std::string log_path);
+  // `args` follow `modelwarden server`; Start() appends --host and --port. `env` entries
+  // ("NAME=value") are added to the child's environment.
+  ServerProcess(std::string binary, std::vector<std::string> args, std::string log_path,
+                std::vector<std::string> env = {});
   ~ServerProcess();  // Kill() when still running.
 
   ServerProcess(const ServerProcess&) = delete;
@@ -53,6 +55,7 @@ class ServerProcess {
   const std::string binary_;
   const std::vector<std::string> args_;
   const std::string log_path_;
+  const std::vector<std::string> env_;
   pid_t pid_ = -1;
   int port_ = 0;
   int starts_ = 0;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "registry/sql/sqlite_connection.h"
 #include "registry/store_factory.h"
 #ifdef MODELWARDEN_HAVE_MYSQL
 #include "registry/sql/mysql_connection.h"
@@ -118,6 +119,26 @@ Result<Stores> TestDatabase::OpenStores(int pool_size) const {
   options.uri = uri_;
   options.pool_size = pool_size;
   return ::modelwarden::OpenStores(options);
+}
+
+Status TestDatabase::ExecuteSql(const std::string& sql) const {
+  switch (backend_) {
+    case Backend::kSqliteFile: {
+      SqliteOptions options;
+      options.path = cleanup_;
+      ASSIGN_OR_RETURN(std::unique_ptr<SqlConnection> connection, OpenSqliteConnection(options));
+      return connection->ExecuteScript(sql);
+    }
+    case Backend::kMysql:
+#ifdef MODELWARDEN_HAVE_MYSQL
+      return RunOnServer(uri_, sql);
+#else
+      return Status::Internal("built without MySQL");
+#endif
+    case Backend::kSqliteMemory:
+      break;
+  }
+  return Status::Internal("ExecuteSql needs a database other processes can open");
 }
 
 }  // namespace modelwarden::testing
