@@ -200,7 +200,9 @@ Status AccessControl::CheckPromotion(const AccessProfile& profile, const AccessR
   if (request.operation == Operation::kTransitionModelVersionStage) {
     target = Lower(request.stage.value_or(""));
   } else if (request.alias.has_value()) {
+    // As the policy's own promotion checks: aliases stand for stages while lifecycle is on.
     const std::shared_ptr<const Policy> policy = policy_.Current();
+    if (policy->lifecycle.mode == RuleMode::kOff) return Status::Ok();
     auto it = policy->lifecycle.alias_stages.find(*request.alias);
     if (it != policy->lifecycle.alias_stages.end())
       target = Lower(std::string(StageName(it->second)));
@@ -301,13 +303,15 @@ Result<std::optional<ReadScope>> AccessControl::ReadScopeFor(const std::string& 
   ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, Profile(username, false));
   if (profile->user.is_admin) return std::optional<ReadScope>();
   const bool default_readable = CanRead(options_.default_permission);
-  bool has_access_grants = false;
+  // With a readable default and no NO_PERMISSIONS grant, every model is readable: no filter.
+  // (A NO_PERMISSIONS grant made through another process then applies within cache_seconds,
+  // as for single-model requests.)
+  bool hides_something = !default_readable;
   for (const Grant& grant : profile->grants) {
-    if (grant.permission != kPromotePermission) has_access_grants = true;
+    if (grant.permission == PermissionName(Permission::kNoPermissions)) hides_something = true;
   }
-  if (!has_access_grants && default_readable) return std::optional<ReadScope>();
-  return std::optional<ReadScope>(
-      ReadScope{profile->user.id, profile->group_ids, default_readable});
+  if (!hides_something) return std::optional<ReadScope>();
+  return std::optional<ReadScope>(ReadScope{profile->user.id, default_readable});
 }
 
 Result<PermissionExplanation> AccessControl::Explain(const std::string& username,

@@ -92,8 +92,8 @@ class AccessControl {
   Status Authorize(const Principal& principal, const AccessRequest& request,
                    const CallContext* ctx = nullptr);
 
-  // The limit on `username`'s searches; nullopt when there is none (auth off, an admin, or no
-  // grants and a readable default).
+  // The limit on `username`'s searches; nullopt when there is none (auth off, an admin, or a
+  // readable default and no NO_PERMISSIONS grant to the user or their groups).
   Result<std::optional<ReadScope>> ReadScopeFor(const std::string& username);
 
   Result<PermissionExplanation> Explain(const std::string& username, const std::string& name);

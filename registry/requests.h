@@ -40,10 +40,10 @@ struct NewModelVersion {
 
 // Whose reads a search is limited to: models the user may read by the grants to the user or
 // to their groups (AuthStore), the most specific grant deciding (enforcement/permission.h),
-// else `default_readable`. The store applies it in the query itself, so pages stay full.
+// else `default_readable`. The store applies it in the query itself, so pages stay full, and
+// reads the user's groups and grants there, so the scope is never staler than the database.
 struct ReadScope {
   int64_t user_id = 0;
-  std::vector<int64_t> group_ids;
   bool default_readable = true;
 };
 

@@ -771,30 +771,27 @@ class SqlModelStore final : public ModelStore {
   // " AND <the scope's user may read column>": the most specific access grant to the user or
   // their groups decides (a model grant before any prefix grant, a longer prefix before a
   // shorter one, the user's own before their groups', then the highest), else the default.
-  // The same rule as EffectivePermission (enforcement/permission.cc); tests compare the two.
+  // The same rule as ResolvePermission (enforcement/permission.cc); tests compare the two.
+  // The rule is one MAX over a rank whose digits are, from the top: specificity, user or
+  // group, permission level; the level of the winner is the rank's last digit (no sort).
   std::string ReadableBy(const ReadScope& scope, const std::string& column,
                          std::vector<SqlValue>& params) const {
-    std::string subjects = "(g.subject_type = 'user' AND g.subject_id = ?)";
     params.emplace_back(scope.user_id);
-    if (!scope.group_ids.empty()) {
-      subjects = "(" + subjects + " OR (g.subject_type = 'group' AND g.subject_id IN (" +
-                 Placeholders(scope.group_ids.size()) + ")))";
-      for (int64_t id : scope.group_ids) params.emplace_back(id);
-    }
+    params.emplace_back(scope.user_id);
+    params.emplace_back(int64_t{scope.default_readable ? 1 : 0});
     // substr/LEFT count characters, as the prefix length must be counted here.
     const std::string prefix_match =
         dialect_ == SqlDialect::kMysql
             ? "LEFT(" + column + ", CHAR_LENGTH(g.resource)) = g.resource"
             : "substr(" + column + ", 1, length(g.resource)) = g.resource";
-    params.emplace_back(int64_t{scope.default_readable ? 1 : 0});
-    return " AND COALESCE((SELECT CASE WHEN g.permission = 'NO_PERMISSIONS' THEN 0 ELSE 1 END "
-           "FROM auth_grants g WHERE g.kind = 'access' AND " +
-           subjects + " AND ((g.resource_type = 'model' AND g.resource = " + column +
-           ") OR (g.resource_type = 'prefix' AND " + prefix_match +
-           ")) ORDER BY CASE WHEN g.resource_type = 'model' THEN 1 ELSE 0 END DESC, "
-           "LENGTH(g.resource) DESC, CASE WHEN g.subject_type = 'user' THEN 1 ELSE 0 END DESC, "
-           "CASE g.permission WHEN 'MANAGE' THEN 3 WHEN 'EDIT' THEN 2 WHEN 'READ' THEN 1 ELSE 0 "
-           "END DESC LIMIT 1), ?) = 1";
+    return " AND COALESCE((SELECT MAX((CASE WHEN g.resource_type = 'model' THEN 1000000 ELSE "
+           "LENGTH(g.resource) END) * 100 + (CASE WHEN g.subject_type = 'user' THEN 10 ELSE 0 "
+           "END) + (CASE g.permission WHEN 'MANAGE' THEN 3 WHEN 'EDIT' THEN 2 WHEN 'READ' THEN 1 "
+           "ELSE 0 END)) FROM auth_grants g WHERE g.kind = 'access' AND ((g.subject_type = 'user' "
+           "AND g.subject_id = ?) OR (g.subject_type = 'group' AND g.subject_id IN (SELECT "
+           "m.group_id FROM auth_group_members m WHERE m.user_id = ?))) AND ((g.resource_type = "
+           "'model' AND g.resource = " +
+           column + ") OR (g.resource_type = 'prefix' AND " + prefix_match + "))) % 10, ?) > 0";
   }
 
   Status LockModel(SqlConnection& db, const std::string& name) {

@@ -169,7 +169,7 @@ class ReadScopeCrossCheckTest : public ::testing::TestWithParam<Backend> {
           expected_models.insert(name);
           for (int i = 0; i < versions; ++i) expected_versions.insert(name);
         }
-        const ReadScope scope{profile->user.id, profile->group_ids, default_readable};
+        const ReadScope scope{profile->user.id, default_readable};
         EXPECT_EQ(SearchModels(scope, 3), expected_models);
         EXPECT_EQ(SearchVersions(scope, 4), expected_versions);
       }
@@ -265,7 +265,7 @@ TEST_P(ReadScopeCrossCheckTest, TiesResolveAsTheRuleSays) {
   ASSERT_OK(u0);
   const auto found = [&](bool default_readable) {
     const std::multiset<std::string> names =
-        SearchModels(ReadScope{u0->user.id, u0->group_ids, default_readable}, 2);
+        SearchModels(ReadScope{u0->user.id, default_readable}, 2);
     return std::vector<std::string>(names.begin(), names.end());
   };
   EXPECT_THAT(found(false), ::testing::ElementsAre("pricing.a", "risk", "riskier.a", "search.x"));
