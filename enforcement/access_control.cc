@@ -1,8 +1,10 @@
 #include "enforcement/access_control.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <mutex>
+#include <thread>
 #include <utility>
 
 #include "enforcement/crypto.h"
@@ -45,7 +47,23 @@ AccessControl::AccessControl(AuthStore& store, const PolicyHolder& policy, const
       clock_(clock),
       options_(options),
       audit_log_(audit_log),
-      cache_key_(RandomBytes(32)) {}
+      cache_key_(RandomBytes(32)),
+      kdf_slots_(std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2)) {}
+
+bool AccessControl::VerifyBounded(const std::string& password, const std::string& encoded) {
+  {
+    std::unique_lock lock(kdf_mutex_);
+    kdf_free_.wait(lock, [this] { return kdf_slots_ > 0; });
+    --kdf_slots_;
+  }
+  const bool verified = VerifyPassword(password, encoded);
+  {
+    std::lock_guard lock(kdf_mutex_);
+    ++kdf_slots_;
+  }
+  kdf_free_.notify_one();
+  return verified;
+}
 
 bool AccessControl::Fresh(int64_t since) const {
   return clock_.NowMillis() - since < int64_t{options_.cache_seconds} * 1000;
@@ -91,7 +109,7 @@ Result<Principal> AccessControl::AuthenticatePassword(const std::string& usernam
   const bool fresh = cached.has_value() && Fresh(cached->checked_at);
   Result<std::shared_ptr<const AccessProfile>> profile = Profile(username, /*fresh=*/!fresh);
   if (profile.status().code() == ErrorCode::kResourceDoesNotExist) {
-    VerifyPassword(password, DummyHash());  // As slow as a known user with a wrong password.
+    VerifyBounded(password, DummyHash());  // As slow as a known user with a wrong password.
     return Status::Unauthenticated(kBadCredentials);
   }
   RETURN_IF_ERROR(profile.status());
@@ -104,7 +122,7 @@ Result<Principal> AccessControl::AuthenticatePassword(const std::string& usernam
     }
     return Principal{username, (*profile)->user.is_admin};
   }
-  if (!VerifyPassword(password, stored)) return Status::Unauthenticated(kBadCredentials);
+  if (!VerifyBounded(password, stored)) return Status::Unauthenticated(kBadCredentials);
   std::unique_lock lock(mutex_);
   Bound(credentials_);
   credentials_[key] = {stored, clock_.NowMillis()};

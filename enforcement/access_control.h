@@ -14,8 +14,10 @@
 // Thread-safe.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -129,6 +131,9 @@ class AccessControl {
   void RecordDenial(const Principal& principal, const AccessRequest& request,
                     const CallContext* ctx, const Status& denial);
   const std::string& DummyHash();
+  // VerifyPassword under kdf_slots_: a flood of wrong passwords (each one a full KDF) must
+  // not take every core from requests with cached credentials.
+  bool VerifyBounded(const std::string& password, const std::string& encoded);
 
   AuthStore& store_;
   const PolicyHolder& policy_;
@@ -142,6 +147,10 @@ class AccessControl {
   std::unordered_map<std::string, CachedToken> tokens_;
   std::unordered_map<std::string, CachedProfile> profiles_;
   std::string dummy_hash_;  // Guarded by mutex_; verifying it makes unknown users cost a KDF.
+
+  std::mutex kdf_mutex_;
+  std::condition_variable kdf_free_;
+  int kdf_slots_;  // Password verifications that may run at once; guarded by kdf_mutex_.
 };
 
 }  // namespace modelwarden
