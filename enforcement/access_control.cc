@@ -320,16 +320,11 @@ Result<std::optional<ReadScope>> AccessControl::ReadScopeFor(const std::string& 
   if (!options_.enabled) return std::optional<ReadScope>();
   ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, Profile(username, false));
   if (profile->user.is_admin) return std::optional<ReadScope>();
-  const bool default_readable = CanRead(options_.default_permission);
-  // With a readable default and no NO_PERMISSIONS grant, every model is readable: no filter.
-  // (A NO_PERMISSIONS grant made through another process then applies within cache_seconds,
-  // as for single-model requests.)
-  bool hides_something = !default_readable;
-  for (const Grant& grant : profile->grants) {
-    if (grant.permission == PermissionName(Permission::kNoPermissions)) hides_something = true;
-  }
-  if (!hides_something) return std::optional<ReadScope>();
-  return std::optional<ReadScope>(ReadScope{profile->user.id, default_readable});
+  ReadScope scope = BuildReadScope(*profile, options_.default_permission);
+  const bool everything = !scope.live && scope.default_readable && scope.hidden_names.empty() &&
+                          scope.visible_names.empty() && scope.prefixes.empty();
+  if (everything) return std::optional<ReadScope>();
+  return std::optional<ReadScope>(std::move(scope));
 }
 
 Result<PermissionExplanation> AccessControl::Explain(const std::string& username,

@@ -94,8 +94,10 @@ class AccessControl {
   Status Authorize(const Principal& principal, const AccessRequest& request,
                    const CallContext* ctx = nullptr);
 
-  // The limit on `username`'s searches; nullopt when there is none (auth off, an admin, or a
-  // readable default and no NO_PERMISSIONS grant to the user or their groups).
+  // The limit on `username`'s searches, from their (cached) profile; nullopt when there is
+  // none (auth off, an admin, or grants that hide nothing under a readable default). Like
+  // every cached decision, a grant changed through another process shows in searches within
+  // cache_seconds.
   Result<std::optional<ReadScope>> ReadScopeFor(const std::string& username);
 
   Result<PermissionExplanation> Explain(const std::string& username, const std::string& name);

@@ -243,7 +243,9 @@ Result<SearchQuery> EnforcingRegistry::Scoped(const CallContext& ctx,
   if (ctx.principal.empty()) {
     return Status::Unauthenticated("You are not authenticated.");
   }
-  ASSIGN_OR_RETURN(scoped.read_scope, access_->ReadScopeFor(ctx.principal));
+  Result<std::optional<ReadScope>> scope = access_->ReadScopeFor(ctx.principal);
+  if (!scope.ok()) return scope.status();
+  if (scope->has_value()) scoped.read_scope.emplace(std::move(**scope));
   return scoped;
 }
 

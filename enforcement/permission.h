@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "registry/auth_entities.h"
+#include "registry/requests.h"
 
 namespace modelwarden {
 
@@ -51,5 +52,13 @@ EffectivePermission ResolvePermission(const AccessProfile& profile, const std::s
 
 // Whether a PROMOTE grant to the user or one of their groups covers `name`.
 bool HasPromoteGrant(const AccessProfile& profile, const std::string& name);
+
+// ResolvePermission's decisions for every name at once, as rules a search query can apply
+// (registry/requests.h ReadScope): one rule per exact name and per prefix the profile's access
+// grants name, minus the rules that decide what the next rule would anyway. No rules left
+// and a readable default: everything is readable. Past `max_names` exact-name rules the scope
+// is `live` (the store evaluates the grants itself).
+ReadScope BuildReadScope(const AccessProfile& profile, Permission default_permission,
+                         size_t max_names = 20000);
 
 }  // namespace modelwarden

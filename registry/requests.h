@@ -38,13 +38,26 @@ struct NewModelVersion {
   std::string user_id;  // The creating principal, empty when anonymous.
 };
 
-// Whose reads a search is limited to: models the user may read by the grants to the user or
-// to their groups (AuthStore), the most specific grant deciding (enforcement/permission.h),
-// else `default_readable`. The store applies it in the query itself, so pages stay full, and
-// reads the user's groups and grants there, so the scope is never staler than the database.
+// Whose reads a search is limited to, as enforcement decided from the caller's grants
+// (enforcement/permission.h BuildReadScope): the first rule that matches a name decides,
+// exact names first (`hidden_names` and `visible_names` are disjoint), then `prefixes`
+// longest first, else `default_readable`. The store applies it inside the query, so pages
+// stay full and page tokens stay right.
+//
+// A caller with more exact-name rules than one statement can bind gets `live` instead: the
+// store then evaluates the grants of user `user_id` and their groups itself, in SQL, by the
+// same rule (slower per row, unbounded).
 struct ReadScope {
-  int64_t user_id = 0;
+  struct Prefix {
+    std::string prefix;
+    bool readable = false;
+  };
   bool default_readable = true;
+  std::vector<std::string> hidden_names;
+  std::vector<std::string> visible_names;
+  std::vector<Prefix> prefixes;
+  bool live = false;
+  int64_t user_id = 0;  // For `live` only.
 };
 
 // A search as the client sent it; the service parses and validates each field.

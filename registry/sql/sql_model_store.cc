@@ -202,6 +202,14 @@ std::string NotFoundVersionMessage(const std::string& name, int64_t version) {
   return "Model Version (name=" + name + ", version=" + std::to_string(version) + ") not found";
 }
 
+int64_t CharacterCount(const std::string& utf8) {
+  int64_t count = 0;
+  for (char c : utf8) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
 std::string Placeholders(size_t count) {
   std::string out;
   for (size_t i = 0; i < count; ++i) out += i == 0 ? "?" : ", ?";
@@ -768,14 +776,41 @@ class SqlModelStore final : public ModelStore {
     return db.Execute(kRenameModelGrants, {new_name, name}).status();
   }
 
-  // " AND <the scope's user may read column>": the most specific access grant to the user or
-  // their groups decides (a model grant before any prefix grant, a longer prefix before a
-  // shorter one, the user's own before their groups', then the highest), else the default.
-  // The same rule as ResolvePermission (enforcement/permission.cc); tests compare the two.
-  // The rule is one MAX over a rank whose digits are, from the top: specificity, user or
-  // group, permission level; the level of the winner is the rank's last digit (no sort).
+  // " AND <the scope lets the caller read column>": ReadScope's rules as one CASE, all data
+  // bound. Prefix lengths are counted in characters, as substr/LEFT count.
   std::string ReadableBy(const ReadScope& scope, const std::string& column,
                          std::vector<SqlValue>& params) const {
+    if (scope.live) return LiveReadableBy(scope, column, params);
+    if (scope.hidden_names.empty() && scope.visible_names.empty() && scope.prefixes.empty()) {
+      return scope.default_readable ? "" : " AND 1 = 0";
+    }
+    std::string sql = " AND (CASE";
+    const auto names = [&](const std::vector<std::string>& list, const char* result) {
+      if (list.empty()) return;
+      sql += " WHEN " + column + " IN (" + Placeholders(list.size()) + ") THEN " + result;
+      for (const std::string& name : list) params.emplace_back(name);
+    };
+    names(scope.hidden_names, "0");
+    names(scope.visible_names, "1");
+    for (const ReadScope::Prefix& rule : scope.prefixes) {
+      sql += dialect_ == SqlDialect::kMysql ? " WHEN LEFT(" + column + ", ?) = ?"
+                                            : " WHEN substr(" + column + ", 1, ?) = ?";
+      sql += rule.readable ? " THEN 1" : " THEN 0";
+      params.emplace_back(CharacterCount(rule.prefix));
+      params.emplace_back(rule.prefix);
+    }
+    sql += scope.default_readable ? " ELSE 1 END) = 1" : " ELSE 0 END) = 1";
+    return sql;
+  }
+
+  // The `live` form: the grants of the scope's user and their groups, read in the query. The
+  // most specific access grant decides (a model grant before any prefix grant, a longer prefix
+  // before a shorter one, the user's own before their groups', then the highest), else the
+  // default: the rule of ResolvePermission (enforcement/permission.cc), which tests compare
+  // with this SQL. It is one MAX over a rank whose digits are, from the top, specificity,
+  // user or group, and level: the winner's level is the last digit (no sort per row).
+  std::string LiveReadableBy(const ReadScope& scope, const std::string& column,
+                             std::vector<SqlValue>& params) const {
     params.emplace_back(scope.user_id);
     params.emplace_back(scope.user_id);
     params.emplace_back(int64_t{scope.default_readable ? 1 : 0});

@@ -642,21 +642,26 @@ TEST_F(AccessControlTest, ReadScopeFor) {
   ASSERT_OK(editor);
   EXPECT_FALSE(editor->has_value());
 
-  // A group's NO_PERMISSIONS grant: a scope with the user's id (the store reads the groups).
+  // A group's NO_PERMISSIONS grant: a scope with that one rule for its members.
   ASSERT_OK(store().CreateGrant(
       MakeGrant(SubjectType::kGroup, "team", ResourceType::kPrefix, "x", "NO_PERMISSIONS")));
   auto carol = access_->ReadScopeFor("carol");
   ASSERT_OK(carol);
   ASSERT_TRUE(carol->has_value());
-  EXPECT_EQ((*carol)->user_id, store().GetUser("carol")->id);
+  EXPECT_FALSE((*carol)->live);
   EXPECT_TRUE((*carol)->default_readable);
+  ASSERT_EQ((*carol)->prefixes.size(), 1u);
+  EXPECT_EQ((*carol)->prefixes[0].prefix, "x");
+  EXPECT_FALSE((*carol)->prefixes[0].readable);
 
-  // An unreadable default: always a scope, grants or not.
+  // An unreadable default: always a scope; bob's EDIT on fraud. is its one rule.
   Configure({/*enabled=*/true, Permission::kNoPermissions});
   auto bob = access_->ReadScopeFor("bob");
   ASSERT_OK(bob);
   ASSERT_TRUE(bob->has_value());
-  EXPECT_EQ((*bob)->user_id, store().GetUser("bob")->id);
+  ASSERT_EQ((*bob)->prefixes.size(), 1u);
+  EXPECT_EQ((*bob)->prefixes[0].prefix, "fraud.");
+  EXPECT_TRUE((*bob)->prefixes[0].readable);
   EXPECT_FALSE((*bob)->default_readable);
 }
 

@@ -272,3 +272,61 @@ TEST(OperationTest, RequiredAccessMatchesMlflowsValidators) {
 
 }  // namespace
 }  // namespace modelwarden
+
+namespace modelwarden {
+namespace {
+
+// ---- BuildReadScope: the rules a search applies ----
+
+std::vector<std::string> Prefixes(const ReadScope& scope) {
+  std::vector<std::string> out;
+  for (const ReadScope::Prefix& p : scope.prefixes) {
+    out.push_back(p.prefix + (p.readable ? "=read" : "=hidden"));
+  }
+  return out;
+}
+
+TEST(BuildReadScopeTest, RulesThatChangeNothingAreLeftOut) {
+  // A readable default: EDIT on a prefix and MANAGE on a model hide nothing, so no rules.
+  const ReadScope open = BuildReadScope(
+      Profile({UserPrefix("fraud.", "EDIT"), UserModel("fraud.a", "MANAGE")}), Permission::kRead);
+  EXPECT_FALSE(open.live);
+  EXPECT_TRUE(open.hidden_names.empty());
+  EXPECT_TRUE(open.visible_names.empty());
+  EXPECT_TRUE(open.prefixes.empty());
+
+  // Under a hidden prefix, a model grant that reveals is kept; one that agrees is not.
+  const ReadScope nested =
+      BuildReadScope(Profile({UserPrefix("risk.", "NO_PERMISSIONS"), UserModel("risk.a", "READ"),
+                              UserModel("risk.b", "NO_PERMISSIONS"), UserModel("other", "EDIT")}),
+                     Permission::kRead);
+  EXPECT_THAT(nested.visible_names, ::testing::ElementsAre("risk.a"));
+  EXPECT_TRUE(nested.hidden_names.empty());
+  EXPECT_THAT(Prefixes(nested), ::testing::ElementsAre("risk.=hidden"));
+}
+
+TEST(BuildReadScopeTest, PrefixesLongestFirstAndTheUsersOwnGrantDecides) {
+  const ReadScope scope = BuildReadScope(
+      Profile({GroupPrefix("ml", "a.", "READ"), UserPrefix("a.", "NO_PERMISSIONS"),
+               GroupPrefix("ml", "a.b.", "EDIT"), GroupPrefix("ops", "a.b.", "NO_PERMISSIONS"),
+               UserPrefix("a.b.c.", "NO_PERMISSIONS"), GroupModel("ml", "a.x", "READ")}),
+      Permission::kNoPermissions);
+  // a. is hidden by bob's own grant (his group's READ does not count), a.b. readable (the
+  // highest group grant), a.b.c. hidden again; a.x readable against its hidden prefix.
+  EXPECT_THAT(Prefixes(scope), ::testing::ElementsAre("a.b.c.=hidden", "a.b.=read"));
+  EXPECT_THAT(scope.visible_names, ::testing::ElementsAre("a.x"));
+  EXPECT_FALSE(scope.default_readable);
+}
+
+TEST(BuildReadScopeTest, TooManyNamesForOneStatementGoLive) {
+  AccessProfile profile = Profile({UserModel("m1", "READ"), UserModel("m2", "READ")});
+  profile.user.id = 42;
+  const ReadScope scope = BuildReadScope(profile, Permission::kNoPermissions, /*max_names=*/1);
+  EXPECT_TRUE(scope.live);
+  EXPECT_EQ(scope.user_id, 42);
+  EXPECT_FALSE(scope.default_readable);
+  EXPECT_FALSE(BuildReadScope(profile, Permission::kNoPermissions, 2).live);
+}
+
+}  // namespace
+}  // namespace modelwarden

@@ -19,6 +19,14 @@
 namespace modelwarden {
 namespace {
 
+ReadScope LiveScope(int64_t user_id, bool default_readable) {
+  ReadScope scope;
+  scope.live = true;
+  scope.user_id = user_id;
+  scope.default_readable = default_readable;
+  return scope;
+}
+
 using ::modelwarden::testing::Backend;
 using ::modelwarden::testing::FakeClock;
 using ::modelwarden::testing::TestDatabase;
@@ -169,9 +177,14 @@ class ReadScopeCrossCheckTest : public ::testing::TestWithParam<Backend> {
           expected_models.insert(name);
           for (int i = 0; i < versions; ++i) expected_versions.insert(name);
         }
-        const ReadScope scope{profile->user.id, default_readable};
-        EXPECT_EQ(SearchModels(scope, 3), expected_models);
-        EXPECT_EQ(SearchVersions(scope, 4), expected_versions);
+        // The rules enforcement renders, and the live form the store evaluates itself.
+        const ReadScope rules = BuildReadScope(*profile, fallback);
+        ASSERT_FALSE(rules.live);
+        EXPECT_EQ(SearchModels(rules, 3), expected_models);
+        EXPECT_EQ(SearchVersions(rules, 4), expected_versions);
+        const ReadScope live = LiveScope(profile->user.id, default_readable);
+        EXPECT_EQ(SearchModels(live, 3), expected_models);
+        EXPECT_EQ(SearchVersions(live, 4), expected_versions);
       }
     }
   }
@@ -264,8 +277,9 @@ TEST_P(ReadScopeCrossCheckTest, TiesResolveAsTheRuleSays) {
   auto u0 = stores_.auth->LoadAccessProfile("u0");
   ASSERT_OK(u0);
   const auto found = [&](bool default_readable) {
-    const std::multiset<std::string> names =
-        SearchModels(ReadScope{u0->user.id, default_readable}, 2);
+    const std::multiset<std::string> names = SearchModels(
+        BuildReadScope(*u0, default_readable ? Permission::kRead : Permission::kNoPermissions), 2);
+    EXPECT_EQ(SearchModels(LiveScope(u0->user.id, default_readable), 2), names);
     return std::vector<std::string>(names.begin(), names.end());
   };
   EXPECT_THAT(found(false), ::testing::ElementsAre("pricing.a", "risk", "riskier.a", "search.x"));
