@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <ostream>
+#include <string>
 
+#include "registry/auth_entities.h"
 #include "registry/clock.h"
 #include "registry/status.h"
 
@@ -39,6 +41,19 @@ class FakeClock final : public Clock {
  private:
   mutable std::atomic<int64_t> now_;
 };
+
+// A grant as the store and the permission rules take it (subject_id is looked up by name).
+inline Grant MakeGrant(SubjectType subject_type, const std::string& subject,
+                       ResourceType resource_type, const std::string& resource,
+                       const std::string& permission) {
+  Grant grant;
+  grant.subject_type = subject_type;
+  grant.subject_name = subject;
+  grant.resource_type = resource_type;
+  grant.resource = resource;
+  grant.permission = permission;
+  return grant;
+}
 
 }  // namespace modelwarden::testing
 

@@ -21,6 +21,8 @@
 namespace modelwarden {
 namespace {
 
+using ::modelwarden::testing::MakeGrant;
+
 using ::modelwarden::testing::FakeClock;
 using ::testing::HasSubstr;
 
@@ -32,17 +34,6 @@ constexpr char kPolicy[] = R"({
   "lifecycle": {"mode": "enforce",
                 "alias_stages": {"champion": "Production", "candidate": "Staging"}}
 })";
-
-Grant MakeGrant(SubjectType subject_type, const std::string& subject, ResourceType resource_type,
-                const std::string& resource, const std::string& permission) {
-  Grant grant;
-  grant.subject_type = subject_type;
-  grant.subject_name = subject;
-  grant.resource_type = resource_type;
-  grant.resource = resource;
-  grant.permission = permission;
-  return grant;
-}
 
 AccessRequest Request(Operation operation, const std::string& name = "m") {
   AccessRequest request;

@@ -16,18 +16,9 @@
 namespace modelwarden {
 namespace {
 
-using ::testing::HasSubstr;
+using ::modelwarden::testing::MakeGrant;
 
-Grant MakeGrant(SubjectType subject_type, const std::string& subject, ResourceType resource_type,
-                const std::string& resource, const std::string& permission) {
-  Grant grant;
-  grant.subject_type = subject_type;
-  grant.subject_name = subject;
-  grant.resource_type = resource_type;
-  grant.resource = resource;
-  grant.permission = permission;
-  return grant;
-}
+using ::testing::HasSubstr;
 
 Grant UserModel(const std::string& model, const std::string& permission) {
   return MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, model, permission);

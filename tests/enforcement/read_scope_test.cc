@@ -61,18 +61,11 @@ const std::vector<std::string>& Permissions() {
   return permissions;
 }
 
-class ReadScopeCrossCheckTest : public ::testing::TestWithParam<Backend> {
+class ReadScopeCrossCheckTest : public ::modelwarden::testing::StoresTest {
  protected:
   void SetUp() override {
-    if (!::modelwarden::testing::BackendConfigured(GetParam())) {
-      GTEST_SKIP() << "MODELWARDEN_TEST_MYSQL_URI is not set";
-    }
-    auto db = TestDatabase::Create(GetParam());
-    ASSERT_OK(db);
-    database_ = std::move(*db);
-    auto stores = database_->OpenStores();
-    ASSERT_OK(stores);
-    stores_ = std::move(*stores);
+    StoresTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     service_ = std::make_unique<RegistryService>(*stores_.models, clock_);
   }
 
@@ -192,8 +185,6 @@ class ReadScopeCrossCheckTest : public ::testing::TestWithParam<Backend> {
   std::mt19937 random_{20260501};
   FakeClock clock_;
   CallContext ctx_;
-  std::unique_ptr<TestDatabase> database_;
-  Stores stores_;
   std::unique_ptr<RegistryService> service_;
 };
 

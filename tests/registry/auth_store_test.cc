@@ -13,23 +13,14 @@
 namespace modelwarden {
 namespace {
 
+using ::modelwarden::testing::MakeGrant;
+
 using ::modelwarden::testing::Backend;
 using ::modelwarden::testing::TestDatabase;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-
-Grant MakeGrant(SubjectType subject_type, const std::string& subject, ResourceType resource_type,
-                const std::string& resource, const std::string& permission) {
-  Grant grant;
-  grant.subject_type = subject_type;
-  grant.subject_name = subject;
-  grant.resource_type = resource_type;
-  grant.resource = resource;
-  grant.permission = permission;
-  return grant;
-}
 
 Grant UserModel(const std::string& user, const std::string& model, const std::string& permission) {
   return MakeGrant(SubjectType::kUser, user, ResourceType::kModel, model, permission);
@@ -48,18 +39,11 @@ std::vector<std::string> Describe(const std::vector<Grant>& grants) {
   return out;
 }
 
-class AuthStoreTest : public ::testing::TestWithParam<Backend> {
+class AuthStoreTest : public ::modelwarden::testing::StoresTest {
  protected:
   void SetUp() override {
-    if (!::modelwarden::testing::BackendConfigured(GetParam())) {
-      GTEST_SKIP() << "MODELWARDEN_TEST_MYSQL_URI is not set";
-    }
-    auto db = TestDatabase::Create(GetParam());
-    ASSERT_OK(db);
-    database_ = std::move(*db);
-    auto stores = database_->OpenStores();
-    ASSERT_OK(stores);
-    stores_ = std::move(*stores);
+    StoresTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     auth_ = stores_.auth.get();
   }
 
@@ -82,8 +66,6 @@ class AuthStoreTest : public ::testing::TestWithParam<Backend> {
     return grants.ok() ? Describe(*grants) : std::vector<std::string>{};
   }
 
-  std::unique_ptr<TestDatabase> database_;
-  Stores stores_;
   AuthStore* auth_ = nullptr;
 };
 

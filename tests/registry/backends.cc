@@ -141,4 +141,14 @@ Status TestDatabase::ExecuteSql(const std::string& sql) const {
   return Status::Internal("ExecuteSql needs a database other processes can open");
 }
 
+void StoresTest::SetUp() {
+  if (!BackendConfigured(GetParam())) GTEST_SKIP() << "MODELWARDEN_TEST_MYSQL_URI is not set";
+  auto db = TestDatabase::Create(GetParam());
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  database_ = std::move(*db);
+  auto stores = database_->OpenStores();
+  ASSERT_TRUE(stores.ok()) << stores.status().ToString();
+  stores_ = std::move(*stores);
+}
+
 }  // namespace modelwarden::testing

@@ -2,6 +2,8 @@
 // real MySQL/MariaDB when MODELWARDEN_TEST_MYSQL_URI names one (scripts/start-mariadb).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +47,16 @@ class TestDatabase {
   Backend backend_;
   std::string uri_;
   std::string cleanup_;  // File to delete or database to drop.
+};
+
+// The fixture of suites over every backend that need both stores: an empty database with the
+// model store and the auth store on one pool. Skips a backend that is not configured.
+class StoresTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override;
+
+  std::unique_ptr<TestDatabase> database_;
+  Stores stores_;
 };
 
 }  // namespace modelwarden::testing

@@ -12,34 +12,18 @@
 namespace modelwarden {
 namespace {
 
+using ::modelwarden::testing::MakeGrant;
+
 using ::modelwarden::testing::Backend;
 using ::modelwarden::testing::TestDatabase;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-Grant MakeGrant(SubjectType subject_type, const std::string& subject, ResourceType resource_type,
-                const std::string& resource, const std::string& permission) {
-  Grant grant;
-  grant.subject_type = subject_type;
-  grant.subject_name = subject;
-  grant.resource_type = resource_type;
-  grant.resource = resource;
-  grant.permission = permission;
-  return grant;
-}
-
-class ModelGrantsTest : public ::testing::TestWithParam<Backend> {
+class ModelGrantsTest : public ::modelwarden::testing::StoresTest {
  protected:
   void SetUp() override {
-    if (!::modelwarden::testing::BackendConfigured(GetParam())) {
-      GTEST_SKIP() << "MODELWARDEN_TEST_MYSQL_URI is not set";
-    }
-    auto db = TestDatabase::Create(GetParam());
-    ASSERT_OK(db);
-    database_ = std::move(*db);
-    auto stores = database_->OpenStores();
-    ASSERT_OK(stores);
-    stores_ = std::move(*stores);
+    StoresTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     for (const char* user : {"alice", "bob"}) {
       ASSERT_OK(stores_.auth->CreateUser(user, "h", false));
     }
@@ -79,8 +63,6 @@ class ModelGrantsTest : public ::testing::TestWithParam<Backend> {
   }
 
   int64_t now_ = 1000;
-  std::unique_ptr<TestDatabase> database_;
-  Stores stores_;
 };
 
 TEST_P(ModelGrantsTest, CreatorGetsManage) {
