@@ -156,6 +156,21 @@ TEST_P(TrackerTest, ForwardsEveryMethodWithPathQueryHeadersAndBody) {
   EXPECT_EQ(client.Get("/static-files/index.html")->status, 200);
 }
 
+// A registry path the tracker would route as one (werkzeug strips a target's leading slashes
+// and merges none of the rest) is refused, not forwarded past the registry's checks.
+TEST_P(TrackerTest, RefusesRegistryPathsThatAreNotInCanonicalOriginForm) {
+  for (const char* target :
+       {"api/2.0/mlflow/registered-models/search", "ajax-api/2.0/mlflow/model-versions/search",
+        "/api/2.0//mlflow/registered-models/search", "/api/2.0/./mlflow/model-versions/search"}) {
+    SCOPED_TRACE(target);
+    ApiResponse res = SendRaw(server().port(), std::string("GET ") + target +
+                                                   " HTTP/1.1\r\nHost: x\r\n"
+                                                   "Connection: close\r\n\r\n");
+    EXPECT_TRUE(IsMlflowError(res, 400, "INVALID_PARAMETER_VALUE")) << res.Describe();
+    EXPECT_FALSE(res.Header("Via").has_value()) << res.Describe();
+  }
+}
+
 TEST_P(TrackerTest, StreamsA64MibDownloadWithoutHoldingIt) {
   constexpr size_t kSize = 64 * 1024 * 1024;
   const long before = PeakRssKib(server().pid());
