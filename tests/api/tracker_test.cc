@@ -385,6 +385,18 @@ TEST_P(DeadTrackerTest, Answers502AndKeepsTheRegistry) {
   EXPECT_NE(refused.body.find("cannot check run"), std::string::npos) << refused.body;
 }
 
+// The warning about a failed forward names the path, decoded: a newline in it must not start
+// a forged line in the server's log.
+TEST_P(DeadTrackerTest, FailedForwardsCannotForgeLogLines) {
+  ApiResponse res = SendRaw(server().port(),
+                            "GET /x%0a[error]%20forged%0d HTTP/1.1\r\nHost: x\r\n"
+                            "Connection: close\r\n\r\n");
+  EXPECT_EQ(res.status, 502) << res.Describe();
+  const std::string log = server().ReadLog();
+  EXPECT_EQ(log.find("\n[error] forged"), std::string::npos) << log;
+  EXPECT_NE(log.find("/x?[error] forged?"), std::string::npos) << log;
+}
+
 MODELWARDEN_INSTANTIATE_API_TESTS(DeadTrackerTest);
 
 }  // namespace

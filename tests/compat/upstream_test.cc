@@ -19,15 +19,13 @@ TEST(UpstreamPoolTest, ParsesCredentialsAndBasePath) {
 // The error goes to the server's log and the terminal: the URL's password must not.
 TEST(UpstreamPoolTest, ErrorsDoNotRepeatThePassword) {
   for (const char* url : {"http://svc:s3cret@tracker:5000/x?y=1", "http://svc:s3cret@tracker:99999",
-                          "http://svc:s3cret@tracker:5000#f",
-                          "http://svc:s3/cret@tracker:5000"}) {
+                          "http://svc:s3cret@tracker:5000#f", "http://svc:s3/cret@tracker:5000"}) {
     SCOPED_TRACE(url);
     UpstreamOptions options;
     options.url = url;
     Result<std::unique_ptr<UpstreamPool>> pool = UpstreamPool::Create(options);
     ASSERT_EQ(pool.status().code(), ErrorCode::kInvalidParameterValue);
-    EXPECT_EQ(pool.status().message().find("cret"), std::string::npos)
-        << pool.status().message();
+    EXPECT_EQ(pool.status().message().find("cret"), std::string::npos) << pool.status().message();
   }
 }
 
