@@ -45,9 +45,10 @@ std::string RegexEscape(std::string_view text) {
   return escaped;
 }
 
-// No empty, "." or ".." segment: such a path could name a registry endpoint to a server that
-// normalises it.
+// Origin-form ("/..."), with no empty, "." or ".." segment: anything else could name a registry
+// endpoint to a server that normalises it (werkzeug routes "api/2.0/..." as "/api/2.0/...").
 bool IsCanonicalPath(std::string_view path) {
+  if (path.empty() || path.front() != '/') return false;
   for (size_t start = 1; start <= path.size();) {
     size_t end = path.find('/', start);
     if (end == std::string_view::npos) end = path.size();

@@ -97,6 +97,15 @@ void SendError(httplib::Response& res, int http_status, const std::string& messa
   res.set_content(ErrorBody(Status::Unavailable(message)), "application/json");
 }
 
+// Control characters from a decoded path must not forge log lines.
+std::string Printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 // Reads and discards the rest of a request body, so the connection stays in step.
 void Drain(const httplib::ContentReader* body) {
   if (body != nullptr) (*body)([](const char*, size_t) { return true; });
@@ -285,7 +294,7 @@ void TrackingProxy::Forward(const httplib::Request& req, httplib::Response& res,
     release();
     if (streams_body && !body_read) Drain(body);
     const UpstreamFailure failure = DescribeUpstreamFailure(*pool_, error, idle);
-    std::fprintf(stderr, "[warn] %s %s: %s\n", req.method.c_str(), req.path.c_str(),
+    std::fprintf(stderr, "[warn] %s %s: %s\n", req.method.c_str(), Printable(req.path).c_str(),
                  failure.message.c_str());
     SendError(res, failure.http_status, failure.message);
     return;

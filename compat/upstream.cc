@@ -19,6 +19,15 @@ std::string PercentDecode(const std::string& text) {
   return out;
 }
 
+// `url` for an error message: whatever precedes its last '@' after the scheme may be a
+// password, and a URL that failed to parse cannot say where the user information ends.
+std::string WithoutCredentials(const std::string& url) {
+  const size_t authority = url.find("://");
+  const size_t at = url.rfind('@');
+  if (authority == std::string::npos || at == std::string::npos || at < authority) return url;
+  return url.substr(0, authority + 3) + "***" + url.substr(at);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<UpstreamPool>> UpstreamPool::Create(const UpstreamOptions& options) {
@@ -27,7 +36,8 @@ Result<std::unique_ptr<UpstreamPool>> UpstreamPool::Create(const UpstreamOptions
   std::smatch m;
   if (!std::regex_match(options.url, m, kUrl)) {
     return Status::InvalidArgument(
-        "--tracking-upstream must be http(s)://host[:port][/path], got '" + options.url + "'");
+        "--tracking-upstream must be http(s)://host[:port][/path], got '" +
+        WithoutCredentials(options.url) + "'");
   }
   std::unique_ptr<UpstreamPool> pool(new UpstreamPool(options));
   const std::string scheme = m[1];

@@ -38,14 +38,36 @@ std::optional<std::string> LoggedModelIdOf(std::string_view source) {
   return std::string(id);
 }
 
+// Python's urllib.parse.unquote: %XX escapes decoded, anything else kept.
+std::string Unquote(std::string_view text) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 // The absolute path of a local URI ("/a/b", "file:///a/b"), lexically normalised; nullopt for
-// anything else (relative paths, file://host/...).
+// anything else (relative paths, file://host/...). A file: URI's path is percent-decoded first,
+// as MLflow's local_file_uri_to_path (url2pathname) reads it: "%2E%2E" is "..".
 std::optional<std::string> LocalPath(std::string_view uri) {
-  if (StartsWith(uri, "file://")) {
-    uri.remove_prefix(7);
+  std::string decoded;
+  if (StartsWith(uri, "file:")) {
+    uri.remove_prefix(StartsWith(uri, "file://") ? 7 : 5);
     if (!StartsWith(uri, "/")) return std::nullopt;
-  } else if (StartsWith(uri, "file:")) {
-    uri.remove_prefix(5);
+    decoded = Unquote(uri);
+    uri = decoded;
   }
   if (!StartsWith(uri, "/")) return std::nullopt;
   std::vector<std::string_view> parts;

@@ -156,6 +156,21 @@ TEST_P(TrackerTest, ForwardsEveryMethodWithPathQueryHeadersAndBody) {
   EXPECT_EQ(client.Get("/static-files/index.html")->status, 200);
 }
 
+// A registry path the tracker would route as one (werkzeug strips a target's leading slashes
+// and merges none of the rest) is refused, not forwarded past the registry's checks.
+TEST_P(TrackerTest, RefusesRegistryPathsThatAreNotInCanonicalOriginForm) {
+  for (const char* target :
+       {"api/2.0/mlflow/registered-models/search", "ajax-api/2.0/mlflow/model-versions/search",
+        "/api/2.0//mlflow/registered-models/search", "/api/2.0/./mlflow/model-versions/search"}) {
+    SCOPED_TRACE(target);
+    ApiResponse res = SendRaw(server().port(), std::string("GET ") + target +
+                                                   " HTTP/1.1\r\nHost: x\r\n"
+                                                   "Connection: close\r\n\r\n");
+    EXPECT_TRUE(IsMlflowError(res, 400, "INVALID_PARAMETER_VALUE")) << res.Describe();
+    EXPECT_FALSE(res.Header("Via").has_value()) << res.Describe();
+  }
+}
+
 TEST_P(TrackerTest, StreamsA64MibDownloadWithoutHoldingIt) {
   constexpr size_t kSize = 64 * 1024 * 1024;
   const long before = PeakRssKib(server().pid());
@@ -368,6 +383,18 @@ TEST_P(DeadTrackerTest, Answers502AndKeepsTheRegistry) {
                                    R"({"name":"no-tracker","source":"s3://b/m","run_id":"run1"})");
   EXPECT_TRUE(IsMlflowError(refused, 400, "INVALID_PARAMETER_VALUE")) << refused.Describe();
   EXPECT_NE(refused.body.find("cannot check run"), std::string::npos) << refused.body;
+}
+
+// The warning about a failed forward names the path, decoded: a newline in it must not start
+// a forged line in the server's log.
+TEST_P(DeadTrackerTest, FailedForwardsCannotForgeLogLines) {
+  ApiResponse res = SendRaw(server().port(),
+                            "GET /x%0a[error]%20forged%0d HTTP/1.1\r\nHost: x\r\n"
+                            "Connection: close\r\n\r\n");
+  EXPECT_EQ(res.status, 502) << res.Describe();
+  const std::string log = server().ReadLog();
+  EXPECT_EQ(log.find("\n[error] forged"), std::string::npos) << log;
+  EXPECT_NE(log.find("/x?[error] forged?"), std::string::npos) << log;
 }
 
 MODELWARDEN_INSTANTIATE_API_TESTS(DeadTrackerTest);
