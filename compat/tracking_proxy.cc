@@ -127,7 +127,9 @@ bool ServedLocally(std::string_view path) {
 
 const char* ForwardedPathPattern() {
   // [\s\S] rather than '.': a decoded path may hold a newline, which '.' does not match.
-  return R"((?!(?:/api/2\.0/|/ajax-api/2\.0/)(?:mlflow/registered-models/|mlflow/model-versions/|mlflow/webhooks|modelwarden/)|/health$|/version$)[\s\S]*)";
+  // /model-versions/ at the root is MLflow's registry artifact route (get-artifact): a
+  // tracker's own registry must not answer for ours.
+  return R"((?!(?:/api/2\.0/|/ajax-api/2\.0/)(?:mlflow/registered-models/|mlflow/model-versions/|mlflow/webhooks|modelwarden/)|/model-versions/|/health$|/version$)[\s\S]*)";
 }
 
 Result<std::unique_ptr<TrackingProxy>> TrackingProxy::Create(const ProxyOptions& options) {

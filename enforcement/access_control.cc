@@ -78,6 +78,7 @@ const std::string& AccessControl::DummyHash() {
 // Verified credentials stay: each is checked against the reloaded user's password hash.
 void AccessControl::Invalidate() {
   std::unique_lock lock(mutex_);
+  ++generation_;
   tokens_.clear();
   profiles_.clear();
 }
@@ -89,11 +90,20 @@ Result<std::shared_ptr<const AccessProfile>> AccessControl::Profile(const std::s
     auto it = profiles_.find(username);
     if (it != profiles_.end() && Fresh(it->second.loaded_at)) return it->second.profile;
   }
+  uint64_t generation;
+  {
+    std::shared_lock lock(mutex_);
+    generation = generation_;
+  }
   ASSIGN_OR_RETURN(AccessProfile loaded, store_.LoadAccessProfile(username));
   auto profile = std::make_shared<const AccessProfile>(std::move(loaded));
   std::unique_lock lock(mutex_);
-  Bound(profiles_);
-  profiles_[username] = {profile, clock_.NowMillis()};
+  // A profile read before an Invalidate() that happened meanwhile may predate the change:
+  // use it for this request, but do not cache it.
+  if (generation == generation_) {
+    Bound(profiles_);
+    profiles_[username] = {profile, clock_.NowMillis()};
+  }
   return std::shared_ptr<const AccessProfile>(profile);
 }
 
@@ -138,6 +148,11 @@ Result<Principal> AccessControl::AuthenticateToken(const std::string& secret) {
     if (it != tokens_.end() && Fresh(it->second.checked_at)) token = it->second.token;
   }
   if (!token.has_value()) {
+    uint64_t generation;
+    {
+      std::shared_lock lock(mutex_);
+      generation = generation_;
+    }
     Result<ApiToken> found = store_.FindToken(hash);
     if (found.status().code() == ErrorCode::kResourceDoesNotExist) {
       return Status::Unauthenticated(kUnknownToken);
@@ -145,8 +160,10 @@ Result<Principal> AccessControl::AuthenticateToken(const std::string& secret) {
     RETURN_IF_ERROR(found.status());
     token = *found;
     std::unique_lock lock(mutex_);
-    Bound(tokens_);
-    tokens_[hash] = {*token, clock_.NowMillis()};
+    if (generation == generation_) {  // Not read across a revocation (see Profile()).
+      Bound(tokens_);
+      tokens_[hash] = {*token, clock_.NowMillis()};
+    }
   }
   if (token->revocation_timestamp != 0) {
     return Status::Unauthenticated("You are not authenticated: API token " +

@@ -148,7 +148,8 @@ class AccessControl {
   std::unordered_map<std::string, CachedCredential> credentials_;
   std::unordered_map<std::string, CachedToken> tokens_;
   std::unordered_map<std::string, CachedProfile> profiles_;
-  std::string dummy_hash_;  // Guarded by mutex_; verifying it makes unknown users cost a KDF.
+  uint64_t generation_ = 0;  // Bumped by Invalidate(); guarded by mutex_.
+  std::string dummy_hash_;   // Guarded by mutex_; verifying it makes unknown users cost a KDF.
 
   std::mutex kdf_mutex_;
   std::condition_variable kdf_free_;

@@ -171,6 +171,16 @@ TEST_P(TrackerTest, RefusesRegistryPathsThatAreNotInCanonicalOriginForm) {
   }
 }
 
+// MLflow serves registry artifacts at /model-versions/get-artifact (no API prefix): that is
+// the registry's, never the tracker's.
+TEST_P(TrackerTest, RegistryArtifactRouteIsNotForwarded) {
+  httplib::Client client = Client();
+  auto res = client.Get("/model-versions/get-artifact?name=m&version=1&path=MLmodel");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_FALSE(res->has_header("Via"));
+}
+
 TEST_P(TrackerTest, StreamsA64MibDownloadWithoutHoldingIt) {
   constexpr size_t kSize = 64 * 1024 * 1024;
   const long before = PeakRssKib(server().pid());
