@@ -19,6 +19,8 @@
 namespace modelwarden {
 namespace {
 
+using ::modelwarden::testing::MakeGrant;
+
 ReadScope LiveScope(int64_t user_id, bool default_readable) {
   ReadScope scope;
   scope.live = true;
@@ -235,13 +237,8 @@ TEST_P(ReadScopeCrossCheckTest, TiesResolveAsTheRuleSays) {
   ASSERT_OK(stores_.auth->AddGroupMember("g1", "u0"));
   const auto grant = [&](SubjectType type, const std::string& subject, ResourceType resource_type,
                          const std::string& resource, const std::string& permission) {
-    Grant g;
-    g.subject_type = type;
-    g.subject_name = subject;
-    g.resource_type = resource_type;
-    g.resource = resource;
-    g.permission = permission;
-    ASSERT_OK(stores_.auth->CreateGrant(g));
+    ASSERT_OK(
+        stores_.auth->CreateGrant(MakeGrant(type, subject, resource_type, resource, permission)));
   };
   // Two groups on one prefix and on one model: the higher wins.
   grant(SubjectType::kGroup, "g0", ResourceType::kPrefix, "pricing.", "NO_PERMISSIONS");
