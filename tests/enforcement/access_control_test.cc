@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "enforcement/access_admin.h"
@@ -668,6 +670,95 @@ TEST_F(AccessControlTest, ExplainSaysWhy) {
   EXPECT_FALSE(access_->Explain("bob", "risk.a")->can_promote);
   EXPECT_TRUE(access_->Explain("root", "risk.a")->can_promote);
   EXPECT_CODE(access_->Explain("nobody", "m"), ErrorCode::kResourceDoesNotExist);
+}
+
+}  // namespace
+}  // namespace modelwarden
+
+namespace modelwarden {
+namespace {
+
+// The real store, with a hook that runs right after a profile was read: the moment a
+// concurrent revocation can land between the read and the caching of its result.
+class HookedAuthStore final : public AuthStore {
+ public:
+  explicit HookedAuthStore(AuthStore& inner) : inner_(inner) {}
+  std::function<void()> after_load;
+
+  Result<AccessProfile> LoadAccessProfile(const std::string& username) override {
+    Result<AccessProfile> profile = inner_.LoadAccessProfile(username);
+    if (after_load) std::exchange(after_load, nullptr)();
+    return profile;
+  }
+  Result<User> CreateUser(const std::string& u, const std::string& h, bool a) override {
+    return inner_.CreateUser(u, h, a);
+  }
+  Result<User> GetUser(const std::string& u) override { return inner_.GetUser(u); }
+  Result<std::vector<User>> ListUsers() override { return inner_.ListUsers(); }
+  Status UpdatePassword(const std::string& u, const std::string& h) override {
+    return inner_.UpdatePassword(u, h);
+  }
+  Status UpdateAdmin(const std::string& u, bool a) override { return inner_.UpdateAdmin(u, a); }
+  Status DeleteUser(const std::string& u) override { return inner_.DeleteUser(u); }
+  Result<bool> HasAdmin() override { return inner_.HasAdmin(); }
+  Result<Group> CreateGroup(const std::string& n) override { return inner_.CreateGroup(n); }
+  Result<Group> GetGroup(const std::string& n) override { return inner_.GetGroup(n); }
+  Result<std::vector<Group>> ListGroups() override { return inner_.ListGroups(); }
+  Status DeleteGroup(const std::string& n) override { return inner_.DeleteGroup(n); }
+  Status AddGroupMember(const std::string& g, const std::string& u) override {
+    return inner_.AddGroupMember(g, u);
+  }
+  Status RemoveGroupMember(const std::string& g, const std::string& u) override {
+    return inner_.RemoveGroupMember(g, u);
+  }
+  Result<Grant> CreateGrant(const Grant& g) override { return inner_.CreateGrant(g); }
+  Result<Grant> GetGrant(SubjectType st, const std::string& s, ResourceType rt,
+                         const std::string& r, bool p) override {
+    return inner_.GetGrant(st, s, rt, r, p);
+  }
+  Status UpdateGrant(const Grant& g) override { return inner_.UpdateGrant(g); }
+  Status DeleteGrant(SubjectType st, const std::string& s, ResourceType rt, const std::string& r,
+                     bool p) override {
+    return inner_.DeleteGrant(st, s, rt, r, p);
+  }
+  Result<std::vector<Grant>> ListGrants(const GrantQuery& q) override {
+    return inner_.ListGrants(q);
+  }
+  Result<ApiToken> CreateToken(const std::string& u, const std::string& n, const std::string& h,
+                               int64_t now, int64_t e) override {
+    return inner_.CreateToken(u, n, h, now, e);
+  }
+  Result<ApiToken> FindToken(const std::string& h) override { return inner_.FindToken(h); }
+  Result<std::vector<ApiToken>> ListTokens(const std::string& u) override {
+    return inner_.ListTokens(u);
+  }
+  Status RevokeToken(int64_t id, const std::string& u, int64_t now) override {
+    return inner_.RevokeToken(id, u, now);
+  }
+
+ private:
+  AuthStore& inner_;
+};
+
+TEST_F(AccessControlTest, AProfileReadAcrossARevocationIsNotCached) {
+  AddUser("bob");
+  AddGrant("bob", ResourceType::kModel, "m", "EDIT");
+  HookedAuthStore hooked(store());
+  AuthOptions options;
+  options.enabled = true;
+  options.default_permission = Permission::kNoPermissions;
+  AccessControl access(hooked, *policy_, clock_, options);
+  AccessAdmin admin(hooked, access, clock_);
+  // The first load sees the grant; the revocation commits (and invalidates) before that
+  // result reaches the cache.
+  hooked.after_load = [&] {
+    Grant key = MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "");
+    ASSERT_OK(admin.DeleteGrant(key));
+  };
+  const AccessRequest get = Request(Operation::kGetModelVersion, "m");
+  EXPECT_OK(access.Authorize(Principal{"bob", false}, get));  // Decided before the revocation.
+  // Without the generation check the pre-revocation profile would be cached and allow this.
+  EXPECT_CODE(access.Authorize(Principal{"bob", false}, get), ErrorCode::kPermissionDenied);
 }
 
 }  // namespace
