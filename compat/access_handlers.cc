@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "compat/access_json.h"
+#include "registry/validation.h"
 
 namespace modelwarden {
 namespace {
@@ -64,9 +65,7 @@ Result<Grant> GrantFromRequest(const RequestReader& request, bool permission_req
 Result<bool> RequiredBool(const RequestReader& request, std::string_view field) {
   ASSIGN_OR_RETURN(std::optional<bool> value, request.OptionalBool(field));
   if (!value.has_value()) {
-    return Status::InvalidArgument("Missing value for required parameter '" + std::string(field) +
-                                   "'. See the API docs for more information about request "
-                                   "parameters.");
+    return MissingParameterError(field);
   }
   return *value;
 }
@@ -284,9 +283,7 @@ Result<std::string> HandleRevokeToken(const CallContext& ctx, const RequestReade
                                       AccessAdmin& admin, AccessControl&) {
   ASSIGN_OR_RETURN(std::optional<int64_t> id, request.OptionalInt64("id"));
   if (!id.has_value()) {
-    return Status::InvalidArgument(
-        "Missing value for required parameter 'id'. See the API docs for more information "
-        "about request parameters.");
+    return MissingParameterError("id");
   }
   ASSIGN_OR_RETURN(std::string owner, UsernameOrCaller(ctx, request));
   RETURN_IF_ERROR(admin.RevokeToken(*id, owner, &ctx));

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "compat/utf8.h"
+#include "registry/validation.h"
 
 namespace modelwarden {
 namespace {
@@ -95,11 +96,6 @@ std::string_view PythonTypeName(const rapidjson::Value& value) {
       return value.IsDouble() ? "float" : "int";
   }
   return "object";
-}
-
-Status Missing(std::string_view field) {
-  return Status::InvalidArgument("Missing value for required parameter '" + std::string(field) +
-                                 "'." + std::string(kApiDocsHint));
 }
 
 // MLflow's message when a value has the wrong type (handlers.py
@@ -254,7 +250,7 @@ Result<std::optional<std::string>> RequestReader::OptionalString(std::string_vie
 Result<std::string> RequestReader::RequiredString(std::string_view field) const {
   ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalString(field));
   // MLflow's _assert_required: absent and "" are both missing.
-  if (!value.has_value() || value->empty()) return Missing(field);
+  if (!value.has_value() || value->empty()) return MissingParameterError(field);
   return std::move(*value);
 }
 

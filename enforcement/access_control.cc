@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "enforcement/crypto.h"
+#include "registry/validation.h"
 
 namespace modelwarden {
 namespace {
@@ -256,10 +257,7 @@ Status AccessControl::Check(const Principal& principal, const AccessRequest& req
   const auto required_name = [&](const std::optional<std::string>& field,
                                  std::string_view field_name) -> Result<std::string> {
     if (!field.has_value() || field->empty()) {
-      return Status::InvalidArgument("Missing value for required parameter '" +
-                                     std::string(field_name) +
-                                     "'. See the API docs for more information about request "
-                                     "parameters.");
+      return MissingParameterError(field_name);
     }
     return *field;
   };

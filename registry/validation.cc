@@ -266,12 +266,15 @@ bool HasSegment(std::string_view s, std::string_view segment) {
 
 }  // namespace
 
+Status MissingParameterError(std::string_view field) {
+  return Status::InvalidArgument("Missing value for required parameter '" + std::string(field) +
+                                 "'. See the API docs for more information about request "
+                                 "parameters.");
+}
+
 Status ValidateModelName(std::string_view name, std::string_view parameter) {
   if (name.empty()) {
-    return Status::InvalidArgument("Missing value for required parameter '" +
-                                   std::string(parameter) +
-                                   "'. See the API docs for more information about request "
-                                   "parameters.");
+    return MissingParameterError(parameter);
   }
   // MLflow has no check here and fails in the database (VARCHAR(256)); a clean 400 instead.
   if (name.size() > kMaxModelNameLength) {

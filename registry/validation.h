@@ -16,6 +16,10 @@ inline constexpr size_t kMaxTagValueLength = 100000;
 inline constexpr size_t kMaxAliasLength = 255;
 inline constexpr size_t kMaxModelNameLength = 256;
 
+// MLflow's INVALID_PARAMETER_VALUE for a required field that is absent or empty:
+// "Missing value for required parameter '<field>'. See the API docs ...".
+Status MissingParameterError(std::string_view field);
+
 // Non-empty, at most kMaxModelNameLength bytes, no control characters. `parameter` names the
 // field in the message.
 Status ValidateModelName(std::string_view name, std::string_view parameter = "name");
