@@ -20,6 +20,7 @@
 #include "compat/request_reader.h"
 #include "compat/routes.h"
 #include "compat/tracking_proxy.h"
+#include "compat/utf8.h"
 #include "compat/version.h"
 
 namespace modelwarden {
@@ -57,15 +58,6 @@ bool IsCanonicalPath(std::string_view path) {
     start = end + 1;
   }
   return true;
-}
-
-// Control characters from a decoded path must not forge log lines.
-std::string Printable(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  }
-  return out;
 }
 
 void LogLine(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }

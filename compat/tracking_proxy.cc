@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "compat/errors.h"
+#include "compat/utf8.h"
 
 namespace modelwarden {
 namespace {
@@ -95,15 +96,6 @@ struct Exchange {
 void SendError(httplib::Response& res, int http_status, const std::string& message) {
   res.status = http_status;
   res.set_content(ErrorBody(Status::Unavailable(message)), "application/json");
-}
-
-// Control characters from a decoded path must not forge log lines.
-std::string Printable(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  }
-  return out;
 }
 
 // Reads and discards the rest of a request body, so the connection stays in step.

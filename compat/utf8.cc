@@ -69,4 +69,12 @@ std::string ToValidUtf8(std::string_view text) {
   return out;
 }
 
+std::string Printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 }  // namespace modelwarden
