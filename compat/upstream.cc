@@ -2,33 +2,10 @@
 
 #include <regex>
 
+#include "registry/source_resolution.h"
+#include "registry/store_factory.h"
+
 namespace modelwarden {
-namespace {
-
-std::string PercentDecode(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(text[i + 1]) &&
-        std::isxdigit(text[i + 2])) {
-      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-// `url` for an error message: whatever precedes its last '@' after the scheme may be a
-// password, and a URL that failed to parse cannot say where the user information ends.
-std::string WithoutCredentials(const std::string& url) {
-  const size_t authority = url.find("://");
-  const size_t at = url.rfind('@');
-  if (authority == std::string::npos || at == std::string::npos || at < authority) return url;
-  return url.substr(0, authority + 3) + "***" + url.substr(at);
-}
-
-}  // namespace
 
 Result<std::unique_ptr<UpstreamPool>> UpstreamPool::Create(const UpstreamOptions& options) {
   static const std::regex kUrl(
@@ -37,7 +14,7 @@ Result<std::unique_ptr<UpstreamPool>> UpstreamPool::Create(const UpstreamOptions
   if (!std::regex_match(options.url, m, kUrl)) {
     return Status::InvalidArgument(
         "--tracking-upstream must be http(s)://host[:port][/path], got '" +
-        WithoutCredentials(options.url) + "'");
+        MaskStoreUri(options.url) + "'");
   }
   std::unique_ptr<UpstreamPool> pool(new UpstreamPool(options));
   const std::string scheme = m[1];
@@ -51,8 +28,8 @@ Result<std::unique_ptr<UpstreamPool>> UpstreamPool::Create(const UpstreamOptions
   pool->base_path_ = m[6].matched ? m[6].str() : "";
   while (!pool->base_path_.empty() && pool->base_path_.back() == '/') pool->base_path_.pop_back();
   pool->display_ += pool->base_path_;
-  pool->user_ = PercentDecode(m[2]);
-  pool->password_ = PercentDecode(m[3]);
+  pool->user_ = Unquote(m[2].str());
+  pool->password_ = Unquote(m[3].str());
   return pool;
 }
 

@@ -99,12 +99,13 @@ Result<Stores> OpenStores(const StoreOptions& options) {
                                  "': use sqlite:///path.db or mysql://user:password@host:port/db");
 }
 
+// The password ends at the last '@': it may itself hold '/' or '@' (a URI that fails to parse
+// cannot say where its user information ends). An '@' later in a path over-masks, harmlessly.
 std::string MaskStoreUri(const std::string& uri) {
   const size_t scheme_end = uri.find("://");
   if (scheme_end == std::string::npos) return uri;
   const size_t authority = scheme_end + 3;
-  const size_t slash = uri.find('/', authority);
-  const size_t at = uri.rfind('@', slash == std::string::npos ? std::string::npos : slash);
+  const size_t at = uri.rfind('@');
   if (at == std::string::npos || at < authority) return uri;
   const size_t colon = uri.find(':', authority);
   if (colon == std::string::npos || colon > at) return uri;

@@ -31,7 +31,8 @@ Result<Stores> OpenStores(const StoreOptions& options);
 // OpenStores(options).models.
 Result<std::unique_ptr<ModelStore>> OpenModelStore(const StoreOptions& options);
 
-// The URI with any password replaced by "***", for logs and --help output.
+// The URI (a store's, or any URL with user:password@) with its password replaced by "***",
+// for logs, errors and --help output.
 std::string MaskStoreUri(const std::string& uri);
 
 }  // namespace modelwarden

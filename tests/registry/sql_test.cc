@@ -161,6 +161,8 @@ TEST(StoreFactoryTest, RejectsUnknownUrisAndMasksPasswords) {
   EXPECT_EQ(MaskStoreUri("mysql://user:p@ss@db/reg"), "mysql://user:***@db/reg");
   EXPECT_EQ(MaskStoreUri("sqlite:///modelwarden.db"), "sqlite:///modelwarden.db");
   EXPECT_EQ(MaskStoreUri("mysql://user@db/reg"), "mysql://user@db/reg");
+  // A password with '/' in it is masked too (it used to come out whole).
+  EXPECT_EQ(MaskStoreUri("mysql://user:p/ss@db/reg"), "mysql://user:***@db/reg");
 }
 
 TEST(RegistryServiceOptionsTest, SourcePatternAppliesToEveryNewVersionPromptsIncluded) {
