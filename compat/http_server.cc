@@ -158,6 +158,24 @@ std::optional<std::string> HeaderOrNull(const httplib::Request& req, const char*
   return req.get_header_value(name);
 }
 
+// With authentication on, fills `principal` from the request's credentials, or writes the
+// error (401 with WWW-Authenticate, as MLflow's before_request) and returns false. Off: true,
+// and `principal` stays anonymous.
+bool AuthenticateOrRespond(AccessControl& access, const httplib::Request& req,
+                           httplib::Response& res, Principal& principal) {
+  if (!access.enabled()) return true;
+  Result<Principal> authenticated = Authenticate(access, HeaderOrNull(req, "Authorization"));
+  if (authenticated.ok()) {
+    principal = *authenticated;
+    return true;
+  }
+  if (authenticated.status().code() == ErrorCode::kUnauthenticated) {
+    res.set_header("WWW-Authenticate", "Basic realm=\"mlflow\"");
+  }
+  WriteError(res, authenticated.status());
+  return false;
+}
+
 // Runs `call` (which reads the request and calls a handler) with MLflow's error mapping, the
 // request id and policy warnings on the response. With authentication on, the caller is
 // authenticated before anything is read (401, as MLflow's before_request) and authorized
@@ -169,19 +187,9 @@ void Serve(const std::function<Result<std::string>(const CallContext&, const Req
   CallContext ctx = base_ctx;
   ctx.warnings = &warnings;
   res.set_header(kRequestIdHeader, ctx.request_id);
-  std::optional<Principal> principal;
-  if (access.enabled()) {
-    Result<Principal> authenticated = Authenticate(access, HeaderOrNull(req, "Authorization"));
-    if (!authenticated.ok()) {
-      if (authenticated.status().code() == ErrorCode::kUnauthenticated) {
-        res.set_header("WWW-Authenticate", "Basic realm=\"mlflow\"");
-      }
-      WriteError(res, authenticated.status());
-      return;
-    }
-    principal = *authenticated;
-    ctx.principal = principal->username;
-  }
+  Principal principal;
+  if (!AuthenticateOrRespond(access, req, res, principal)) return;
+  ctx.principal = principal.username;
   const auto log_failure = [&](const std::string& what) {
     LogLine("[error] request " + ctx.request_id + " " + req.method + " " + Printable(req.path) +
             ": " + Printable(what));
@@ -194,8 +202,8 @@ void Serve(const std::function<Result<std::string>(const CallContext&, const Req
     Result<RequestReader> reader =
         RequestReader::Create(req.method, req.params, content_type, req.body);
     Status allowed = reader.status();
-    if (allowed.ok() && principal.has_value()) {
-      allowed = access.Authorize(*principal, ReadAccessRequest(operation, *reader), &ctx);
+    if (allowed.ok() && access.enabled()) {
+      allowed = access.Authorize(principal, ReadAccessRequest(operation, *reader), &ctx);
     }
     Result<std::string> body = allowed.ok() ? call(ctx, *reader) : allowed;
     if (!warnings.empty()) res.set_header(kWarningsHeader, WarningsHeader(warnings));
@@ -442,14 +450,8 @@ void HttpServer::ForwardOtherPaths(TrackingProxy& proxy) {
   // With authentication on, forwarded calls need credentials too (MLflow's basic-auth guards
   // every path); any authenticated user may use the tracker, whose own permissions apply.
   const auto authenticated = [this](const httplib::Request& req, httplib::Response& res) {
-    if (!access_.enabled()) return true;
-    Result<Principal> principal = Authenticate(access_, HeaderOrNull(req, "Authorization"));
-    if (principal.ok()) return true;
-    if (principal.status().code() == ErrorCode::kUnauthenticated) {
-      res.set_header("WWW-Authenticate", "Basic realm=\"mlflow\"");
-    }
-    WriteError(res, principal.status());
-    return false;
+    Principal principal;
+    return AuthenticateOrRespond(access_, req, res, principal);
   };
   const auto forward = [&proxy, authenticated](const httplib::Request& req,
                                                httplib::Response& res) {
