@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compat/version.h"
+#include "enforcement/permission.h"
 #include "registry/store_factory.h"
 
 namespace modelwarden {
@@ -281,8 +282,7 @@ Status ReadAuthOptions(const po::variables_map& values, ServerOptions& options) 
     options.auth_admin_password_file = values[kAuthAdminPasswordFile].as<std::string>();
   }
   const std::string& permission = options.auth_default_permission;
-  if (permission != "READ" && permission != "EDIT" && permission != "MANAGE" &&
-      permission != "NO_PERMISSIONS") {
+  if (!ParsePermission(permission).has_value()) {
     return Status::InvalidArgument(
         "--auth-default-permission must be READ, EDIT, MANAGE or NO_PERMISSIONS, got '" +
         permission + "'");
