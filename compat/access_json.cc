@@ -5,11 +5,6 @@
 namespace modelwarden {
 namespace {
 
-void WriteBoolField(JsonOutput& writer, const char* key, bool value) {
-  writer.Key(key);
-  writer.Bool(value);
-}
-
 void WriteModelPermission(JsonOutput& writer, const Grant& grant) {
   writer.StartObject();
   WriteStringField(writer, "name", grant.resource);

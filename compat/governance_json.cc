@@ -19,8 +19,7 @@ std::string PromotionReportResponse(const PromotionReport& report) {
   WriteStringField(writer, "version", std::to_string(report.version));
   if (report.stage) WriteStringField(writer, "stage", std::string(StageName(*report.stage)));
   if (!report.alias.empty()) WriteStringField(writer, "alias", report.alias);
-  writer.Key("allowed");
-  writer.Bool(report.allowed);
+  WriteBoolField(writer, "allowed", report.allowed);
   writer.Key("checks");
   writer.StartArray();
   for (const CheckResult& check : report.checks) {

@@ -23,4 +23,9 @@ void WriteInt64Field(JsonOutput& writer, const char* key, int64_t value) {
   writer.Int64(value);
 }
 
+void WriteBoolField(JsonOutput& writer, const char* key, bool value) {
+  writer.Key(key);
+  writer.Bool(value);
+}
+
 }  // namespace modelwarden

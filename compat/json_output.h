@@ -18,6 +18,7 @@ using JsonOutput = rapidjson::Writer<rapidjson::StringBuffer>;
 void WriteString(JsonOutput& writer, std::string_view text);
 void WriteStringField(JsonOutput& writer, const char* key, std::string_view value);
 void WriteInt64Field(JsonOutput& writer, const char* key, int64_t value);
+void WriteBoolField(JsonOutput& writer, const char* key, bool value);
 
 inline std::string Finish(const rapidjson::StringBuffer& buffer) {
   return std::string(buffer.GetString(), buffer.GetSize());
