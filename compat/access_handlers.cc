@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "compat/access_json.h"
+#include "enforcement/permission.h"
 #include "registry/validation.h"
 
 namespace modelwarden {
@@ -11,14 +12,9 @@ namespace {
 constexpr char kEmptyResponse[] = "{}";
 constexpr int64_t kDefaultTokenDays = 90;
 
-std::optional<std::string> FieldOrNull(const RequestReader& request, std::string_view field) {
-  Result<std::optional<std::string>> value = request.OptionalString(field);
-  return value.ok() ? *value : std::nullopt;
-}
-
 Result<std::string> UsernameOrCaller(const CallContext& ctx, const RequestReader& request) {
   ASSIGN_OR_RETURN(std::optional<std::string> username, request.OptionalString("username"));
-  return username.value_or(ctx.principal);
+  return username.value_or(ctx.principal.name);
 }
 
 // A user's access grant on one model, as MLflow's registered-model permission endpoints name it.
@@ -29,10 +25,10 @@ Result<Grant> ModelPermissionKey(const RequestReader& request, bool with_permiss
   ASSIGN_OR_RETURN(grant.resource, request.RequiredString("name"));
   ASSIGN_OR_RETURN(grant.subject_name, request.RequiredString("username"));
   if (with_permission) {
-    ASSIGN_OR_RETURN(grant.permission, request.RequiredString("permission"));
-    if (!ParsePermission(grant.permission)) {
-      return Status::InvalidArgument(InvalidPermissionMessage(grant.permission));
-    }
+    ASSIGN_OR_RETURN(std::string permission, request.RequiredString("permission"));
+    const std::optional<Permission> parsed = ParsePermission(permission);
+    if (!parsed) return Status::InvalidArgument(InvalidPermissionMessage(permission));
+    grant.permission = *parsed;
   }
   return grant;
 }
@@ -54,10 +50,16 @@ Result<Grant> GrantFromRequest(const RequestReader& request, bool permission_req
   grant.subject_name = username ? *username : *group;
   grant.resource_type = name ? ResourceType::kModel : ResourceType::kPrefix;
   grant.resource = name ? *name : *prefix;
+  std::string permission;
   if (permission_required) {
-    ASSIGN_OR_RETURN(grant.permission, request.RequiredString("permission"));
+    ASSIGN_OR_RETURN(permission, request.RequiredString("permission"));
   } else {
-    ASSIGN_OR_RETURN(grant.permission, request.StringOr("permission", ""));
+    // Only needed to say which grant: PROMOTE, or (absent) the access grant.
+    ASSIGN_OR_RETURN(permission, request.StringOr("permission", "READ"));
+  }
+  if (!SetGrantPermission(permission, grant)) {
+    return Status::InvalidArgument(InvalidPermissionMessage(permission) +
+                                   " (or PROMOTE for a promotion grant)");
   }
   return grant;
 }
@@ -72,168 +74,148 @@ Result<bool> RequiredBool(const RequestReader& request, std::string_view field) 
 
 }  // namespace
 
-AccessRequest ReadAccessRequest(Operation operation, const RequestReader& request) {
-  AccessRequest access;
-  access.operation = operation;
-  access.name = FieldOrNull(request, "name");
-  access.new_name = FieldOrNull(request, "new_name");
-  access.model_name = FieldOrNull(request, "model_name");
-  access.stage = FieldOrNull(request, "stage");
-  access.alias = FieldOrNull(request, "alias");
-  access.username = FieldOrNull(request, "username");
-  access.prefix = FieldOrNull(request, "prefix");
-  access.permission = FieldOrNull(request, "permission");
-  return access;
-}
-
-Result<std::string> HandleCreateUser(const CallContext& ctx, const RequestReader& request,
-                                     AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleCreateUser(const CallContext& ctx, const RequestReader& request,
+                               AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::string username, request.RequiredString("username"));
   ASSIGN_OR_RETURN(std::string password, request.RequiredString("password"));
-  ASSIGN_OR_RETURN(UserView user, admin.CreateUser(username, password, /*is_admin=*/false, &ctx));
-  return UserResponse(user);
+  ASSIGN_OR_RETURN(UserView user, admin.CreateUser(ctx, username, password, /*is_admin=*/false));
+  return Reply{UserResponse(user)};
 }
 
-Result<std::string> HandleGetUser(const CallContext&, const RequestReader& request,
-                                  AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleGetUser(const CallContext& ctx, const RequestReader& request,
+                            AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::string username, request.RequiredString("username"));
-  ASSIGN_OR_RETURN(UserView user, admin.GetUser(username));
-  return UserResponse(user);
+  ASSIGN_OR_RETURN(UserView user, admin.GetUser(ctx, username));
+  return Reply{UserResponse(user)};
 }
 
-Result<std::string> HandleUpdateUserPassword(const CallContext& ctx, const RequestReader& request,
-                                             AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleUpdateUserPassword(const CallContext& ctx, const RequestReader& request,
+                                       AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::string username, request.RequiredString("username"));
   ASSIGN_OR_RETURN(std::string password, request.RequiredString("password"));
-  RETURN_IF_ERROR(admin.UpdatePassword(username, password, &ctx));
-  return std::string(kEmptyResponse);
+  RETURN_IF_ERROR(admin.UpdatePassword(ctx, username, password));
+  return Reply{kEmptyResponse};
 }
 
-Result<std::string> HandleUpdateUserAdmin(const CallContext& ctx, const RequestReader& request,
-                                          AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleUpdateUserAdmin(const CallContext& ctx, const RequestReader& request,
+                                    AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::string username, request.RequiredString("username"));
   ASSIGN_OR_RETURN(bool is_admin, RequiredBool(request, "is_admin"));
-  RETURN_IF_ERROR(admin.UpdateAdmin(username, is_admin, &ctx));
-  return std::string(kEmptyResponse);
+  RETURN_IF_ERROR(admin.UpdateAdmin(ctx, username, is_admin));
+  return Reply{kEmptyResponse};
 }
 
-Result<std::string> HandleDeleteUser(const CallContext& ctx, const RequestReader& request,
-                                     AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleDeleteUser(const CallContext& ctx, const RequestReader& request,
+                               AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::string username, request.RequiredString("username"));
-  RETURN_IF_ERROR(admin.DeleteUser(username, &ctx));
-  return std::string(kEmptyResponse);
+  RETURN_IF_ERROR(admin.DeleteUser(ctx, username));
+  return Reply{kEmptyResponse};
 }
 
-Result<std::string> HandleCreateModelPermission(const CallContext& ctx,
-                                                const RequestReader& request, AccessAdmin& admin,
-                                                AccessControl&) {
+Result<Reply> HandleCreateModelPermission(const CallContext& ctx, const RequestReader& request,
+                                          AccessAdmin& admin) {
   ASSIGN_OR_RETURN(Grant grant, ModelPermissionKey(request, /*with_permission=*/true));
-  ASSIGN_OR_RETURN(Grant created, admin.CreateGrant(grant, &ctx));
-  return ModelPermissionResponse(created);
+  ASSIGN_OR_RETURN(Grant created, admin.CreateGrant(ctx, Operation::kCreateModelPermission, grant));
+  return Reply{ModelPermissionResponse(created)};
 }
 
-Result<std::string> HandleGetModelPermission(const CallContext&, const RequestReader& request,
-                                             AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleGetModelPermission(const CallContext& ctx, const RequestReader& request,
+                                       AccessAdmin& admin) {
   ASSIGN_OR_RETURN(Grant key, ModelPermissionKey(request, /*with_permission=*/false));
-  ASSIGN_OR_RETURN(Grant grant, admin.GetGrant(key));
-  return ModelPermissionResponse(grant);
+  ASSIGN_OR_RETURN(Grant grant, admin.GetGrant(ctx, Operation::kGetModelPermission, key));
+  return Reply{ModelPermissionResponse(grant)};
 }
 
-Result<std::string> HandleUpdateModelPermission(const CallContext& ctx,
-                                                const RequestReader& request, AccessAdmin& admin,
-                                                AccessControl&) {
+Result<Reply> HandleUpdateModelPermission(const CallContext& ctx, const RequestReader& request,
+                                          AccessAdmin& admin) {
   ASSIGN_OR_RETURN(Grant grant, ModelPermissionKey(request, /*with_permission=*/true));
-  RETURN_IF_ERROR(admin.UpdateGrant(grant, &ctx));
-  return std::string(kEmptyResponse);
+  RETURN_IF_ERROR(admin.UpdateGrant(ctx, Operation::kUpdateModelPermission, grant));
+  return Reply{kEmptyResponse};
 }
 
-Result<std::string> HandleDeleteModelPermission(const CallContext& ctx,
-                                                const RequestReader& request, AccessAdmin& admin,
-                                                AccessControl&) {
+Result<Reply> HandleDeleteModelPermission(const CallContext& ctx, const RequestReader& request,
+                                          AccessAdmin& admin) {
   ASSIGN_OR_RETURN(Grant key, ModelPermissionKey(request, /*with_permission=*/false));
-  RETURN_IF_ERROR(admin.DeleteGrant(key, &ctx));
-  return std::string(kEmptyResponse);
+  RETURN_IF_ERROR(admin.DeleteGrant(ctx, Operation::kDeleteModelPermission, key));
+  return Reply{kEmptyResponse};
 }
 
-Result<std::string> HandleGetCurrentUser(const CallContext& ctx, const RequestReader&,
-                                         AccessAdmin& admin, AccessControl&) {
-  ASSIGN_OR_RETURN(UserView user, admin.GetUser(ctx.principal));
-  return UserResponse(user);
+Result<Reply> HandleGetCurrentUser(const CallContext& ctx, const RequestReader&,
+                                   AccessAdmin& admin) {
+  ASSIGN_OR_RETURN(UserView user, admin.GetUser(ctx, ctx.principal.name));
+  return Reply{UserResponse(user)};
 }
 
-Result<std::string> HandleListUsers(const CallContext&, const RequestReader&, AccessAdmin& admin,
-                                    AccessControl&) {
-  ASSIGN_OR_RETURN(std::vector<User> users, admin.ListUsers());
-  return UsersResponse(users);
+Result<Reply> HandleListUsers(const CallContext& ctx, const RequestReader&, AccessAdmin& admin) {
+  ASSIGN_OR_RETURN(std::vector<User> users, admin.ListUsers(ctx));
+  return Reply{UsersResponse(users)};
 }
 
-Result<std::string> HandleCreateGroup(const CallContext& ctx, const RequestReader& request,
-                                      AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleCreateGroup(const CallContext& ctx, const RequestReader& request,
+                                AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
-  ASSIGN_OR_RETURN(Group group, admin.CreateGroup(name, &ctx));
-  return GroupResponse(group);
+  ASSIGN_OR_RETURN(Group group, admin.CreateGroup(ctx, name));
+  return Reply{GroupResponse(group)};
 }
 
-Result<std::string> HandleGetGroup(const CallContext&, const RequestReader& request,
-                                   AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleGetGroup(const CallContext& ctx, const RequestReader& request,
+                             AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
-  ASSIGN_OR_RETURN(Group group, admin.GetGroup(name));
-  return GroupResponse(group);
+  ASSIGN_OR_RETURN(Group group, admin.GetGroup(ctx, name));
+  return Reply{GroupResponse(group)};
 }
 
-Result<std::string> HandleListGroups(const CallContext&, const RequestReader&, AccessAdmin& admin,
-                                     AccessControl&) {
-  ASSIGN_OR_RETURN(std::vector<Group> groups, admin.ListGroups());
-  return GroupsResponse(groups);
+Result<Reply> HandleListGroups(const CallContext& ctx, const RequestReader&, AccessAdmin& admin) {
+  ASSIGN_OR_RETURN(std::vector<Group> groups, admin.ListGroups(ctx));
+  return Reply{GroupsResponse(groups)};
 }
 
-Result<std::string> HandleDeleteGroup(const CallContext& ctx, const RequestReader& request,
-                                      AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleDeleteGroup(const CallContext& ctx, const RequestReader& request,
+                                AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
-  RETURN_IF_ERROR(admin.DeleteGroup(name, &ctx));
-  return std::string(kEmptyResponse);
+  RETURN_IF_ERROR(admin.DeleteGroup(ctx, name));
+  return Reply{kEmptyResponse};
 }
 
-Result<std::string> HandleAddGroupMember(const CallContext& ctx, const RequestReader& request,
-                                         AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleAddGroupMember(const CallContext& ctx, const RequestReader& request,
+                                   AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(std::string username, request.RequiredString("username"));
-  RETURN_IF_ERROR(admin.AddGroupMember(name, username, &ctx));
-  return std::string(kEmptyResponse);
+  RETURN_IF_ERROR(admin.AddGroupMember(ctx, name, username));
+  return Reply{kEmptyResponse};
 }
 
-Result<std::string> HandleRemoveGroupMember(const CallContext& ctx, const RequestReader& request,
-                                            AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleRemoveGroupMember(const CallContext& ctx, const RequestReader& request,
+                                      AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(std::string username, request.RequiredString("username"));
-  RETURN_IF_ERROR(admin.RemoveGroupMember(name, username, &ctx));
-  return std::string(kEmptyResponse);
+  RETURN_IF_ERROR(admin.RemoveGroupMember(ctx, name, username));
+  return Reply{kEmptyResponse};
 }
 
-Result<std::string> HandleCreateGrant(const CallContext& ctx, const RequestReader& request,
-                                      AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleCreateGrant(const CallContext& ctx, const RequestReader& request,
+                                AccessAdmin& admin) {
   ASSIGN_OR_RETURN(Grant grant, GrantFromRequest(request, /*permission_required=*/true));
-  ASSIGN_OR_RETURN(Grant created, admin.CreateGrant(grant, &ctx));
-  return GrantResponse(created);
+  ASSIGN_OR_RETURN(Grant created, admin.CreateGrant(ctx, Operation::kCreateGrant, grant));
+  return Reply{GrantResponse(created)};
 }
 
-Result<std::string> HandleUpdateGrant(const CallContext& ctx, const RequestReader& request,
-                                      AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleUpdateGrant(const CallContext& ctx, const RequestReader& request,
+                                AccessAdmin& admin) {
   ASSIGN_OR_RETURN(Grant grant, GrantFromRequest(request, /*permission_required=*/true));
-  RETURN_IF_ERROR(admin.UpdateGrant(grant, &ctx));
-  return std::string(kEmptyResponse);
+  RETURN_IF_ERROR(admin.UpdateGrant(ctx, Operation::kUpdateGrant, grant));
+  return Reply{kEmptyResponse};
 }
 
-// `permission` is needed only to say which grant: PROMOTE, or (absent) the access grant.
-Result<std::string> HandleDeleteGrant(const CallContext& ctx, const RequestReader& request,
-                                      AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleDeleteGrant(const CallContext& ctx, const RequestReader& request,
+                                AccessAdmin& admin) {
   ASSIGN_OR_RETURN(Grant key, GrantFromRequest(request, /*permission_required=*/false));
-  RETURN_IF_ERROR(admin.DeleteGrant(key, &ctx));
-  return std::string(kEmptyResponse);
+  RETURN_IF_ERROR(admin.DeleteGrant(ctx, Operation::kDeleteGrant, key));
+  return Reply{kEmptyResponse};
 }
 
-Result<std::string> HandleListGrants(const CallContext&, const RequestReader& request,
-                                     AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleListGrants(const CallContext& ctx, const RequestReader& request,
+                               AccessAdmin& admin) {
   GrantQuery query;
   ASSIGN_OR_RETURN(std::optional<std::string> username, request.OptionalString("username"));
   ASSIGN_OR_RETURN(std::optional<std::string> group, request.OptionalString("group"));
@@ -249,45 +231,42 @@ Result<std::string> HandleListGrants(const CallContext&, const RequestReader& re
     query.resource_type = name ? ResourceType::kModel : ResourceType::kPrefix;
     query.resource = name ? *name : *prefix;
   }
-  ASSIGN_OR_RETURN(std::vector<Grant> grants, admin.ListGrants(query));
-  return GrantsResponse(grants);
+  ASSIGN_OR_RETURN(std::vector<Grant> grants, admin.ListGrants(ctx, query));
+  return Reply{GrantsResponse(grants)};
 }
 
-Result<std::string> HandleGetEffectivePermission(const CallContext& ctx,
-                                                 const RequestReader& request, AccessAdmin&,
-                                                 AccessControl& access) {
+Result<Reply> HandleGetEffectivePermission(const CallContext& ctx, const RequestReader& request,
+                                           AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(std::string username, UsernameOrCaller(ctx, request));
-  ASSIGN_OR_RETURN(PermissionExplanation explanation, access.Explain(username, name));
-  return ExplanationResponse(explanation, name);
+  ASSIGN_OR_RETURN(PermissionExplanation explanation, admin.Explain(ctx, username, name));
+  return Reply{ExplanationResponse(explanation, name)};
 }
 
-Result<std::string> HandleCreateToken(const CallContext& ctx, const RequestReader& request,
-                                      AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleCreateToken(const CallContext& ctx, const RequestReader& request,
+                                AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::string username, UsernameOrCaller(ctx, request));
   ASSIGN_OR_RETURN(std::string name, request.StringOr("name", ""));
   ASSIGN_OR_RETURN(std::optional<int64_t> days, request.OptionalInt64("expires_in_days"));
   ASSIGN_OR_RETURN(NewToken token,
-                   admin.CreateToken(username, name, days.value_or(kDefaultTokenDays), &ctx));
-  return NewTokenResponse(token);
+                   admin.CreateToken(ctx, username, name, days.value_or(kDefaultTokenDays)));
+  return Reply{NewTokenResponse(token)};
 }
 
-Result<std::string> HandleListTokens(const CallContext& ctx, const RequestReader& request,
-                                     AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleListTokens(const CallContext& ctx, const RequestReader& request,
+                               AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::string username, UsernameOrCaller(ctx, request));
-  ASSIGN_OR_RETURN(std::vector<ApiToken> tokens, admin.ListTokens(username));
-  return TokensResponse(tokens);
+  ASSIGN_OR_RETURN(std::vector<ApiToken> tokens, admin.ListTokens(ctx, username));
+  return Reply{TokensResponse(tokens)};
 }
 
-Result<std::string> HandleRevokeToken(const CallContext& ctx, const RequestReader& request,
-                                      AccessAdmin& admin, AccessControl&) {
+Result<Reply> HandleRevokeToken(const CallContext& ctx, const RequestReader& request,
+                                AccessAdmin& admin) {
   ASSIGN_OR_RETURN(std::optional<int64_t> id, request.OptionalInt64("id"));
-  if (!id.has_value()) {
-    return MissingParameterError("id");
-  }
+  if (!id.has_value()) return MissingParameterError("id");
   ASSIGN_OR_RETURN(std::string owner, UsernameOrCaller(ctx, request));
-  RETURN_IF_ERROR(admin.RevokeToken(*id, owner, &ctx));
-  return std::string(kEmptyResponse);
+  RETURN_IF_ERROR(admin.RevokeToken(ctx, *id, owner));
+  return Reply{kEmptyResponse};
 }
 
 }  // namespace modelwarden

@@ -1,74 +1,46 @@
 // One function per access endpoint (compat/routes.h kAccessRoutes): MLflow's basic-auth REST
 // API (users, registered-model permissions) and modelwarden's (groups, grants, effective
-// permissions, API tokens). The caller has been authorized already; `username` fields default
-// to the caller (CallContext::principal) where modelwarden's endpoints allow it.
+// permissions, API tokens). AccessAdmin authorizes each call; `username` fields default to the
+// caller (CallContext::principal) where modelwarden's endpoints allow it.
 #pragma once
 
 #include <string>
 
+#include "compat/reply.h"
 #include "compat/request_reader.h"
 #include "enforcement/access_admin.h"
-#include "enforcement/access_control.h"
 #include "registry/requests.h"
 #include "registry/status.h"
 
 namespace modelwarden {
 
-using AccessHandler = Result<std::string> (*)(const CallContext& ctx, const RequestReader& request,
-                                              AccessAdmin& admin, AccessControl& access);
+using AccessHandler = Result<Reply> (*)(const CallContext& ctx, const RequestReader& request,
+                                        AccessAdmin& admin);
 
-Result<std::string> HandleCreateUser(const CallContext&, const RequestReader&, AccessAdmin&,
-                                     AccessControl&);
-Result<std::string> HandleGetUser(const CallContext&, const RequestReader&, AccessAdmin&,
-                                  AccessControl&);
-Result<std::string> HandleUpdateUserPassword(const CallContext&, const RequestReader&, AccessAdmin&,
-                                             AccessControl&);
-Result<std::string> HandleUpdateUserAdmin(const CallContext&, const RequestReader&, AccessAdmin&,
-                                          AccessControl&);
-Result<std::string> HandleDeleteUser(const CallContext&, const RequestReader&, AccessAdmin&,
-                                     AccessControl&);
-Result<std::string> HandleCreateModelPermission(const CallContext&, const RequestReader&,
-                                                AccessAdmin&, AccessControl&);
-Result<std::string> HandleGetModelPermission(const CallContext&, const RequestReader&, AccessAdmin&,
-                                             AccessControl&);
-Result<std::string> HandleUpdateModelPermission(const CallContext&, const RequestReader&,
-                                                AccessAdmin&, AccessControl&);
-Result<std::string> HandleDeleteModelPermission(const CallContext&, const RequestReader&,
-                                                AccessAdmin&, AccessControl&);
-Result<std::string> HandleGetCurrentUser(const CallContext&, const RequestReader&, AccessAdmin&,
-                                         AccessControl&);
-Result<std::string> HandleListUsers(const CallContext&, const RequestReader&, AccessAdmin&,
-                                    AccessControl&);
-Result<std::string> HandleCreateGroup(const CallContext&, const RequestReader&, AccessAdmin&,
-                                      AccessControl&);
-Result<std::string> HandleGetGroup(const CallContext&, const RequestReader&, AccessAdmin&,
-                                   AccessControl&);
-Result<std::string> HandleListGroups(const CallContext&, const RequestReader&, AccessAdmin&,
-                                     AccessControl&);
-Result<std::string> HandleDeleteGroup(const CallContext&, const RequestReader&, AccessAdmin&,
-                                      AccessControl&);
-Result<std::string> HandleAddGroupMember(const CallContext&, const RequestReader&, AccessAdmin&,
-                                         AccessControl&);
-Result<std::string> HandleRemoveGroupMember(const CallContext&, const RequestReader&, AccessAdmin&,
-                                            AccessControl&);
-Result<std::string> HandleCreateGrant(const CallContext&, const RequestReader&, AccessAdmin&,
-                                      AccessControl&);
-Result<std::string> HandleUpdateGrant(const CallContext&, const RequestReader&, AccessAdmin&,
-                                      AccessControl&);
-Result<std::string> HandleDeleteGrant(const CallContext&, const RequestReader&, AccessAdmin&,
-                                      AccessControl&);
-Result<std::string> HandleListGrants(const CallContext&, const RequestReader&, AccessAdmin&,
-                                     AccessControl&);
-Result<std::string> HandleGetEffectivePermission(const CallContext&, const RequestReader&,
-                                                 AccessAdmin&, AccessControl&);
-Result<std::string> HandleCreateToken(const CallContext&, const RequestReader&, AccessAdmin&,
-                                      AccessControl&);
-Result<std::string> HandleListTokens(const CallContext&, const RequestReader&, AccessAdmin&,
-                                     AccessControl&);
-Result<std::string> HandleRevokeToken(const CallContext&, const RequestReader&, AccessAdmin&,
-                                      AccessControl&);
-
-// The fields AccessControl::Authorize reads, from any request.
-AccessRequest ReadAccessRequest(Operation operation, const RequestReader& request);
+Result<Reply> HandleCreateUser(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleGetUser(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleUpdateUserPassword(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleUpdateUserAdmin(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleDeleteUser(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleCreateModelPermission(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleGetModelPermission(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleUpdateModelPermission(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleDeleteModelPermission(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleGetCurrentUser(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleListUsers(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleCreateGroup(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleGetGroup(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleListGroups(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleDeleteGroup(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleAddGroupMember(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleRemoveGroupMember(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleCreateGrant(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleUpdateGrant(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleDeleteGrant(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleListGrants(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleGetEffectivePermission(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleCreateToken(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleListTokens(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleRevokeToken(const CallContext&, const RequestReader&, AccessAdmin&);
 
 }  // namespace modelwarden

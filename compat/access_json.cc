@@ -9,7 +9,7 @@ void WriteModelPermission(JsonOutput& writer, const Grant& grant) {
   writer.StartObject();
   WriteStringField(writer, "name", grant.resource);
   WriteInt64Field(writer, "user_id", grant.subject_id);
-  WriteStringField(writer, "permission", grant.permission);
+  WriteStringField(writer, "permission", GrantPermissionName(grant));
   writer.EndObject();
 }
 
@@ -30,7 +30,7 @@ void WriteGrant(JsonOutput& writer, const Grant& grant) {
                    grant.subject_name);
   WriteStringField(writer, grant.resource_type == ResourceType::kModel ? "name" : "prefix",
                    grant.resource);
-  WriteStringField(writer, "permission", grant.permission);
+  WriteStringField(writer, "permission", GrantPermissionName(grant));
   writer.EndObject();
 }
 

@@ -18,8 +18,8 @@ Result<int64_t> RequiredVersion(const RequestReader& request) {
 
 }  // namespace
 
-Result<std::string> HandleCheckPromotion(const CallContext& ctx, const RequestReader& request,
-                                         Governance& governance) {
+Result<Reply> HandleCheckPromotion(const CallContext& ctx, const RequestReader& request,
+                                   Governance& governance) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(int64_t version, RequiredVersion(request));
   ASSIGN_OR_RETURN(std::optional<std::string> stage_name, request.OptionalString("stage"));
@@ -36,28 +36,28 @@ Result<std::string> HandleCheckPromotion(const CallContext& ctx, const RequestRe
     target.alias = *alias;
   }
   ASSIGN_OR_RETURN(PromotionReport report, governance.CheckPromotion(ctx, name, version, target));
-  return PromotionReportResponse(report);
+  return Reply{PromotionReportResponse(report)};
 }
 
-Result<std::string> HandleGetModelCard(const CallContext& ctx, const RequestReader& request,
-                                       Governance& governance) {
+Result<Reply> HandleGetModelCard(const CallContext& ctx, const RequestReader& request,
+                                 Governance& governance) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(int64_t version, RequiredVersion(request));
   ASSIGN_OR_RETURN(ModelCardView card, governance.GetModelCard(ctx, name, version));
-  return ModelCardResponse(card);
+  return Reply{ModelCardResponse(card)};
 }
 
-Result<std::string> HandleSetModelCard(const CallContext& ctx, const RequestReader& request,
-                                       Governance& governance) {
+Result<Reply> HandleSetModelCard(const CallContext& ctx, const RequestReader& request,
+                                 Governance& governance) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(int64_t version, RequiredVersion(request));
   ASSIGN_OR_RETURN(std::string markdown, request.RequiredString("markdown"));
-  RETURN_IF_ERROR(governance.SetModelCard(ctx, name, version, markdown));
-  return EmptyResponse();
+  ASSIGN_OR_RETURN(Written<Done> done, governance.SetModelCard(ctx, name, version, markdown));
+  return ReplyTo(done, EmptyResponse());
 }
 
-Result<std::string> HandleSearchAuditEvents(const CallContext& ctx, const RequestReader& request,
-                                            Governance& governance) {
+Result<Reply> HandleSearchAuditEvents(const CallContext& ctx, const RequestReader& request,
+                                      Governance& governance) {
   AuditQuery query;
   ASSIGN_OR_RETURN(query.model_name, request.StringOr("model_name", ""));
   ASSIGN_OR_RETURN(query.principal, request.StringOr("principal", ""));
@@ -74,7 +74,7 @@ Result<std::string> HandleSearchAuditEvents(const CallContext& ctx, const Reques
   ASSIGN_OR_RETURN(std::string token, request.StringOr("page_token", ""));
   ASSIGN_OR_RETURN(query.offset, DecodePageToken(token));
   ASSIGN_OR_RETURN(Page<AuditEvent> page, governance.SearchAuditLog(ctx, query));
-  return AuditEventsResponse(page);
+  return Reply{AuditEventsResponse(page)};
 }
 
 }  // namespace modelwarden

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "compat/reply.h"
 #include "compat/request_reader.h"
 #include "enforcement/governance.h"
 #include "registry/requests.h"
@@ -12,17 +13,17 @@
 namespace modelwarden {
 
 // GET model-versions/check?name=&version=&stage= (or &alias=): every check's result.
-Result<std::string> HandleCheckPromotion(const CallContext& ctx, const RequestReader& request,
-                                         Governance& governance);
+Result<Reply> HandleCheckPromotion(const CallContext& ctx, const RequestReader& request,
+                                   Governance& governance);
 // GET model-versions/card?name=&version=.
-Result<std::string> HandleGetModelCard(const CallContext& ctx, const RequestReader& request,
-                                       Governance& governance);
+Result<Reply> HandleGetModelCard(const CallContext& ctx, const RequestReader& request,
+                                 Governance& governance);
 // POST model-versions/card {name, version, markdown}.
-Result<std::string> HandleSetModelCard(const CallContext& ctx, const RequestReader& request,
-                                       Governance& governance);
+Result<Reply> HandleSetModelCard(const CallContext& ctx, const RequestReader& request,
+                                 Governance& governance);
 // GET audit-events/search?model_name=&principal=&operation=&since=&until=&max_results=
 // &page_token=; newest first.
-Result<std::string> HandleSearchAuditEvents(const CallContext& ctx, const RequestReader& request,
-                                            Governance& governance);
+Result<Reply> HandleSearchAuditEvents(const CallContext& ctx, const RequestReader& request,
+                                      Governance& governance);
 
 }  // namespace modelwarden

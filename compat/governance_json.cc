@@ -26,7 +26,7 @@ std::string PromotionReportResponse(const PromotionReport& report) {
     writer.StartObject();
     WriteStringField(writer, "rule_id", check.rule_id);
     WriteStringField(writer, "mode", std::string(RuleModeName(check.mode)));
-    WriteStringField(writer, "result", std::string(CheckOutcome(check)));
+    WriteStringField(writer, "result", CheckOutcomeName(OutcomeOf(check)));
     WriteStringField(writer, "message", check.message);
     if (!check.fix.empty()) WriteStringField(writer, "fix", check.fix);
     if (!check.values.empty()) {
@@ -86,7 +86,7 @@ std::string AuditEventsResponse(const Page<AuditEvent>& page) {
       WriteStringField(writer, "operation", e.operation);
       WriteStringField(writer, "model_name", e.model_name);
       if (e.version) WriteStringField(writer, "version", std::to_string(*e.version));
-      WriteStringField(writer, "outcome", e.outcome);
+      WriteStringField(writer, "outcome", AuditOutcomeName(e.outcome));
       if (!e.before.empty()) WriteStringField(writer, "before", e.before);
       if (!e.after.empty()) WriteStringField(writer, "after", e.after);
       if (!e.checks.empty()) {
@@ -95,7 +95,7 @@ std::string AuditEventsResponse(const Page<AuditEvent>& page) {
         for (const AuditCheck& c : e.checks) {
           writer.StartObject();
           WriteStringField(writer, "rule_id", c.rule_id);
-          WriteStringField(writer, "result", c.result);
+          WriteStringField(writer, "result", CheckOutcomeName(c.result));
           WriteStringField(writer, "message", c.message);
           writer.EndObject();
         }

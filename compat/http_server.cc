@@ -178,18 +178,14 @@ bool AuthenticateOrRespond(AccessControl& access, const httplib::Request& req,
 
 // Runs `call` (which reads the request and calls a handler) with MLflow's error mapping, the
 // request id and policy warnings on the response. With authentication on, the caller is
-// authenticated before anything is read (401, as MLflow's before_request) and authorized
-// for `operation` before the handler runs (403).
-void Serve(const std::function<Result<std::string>(const CallContext&, const RequestReader&)>& call,
-           Operation operation, AccessControl& access, const CallContext& base_ctx,
-           const httplib::Request& req, httplib::Response& res) {
-  std::vector<std::string> warnings;
+// authenticated before anything is read (401, as MLflow's before_request); what they may do
+// is decided below, by the registry's governor and the access and governance services.
+void Serve(const std::function<Result<Reply>(const CallContext&, const RequestReader&)>& call,
+           AccessControl& access, const CallContext& base_ctx, const httplib::Request& req,
+           httplib::Response& res) {
   CallContext ctx = base_ctx;
-  ctx.warnings = &warnings;
   res.set_header(kRequestIdHeader, ctx.request_id);
-  Principal principal;
-  if (!AuthenticateOrRespond(access, req, res, principal)) return;
-  ctx.principal = principal.username;
+  if (!AuthenticateOrRespond(access, req, res, ctx.principal)) return;
   const auto log_failure = [&](const std::string& what) {
     LogLine("[error] request " + ctx.request_id + " " + req.method + " " + Printable(req.path) +
             ": " + Printable(what));
@@ -201,21 +197,19 @@ void Serve(const std::function<Result<std::string>(const CallContext&, const Req
     if (req.has_header("Content-Type")) content_type = req.get_header_value("Content-Type");
     Result<RequestReader> reader =
         RequestReader::Create(req.method, req.params, content_type, req.body);
-    Status allowed = reader.status();
-    if (allowed.ok() && access.enabled()) {
-      allowed = access.Authorize(principal, ReadAccessRequest(operation, *reader), &ctx);
-    }
-    Result<std::string> body = allowed.ok() ? call(ctx, *reader) : allowed;
-    if (!warnings.empty()) res.set_header(kWarningsHeader, WarningsHeader(warnings));
-    if (body.ok()) {
+    Result<Reply> reply = reader.ok() ? call(ctx, *reader) : Result<Reply>(reader.status());
+    if (reply.ok()) {
+      if (!reply->warnings.empty()) {
+        res.set_header(kWarningsHeader, WarningsHeader(reply->warnings));
+      }
       res.status = 200;
-      res.set_content(*body, kJsonContentType);
+      res.set_content(reply->body, kJsonContentType);
       return;
     }
-    if (ToMlflowError(body.status().code()).http_status >= 500) {
-      log_failure(body.status().ToString());
+    if (ToMlflowError(reply.status().code()).http_status >= 500) {
+      log_failure(reply.status().ToString());
     }
-    WriteError(res, body.status());
+    WriteError(res, reply.status());
   } catch (const std::exception& e) {
     log_failure(std::string("unhandled exception: ") + e.what());
     WriteError(res, Status::Internal("Internal server error (request " + ctx.request_id + ")."));
@@ -251,28 +245,28 @@ std::string HttpServer::NextRequestId() {
 
 void HttpServer::RegisterRoutes() {
   std::map<std::string_view, std::set<std::string_view>> methods_by_path;
-  const auto add = [&](HttpMethod method, std::string_view path, Operation operation, auto call) {
+  const auto add = [&](HttpMethod method, std::string_view path, auto call) {
     methods_by_path[path].insert(HttpMethodName(method));
     for (std::string_view prefix : kApiPrefixes) {
       Register(
           *server_, HttpMethodName(method), RegexEscape(std::string(prefix) + std::string(path)),
-          [this, call, operation](const httplib::Request& req, httplib::Response& res) {
+          [this, call](const httplib::Request& req, httplib::Response& res) {
             CallContext ctx;
             ctx.request_id = NextRequestId();
             ctx.client_address = req.remote_addr;
-            Serve(call, operation, access_, ctx, req, res);
+            Serve(call, access_, ctx, req, res);
           },
           options_.max_request_body_bytes);
     }
   };
   for (const Route& route : kRoutes) {
-    add(route.method, route.path, route.operation,
+    add(route.method, route.path,
         [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
           return handler(ctx, reader, registry_);
         });
   }
   for (const GovernanceRoute& route : kGovernanceRoutes) {
-    add(route.method, route.path, route.operation,
+    add(route.method, route.path,
         [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
           return handler(ctx, reader, governance_);
         });
@@ -280,9 +274,9 @@ void HttpServer::RegisterRoutes() {
   // MLflow serves its auth API only under --app-name basic-auth.
   if (access_.enabled()) {
     for (const AccessRoute& route : kAccessRoutes) {
-      add(route.method, route.path, route.operation,
+      add(route.method, route.path,
           [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
-            return handler(ctx, reader, admin_, access_);
+            return handler(ctx, reader, admin_);
           });
     }
   }

@@ -21,7 +21,8 @@
 #include "enforcement/access_admin.h"
 #include "enforcement/access_control.h"
 #include "enforcement/compliance_report.h"
-#include "enforcement/enforcing_registry.h"
+#include "enforcement/enforcing_governor.h"
+#include "enforcement/governance_service.h"
 #include "enforcement/policy_holder.h"
 #include "enforcement/policy_loader.h"
 #include "registry/clock.h"
@@ -111,7 +112,8 @@ int ReportCompliance(const modelwarden::ServerOptions& options) {
   auto store = OpenStore(options);
   if (!store.ok()) return 2;
   SystemClock clock;
-  RegistryService service(*store->models, clock);
+  PermitAll permit_all;  // The report reads everything; it is run from a shell on the server.
+  RegistryService service(*store->models, permit_all, clock);
   Result<ComplianceReport> report = BuildComplianceReport(service, *policy);
   if (!report.ok()) {
     std::fprintf(stderr, "modelwarden: %s\n", report.status().ToString().c_str());
@@ -201,11 +203,14 @@ int ManageTokens(const modelwarden::CommandLine& command) {
   auto store = OpenStore(command.options);
   if (!store.ok()) return 1;
   SystemClock clock;
-  PolicyHolder no_policy;
-  AccessControl access(*store->auth, no_policy, clock, ToAuthOptions(command.options));
-  AccessAdmin admin(*store->auth, access, clock);
+  AccessControl access(*store->auth, clock, ToAuthOptions(command.options));
+  AccessAdmin admin(*store->auth, *store->models, access, clock);
+  // A shell on the server: trusted like an admin, and audited as "cli".
+  CallContext ctx;
+  ctx.request_id = "cli";
+  ctx.principal = Principal::System("cli");
   if (command.action == CommandLine::Action::kTokenCreate) {
-    Result<NewToken> token = admin.CreateToken(command.token_username, command.token_name,
+    Result<NewToken> token = admin.CreateToken(ctx, command.token_username, command.token_name,
                                                command.token_expires_in_days);
     if (!token.ok()) {
       std::fprintf(stderr, "modelwarden: %s\n", token.status().message().c_str());
@@ -218,7 +223,7 @@ int ManageTokens(const modelwarden::CommandLine& command) {
     return 0;
   }
   if (command.action == CommandLine::Action::kTokenRevoke) {
-    const Status revoked = admin.RevokeToken(command.token_id, "");
+    const Status revoked = admin.RevokeToken(ctx, command.token_id, "");
     if (!revoked.ok()) {
       std::fprintf(stderr, "modelwarden: %s\n", revoked.message().c_str());
       return 1;
@@ -226,7 +231,7 @@ int ManageTokens(const modelwarden::CommandLine& command) {
     std::printf("token %lld revoked\n", static_cast<long long>(command.token_id));
     return 0;
   }
-  Result<std::vector<ApiToken>> tokens = admin.ListTokens(command.token_username);
+  Result<std::vector<ApiToken>> tokens = admin.ListTokens(ctx, command.token_username);
   if (!tokens.ok()) {
     std::fprintf(stderr, "modelwarden: %s\n", tokens.status().message().c_str());
     return 1;
@@ -289,8 +294,8 @@ int Serve(const modelwarden::ServerOptions& options) {
   auto store = OpenStore(options);
   if (!store.ok()) return 1;
   SystemClock clock;
-  AccessControl access(*store->auth, *policy, clock, ToAuthOptions(options), store->models.get());
-  AccessAdmin access_admin(*store->auth, access, clock, store->models.get());
+  AccessControl access(*store->auth, clock, ToAuthOptions(options), store->models.get());
+  AccessAdmin access_admin(*store->auth, *store->models, access, clock);
   if (options.auth && !BootstrapAdmin(options, access_admin, *store->auth)) return 1;
   RegistryServiceOptions service_options;
   if (!options.source_validation_regex.empty()) {
@@ -298,9 +303,10 @@ int Serve(const modelwarden::ServerOptions& options) {
     service_options.source_pattern_text = options.source_validation_regex;
   }
   service_options.tracker = tracker.get();
-  RegistryService service(*store->models, clock, std::move(service_options));
-  EnforcingRegistry registry(service, *policy, *store->models, clock, tracker.get(), &access);
-  HttpServer server(options, registry, registry, access, access_admin);
+  EnforcingGovernor governor(*policy, access, *store->models, tracker.get());
+  RegistryService registry(*store->models, governor, clock, std::move(service_options));
+  GovernanceService governance(*policy, access, governor, *store->models, *store->models, registry);
+  HttpServer server(options, registry, governance, access, access_admin);
   if (proxy) server.ForwardOtherPaths(*proxy);
 
   const sigset_t signals = WatchedSignals();

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "compat/reply.h"
 #include "compat/request_reader.h"
 #include "registry/registry.h"
 #include "registry/requests.h"
@@ -12,25 +13,23 @@
 
 namespace modelwarden {
 
-Result<std::string> HandleCreateModelVersion(const CallContext& ctx, const RequestReader& request,
-                                             Registry& registry);
-Result<std::string> HandleGetModelVersion(const CallContext& ctx, const RequestReader& request,
-                                          Registry& registry);
-Result<std::string> HandleUpdateModelVersion(const CallContext& ctx, const RequestReader& request,
-                                             Registry& registry);
-Result<std::string> HandleTransitionModelVersionStage(const CallContext& ctx,
-                                                      const RequestReader& request,
-                                                      Registry& registry);
-Result<std::string> HandleDeleteModelVersion(const CallContext& ctx, const RequestReader& request,
-                                             Registry& registry);
-Result<std::string> HandleSearchModelVersions(const CallContext& ctx, const RequestReader& request,
-                                              Registry& registry);
-Result<std::string> HandleGetModelVersionDownloadUri(const CallContext& ctx,
-                                                     const RequestReader& request,
-                                                     Registry& registry);
-Result<std::string> HandleSetModelVersionTag(const CallContext& ctx, const RequestReader& request,
-                                             Registry& registry);
-Result<std::string> HandleDeleteModelVersionTag(const CallContext& ctx,
+Result<Reply> HandleCreateModelVersion(const CallContext& ctx, const RequestReader& request,
+                                       Registry& registry);
+Result<Reply> HandleGetModelVersion(const CallContext& ctx, const RequestReader& request,
+                                    Registry& registry);
+Result<Reply> HandleUpdateModelVersion(const CallContext& ctx, const RequestReader& request,
+                                       Registry& registry);
+Result<Reply> HandleTransitionModelVersionStage(const CallContext& ctx,
                                                 const RequestReader& request, Registry& registry);
+Result<Reply> HandleDeleteModelVersion(const CallContext& ctx, const RequestReader& request,
+                                       Registry& registry);
+Result<Reply> HandleSearchModelVersions(const CallContext& ctx, const RequestReader& request,
+                                        Registry& registry);
+Result<Reply> HandleGetModelVersionDownloadUri(const CallContext& ctx, const RequestReader& request,
+                                               Registry& registry);
+Result<Reply> HandleSetModelVersionTag(const CallContext& ctx, const RequestReader& request,
+                                       Registry& registry);
+Result<Reply> HandleDeleteModelVersionTag(const CallContext& ctx, const RequestReader& request,
+                                          Registry& registry);
 
 }  // namespace modelwarden

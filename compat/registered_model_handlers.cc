@@ -7,57 +7,59 @@
 
 namespace modelwarden {
 
-Result<std::string> HandleCreateRegisteredModel(const CallContext& ctx,
-                                                const RequestReader& request, Registry& registry) {
+Result<Reply> HandleCreateRegisteredModel(const CallContext& ctx, const RequestReader& request,
+                                          Registry& registry) {
   NewRegisteredModel model;
   ASSIGN_OR_RETURN(model.name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(model.tags, request.Tags("tags"));
   ASSIGN_OR_RETURN(model.description, request.StringOr("description", ""));
-  ASSIGN_OR_RETURN(RegisteredModel created, registry.CreateRegisteredModel(ctx, model));
-  return RegisteredModelResponse(created);
+  ASSIGN_OR_RETURN(Written<RegisteredModel> created, registry.CreateRegisteredModel(ctx, model));
+  return ReplyTo(created, RegisteredModelResponse(created.value));
 }
 
-Result<std::string> HandleGetRegisteredModel(const CallContext& ctx, const RequestReader& request,
-                                             Registry& registry) {
+Result<Reply> HandleGetRegisteredModel(const CallContext& ctx, const RequestReader& request,
+                                       Registry& registry) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(RegisteredModel model, registry.GetRegisteredModel(ctx, name));
-  return RegisteredModelResponse(model);
+  return Reply{RegisteredModelResponse(model)};
 }
 
-Result<std::string> HandleUpdateRegisteredModel(const CallContext& ctx,
-                                                const RequestReader& request, Registry& registry) {
+Result<Reply> HandleUpdateRegisteredModel(const CallContext& ctx, const RequestReader& request,
+                                          Registry& registry) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   // Unlike update-model-version, an absent description clears it: the handler passes the
   // proto default "" (handlers.py _update_registered_model).
   ASSIGN_OR_RETURN(std::string description, request.StringOr("description", ""));
-  ASSIGN_OR_RETURN(RegisteredModel model, registry.UpdateRegisteredModel(ctx, name, description));
-  return RegisteredModelResponse(model);
+  ASSIGN_OR_RETURN(Written<RegisteredModel> model,
+                   registry.UpdateRegisteredModel(ctx, name, description));
+  return ReplyTo(model, RegisteredModelResponse(model.value));
 }
 
-Result<std::string> HandleRenameRegisteredModel(const CallContext& ctx,
-                                                const RequestReader& request, Registry& registry) {
+Result<Reply> HandleRenameRegisteredModel(const CallContext& ctx, const RequestReader& request,
+                                          Registry& registry) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(std::string new_name, request.RequiredString("new_name"));
-  ASSIGN_OR_RETURN(RegisteredModel model, registry.RenameRegisteredModel(ctx, name, new_name));
-  return RegisteredModelResponse(model);
+  ASSIGN_OR_RETURN(Written<RegisteredModel> model,
+                   registry.RenameRegisteredModel(ctx, name, new_name));
+  return ReplyTo(model, RegisteredModelResponse(model.value));
 }
 
-Result<std::string> HandleDeleteRegisteredModel(const CallContext& ctx,
-                                                const RequestReader& request, Registry& registry) {
+Result<Reply> HandleDeleteRegisteredModel(const CallContext& ctx, const RequestReader& request,
+                                          Registry& registry) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
-  RETURN_IF_ERROR(registry.DeleteRegisteredModel(ctx, name));
-  return EmptyResponse();
+  ASSIGN_OR_RETURN(Written<Done> done, registry.DeleteRegisteredModel(ctx, name));
+  return ReplyTo(done, EmptyResponse());
 }
 
-Result<std::string> HandleSearchRegisteredModels(const CallContext& ctx,
-                                                 const RequestReader& request, Registry& registry) {
+Result<Reply> HandleSearchRegisteredModels(const CallContext& ctx, const RequestReader& request,
+                                           Registry& registry) {
   ASSIGN_OR_RETURN(SearchQuery query, ReadSearchQuery(request));
   ASSIGN_OR_RETURN(Page<RegisteredModel> page, registry.SearchRegisteredModels(ctx, query));
-  return RegisteredModelSearchResponse(page);
+  return Reply{RegisteredModelSearchResponse(page)};
 }
 
-Result<std::string> HandleGetLatestVersions(const CallContext& ctx, const RequestReader& request,
-                                            Registry& registry) {
+Result<Reply> HandleGetLatestVersions(const CallContext& ctx, const RequestReader& request,
+                                      Registry& registry) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(std::vector<std::string> stage_names, request.StringList("stages"));
   std::vector<Stage> stages;
@@ -67,54 +69,51 @@ Result<std::string> HandleGetLatestVersions(const CallContext& ctx, const Reques
   }
   ASSIGN_OR_RETURN(std::vector<ModelVersion> versions,
                    registry.GetLatestVersions(ctx, name, stages));
-  return LatestVersionsResponse(versions);
+  return Reply{LatestVersionsResponse(versions)};
 }
 
-Result<std::string> HandleSetRegisteredModelTag(const CallContext& ctx,
-                                                const RequestReader& request, Registry& registry) {
+Result<Reply> HandleSetRegisteredModelTag(const CallContext& ctx, const RequestReader& request,
+                                          Registry& registry) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   Tag tag;
   ASSIGN_OR_RETURN(tag.key, request.RequiredString("key"));
   ASSIGN_OR_RETURN(tag.value, request.StringOr("value", ""));
-  RETURN_IF_ERROR(registry.SetRegisteredModelTag(ctx, name, tag));
-  return EmptyResponse();
+  ASSIGN_OR_RETURN(Written<Done> done, registry.SetRegisteredModelTag(ctx, name, tag));
+  return ReplyTo(done, EmptyResponse());
 }
 
-Result<std::string> HandleDeleteRegisteredModelTag(const CallContext& ctx,
-                                                   const RequestReader& request,
-                                                   Registry& registry) {
+Result<Reply> HandleDeleteRegisteredModelTag(const CallContext& ctx, const RequestReader& request,
+                                             Registry& registry) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(std::string key, request.RequiredString("key"));
-  RETURN_IF_ERROR(registry.DeleteRegisteredModelTag(ctx, name, key));
-  return EmptyResponse();
+  ASSIGN_OR_RETURN(Written<Done> done, registry.DeleteRegisteredModelTag(ctx, name, key));
+  return ReplyTo(done, EmptyResponse());
 }
 
-Result<std::string> HandleSetRegisteredModelAlias(const CallContext& ctx,
-                                                  const RequestReader& request,
-                                                  Registry& registry) {
+Result<Reply> HandleSetRegisteredModelAlias(const CallContext& ctx, const RequestReader& request,
+                                            Registry& registry) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(std::string alias, request.RequiredString("alias"));
   ASSIGN_OR_RETURN(std::string version_text, request.RequiredString("version"));
   ASSIGN_OR_RETURN(int64_t version, ParseVersion(version_text));
-  RETURN_IF_ERROR(registry.SetRegisteredModelAlias(ctx, name, alias, version));
-  return EmptyResponse();
+  ASSIGN_OR_RETURN(Written<Done> done, registry.SetRegisteredModelAlias(ctx, name, alias, version));
+  return ReplyTo(done, EmptyResponse());
 }
 
-Result<std::string> HandleDeleteRegisteredModelAlias(const CallContext& ctx,
-                                                     const RequestReader& request,
-                                                     Registry& registry) {
+Result<Reply> HandleDeleteRegisteredModelAlias(const CallContext& ctx, const RequestReader& request,
+                                               Registry& registry) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(std::string alias, request.RequiredString("alias"));
-  RETURN_IF_ERROR(registry.DeleteRegisteredModelAlias(ctx, name, alias));
-  return EmptyResponse();
+  ASSIGN_OR_RETURN(Written<Done> done, registry.DeleteRegisteredModelAlias(ctx, name, alias));
+  return ReplyTo(done, EmptyResponse());
 }
 
-Result<std::string> HandleGetModelVersionByAlias(const CallContext& ctx,
-                                                 const RequestReader& request, Registry& registry) {
+Result<Reply> HandleGetModelVersionByAlias(const CallContext& ctx, const RequestReader& request,
+                                           Registry& registry) {
   ASSIGN_OR_RETURN(std::string name, request.RequiredString("name"));
   ASSIGN_OR_RETURN(std::string alias, request.RequiredString("alias"));
   ASSIGN_OR_RETURN(ModelVersion version, registry.GetModelVersionByAlias(ctx, name, alias));
-  return ModelVersionResponse(version);
+  return Reply{ModelVersionResponse(version)};
 }
 
 }  // namespace modelwarden

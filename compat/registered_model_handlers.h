@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "compat/reply.h"
 #include "compat/request_reader.h"
 #include "registry/registry.h"
 #include "registry/requests.h"
@@ -12,31 +13,29 @@
 
 namespace modelwarden {
 
-Result<std::string> HandleCreateRegisteredModel(const CallContext& ctx,
-                                                const RequestReader& request, Registry& registry);
-Result<std::string> HandleGetRegisteredModel(const CallContext& ctx, const RequestReader& request,
+Result<Reply> HandleCreateRegisteredModel(const CallContext& ctx, const RequestReader& request,
+                                          Registry& registry);
+Result<Reply> HandleGetRegisteredModel(const CallContext& ctx, const RequestReader& request,
+                                       Registry& registry);
+Result<Reply> HandleUpdateRegisteredModel(const CallContext& ctx, const RequestReader& request,
+                                          Registry& registry);
+Result<Reply> HandleRenameRegisteredModel(const CallContext& ctx, const RequestReader& request,
+                                          Registry& registry);
+Result<Reply> HandleDeleteRegisteredModel(const CallContext& ctx, const RequestReader& request,
+                                          Registry& registry);
+Result<Reply> HandleSearchRegisteredModels(const CallContext& ctx, const RequestReader& request,
+                                           Registry& registry);
+Result<Reply> HandleGetLatestVersions(const CallContext& ctx, const RequestReader& request,
+                                      Registry& registry);
+Result<Reply> HandleSetRegisteredModelTag(const CallContext& ctx, const RequestReader& request,
+                                          Registry& registry);
+Result<Reply> HandleDeleteRegisteredModelTag(const CallContext& ctx, const RequestReader& request,
                                              Registry& registry);
-Result<std::string> HandleUpdateRegisteredModel(const CallContext& ctx,
-                                                const RequestReader& request, Registry& registry);
-Result<std::string> HandleRenameRegisteredModel(const CallContext& ctx,
-                                                const RequestReader& request, Registry& registry);
-Result<std::string> HandleDeleteRegisteredModel(const CallContext& ctx,
-                                                const RequestReader& request, Registry& registry);
-Result<std::string> HandleSearchRegisteredModels(const CallContext& ctx,
-                                                 const RequestReader& request, Registry& registry);
-Result<std::string> HandleGetLatestVersions(const CallContext& ctx, const RequestReader& request,
+Result<Reply> HandleSetRegisteredModelAlias(const CallContext& ctx, const RequestReader& request,
                                             Registry& registry);
-Result<std::string> HandleSetRegisteredModelTag(const CallContext& ctx,
-                                                const RequestReader& request, Registry& registry);
-Result<std::string> HandleDeleteRegisteredModelTag(const CallContext& ctx,
-                                                   const RequestReader& request,
-                                                   Registry& registry);
-Result<std::string> HandleSetRegisteredModelAlias(const CallContext& ctx,
-                                                  const RequestReader& request, Registry& registry);
-Result<std::string> HandleDeleteRegisteredModelAlias(const CallContext& ctx,
-                                                     const RequestReader& request,
-                                                     Registry& registry);
-Result<std::string> HandleGetModelVersionByAlias(const CallContext& ctx,
-                                                 const RequestReader& request, Registry& registry);
+Result<Reply> HandleDeleteRegisteredModelAlias(const CallContext& ctx, const RequestReader& request,
+                                               Registry& registry);
+Result<Reply> HandleGetModelVersionByAlias(const CallContext& ctx, const RequestReader& request,
+                                           Registry& registry);
 
 }  // namespace modelwarden

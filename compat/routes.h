@@ -11,7 +11,7 @@
 #include "compat/model_version_handlers.h"
 #include "compat/registered_model_handlers.h"
 #include "compat/request_reader.h"
-#include "enforcement/operation.h"
+#include "registry/operation.h"
 #include "registry/registry.h"
 #include "registry/requests.h"
 #include "registry/status.h"
@@ -23,12 +23,13 @@ enum class HttpMethod { kGet, kPost, kPatch, kDelete };
 // "GET", "POST", "PATCH", "DELETE".
 std::string_view HttpMethodName(HttpMethod method);
 
-// Returns the JSON response body, or the Status to report as an MLflow error.
-using Handler = Result<std::string> (*)(const CallContext& ctx, const RequestReader& request,
-                                        Registry& registry);
+// Returns the JSON response body (and any policy warnings), or the Status to report as an
+// MLflow error.
+using Handler = Result<Reply> (*)(const CallContext& ctx, const RequestReader& request,
+                                  Registry& registry);
 
 // Every route names its Operation, whose entry in the authorization table
-// (enforcement/operation.h) says who may call it.
+// (enforcement/access_rules.h) says who may call it.
 struct Route {
   HttpMethod method;
   std::string_view path;  // Below a prefix, e.g. "/mlflow/registered-models/create".
@@ -89,9 +90,8 @@ inline constexpr Route kRoutes[] = {
 };
 
 // modelwarden's own endpoints, below the same prefixes ("/api/2.0/modelwarden/...").
-using GovernanceHandler = Result<std::string> (*)(const CallContext& ctx,
-                                                  const RequestReader& request,
-                                                  Governance& governance);
+using GovernanceHandler = Result<Reply> (*)(const CallContext& ctx, const RequestReader& request,
+                                            Governance& governance);
 
 struct GovernanceRoute {
   HttpMethod method;

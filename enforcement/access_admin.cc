@@ -6,6 +6,7 @@
 #include "enforcement/crypto.h"
 #include "enforcement/password_hash.h"
 #include "enforcement/permission.h"
+#include "registry/operation.h"
 
 namespace modelwarden {
 namespace {
@@ -41,10 +42,6 @@ Status ValidateGroupName(const std::string& name) {
 }
 
 Status ValidateGrant(const Grant& grant) {
-  if (grant.permission != kPromotePermission && !ParsePermission(grant.permission)) {
-    return Status::InvalidArgument(InvalidPermissionMessage(grant.permission) +
-                                   " (or PROMOTE for a promotion grant)");
-  }
   if (grant.resource.empty()) {
     return Status::InvalidArgument(grant.resource_type == ResourceType::kModel
                                        ? "A grant needs a model name."
@@ -56,16 +53,32 @@ Status ValidateGrant(const Grant& grant) {
   return Status::Ok();
 }
 
-// Grants on one model are found under the model's name in the audit log.
-std::string ModelOf(const Grant& grant) {
-  return grant.resource_type == ResourceType::kModel ? grant.resource : "";
-}
-
 std::string DescribeGrant(const Grant& grant) {
-  return std::string(grant.permission.empty() ? "access" : grant.permission) + " on " +
+  return std::string(GrantPermissionName(grant)) + " on " +
          (grant.resource_type == ResourceType::kModel ? "model " : "prefix ") + grant.resource +
          " to " + (grant.subject_type == SubjectType::kUser ? "user " : "group ") +
          grant.subject_name;
+}
+
+AccessRequest Ask(Operation operation) {
+  AccessRequest request;
+  request.operation = operation;
+  return request;
+}
+
+AccessRequest AskAbout(Operation operation, const std::string& username) {
+  AccessRequest request = Ask(operation);
+  request.username = username;
+  return request;
+}
+
+// A grant on one model is the model's business (MANAGE on it); anything wider is an admin's.
+AccessRequest AskForGrant(Operation operation, const Grant& grant) {
+  AccessRequest request = Ask(operation);
+  if (grant.resource_type == ResourceType::kModel) request.model = grant.resource;
+  request.needs_admin =
+      grant.resource_type == ResourceType::kPrefix || grant.kind == GrantKind::kPromote;
+  return request;
 }
 
 }  // namespace
@@ -80,19 +93,56 @@ Status ValidateUsername(const std::string& username) {
   return Status::Ok();
 }
 
-Result<UserView> AccessAdmin::CreateUser(const std::string& username, const std::string& password,
-                                         bool is_admin, const CallContext* ctx) {
-  RETURN_IF_ERROR(ValidateUsername(username));
-  RETURN_IF_ERROR(ValidatePassword(password));
-  ASSIGN_OR_RETURN(
-      User user,
-      store_.CreateUser(username, HashPassword(password, access_.options().password_iterations),
-                        is_admin));
-  Record(ctx, "CreateUser", "", "user " + username + (is_admin ? " (admin)" : ""));
-  return UserView{std::move(user), {}};
+Status AccessAdmin::Change(const CallContext& ctx, const AccessRequest& request,
+                           const std::string& after,
+                           const std::function<Status(AuthStore&)>& change) {
+  const int64_t now = clock_.NowMillis();
+  Status refusal;
+  const std::vector<std::string> locks =
+      request.model.empty() ? std::vector<std::string>{} : std::vector<std::string>{request.model};
+  RETURN_IF_ERROR(units_.Write(locks, [&](WriteTxn& txn) -> Status {
+    refusal = Status::Ok();
+    AuditEvent event;
+    event.timestamp = now;
+    event.request_id = ctx.request_id;
+    event.principal = ctx.principal.AuditName();
+    event.client_address = ctx.client_address;
+    event.operation = std::string(OperationName(request.operation));
+    event.model_name = request.model;
+    event.after = after;
+    const Status allowed = access_.AuthorizeIn(txn.auth(), ctx.principal, request);
+    if (allowed.code() == ErrorCode::kPermissionDenied) {
+      refusal = allowed;
+      event.outcome = AuditOutcome::kDenied;
+      event.checks.push_back({"access", CheckOutcome::kFailed, allowed.message()});
+      return txn.AppendAudit(event);
+    }
+    RETURN_IF_ERROR(allowed);
+    RETURN_IF_ERROR(change(txn.auth()));
+    return txn.AppendAudit(event);
+  }));
+  RETURN_IF_ERROR(refusal);
+  access_.Invalidate();
+  return Status::Ok();
 }
 
-Result<UserView> AccessAdmin::GetUser(const std::string& username) {
+Result<UserView> AccessAdmin::CreateUser(const CallContext& ctx, const std::string& username,
+                                         const std::string& password, bool is_admin) {
+  RETURN_IF_ERROR(ValidateUsername(username));
+  RETURN_IF_ERROR(ValidatePassword(password));
+  const std::string hash = HashPassword(password, access_.options().password_iterations);
+  UserView created;
+  RETURN_IF_ERROR(
+      Change(ctx, Ask(Operation::kCreateUser), "user " + username + (is_admin ? " (admin)" : ""),
+             [&](AuthStore& auth) -> Status {
+               ASSIGN_OR_RETURN(created.user, auth.CreateUser(username, hash, is_admin));
+               return Status::Ok();
+             }));
+  return created;
+}
+
+Result<UserView> AccessAdmin::GetUser(const CallContext& ctx, const std::string& username) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, AskAbout(Operation::kGetUser, username)));
   UserView view;
   ASSIGN_OR_RETURN(view.user, store_.GetUser(username));
   GrantQuery query;
@@ -101,121 +151,139 @@ Result<UserView> AccessAdmin::GetUser(const std::string& username) {
   query.resource_type = ResourceType::kModel;
   ASSIGN_OR_RETURN(std::vector<Grant> grants, store_.ListGrants(query));
   for (Grant& grant : grants) {
-    if (grant.permission != kPromotePermission) view.model_grants.push_back(std::move(grant));
+    if (grant.kind == GrantKind::kAccess) view.model_grants.push_back(std::move(grant));
   }
   return view;
 }
 
-Result<std::vector<User>> AccessAdmin::ListUsers() { return store_.ListUsers(); }
+Result<std::vector<User>> AccessAdmin::ListUsers(const CallContext& ctx) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, Ask(Operation::kListUsers)));
+  return store_.ListUsers();
+}
 
-Status AccessAdmin::UpdatePassword(const std::string& username, const std::string& password,
-                                   const CallContext* ctx) {
+Status AccessAdmin::UpdatePassword(const CallContext& ctx, const std::string& username,
+                                   const std::string& password) {
   RETURN_IF_ERROR(ValidatePassword(password));
-  RETURN_IF_ERROR(store_.UpdatePassword(
-      username, HashPassword(password, access_.options().password_iterations)));
-  access_.Invalidate();
-  Record(ctx, "UpdateUserPassword", "", "user " + username);
-  return Status::Ok();
+  const std::string hash = HashPassword(password, access_.options().password_iterations);
+  return Change(ctx, AskAbout(Operation::kUpdateUserPassword, username), "user " + username,
+                [&](AuthStore& auth) { return auth.UpdatePassword(username, hash); });
 }
 
-Status AccessAdmin::UpdateAdmin(const std::string& username, bool is_admin,
-                                const CallContext* ctx) {
-  RETURN_IF_ERROR(store_.UpdateAdmin(username, is_admin));
-  access_.Invalidate();
-  Record(ctx, "UpdateUserAdmin", "",
-         "user " + username + " is_admin=" + (is_admin ? "true" : "false"));
-  return Status::Ok();
+Status AccessAdmin::UpdateAdmin(const CallContext& ctx, const std::string& username,
+                                bool is_admin) {
+  return Change(ctx, Ask(Operation::kUpdateUserAdmin),
+                "user " + username + " is_admin=" + (is_admin ? "true" : "false"),
+                [&](AuthStore& auth) { return auth.UpdateAdmin(username, is_admin); });
 }
 
-Status AccessAdmin::DeleteUser(const std::string& username, const CallContext* ctx) {
-  RETURN_IF_ERROR(store_.DeleteUser(username));
-  access_.Invalidate();
-  Record(ctx, "DeleteUser", "", "user " + username);
-  return Status::Ok();
+Status AccessAdmin::DeleteUser(const CallContext& ctx, const std::string& username) {
+  return Change(ctx, Ask(Operation::kDeleteUser), "user " + username,
+                [&](AuthStore& auth) { return auth.DeleteUser(username); });
 }
 
 Status AccessAdmin::EnsureAdmin(const std::string& username, const std::string& password) {
   Result<User> existing = store_.GetUser(username);
   if (existing.ok()) return Status::Ok();
   if (existing.status().code() != ErrorCode::kResourceDoesNotExist) return existing.status();
-  Result<UserView> created = CreateUser(username, password, /*is_admin=*/true);
+  CallContext bootstrap;
+  bootstrap.request_id = "bootstrap";
+  bootstrap.principal = Principal::System("bootstrap");
+  Result<UserView> created = CreateUser(bootstrap, username, password, /*is_admin=*/true);
   if (created.status().code() == ErrorCode::kResourceAlreadyExists) return Status::Ok();
   return created.status();
 }
 
-Result<Group> AccessAdmin::CreateGroup(const std::string& name, const CallContext* ctx) {
+Result<Group> AccessAdmin::CreateGroup(const CallContext& ctx, const std::string& name) {
   RETURN_IF_ERROR(ValidateGroupName(name));
-  ASSIGN_OR_RETURN(Group group, store_.CreateGroup(name));
-  Record(ctx, "CreateGroup", "", "group " + name);
+  Group group;
+  RETURN_IF_ERROR(
+      Change(ctx, Ask(Operation::kCreateGroup), "group " + name, [&](AuthStore& auth) -> Status {
+        ASSIGN_OR_RETURN(group, auth.CreateGroup(name));
+        return Status::Ok();
+      }));
   return group;
 }
 
-Result<Group> AccessAdmin::GetGroup(const std::string& name) { return store_.GetGroup(name); }
-
-Result<std::vector<Group>> AccessAdmin::ListGroups() { return store_.ListGroups(); }
-
-Status AccessAdmin::DeleteGroup(const std::string& name, const CallContext* ctx) {
-  RETURN_IF_ERROR(store_.DeleteGroup(name));
-  access_.Invalidate();
-  Record(ctx, "DeleteGroup", "", "group " + name);
-  return Status::Ok();
+Result<Group> AccessAdmin::GetGroup(const CallContext& ctx, const std::string& name) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, Ask(Operation::kGetGroup)));
+  return store_.GetGroup(name);
 }
 
-Status AccessAdmin::AddGroupMember(const std::string& group, const std::string& username,
-                                   const CallContext* ctx) {
-  RETURN_IF_ERROR(store_.AddGroupMember(group, username));
-  access_.Invalidate();
-  Record(ctx, "AddGroupMember", "", "group " + group + " + user " + username);
-  return Status::Ok();
+Result<std::vector<Group>> AccessAdmin::ListGroups(const CallContext& ctx) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, Ask(Operation::kListGroups)));
+  return store_.ListGroups();
 }
 
-Status AccessAdmin::RemoveGroupMember(const std::string& group, const std::string& username,
-                                      const CallContext* ctx) {
-  RETURN_IF_ERROR(store_.RemoveGroupMember(group, username));
-  access_.Invalidate();
-  Record(ctx, "RemoveGroupMember", "", "group " + group + " - user " + username);
-  return Status::Ok();
+Status AccessAdmin::DeleteGroup(const CallContext& ctx, const std::string& name) {
+  return Change(ctx, Ask(Operation::kDeleteGroup), "group " + name,
+                [&](AuthStore& auth) { return auth.DeleteGroup(name); });
 }
 
-Result<Grant> AccessAdmin::CreateGrant(const Grant& grant, const CallContext* ctx) {
+Status AccessAdmin::AddGroupMember(const CallContext& ctx, const std::string& group,
+                                   const std::string& username) {
+  return Change(ctx, Ask(Operation::kAddGroupMember), "group " + group + " + user " + username,
+                [&](AuthStore& auth) { return auth.AddGroupMember(group, username); });
+}
+
+Status AccessAdmin::RemoveGroupMember(const CallContext& ctx, const std::string& group,
+                                      const std::string& username) {
+  return Change(ctx, Ask(Operation::kRemoveGroupMember), "group " + group + " - user " + username,
+                [&](AuthStore& auth) { return auth.RemoveGroupMember(group, username); });
+}
+
+Result<Grant> AccessAdmin::CreateGrant(const CallContext& ctx, Operation operation,
+                                       const Grant& grant) {
   RETURN_IF_ERROR(ValidateGrant(grant));
-  ASSIGN_OR_RETURN(Grant created, store_.CreateGrant(grant));
-  access_.Invalidate();
-  Record(ctx, "CreateGrant", ModelOf(grant), DescribeGrant(grant));
+  Grant created;
+  RETURN_IF_ERROR(Change(ctx, AskForGrant(operation, grant), DescribeGrant(grant),
+                         [&](AuthStore& auth) -> Status {
+                           ASSIGN_OR_RETURN(created, auth.CreateGrant(grant));
+                           return Status::Ok();
+                         }));
   return created;
 }
 
-Result<Grant> AccessAdmin::GetGrant(const Grant& key) {
-  return store_.GetGrant(key.subject_type, key.subject_name, key.resource_type, key.resource,
-                         key.permission == kPromotePermission);
+Result<Grant> AccessAdmin::GetGrant(const CallContext& ctx, Operation operation, const Grant& key) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, AskForGrant(operation, key)));
+  return store_.GetGrant(key);
 }
 
-Status AccessAdmin::UpdateGrant(const Grant& grant, const CallContext* ctx) {
+Status AccessAdmin::UpdateGrant(const CallContext& ctx, Operation operation, const Grant& grant) {
   RETURN_IF_ERROR(ValidateGrant(grant));
-  if (grant.permission == kPromotePermission) {
+  if (grant.kind == GrantKind::kPromote) {
     return Status::InvalidArgument(
         "A PROMOTE grant has no level to update: create or delete it instead.");
   }
-  RETURN_IF_ERROR(store_.UpdateGrant(grant));
-  access_.Invalidate();
-  Record(ctx, "UpdateGrant", ModelOf(grant), DescribeGrant(grant));
-  return Status::Ok();
+  return Change(ctx, AskForGrant(operation, grant), DescribeGrant(grant),
+                [&](AuthStore& auth) { return auth.UpdateGrant(grant); });
 }
 
-Status AccessAdmin::DeleteGrant(const Grant& key, const CallContext* ctx) {
-  RETURN_IF_ERROR(store_.DeleteGrant(key.subject_type, key.subject_name, key.resource_type,
-                                     key.resource, key.permission == kPromotePermission));
-  access_.Invalidate();
-  Record(ctx, "DeleteGrant", ModelOf(key), DescribeGrant(key));
-  return Status::Ok();
+Status AccessAdmin::DeleteGrant(const CallContext& ctx, Operation operation, const Grant& key) {
+  return Change(ctx, AskForGrant(operation, key), DescribeGrant(key),
+                [&](AuthStore& auth) { return auth.DeleteGrant(key); });
 }
 
-Result<std::vector<Grant>> AccessAdmin::ListGrants(const GrantQuery& query) {
+Result<std::vector<Grant>> AccessAdmin::ListGrants(const CallContext& ctx,
+                                                   const GrantQuery& query) {
+  AccessRequest request = Ask(Operation::kListGrants);
+  if (query.resource_type == ResourceType::kModel && query.resource) {
+    request.model = *query.resource;
+  } else {
+    request.needs_admin = true;
+  }
+  RETURN_IF_ERROR(access_.Authorize(ctx, request));
   return store_.ListGrants(query);
 }
 
-Result<NewToken> AccessAdmin::CreateToken(const std::string& username, const std::string& name,
-                                          int64_t expires_in_days, const CallContext* ctx) {
+Result<PermissionExplanation> AccessAdmin::Explain(const CallContext& ctx,
+                                                   const std::string& username,
+                                                   const std::string& name) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, AskAbout(Operation::kGetEffectivePermission, username)));
+  return access_.Explain(username, name);
+}
+
+Result<NewToken> AccessAdmin::CreateToken(const CallContext& ctx, const std::string& username,
+                                          const std::string& name, int64_t expires_in_days) {
   if (name.size() > kMaxNameLength || HasControlCharacter(name)) {
     return Status::InvalidArgument(
         "Token name must be at most 255 bytes without control characters.");
@@ -228,43 +296,26 @@ Result<NewToken> AccessAdmin::CreateToken(const std::string& username, const std
   const int64_t now = clock_.NowMillis();
   NewToken created;
   created.secret = kTokenPrefix + Base64UrlEncode(RandomBytes(32));
-  ASSIGN_OR_RETURN(
-      created.token,
-      store_.CreateToken(username, name, Sha256Hex(created.secret), now,
-                         expires_in_days == 0 ? 0 : now + expires_in_days * kMillisPerDay));
-  Record(ctx, "CreateToken", "",
-         "token " + std::to_string(created.token.id) + " for user " + username);
+  const std::string hash = Sha256Hex(created.secret);
+  const int64_t expires = expires_in_days == 0 ? 0 : now + expires_in_days * kMillisPerDay;
+  RETURN_IF_ERROR(Change(ctx, AskAbout(Operation::kCreateToken, username),
+                         "token for user " + username, [&](AuthStore& auth) -> Status {
+                           ASSIGN_OR_RETURN(created.token,
+                                            auth.CreateToken(username, name, hash, now, expires));
+                           return Status::Ok();
+                         }));
   return created;
 }
 
-Result<std::vector<ApiToken>> AccessAdmin::ListTokens(const std::string& username) {
+Result<std::vector<ApiToken>> AccessAdmin::ListTokens(const CallContext& ctx,
+                                                      const std::string& username) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, AskAbout(Operation::kListTokens, username)));
   return store_.ListTokens(username);
 }
 
-Status AccessAdmin::RevokeToken(int64_t id, const std::string& owner, const CallContext* ctx) {
-  RETURN_IF_ERROR(store_.RevokeToken(id, owner, clock_.NowMillis()));
-  access_.Invalidate();
-  Record(ctx, "RevokeToken", "", "token " + std::to_string(id));
-  return Status::Ok();
-}
-
-void AccessAdmin::Record(const CallContext* ctx, const char* operation,
-                         const std::string& model_name, const std::string& after) {
-  if (audit_log_ == nullptr || ctx == nullptr) return;
-  AuditEvent event;
-  event.timestamp = clock_.NowMillis();
-  event.request_id = ctx->request_id;
-  event.principal = ctx->principal.empty() ? "anonymous" : ctx->principal;
-  event.client_address = ctx->client_address;
-  event.operation = operation;
-  event.model_name = model_name;
-  event.outcome = "allowed";
-  event.after = after;
-  const Status recorded = audit_log_->AppendAuditEvent(event);
-  if (!recorded.ok()) {
-    std::fprintf(stderr, "[error] request %s: %s not recorded in the audit log: %s\n",
-                 event.request_id.c_str(), operation, recorded.ToString().c_str());
-  }
+Status AccessAdmin::RevokeToken(const CallContext& ctx, int64_t id, const std::string& owner) {
+  return Change(ctx, AskAbout(Operation::kRevokeToken, owner), "token " + std::to_string(id),
+                [&](AuthStore& auth) { return auth.RevokeToken(id, owner, clock_.NowMillis()); });
 }
 
 }  // namespace modelwarden

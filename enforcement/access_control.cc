@@ -1,7 +1,6 @@
 #include "enforcement/access_control.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -20,12 +19,43 @@ constexpr char kBadCredentials[] =
     "https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow";
 constexpr char kUnknownToken[] = "You are not authenticated: unknown API token.";
 
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
+// "Permission denied: <operation> needs <needed> on registered model '<name>'; user '<user>'
+// has <permission> (from <source>)."
+Status NeedOnModel(const AccessProfile& profile, Operation operation, const std::string& name,
+                   Permission needed, Permission default_permission) {
+  const EffectivePermission effective = ResolvePermission(profile, name, default_permission);
+  if (effective.permission >= needed) return Status::Ok();
+  return Status::PermissionDenied(
+      "Permission denied: " + std::string(OperationName(operation)) + " needs " +
+      std::string(PermissionName(needed)) + " on registered model '" + name + "'; user '" +
+      profile.user.username + "' has " + std::string(PermissionName(effective.permission)) +
+      " (from " + effective.source + ").");
 }
 
-bool Always(Permission) { return true; }
+Status NeedPromote(const AccessProfile& profile, const std::string& name, Stage stage) {
+  if (stage != Stage::kStaging && stage != Stage::kProduction) return Status::Ok();
+  if (HasPromoteGrant(profile, name)) return Status::Ok();
+  return Status::PermissionDenied("Permission denied: moving a version of '" + name + "' into " +
+                                  std::string(StageName(stage)) + " needs a PROMOTE grant; user '" +
+                                  profile.user.username + "' has none on this model.");
+}
+
+Status AdminOnly(Operation operation) {
+  return Status::PermissionDenied("Permission denied: only admins may call " +
+                                  std::string(OperationName(operation)) + ".");
+}
+
+// The permission a requirement on one model asks for.
+Permission NeededOnModel(Requirement requirement) {
+  switch (requirement) {
+    case Requirement::kReadModel:
+      return Permission::kRead;
+    case Requirement::kUpdateModel:
+      return Permission::kEdit;
+    default:
+      return Permission::kManage;
+  }
+}
 
 // A user deleted by another server process while their password or token is still cached here
 // fails authentication (401); their profile's "not found" must not surface as a 404.
@@ -41,10 +71,9 @@ void Bound(Map& map) {
 
 }  // namespace
 
-AccessControl::AccessControl(AuthStore& store, const PolicyHolder& policy, const Clock& clock,
-                             AuthOptions options, ModelStore* audit_log)
+AccessControl::AccessControl(AuthStore& store, const Clock& clock, AuthOptions options,
+                             AuditLog* audit_log)
     : store_(store),
-      policy_(policy),
       clock_(clock),
       options_(options),
       audit_log_(audit_log),
@@ -131,13 +160,13 @@ Result<Principal> AccessControl::AuthenticatePassword(const std::string& usernam
       std::unique_lock lock(mutex_);
       credentials_[key].checked_at = clock_.NowMillis();
     }
-    return Principal{username, (*profile)->user.is_admin};
+    return Principal::User(username);
   }
   if (!VerifyBounded(password, stored)) return Status::Unauthenticated(kBadCredentials);
   std::unique_lock lock(mutex_);
   Bound(credentials_);
   credentials_[key] = {stored, clock_.NowMillis()};
-  return Principal{username, (*profile)->user.is_admin};
+  return Principal::User(username);
 }
 
 Result<Principal> AccessControl::AuthenticateToken(const std::string& secret) {
@@ -176,164 +205,112 @@ Result<Principal> AccessControl::AuthenticateToken(const std::string& secret) {
   }
   Result<std::shared_ptr<const AccessProfile>> profile = Profile(token->username, false);
   RETURN_IF_ERROR(UnknownUserIsUnauthenticated(profile.status(), kUnknownToken));
-  return Principal{token->username, (*profile)->user.is_admin};
+  return Principal::User(token->username);
 }
 
-Status AccessControl::Authorize(const Principal& principal, const AccessRequest& request,
-                                const CallContext* ctx) {
-  if (!options_.enabled || principal.is_admin) return Status::Ok();
+std::optional<Status> AccessControl::DecideWithoutProfile(const Principal& principal) const {
+  if (!options_.enabled || principal.kind == Principal::Kind::kSystem) return Status::Ok();
+  if (principal.kind == Principal::Kind::kAnonymous) {
+    return Status::Unauthenticated("You are not authenticated.");
+  }
+  return std::nullopt;
+}
+
+Status AccessControl::Authorize(const CallContext& ctx, const AccessRequest& request) {
+  if (std::optional<Status> decided = DecideWithoutProfile(ctx.principal)) return *decided;
   ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile,
-                   Profile(principal.username, false));
-  Status status = Check(principal, request, *profile);
+                   Profile(ctx.principal.name, false));
+  Status status = Decide(*profile, request);
   if (status.code() != ErrorCode::kPermissionDenied) return status;
-  ASSIGN_OR_RETURN(profile, Profile(principal.username, true));
-  if (profile->user.is_admin) return Status::Ok();
-  status = Check(principal, request, *profile);
-  if (status.code() == ErrorCode::kPermissionDenied) RecordDenial(principal, request, ctx, status);
+  ASSIGN_OR_RETURN(profile, Profile(ctx.principal.name, true));
+  status = Decide(*profile, request);
+  if (status.code() == ErrorCode::kPermissionDenied) RecordRefusal(ctx, request, status);
   return status;
 }
 
-void AccessControl::RecordDenial(const Principal& principal, const AccessRequest& request,
-                                 const CallContext* ctx, const Status& denial) {
+Status AccessControl::AuthorizeIn(AuthStore& auth, const Principal& principal,
+                                  const AccessRequest& request) {
+  if (std::optional<Status> decided = DecideWithoutProfile(principal)) return *decided;
+  Result<AccessProfile> profile = auth.LoadAccessProfile(principal.name);
+  RETURN_IF_ERROR(UnknownUserIsUnauthenticated(profile.status(), kBadCredentials));
+  return Decide(*profile, request);
+}
+
+void AccessControl::RecordRefusal(const CallContext& ctx, const AccessRequest& request,
+                                  const Status& refusal) {
   if (audit_log_ == nullptr) return;
   AuditEvent event;
   event.timestamp = clock_.NowMillis();
-  if (ctx != nullptr) {
-    event.request_id = ctx->request_id;
-    event.client_address = ctx->client_address;
-  }
-  event.principal = principal.username;
+  event.request_id = ctx.request_id;
+  event.client_address = ctx.client_address;
+  event.principal = ctx.principal.AuditName();
   event.operation = std::string(OperationName(request.operation));
-  event.model_name = request.name.value_or(request.model_name.value_or(""));
-  if (request.stage) event.after = "stage=" + *request.stage;
-  if (request.alias) event.after = "alias=" + *request.alias;
-  event.outcome = "denied";
-  event.checks.push_back({"access", "failed", denial.message()});
+  event.model_name = request.model;
+  if (request.promotes_to) event.after = "stage=" + std::string(StageName(*request.promotes_to));
+  event.outcome = AuditOutcome::kDenied;
+  event.checks.push_back({"access", CheckOutcome::kFailed, refusal.message()});
   const Status recorded = audit_log_->AppendAuditEvent(event);
   if (!recorded.ok()) {
-    // The denial stands either way; losing its record must not turn it into a 5xx.
+    // The refusal stands either way; losing its record must not turn it into a 5xx.
     std::fprintf(stderr, "[error] request %s: access denial not recorded in the audit log: %s\n",
                  event.request_id.c_str(), recorded.ToString().c_str());
   }
 }
 
-Status AccessControl::NeedOnModel(const AccessProfile& profile, const AccessRequest& request,
-                                  const std::string& name, bool (*allowed)(Permission),
-                                  std::string_view needed) const {
-  const EffectivePermission effective =
-      ResolvePermission(profile, name, options_.default_permission);
-  if (allowed(effective.permission)) return Status::Ok();
-  return Status::PermissionDenied(
-      "Permission denied: " + std::string(OperationName(request.operation)) + " needs " +
-      std::string(needed) + " on registered model '" + name + "'; user '" + profile.user.username +
-      "' has " + std::string(PermissionName(effective.permission)) + " (from " + effective.source +
-      ").");
-}
-
-Status AccessControl::CheckPromotion(const AccessProfile& profile, const AccessRequest& request,
-                                     const std::string& name) const {
-  std::string target;
-  if (request.operation == Operation::kTransitionModelVersionStage) {
-    target = Lower(request.stage.value_or(""));
-  } else if (request.alias.has_value()) {
-    // As the policy's own promotion checks: aliases stand for stages while lifecycle is on.
-    const std::shared_ptr<const Policy> policy = policy_.Current();
-    if (policy->lifecycle.mode == RuleMode::kOff) return Status::Ok();
-    auto it = policy->lifecycle.alias_stages.find(*request.alias);
-    if (it != policy->lifecycle.alias_stages.end())
-      target = Lower(std::string(StageName(it->second)));
-  }
-  if (target != "staging" && target != "production") return Status::Ok();
-  if (HasPromoteGrant(profile, name)) return Status::Ok();
-  return Status::PermissionDenied("Permission denied: moving a version of '" + name + "' into " +
-                                  (target == "staging" ? "Staging" : "Production") +
-                                  " needs a PROMOTE grant; user '" + profile.user.username +
-                                  "' has none on this model.");
-}
-
-Status AccessControl::Check(const Principal& principal, const AccessRequest& request,
-                            const AccessProfile& profile) const {
+Status AccessControl::Decide(const AccessProfile& profile, const AccessRequest& request) const {
+  if (profile.user.is_admin) return Status::Ok();
   const AccessRule rule = RequiredAccess(request.operation);
-  const auto required_name = [&](const std::optional<std::string>& field,
-                                 std::string_view field_name) -> Result<std::string> {
-    if (!field.has_value() || field->empty()) {
-      return MissingParameterError(field_name);
-    }
-    return *field;
-  };
-  const auto admin_only = [&]() {
-    return Status::PermissionDenied("Permission denied: only admins may call " +
-                                    std::string(OperationName(request.operation)) + ".");
-  };
+  const Permission fallback = options_.default_permission;
   switch (rule.requirement) {
     case Requirement::kAuthenticated:
       return Status::Ok();
     case Requirement::kAdmin:
-      return admin_only();
+      return AdminOnly(request.operation);
     case Requirement::kSelf:
-      if (request.username.value_or(principal.username) == principal.username) {
+      if (request.username.empty() || request.username == profile.user.username) {
         return Status::Ok();
       }
       return Status::PermissionDenied("Permission denied: only admins may call " +
                                       std::string(OperationName(request.operation)) +
                                       " for another user.");
-    case Requirement::kAuditLog: {
-      if (request.model_name.value_or("").empty()) return admin_only();
-      return NeedOnModel(profile, request, *request.model_name, &CanRead, "READ");
-    }
-    case Requirement::kManageGrant: {
-      if (request.prefix.has_value() || request.permission == std::string(kPromotePermission) ||
-          !request.name.has_value()) {
+    case Requirement::kAuditLog:
+      if (request.model.empty()) return AdminOnly(request.operation);
+      return NeedOnModel(profile, request.operation, request.model, Permission::kRead, fallback);
+    case Requirement::kManageGrant:
+      if (request.needs_admin) {
         return Status::PermissionDenied(
             "Permission denied: only admins may manage prefix grants, PROMOTE grants or "
             "list every grant.");
       }
-      return NeedOnModel(profile, request, *request.name, &CanManage, "MANAGE");
-    }
-    case Requirement::kRegisterModel: {
-      ASSIGN_OR_RETURN(std::string name, required_name(request.name, "name"));
+      return NeedOnModel(profile, request.operation, request.model, Permission::kManage, fallback);
+    case Requirement::kRegisterModel:
       if (!options_.registration_needs_grant) return Status::Ok();
-      return NeedOnModel(profile, request, name, &CanUpdate, "EDIT");
-    }
-    case Requirement::kRenameModel: {
-      ASSIGN_OR_RETURN(std::string name, required_name(request.name, "name"));
-      RETURN_IF_ERROR(NeedOnModel(profile, request, name, &CanUpdate, "EDIT"));
+      return NeedOnModel(profile, request.operation, request.model, Permission::kEdit, fallback);
+    case Requirement::kRenameModel:
+      RETURN_IF_ERROR(
+          NeedOnModel(profile, request.operation, request.model, Permission::kEdit, fallback));
       if (!options_.registration_needs_grant) return Status::Ok();
-      ASSIGN_OR_RETURN(std::string new_name, required_name(request.new_name, "new_name"));
-      return NeedOnModel(profile, request, new_name, &CanUpdate, "EDIT");
-    }
+      return NeedOnModel(profile, request.operation, request.new_name, Permission::kEdit, fallback);
     case Requirement::kReadModel:
     case Requirement::kUpdateModel:
     case Requirement::kDeleteModel:
-    case Requirement::kManageModel: {
-      ASSIGN_OR_RETURN(std::string name, required_name(request.name, "name"));
-      bool (*allowed)(Permission) = &Always;
-      std::string_view needed;
-      switch (rule.requirement) {
-        case Requirement::kReadModel:
-          allowed = &CanRead;
-          needed = "READ";
-          break;
-        case Requirement::kUpdateModel:
-          allowed = &CanUpdate;
-          needed = "EDIT";
-          break;
-        default:
-          allowed = &CanManage;
-          needed = "MANAGE";
-          break;
+    case Requirement::kManageModel:
+      RETURN_IF_ERROR(NeedOnModel(profile, request.operation, request.model,
+                                  NeededOnModel(rule.requirement), fallback));
+      if (rule.promotes && request.promotes_to) {
+        return NeedPromote(profile, request.model, *request.promotes_to);
       }
-      RETURN_IF_ERROR(NeedOnModel(profile, request, name, allowed, needed));
-      if (rule.promotes) return CheckPromotion(profile, request, name);
       return Status::Ok();
-    }
   }
-  return admin_only();
+  return AdminOnly(request.operation);
 }
 
-Result<std::optional<ReadScope>> AccessControl::ReadScopeFor(const std::string& username) {
-  if (!options_.enabled) return std::optional<ReadScope>();
-  ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, Profile(username, false));
+Result<std::optional<ReadScope>> AccessControl::ReadScopeFor(const Principal& principal) {
+  if (std::optional<Status> decided = DecideWithoutProfile(principal)) {
+    if (!decided->ok()) return *decided;
+    return std::optional<ReadScope>();
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, Profile(principal.name, false));
   if (profile->user.is_admin) return std::optional<ReadScope>();
   ReadScope scope = BuildReadScope(*profile, options_.default_permission);
   const bool everything = !scope.live && scope.default_readable && scope.hidden_names.empty() &&

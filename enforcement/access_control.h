@@ -1,15 +1,17 @@
-// AccessControl: who is asking (authentication) and may they (authorization), for every route
-// when authentication is on (ServerOptions / AuthOptions::enabled). Off, it lets everything
-// through and searches are not limited, which is plain MLflow.
+// AccessControl: who is asking (authentication, at the edge) and may they (authorization, for
+// every operation, wherever it is called from) when authentication is on (AuthOptions::enabled).
+// Off, it lets everything through and searches are not limited, which is plain MLflow.
 //
 // Credentials: HTTP Basic username/password (PBKDF2, enforcement/password_hash.h) or an API
 // token (only its SHA-256 is stored). Verified credentials, tokens and each user's
-// AccessProfile are cached for AuthOptions::cache_seconds, so an authenticated request costs
-// no KDF and no query; Invalidate() drops the caches after a change made through this process
+// AccessProfile are cached for AuthOptions::cache_seconds, so an authenticated read costs no
+// KDF and no query; Invalidate() drops the caches after a change made through this process
 // (access changes, and models created, renamed or deleted, which move grants).
-// A cached profile may only allow: a denial is confirmed against a freshly loaded profile, so
-// a grant made through another server process is honoured at once, while a revocation made
-// there takes effect here within cache_seconds.
+//
+// Two ways to authorize: Authorize decides on the cached profile and may only allow from it (a
+// refusal is confirmed on a freshly loaded profile and recorded in the audit log), for reads
+// and for refusing early; AuthorizeIn decides on the profile as a unit of work's transaction
+// reads it, which is what allows a write.
 //
 // Thread-safe.
 #pragma once
@@ -23,13 +25,12 @@
 #include <string>
 #include <unordered_map>
 
-#include "enforcement/operation.h"
+#include "enforcement/access_rules.h"
 #include "enforcement/password_hash.h"
 #include "enforcement/permission.h"
-#include "enforcement/policy_holder.h"
+#include "registry/audit_log.h"
 #include "registry/auth_store.h"
 #include "registry/clock.h"
-#include "registry/model_store.h"
 #include "registry/requests.h"
 #include "registry/status.h"
 
@@ -46,23 +47,14 @@ struct AuthOptions {
   int password_iterations = kDefaultPasswordIterations;
 };
 
-// An authenticated caller.
-struct Principal {
-  std::string username;
-  bool is_admin = false;
-};
-
-// The fields of a request that authorization reads; absent ones are nullopt.
+// One operation as authorization sees it: the operation and the names its rule reads.
 struct AccessRequest {
   Operation operation = Operation::kGetRegisteredModel;
-  std::optional<std::string> name;
-  std::optional<std::string> new_name;
-  std::optional<std::string> model_name;
-  std::optional<std::string> stage;
-  std::optional<std::string> alias;
-  std::optional<std::string> username;
-  std::optional<std::string> prefix;
-  std::optional<std::string> permission;
+  std::string model;                 // The registered model (or name) it is on; "" for none.
+  std::string new_name;              // kRenameModel: the name the model gets.
+  std::optional<Stage> promotes_to;  // A version moves into this stage (transition or alias).
+  std::string username;              // kSelf: the user the request is about; "" for the caller.
+  bool needs_admin = false;          // kManageGrant: a prefix or PROMOTE grant, or every grant.
 };
 
 // What a user may do with one model, and why.
@@ -75,10 +67,10 @@ struct PermissionExplanation {
 
 class AccessControl {
  public:
-  // `store`, `policy`, `clock` and `audit_log` are borrowed and must outlive this object.
-  // With `audit_log`, every denial Authorize returns is recorded there.
-  AccessControl(AuthStore& store, const PolicyHolder& policy, const Clock& clock,
-                AuthOptions options, ModelStore* audit_log = nullptr);
+  // `store`, `clock` and `audit_log` are borrowed and must outlive this object. With
+  // `audit_log`, every refusal Authorize confirms is recorded there.
+  AccessControl(AuthStore& store, const Clock& clock, AuthOptions options,
+                AuditLog* audit_log = nullptr);
 
   const AuthOptions& options() const { return options_; }
   bool enabled() const { return options_.enabled; }
@@ -88,17 +80,17 @@ class AccessControl {
   // kUnauthenticated for an unknown, revoked or expired token.
   Result<Principal> AuthenticateToken(const std::string& secret);
 
-  // Ok, or kPermissionDenied naming what is missing; kInvalidParameterValue when the request
-  // lacks the field the check needs (MLflow's "Missing value for required parameter").
-  // `ctx` (request id, client) goes into the audit entry of a denial.
-  Status Authorize(const Principal& principal, const AccessRequest& request,
-                   const CallContext* ctx = nullptr);
+  // On the cached profile (see the top of this file). Ok, or kPermissionDenied naming what is
+  // missing; kUnauthenticated for an anonymous caller while authentication is on.
+  Status Authorize(const CallContext& ctx, const AccessRequest& request);
+  // On the profile `auth` (a unit of work's) reads now. Records nothing: the unit of work
+  // records its own refusal. kUnauthenticated for a user that no longer exists.
+  Status AuthorizeIn(AuthStore& auth, const Principal& principal, const AccessRequest& request);
 
-  // The limit on `username`'s searches, from their (cached) profile; nullopt when there is
-  // none (auth off, an admin, or grants that hide nothing under a readable default). Like
-  // every cached decision, a grant changed through another process shows in searches within
-  // cache_seconds.
-  Result<std::optional<ReadScope>> ReadScopeFor(const std::string& username);
+  // The limit on the caller's searches, from their (cached) profile; nullopt when there is
+  // none (auth off, an admin, a system principal, or grants that hide nothing under a readable
+  // default). A grant changed through another process shows in searches within cache_seconds.
+  Result<std::optional<ReadScope>> ReadScopeFor(const Principal& principal);
 
   Result<PermissionExplanation> Explain(const std::string& username, const std::string& name);
 
@@ -121,27 +113,22 @@ class AccessControl {
     int64_t loaded_at = 0;
   };
 
+  // Ok when no profile needs to be read: authentication off, or a system principal.
+  // kUnauthenticated for an anonymous caller while it is on. Else nullopt.
+  std::optional<Status> DecideWithoutProfile(const Principal& principal) const;
   Result<std::shared_ptr<const AccessProfile>> Profile(const std::string& username, bool fresh);
-  Status Check(const Principal& principal, const AccessRequest& request,
-               const AccessProfile& profile) const;
-  Status NeedOnModel(const AccessProfile& profile, const AccessRequest& request,
-                     const std::string& name, bool (*allowed)(Permission),
-                     std::string_view needed) const;
-  Status CheckPromotion(const AccessProfile& profile, const AccessRequest& request,
-                        const std::string& name) const;
+  Status Decide(const AccessProfile& profile, const AccessRequest& request) const;
   bool Fresh(int64_t since) const;
-  void RecordDenial(const Principal& principal, const AccessRequest& request,
-                    const CallContext* ctx, const Status& denial);
+  void RecordRefusal(const CallContext& ctx, const AccessRequest& request, const Status& refusal);
   const std::string& DummyHash();
   // VerifyPassword under kdf_slots_: a flood of wrong passwords (each one a full KDF) must
   // not take every core from requests with cached credentials.
   bool VerifyBounded(const std::string& password, const std::string& encoded);
 
   AuthStore& store_;
-  const PolicyHolder& policy_;
   const Clock& clock_;
   const AuthOptions options_;
-  ModelStore* const audit_log_;
+  AuditLog* const audit_log_;
   const std::string cache_key_;  // Random per process: cache keys are HMACs, not passwords.
 
   std::shared_mutex mutex_;

@@ -24,9 +24,9 @@ std::string_view RuleModeName(RuleMode mode) {
   return "off";
 }
 
-std::string_view CheckOutcome(const CheckResult& check) {
-  if (check.passed) return "passed";
-  return check.mode == RuleMode::kEnforce ? "failed" : "warned";
+CheckOutcome OutcomeOf(const CheckResult& check) {
+  if (check.passed) return CheckOutcome::kPassed;
+  return check.mode == RuleMode::kEnforce ? CheckOutcome::kFailed : CheckOutcome::kWarned;
 }
 
 bool IsDenied(const std::vector<CheckResult>& checks) {
@@ -66,7 +66,7 @@ std::vector<AuditCheck> ToAuditChecks(const std::vector<CheckResult>& checks) {
   std::vector<AuditCheck> out;
   out.reserve(checks.size());
   for (const CheckResult& c : checks) {
-    out.push_back({c.rule_id, std::string(CheckOutcome(c)), c.message});
+    out.push_back({c.rule_id, OutcomeOf(c), c.message});
   }
   return out;
 }

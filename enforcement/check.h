@@ -29,8 +29,8 @@ CheckResult Failed(std::string rule_id, RuleMode mode, std::string message, std:
 
 std::string_view RuleModeName(RuleMode mode);
 
-// "passed", "failed" (enforce) or "warned" (warn mode).
-std::string_view CheckOutcome(const CheckResult& check);
+// Passed, failed (enforce mode) or warned (a failure in warn mode).
+CheckOutcome OutcomeOf(const CheckResult& check);
 
 bool IsDenied(const std::vector<CheckResult>& checks);
 

@@ -25,7 +25,9 @@ Result<std::vector<T>> AllPages(Search search) {
 }  // namespace
 
 Result<ComplianceReport> BuildComplianceReport(Registry& registry, const Policy& policy) {
-  const CallContext ctx{"compliance-report", "", "", nullptr, nullptr};
+  CallContext ctx;
+  ctx.request_id = "compliance-report";
+  ctx.principal = Principal::System("compliance-report");
   ComplianceReport report;
   std::set<std::string> flagged;
   const auto record = [&](const RegisteredModel& model, std::optional<int64_t> version,

@@ -1,6 +1,6 @@
 // Governance: what modelwarden offers beyond MLflow's API (served under
 // /api/2.0/modelwarden/...): a dry-run of the promotion checks, model cards, and the audit log.
-// Thread-safe.
+// Each call is authorized for its caller like the registry's own. Thread-safe.
 #pragma once
 
 #include <optional>
@@ -9,6 +9,7 @@
 
 #include "enforcement/check.h"
 #include "registry/entities.h"
+#include "registry/registry.h"
 #include "registry/requests.h"
 #include "registry/status.h"
 
@@ -50,9 +51,9 @@ class Governance {
   // The card the policy judges (the card tag, else the description). kResourceDoesNotExist.
   virtual Result<ModelCardView> GetModelCard(const CallContext& ctx, const std::string& name,
                                              int64_t version) = 0;
-  // Stores `markdown` as the version's card (tag modelwarden.model_card), audited.
-  virtual Status SetModelCard(const CallContext& ctx, const std::string& name, int64_t version,
-                              const std::string& markdown) = 0;
+  // Stores `markdown` as the version's card (tag modelwarden.model_card): a governed write.
+  virtual Result<Written<Done>> SetModelCard(const CallContext& ctx, const std::string& name,
+                                             int64_t version, const std::string& markdown) = 0;
   virtual Result<Page<AuditEvent>> SearchAuditLog(const CallContext& ctx,
                                                   const AuditQuery& query) = 0;
 };

@@ -7,7 +7,7 @@
 namespace modelwarden {
 namespace {
 
-bool IsAccessGrant(const Grant& grant) { return grant.permission != kPromotePermission; }
+bool IsAccessGrant(const Grant& grant) { return grant.kind == GrantKind::kAccess; }
 
 // Higher wins among grants of equal specificity: the exact name first, then longer prefixes;
 // within one, the user's own grant, then the highest permission.
@@ -25,28 +25,6 @@ std::string DescribeSource(const Grant& grant) {
 }
 
 }  // namespace
-
-std::string_view PermissionName(Permission permission) {
-  switch (permission) {
-    case Permission::kNoPermissions:
-      return "NO_PERMISSIONS";
-    case Permission::kRead:
-      return "READ";
-    case Permission::kEdit:
-      return "EDIT";
-    case Permission::kManage:
-      return "MANAGE";
-  }
-  return "NO_PERMISSIONS";
-}
-
-std::optional<Permission> ParsePermission(std::string_view name) {
-  for (Permission p :
-       {Permission::kRead, Permission::kEdit, Permission::kManage, Permission::kNoPermissions}) {
-    if (PermissionName(p) == name) return p;
-  }
-  return std::nullopt;
-}
 
 std::string InvalidPermissionMessage(std::string_view name) {
   return "Invalid permission '" + std::string(name) +
@@ -69,8 +47,7 @@ EffectivePermission ResolvePermission(const AccessProfile& profile, const std::s
   Permission best_permission = Permission::kNoPermissions;
   for (const Grant& grant : profile.grants) {
     if (!IsAccessGrant(grant) || !GrantCovers(grant, name)) continue;
-    const Permission permission =
-        ParsePermission(grant.permission).value_or(Permission::kNoPermissions);
+    const Permission permission = grant.permission;
     if (best != nullptr) {
       const auto mine = Specificity(grant);
       const auto theirs = Specificity(*best);
@@ -95,8 +72,7 @@ ReadScope BuildReadScope(const AccessProfile& profile, Permission default_permis
   std::map<std::string, Decision> prefixes;
   for (const Grant& grant : profile.grants) {
     if (!IsAccessGrant(grant)) continue;
-    const Permission permission =
-        ParsePermission(grant.permission).value_or(Permission::kNoPermissions);
+    const Permission permission = grant.permission;
     const bool from_user = grant.subject_type == SubjectType::kUser;
     auto& table = grant.resource_type == ResourceType::kModel ? names : prefixes;
     auto [it, inserted] = table.try_emplace(grant.resource, Decision{from_user, permission});

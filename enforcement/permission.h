@@ -9,7 +9,7 @@
 // grant on the exact name before any prefix grant, a longer prefix before a shorter one; at
 // equal specificity the user's own grant before their groups', then the highest permission
 // among the groups'. No applicable grant: the configured default. The SQL of
-// SqlModelStore::ReadableBy applies the same rule inside searches.
+// registry/sql/read_scope_sql.cc applies the same rule inside searches.
 #pragma once
 
 #include <optional>
@@ -21,14 +21,9 @@
 
 namespace modelwarden {
 
-enum class Permission { kNoPermissions, kRead, kEdit, kManage };
+// The Permission enum and its names are data (registry/auth_entities.h); what each allows is
+// decided here.
 
-inline constexpr std::string_view kPromotePermission = "PROMOTE";
-
-// "READ", "EDIT", "MANAGE", "NO_PERMISSIONS".
-std::string_view PermissionName(Permission permission);
-// nullopt for anything but the four names (case-sensitive, as MLflow).
-std::optional<Permission> ParsePermission(std::string_view name);
 // MLflow's message for an unknown permission name.
 std::string InvalidPermissionMessage(std::string_view name);
 

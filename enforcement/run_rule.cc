@@ -3,7 +3,7 @@
 namespace modelwarden {
 
 std::vector<CheckResult> CheckSourceRun(const RunPolicy& runs, const std::string& run_id,
-                                        bool is_prompt, Tracker* tracker) {
+                                        bool is_prompt, const Result<TrackedRun>* answer) {
   constexpr char kRuleId[] = "runs.exists";
   std::vector<CheckResult> checks;
   if (runs.mode == RuleMode::kOff || is_prompt) return checks;
@@ -14,9 +14,9 @@ std::vector<CheckResult> CheckSourceRun(const RunPolicy& runs, const std::string
     }
     return checks;
   }
-  Result<TrackedRun> run =
-      tracker != nullptr ? tracker->GetRun(run_id)
-                         : Result<TrackedRun>(Status::Unavailable("no tracking server configured"));
+  const Result<TrackedRun> run =
+      answer != nullptr ? *answer
+                        : Result<TrackedRun>(Status::Unavailable("no tracking server configured"));
   if (run.ok()) {
     checks.push_back(Passed(kRuleId, runs.mode, "run " + run_id + " exists"));
     checks.back().values.emplace_back("run_id", run_id);

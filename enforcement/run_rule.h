@@ -11,10 +11,10 @@
 
 namespace modelwarden {
 
-// `run_id` is the version's run (its run_id, or the run of a runs:/ source), empty when none.
-// A tracker that cannot be asked fails the check (fail closed). `tracker` may be null only when
-// the section is off (the policy loader refuses it otherwise).
+// `run_id` is the version's run (its run_id, or the run of a runs:/ source), empty when none;
+// `run` is what the tracker answered for it, null when it was not asked. A run the tracker
+// could not be asked about fails the check (fail closed).
 std::vector<CheckResult> CheckSourceRun(const RunPolicy& runs, const std::string& run_id,
-                                        bool is_prompt, Tracker* tracker);
+                                        bool is_prompt, const Result<TrackedRun>* run);
 
 }  // namespace modelwarden

@@ -3,10 +3,24 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace modelwarden {
+
+// MLflow's four permissions on a registered model (mlflow/server/auth/permissions.py), in
+// increasing order of what they allow.
+enum class Permission { kNoPermissions, kRead, kEdit, kManage };
+
+// "READ", "EDIT", "MANAGE", "NO_PERMISSIONS".
+std::string_view PermissionName(Permission permission);
+// nullopt for anything but the four names (case-sensitive, as MLflow).
+std::optional<Permission> ParsePermission(std::string_view name);
+
+// The word for a PROMOTE grant wherever a permission name is written.
+inline constexpr std::string_view kPromotePermission = "PROMOTE";
 
 struct User {
   int64_t id = 0;
@@ -24,19 +38,27 @@ struct Group {
 
 enum class SubjectType { kUser, kGroup };
 enum class ResourceType { kModel, kPrefix };
+// An access grant carries one of the four permissions; a promote grant (modelwarden's) only
+// adds the right to move versions into Staging or Production.
+enum class GrantKind { kAccess, kPromote };
 
 // One grant: `subject` holds `permission` on one registered model (kModel: resource is the
 // exact name) or on every name that starts with resource (kPrefix). A subject holds at most
-// one access permission (READ/EDIT/MANAGE/NO_PERMISSIONS) and, separately, at most one
-// PROMOTE per resource.
+// one access grant and, separately, at most one promote grant per resource.
 struct Grant {
   SubjectType subject_type = SubjectType::kUser;
   int64_t subject_id = 0;
   std::string subject_name;  // Username or group name; filled on reads.
   ResourceType resource_type = ResourceType::kModel;
   std::string resource;
-  std::string permission;  // "READ", "EDIT", "MANAGE", "NO_PERMISSIONS" or "PROMOTE".
+  GrantKind kind = GrantKind::kAccess;
+  Permission permission = Permission::kRead;  // kAccess only.
 };
+
+// "READ", "EDIT", "MANAGE", "NO_PERMISSIONS", or "PROMOTE" for a promote grant.
+std::string_view GrantPermissionName(const Grant& grant);
+// The four names or "PROMOTE" into a grant's kind and permission; false for anything else.
+bool SetGrantPermission(std::string_view name, Grant& grant);
 
 // An API token. Only a hash of the secret is stored; the secret is shown once, at creation.
 struct ApiToken {

@@ -1,10 +1,12 @@
 // AuthStore: persistence of users, groups, grants and API tokens, in the same database as the
-// registry (so a model's grants are renamed and deleted in the model's own transaction, see
-// ModelStore). One implementation, SqlAuthStore. It stores what it is given: password and
-// token hashing, permission names and who may call what are enforcement's.
+// registry (so a model's grants are renamed and deleted in the model's own transaction). It
+// stores what it is given: password and token hashing and who may call what are
+// enforcement's.
 //
-// Thread-safe; each call is one transaction. Every method may also return
-// kTemporarilyUnavailable or kInternalError.
+// Two bindings of the same operations: the store of registry/store_factory.h commits each
+// call on its own (thread-safe); WriteTxn::auth() runs them inside one unit of work (one
+// thread, one transaction). Every method may also return kTemporarilyUnavailable or
+// kInternalError.
 #pragma once
 
 #include <cstdint>
@@ -60,20 +62,17 @@ class AuthStore {
   // kResourceDoesNotExist for the group, the user or the membership.
   virtual Status RemoveGroupMember(const std::string& group, const std::string& username) = 0;
 
-  // `grant.subject_name` names the user or group (subject_id is looked up). A PROMOTE grant and
-  // an access grant of the same subject on the same resource are separate grants.
+  // `grant.subject_name` names the user or group (subject_id is looked up). A promote grant
+  // and an access grant of the same subject on the same resource are separate grants.
   // kResourceDoesNotExist for the subject; kResourceAlreadyExists for the grant.
   virtual Result<Grant> CreateGrant(const Grant& grant) = 0;
-  // The access grant (promote=false) or the PROMOTE grant of the subject on the resource.
+  // The grant of `key`'s kind of the subject on the resource (the permission is ignored).
   // kResourceDoesNotExist for the subject or the grant.
-  virtual Result<Grant> GetGrant(SubjectType subject_type, const std::string& subject_name,
-                                 ResourceType resource_type, const std::string& resource,
-                                 bool promote) = 0;
+  virtual Result<Grant> GetGrant(const Grant& key) = 0;
   // Changes the permission of the access grant. kResourceDoesNotExist.
   virtual Status UpdateGrant(const Grant& grant) = 0;
-  virtual Status DeleteGrant(SubjectType subject_type, const std::string& subject_name,
-                             ResourceType resource_type, const std::string& resource,
-                             bool promote) = 0;
+  // kResourceDoesNotExist.
+  virtual Status DeleteGrant(const Grant& key) = 0;
   // Ordered by subject type, subject name, resource type, resource.
   virtual Result<std::vector<Grant>> ListGrants(const GrantQuery& query) = 0;
 

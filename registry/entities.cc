@@ -70,4 +70,42 @@ bool HasPromptTagKey(const std::vector<Tag>& tags) {
                      [](const Tag& t) { return t.key == kIsPromptTagKey; });
 }
 
+std::string_view CheckOutcomeName(CheckOutcome outcome) {
+  switch (outcome) {
+    case CheckOutcome::kPassed:
+      return "passed";
+    case CheckOutcome::kFailed:
+      return "failed";
+    case CheckOutcome::kWarned:
+      return "warned";
+  }
+  return "failed";
+}
+
+std::optional<CheckOutcome> ParseCheckOutcome(std::string_view name) {
+  for (CheckOutcome o : {CheckOutcome::kPassed, CheckOutcome::kFailed, CheckOutcome::kWarned}) {
+    if (CheckOutcomeName(o) == name) return o;
+  }
+  return std::nullopt;
+}
+
+std::string_view AuditOutcomeName(AuditOutcome outcome) {
+  switch (outcome) {
+    case AuditOutcome::kAllowed:
+      return "allowed";
+    case AuditOutcome::kWarned:
+      return "warned";
+    case AuditOutcome::kDenied:
+      return "denied";
+  }
+  return "denied";
+}
+
+std::optional<AuditOutcome> ParseAuditOutcome(std::string_view name) {
+  for (AuditOutcome o : {AuditOutcome::kAllowed, AuditOutcome::kWarned, AuditOutcome::kDenied}) {
+    if (AuditOutcomeName(o) == name) return o;
+  }
+  return std::nullopt;
+}
+
 }  // namespace modelwarden

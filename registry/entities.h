@@ -77,29 +77,41 @@ struct RegisteredModel {
   std::vector<ModelVersionAlias> aliases;
 };
 
+// How one policy check ended.
+enum class CheckOutcome { kPassed, kFailed, kWarned /* failed in warn mode */ };
+// "passed", "failed", "warned".
+std::string_view CheckOutcomeName(CheckOutcome outcome);
+std::optional<CheckOutcome> ParseCheckOutcome(std::string_view name);
+
 // The outcome of one policy check, as recorded in the audit log.
 struct AuditCheck {
   std::string rule_id;
-  std::string result;  // "passed", "failed", or "warned" (failed in warn mode).
+  CheckOutcome result = CheckOutcome::kPassed;
   std::string message;
   bool operator==(const AuditCheck& o) const {
     return rule_id == o.rule_id && result == o.result && message == o.message;
   }
 };
 
-// One entry of the audit log: a registry change that was made, or an attempt that was denied.
+// What became of a change: made, made with warnings, or refused.
+enum class AuditOutcome { kAllowed, kWarned, kDenied };
+// "allowed", "warned", "denied".
+std::string_view AuditOutcomeName(AuditOutcome outcome);
+std::optional<AuditOutcome> ParseAuditOutcome(std::string_view name);
+
+// One entry of the audit log: a change that was made, or an attempt that was denied.
 struct AuditEvent {
   int64_t id = 0;         // Assigned by the store, increasing.
   int64_t timestamp = 0;  // Milliseconds since the epoch; the change's own timestamp.
   std::string request_id;
   std::string principal;  // "anonymous" until authentication is configured.
   std::string client_address;
-  std::string operation;  // The Registry method, e.g. "TransitionModelVersionStage".
+  std::string operation;  // The operation, e.g. "TransitionModelVersionStage".
   std::string model_name;
   std::optional<int64_t> version;
-  std::string outcome;  // "allowed", "warned" (allowed with warnings) or "denied".
-  std::string before;   // What the target looked like, e.g. "stage=Staging".
-  std::string after;    // What the change asked for, e.g. "stage=Production".
+  AuditOutcome outcome = AuditOutcome::kAllowed;
+  std::string before;  // What the target looked like, e.g. "stage=Staging".
+  std::string after;   // What the change asked for, e.g. "stage=Production".
   std::vector<AuditCheck> checks;
 };
 

@@ -1,13 +1,26 @@
-// RegistryService: the Registry over a ModelStore. Validates input as MLflow does, stamps
+// RegistryService: the Registry over a ModelStore. It validates input as MLflow does, stamps
 // times from a Clock, resolves MLflow semantics (search defaults and limits, the "latest"
-// alias, download URIs), and leaves persistence to the store. Thread-safe if the store is.
+// alias, download URIs), and runs every write as one unit of work:
+//
+//   Governor::Preauthorize, Prepare    before the transaction (Prepare may read the tracker)
+//   lock the model's rows              ModelStore::Write
+//   Governor::Authorize                the caller's grants, as they are now   -> 403
+//   MLflow's own checks                e.g. the version exists                -> MLflow's errors
+//   Governor::Judge                    the policy, on the locked state        -> 400
+//   apply, append the audit entry      committed together
+//
+// A denial commits its audit entry and nothing else. Reads ask Governor::AuthorizeRead first;
+// searches are limited to Governor::SearchScope. Thread-safe if the store and governor are.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <regex>
 #include <string>
 
+#include "registry/change.h"
 #include "registry/clock.h"
+#include "registry/governor.h"
 #include "registry/model_store.h"
 #include "registry/registry.h"
 #include "registry/tracker.h"
@@ -27,58 +40,78 @@ struct RegistryServiceOptions {
 
 class RegistryService final : public Registry {
  public:
-  RegistryService(ModelStore& store, const Clock& clock, RegistryServiceOptions options = {})
-      : store_(store), clock_(clock), options_(std::move(options)) {}
+  // All borrowed; they must outlive the service.
+  RegistryService(ModelStore& store, Governor& governor, const Clock& clock,
+                  RegistryServiceOptions options = {})
+      : store_(store), governor_(governor), clock_(clock), options_(std::move(options)) {}
 
-  Result<RegisteredModel> CreateRegisteredModel(const CallContext& ctx,
-                                                const NewRegisteredModel& model) override;
+  Result<Written<RegisteredModel>> CreateRegisteredModel(const CallContext& ctx,
+                                                         const NewRegisteredModel& model) override;
   Result<RegisteredModel> GetRegisteredModel(const CallContext& ctx,
                                              const std::string& name) override;
-  Result<RegisteredModel> UpdateRegisteredModel(const CallContext& ctx, const std::string& name,
-                                                const std::string& description) override;
-  Result<RegisteredModel> RenameRegisteredModel(const CallContext& ctx, const std::string& name,
-                                                const std::string& new_name) override;
-  Status DeleteRegisteredModel(const CallContext& ctx, const std::string& name) override;
+  Result<Written<RegisteredModel>> UpdateRegisteredModel(const CallContext& ctx,
+                                                         const std::string& name,
+                                                         const std::string& description) override;
+  Result<Written<RegisteredModel>> RenameRegisteredModel(const CallContext& ctx,
+                                                         const std::string& name,
+                                                         const std::string& new_name) override;
+  Result<Written<Done>> DeleteRegisteredModel(const CallContext& ctx,
+                                              const std::string& name) override;
   Result<Page<RegisteredModel>> SearchRegisteredModels(const CallContext& ctx,
                                                        const SearchQuery& query) override;
   Result<std::vector<ModelVersion>> GetLatestVersions(const CallContext& ctx,
                                                       const std::string& name,
                                                       const std::vector<Stage>& stages) override;
-  Status SetRegisteredModelTag(const CallContext& ctx, const std::string& name,
-                               const Tag& tag) override;
-  Status DeleteRegisteredModelTag(const CallContext& ctx, const std::string& name,
-                                  const std::string& key) override;
-  Status SetRegisteredModelAlias(const CallContext& ctx, const std::string& name,
-                                 const std::string& alias, int64_t version) override;
-  Status DeleteRegisteredModelAlias(const CallContext& ctx, const std::string& name,
-                                    const std::string& alias) override;
+  Result<Written<Done>> SetRegisteredModelTag(const CallContext& ctx, const std::string& name,
+                                              const Tag& tag) override;
+  Result<Written<Done>> DeleteRegisteredModelTag(const CallContext& ctx, const std::string& name,
+                                                 const std::string& key) override;
+  Result<Written<Done>> SetRegisteredModelAlias(const CallContext& ctx, const std::string& name,
+                                                const std::string& alias, int64_t version) override;
+  Result<Written<Done>> DeleteRegisteredModelAlias(const CallContext& ctx, const std::string& name,
+                                                   const std::string& alias) override;
   Result<ModelVersion> GetModelVersionByAlias(const CallContext& ctx, const std::string& name,
                                               const std::string& alias) override;
-  Result<ModelVersion> CreateModelVersion(const CallContext& ctx,
-                                          const NewModelVersion& version) override;
+  Result<Written<ModelVersion>> CreateModelVersion(const CallContext& ctx,
+                                                   const NewModelVersion& version) override;
   Result<ModelVersion> GetModelVersion(const CallContext& ctx, const std::string& name,
                                        int64_t version) override;
-  Result<ModelVersion> UpdateModelVersion(const CallContext& ctx, const std::string& name,
-                                          int64_t version,
-                                          const std::optional<std::string>& description) override;
-  Status DeleteModelVersion(const CallContext& ctx, const std::string& name,
-                            int64_t version) override;
-  Result<ModelVersion> TransitionModelVersionStage(const CallContext& ctx, const std::string& name,
-                                                   int64_t version, Stage stage,
-                                                   bool archive_existing_versions) override;
+  Result<Written<ModelVersion>> UpdateModelVersion(
+      const CallContext& ctx, const std::string& name, int64_t version,
+      const std::optional<std::string>& description) override;
+  Result<Written<Done>> DeleteModelVersion(const CallContext& ctx, const std::string& name,
+                                           int64_t version) override;
+  Result<Written<ModelVersion>> TransitionModelVersionStage(
+      const CallContext& ctx, const std::string& name, int64_t version, Stage stage,
+      bool archive_existing_versions) override;
   Result<Page<ModelVersion>> SearchModelVersions(const CallContext& ctx,
                                                  const SearchQuery& query) override;
   Result<std::string> GetModelVersionDownloadUri(const CallContext& ctx, const std::string& name,
                                                  int64_t version) override;
-  Status SetModelVersionTag(const CallContext& ctx, const std::string& name, int64_t version,
-                            const Tag& tag) override;
-  Status DeleteModelVersionTag(const CallContext& ctx, const std::string& name, int64_t version,
-                               const std::string& key) override;
+  Result<Written<Done>> SetModelVersionTag(const CallContext& ctx, const std::string& name,
+                                           int64_t version, const Tag& tag) override;
+  Result<Written<Done>> DeleteModelVersionTag(const CallContext& ctx, const std::string& name,
+                                              int64_t version, const std::string& key) override;
 
  private:
-  WriteContext Write(const CallContext& ctx) const { return {clock_.NowMillis(), ctx.audit, ""}; }
+  // MLflow's checks of one change, on its locked rows: they fill `state` with what the change
+  // finds, or fail with MLflow's error (nothing is written then).
+  using Check = std::function<Status(ModelRows& rows, ChangeState& state)>;
+  // The change itself; returns MLflow's answer.
+  template <typename T>
+  using Apply = std::function<Result<T>(ModelRows& rows, const ChangeState& state, int64_t now)>;
+
+  // The unit of work of every write (see the top of this file). `preauthorized`: the caller
+  // ran Governor::Preauthorize already (before looking something up for the change).
+  template <typename T>
+  Result<Written<T>> Run(const CallContext& ctx, const Change& change, const Check& check,
+                         const Apply<T>& apply, bool preauthorized = false);
+  // The model, or MLflow's "not found".
+  Result<RegisteredModel> ReadModel(const std::string& name);
+  Status ResolveWithTracker(const CallContext& ctx, CreateVersionChange& change);
 
   ModelStore& store_;
+  Governor& governor_;
   const Clock& clock_;
   const RegistryServiceOptions options_;
 };

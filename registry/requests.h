@@ -10,16 +10,29 @@
 
 namespace modelwarden {
 
-// Who is asking and from where; created once at the HTTP edge and passed down explicitly.
+// Who is asking. The HTTP edge authenticates users; jobs inside modelwarden (retention,
+// import, the command line) act as a named system principal.
+struct Principal {
+  enum class Kind {
+    kAnonymous,  // Authentication is off: plain MLflow.
+    kUser,       // An authenticated user; access control reads their grants.
+    kSystem,     // modelwarden itself, e.g. "retention": trusted like an admin, audited by name.
+  };
+  Kind kind = Kind::kAnonymous;
+  std::string name;  // The username or the system principal's name; empty when anonymous.
+
+  static Principal User(std::string username) { return {Kind::kUser, std::move(username)}; }
+  static Principal System(std::string job) { return {Kind::kSystem, std::move(job)}; }
+  // The name the audit log records: "anonymous" when there is none.
+  std::string AuditName() const { return name.empty() ? "anonymous" : name; }
+};
+
+// Who is asking and from where; created once at the edge (HTTP, command line) and passed down
+// explicitly. Read-only below the edge.
 struct CallContext {
   std::string request_id;
-  std::string principal;  // Empty: anonymous (no authentication configured).
+  Principal principal;
   std::string client_address;
-  // Borrowed, optional: where enforcement collects warnings for the response header.
-  std::vector<std::string>* warnings = nullptr;
-  // Borrowed, optional: an audit entry the store writes in the same transaction as the change,
-  // so an acknowledged change always has its record. The store fills timestamp and version.
-  AuditEvent* audit = nullptr;
 };
 
 struct NewRegisteredModel {
@@ -35,7 +48,6 @@ struct NewModelVersion {
   std::string run_link;
   std::string description;
   std::vector<Tag> tags;
-  std::string user_id;  // The creating principal, empty when anonymous.
 };
 
 // Whose reads a search is limited to, as enforcement decided from the caller's grants
@@ -66,8 +78,6 @@ struct SearchQuery {
   std::optional<int64_t> max_results;  // nullopt: the endpoint's default.
   std::vector<std::string> order_by;
   std::string page_token;
-  // Set by enforcement, never from the request: nullopt searches everything.
-  std::optional<ReadScope> read_scope;
 };
 
 }  // namespace modelwarden

@@ -42,7 +42,8 @@ class FakeClock final : public Clock {
   mutable std::atomic<int64_t> now_;
 };
 
-// A grant as the store and the permission rules take it (subject_id is looked up by name).
+// A grant as the store and the permission rules take it (subject_id is looked up by name);
+// `permission` is one of MLflow's four names or "PROMOTE".
 inline Grant MakeGrant(SubjectType subject_type, const std::string& subject,
                        ResourceType resource_type, const std::string& resource,
                        const std::string& permission) {
@@ -51,7 +52,7 @@ inline Grant MakeGrant(SubjectType subject_type, const std::string& subject,
   grant.subject_name = subject;
   grant.resource_type = resource_type;
   grant.resource = resource;
-  grant.permission = permission;
+  EXPECT_TRUE(SetGrantPermission(permission, grant)) << permission;
   return grant;
 }
 

@@ -1,6 +1,7 @@
-// SqlAuthStore: the AuthStore over SQLite or MySQL, sharing the registry's connection pool
-// (and database). All SQL text lives in sql_auth_store.cc; parameters are always bound.
-// Thread-safe: every call leases its own connection.
+// The AuthStore whose every call is its own transaction, over SQLite or MySQL, sharing the
+// registry's connection pool (and database). Thread-safe: every call leases its own
+// connection. Inside a unit of work, WriteTxn::auth() runs the same operations (SqlAccessRows)
+// in the unit's transaction instead.
 #pragma once
 
 #include <memory>

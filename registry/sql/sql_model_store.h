@@ -1,7 +1,7 @@
-// SqlModelStore: the one ModelStore, over SQLite or MySQL through SqlConnection.
-//
-// All SQL text lives in sql_model_store.cc as named constants; the few dialect differences
-// (upserts, row locks) are chosen by the connection's dialect. Parameters are always bound.
+// SqlModelStore: the one ModelStore, over SQLite or MySQL through SqlConnection. It runs
+// transactions and locks; the SQL itself lives by responsibility in sql_model_rows.cc (the
+// registry's writes), model_tables.cc (reading entities back), model_search.cc (searches),
+// read_scope_sql.cc, audit_rows.cc and sql_access_rows.cc (users, groups, grants, tokens).
 // Thread-safe: every call leases its own connection from the pool.
 #pragma once
 

@@ -28,7 +28,7 @@ class AuthenticatorTest : public ::testing::Test {
     AuthOptions options;
     options.enabled = true;
     options.password_iterations = 1000;
-    access_ = std::make_unique<AccessControl>(*stores_.auth, policy_, clock_, options);
+    access_ = std::make_unique<AccessControl>(*stores_.auth, clock_, options);
     ASSERT_OK(stores_.auth->CreateUser("alice", HashPassword(kPassword, 1000), false));
     ASSERT_OK(stores_.auth->CreateUser("root", HashPassword("rootpassword", 1000), true));
   }
@@ -42,7 +42,6 @@ class AuthenticatorTest : public ::testing::Test {
   }
 
   FakeClock clock_;
-  PolicyHolder policy_;
   Stores stores_;
   std::unique_ptr<AccessControl> access_;
 };
@@ -51,12 +50,12 @@ TEST_F(AuthenticatorTest, BasicWithAnyCaseOfTheScheme) {
   for (const char* scheme : {"Basic", "basic", "BASIC", "bAsIc"}) {
     auto principal = Auth(Basic(std::string("alice:") + kPassword, scheme));
     ASSERT_OK(principal) << scheme;
-    EXPECT_EQ(principal->username, "alice");
-    EXPECT_FALSE(principal->is_admin);
+    EXPECT_EQ(principal->name, "alice");
+    EXPECT_EQ(principal->kind, Principal::Kind::kUser);
   }
   auto root = Auth(Basic("root:rootpassword"));
   ASSERT_OK(root);
-  EXPECT_TRUE(root->is_admin);
+  EXPECT_EQ(root->name, "root");
 }
 
 TEST_F(AuthenticatorTest, PasswordMaySplitOnlyAtTheFirstColon) {
@@ -102,14 +101,16 @@ TEST_F(AuthenticatorTest, ExtraSpaces) {
 }
 
 TEST_F(AuthenticatorTest, Bearer) {
-  AccessAdmin admin(*stores_.auth, *access_, clock_);
-  auto token = admin.CreateToken("alice", "ci", 0);
+  AccessAdmin admin(*stores_.auth, *stores_.models, *access_, clock_);
+  CallContext alice;
+  alice.principal = Principal::User("alice");
+  auto token = admin.CreateToken(alice, "alice", "ci", 0);
   ASSERT_OK(token);
   for (const std::string& header :
        {"Bearer " + token->secret, "bearer " + token->secret, "BEARER  " + token->secret + " "}) {
     auto principal = Auth(header);
     ASSERT_OK(principal) << header;
-    EXPECT_EQ(principal->username, "alice");
+    EXPECT_EQ(principal->name, "alice");
   }
   EXPECT_CODE(Auth("Bearer " + token->secret + "x"), ErrorCode::kUnauthenticated);
   EXPECT_CODE(Auth("Bearer mwt_unknown"), ErrorCode::kUnauthenticated);

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "enforcement/operation.h"
+#include "enforcement/access_rules.h"
 #include "tests/test_util.h"
 
 namespace modelwarden {

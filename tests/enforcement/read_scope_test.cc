@@ -63,12 +63,33 @@ const std::vector<std::string>& Permissions() {
   return permissions;
 }
 
+// Lets everything through and limits searches to the scope the test sets.
+class ScopeGovernor final : public Governor {
+ public:
+  Status Preauthorize(const CallContext&, const Change&) override { return Status::Ok(); }
+  Result<OutsideFacts> Prepare(const CallContext&, const Change&) override {
+    return OutsideFacts{};
+  }
+  Status Authorize(const CallContext&, const Change&, AuthStore&) override { return Status::Ok(); }
+  Result<Verdict> Judge(const CallContext&, const Change&, const ChangeState&, const OutsideFacts&,
+                        ModelReader&) override {
+    return Verdict{};
+  }
+  void Committed(const Change&) override {}
+  Status AuthorizeRead(const CallContext&, Operation, const std::string&) override {
+    return Status::Ok();
+  }
+  Result<std::optional<ReadScope>> SearchScope(const CallContext&) override { return scope; }
+
+  std::optional<ReadScope> scope;
+};
+
 class ReadScopeCrossCheckTest : public ::modelwarden::testing::StoresTest {
  protected:
   void SetUp() override {
     StoresTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    service_ = std::make_unique<RegistryService>(*stores_.models, clock_);
+    service_ = std::make_unique<RegistryService>(*stores_.models, governor_, clock_);
   }
 
   // A uniform pick in [0, n) from the fixed-seed engine (the standard distributions differ
@@ -108,7 +129,8 @@ class ReadScopeCrossCheckTest : public ::modelwarden::testing::StoresTest {
         grant.resource = Prefixes()[Pick(Prefixes().size())];
       }
       // One in eight a PROMOTE grant, which must not change what anyone reads.
-      grant.permission = Pick(8) == 0 ? "PROMOTE" : Permissions()[Pick(Permissions().size())];
+      EXPECT_TRUE(SetGrantPermission(
+          Pick(8) == 0 ? "PROMOTE" : Permissions()[Pick(Permissions().size())], grant));
       auto created = stores_.auth->CreateGrant(grant);
       if (created.status().code() == ErrorCode::kResourceAlreadyExists) continue;
       EXPECT_OK(created);
@@ -120,7 +142,7 @@ class ReadScopeCrossCheckTest : public ::modelwarden::testing::StoresTest {
     std::multiset<std::string> names;
     SearchQuery query;
     query.max_results = page_size;
-    query.read_scope = scope;
+    governor_.scope = scope;
     for (int pages = 0; pages < 1000; ++pages) {
       auto page = service_->SearchRegisteredModels(ctx_, query);
       EXPECT_OK(page);
@@ -137,7 +159,7 @@ class ReadScopeCrossCheckTest : public ::modelwarden::testing::StoresTest {
     std::multiset<std::string> names;
     SearchQuery query;
     query.max_results = page_size;
-    query.read_scope = scope;
+    governor_.scope = scope;
     for (int pages = 0; pages < 1000; ++pages) {
       auto page = service_->SearchModelVersions(ctx_, query);
       EXPECT_OK(page);
@@ -186,6 +208,7 @@ class ReadScopeCrossCheckTest : public ::modelwarden::testing::StoresTest {
 
   std::mt19937 random_{20260501};
   FakeClock clock_;
+  ScopeGovernor governor_;
   CallContext ctx_;
   std::unique_ptr<RegistryService> service_;
 };

@@ -30,7 +30,7 @@ Grant UserModel(const std::string& user, const std::string& model, const std::st
 std::string Describe(const Grant& grant) {
   return std::string(grant.subject_type == SubjectType::kUser ? "u:" : "g:") + grant.subject_name +
          (grant.resource_type == ResourceType::kModel ? " model:" : " prefix:") + grant.resource +
-         " " + grant.permission;
+         " " + std::string(GrantPermissionName(grant));
 }
 
 std::vector<std::string> Describe(const std::vector<Grant>& grants) {
@@ -246,13 +246,15 @@ TEST_P(AuthStoreTest, GrantsCrud) {
 
   // An access grant and a PROMOTE grant coexist on one resource.
   ASSERT_OK(auth_->CreateGrant(UserModel("bob", "m", "PROMOTE")));
-  auto got = auth_->GetGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", false);
+  auto got =
+      auth_->GetGrant(MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "READ"));
   ASSERT_OK(got);
-  EXPECT_EQ(got->permission, "READ");
+  EXPECT_EQ(GrantPermissionName(*got), "READ");
   EXPECT_EQ(got->subject_name, "bob");
-  auto promote = auth_->GetGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", true);
+  auto promote =
+      auth_->GetGrant(MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "PROMOTE"));
   ASSERT_OK(promote);
-  EXPECT_EQ(promote->permission, "PROMOTE");
+  EXPECT_EQ(GrantPermissionName(*promote), "PROMOTE");
 
   // A second access grant (whatever level) or PROMOTE on the same resource is a duplicate.
   auto duplicate = auth_->CreateGrant(UserModel("bob", "m", "MANAGE"));
@@ -279,10 +281,11 @@ TEST_P(AuthStoreTest, GrantsCrud) {
   // Update changes the access grant only.
   ASSERT_OK(auth_->UpdateGrant(UserModel("bob", "m", "MANAGE")));
   EXPECT_OK(auth_->UpdateGrant(UserModel("bob", "m", "MANAGE")));  // Same value: still found.
-  EXPECT_EQ(
-      auth_->GetGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", false)->permission,
-      "MANAGE");
-  EXPECT_EQ(auth_->GetGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", true)->permission,
+  EXPECT_EQ(GrantPermissionName(*auth_->GetGrant(
+                MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "READ"))),
+            "MANAGE");
+  EXPECT_EQ(GrantPermissionName(*auth_->GetGrant(
+                MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "PROMOTE"))),
             "PROMOTE");
   Status update_missing = auth_->UpdateGrant(UserModel("bob", "other", "READ"));
   EXPECT_CODE(update_missing, ErrorCode::kResourceDoesNotExist);
@@ -294,19 +297,25 @@ TEST_P(AuthStoreTest, GrantsCrud) {
                                        "u:bob prefix:m EDIT", "g:team model:m EDIT"));
 
   // Delete removes one grant of one kind.
-  ASSERT_OK(auth_->DeleteGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", true));
-  EXPECT_CODE(auth_->GetGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", true),
-              ErrorCode::kResourceDoesNotExist);
-  EXPECT_OK(auth_->GetGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", false));
-  Status delete_missing =
-      auth_->DeleteGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", true);
+  ASSERT_OK(auth_->DeleteGrant(
+      MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "PROMOTE")));
+  EXPECT_CODE(
+      auth_->GetGrant(MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "PROMOTE")),
+      ErrorCode::kResourceDoesNotExist);
+  EXPECT_OK(
+      auth_->GetGrant(MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "READ")));
+  Status delete_missing = auth_->DeleteGrant(
+      MakeGrant(SubjectType::kUser, "bob", ResourceType::kModel, "m", "PROMOTE"));
   EXPECT_CODE(delete_missing, ErrorCode::kResourceDoesNotExist);
   EXPECT_EQ(delete_missing.message(), "PROMOTE grant on name=m to username=bob not found");
-  EXPECT_CODE(auth_->DeleteGrant(SubjectType::kGroup, "team", ResourceType::kPrefix, "m", false),
+  EXPECT_CODE(auth_->DeleteGrant(
+                  MakeGrant(SubjectType::kGroup, "team", ResourceType::kPrefix, "m", "READ")),
               ErrorCode::kResourceDoesNotExist);
-  EXPECT_CODE(auth_->DeleteGrant(SubjectType::kGroup, "x", ResourceType::kModel, "m", false),
-              ErrorCode::kResourceDoesNotExist);
-  ASSERT_OK(auth_->DeleteGrant(SubjectType::kGroup, "team", ResourceType::kModel, "m", false));
+  EXPECT_CODE(
+      auth_->DeleteGrant(MakeGrant(SubjectType::kGroup, "x", ResourceType::kModel, "m", "READ")),
+      ErrorCode::kResourceDoesNotExist);
+  ASSERT_OK(auth_->DeleteGrant(
+      MakeGrant(SubjectType::kGroup, "team", ResourceType::kModel, "m", "READ")));
   EXPECT_THAT(AllGrants(), ElementsAre("u:bob model:m MANAGE", "u:bob prefix:m EDIT"));
 }
 
@@ -439,10 +448,11 @@ TEST_P(AuthStoreTest, NamesAreByteExact) {
   ASSERT_OK(auth_->CreateGrant(UserModel("alice", "Model", "MANAGE")));
   ASSERT_OK(auth_->CreateGrant(
       MakeGrant(SubjectType::kGroup, "team", ResourceType::kPrefix, "Fraud.", "READ")));
-  EXPECT_EQ(auth_->GetGrant(SubjectType::kUser, "Alice", ResourceType::kModel, "model", false)
-                ->permission,
+  EXPECT_EQ(GrantPermissionName(*auth_->GetGrant(
+                MakeGrant(SubjectType::kUser, "Alice", ResourceType::kModel, "model", "READ"))),
             "EDIT");
-  EXPECT_CODE(auth_->GetGrant(SubjectType::kUser, "Alice", ResourceType::kModel, "MODEL", false),
+  EXPECT_CODE(auth_->GetGrant(
+                  MakeGrant(SubjectType::kUser, "Alice", ResourceType::kModel, "MODEL", "READ")),
               ErrorCode::kResourceDoesNotExist);
   GrantQuery query;
   query.subject_name = "alice";

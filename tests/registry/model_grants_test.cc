@@ -1,11 +1,12 @@
-// Grants on a model follow the model in SqlModelStore, on every available backend: the creator
-// gets MANAGE, a rename moves every grant on the name, a delete removes them; prefix grants are
-// never touched.
+// Grants on a model follow the model, in the model's own unit of work, on every available
+// backend: the creator gets MANAGE, a rename moves every grant on the name, a delete removes
+// them; prefix grants are never touched.
 
 #include <string>
 #include <vector>
 
 #include "registry/auth_store.h"
+#include "registry/registry_service.h"
 #include "tests/registry/backends.h"
 #include "tests/test_util.h"
 
@@ -28,17 +29,18 @@ class ModelGrantsTest : public ::modelwarden::testing::StoresTest {
       ASSERT_OK(stores_.auth->CreateUser(user, "h", false));
     }
     ASSERT_OK(stores_.auth->CreateGroup("team"));
+    service_ = std::make_unique<RegistryService>(*stores_.models, permit_all_, clock_);
   }
 
-  WriteContext Write(const std::string& creator = "") {
-    WriteContext write;
-    write.now = ++now_;
-    write.creator = creator;
-    return write;
+  // A call by `user`, or anonymous (authentication off) when empty.
+  static CallContext As(const std::string& user = "") {
+    CallContext ctx;
+    if (!user.empty()) ctx.principal = Principal::User(user);
+    return ctx;
   }
 
   void CreateModel(const std::string& name, const std::string& creator = "") {
-    ASSERT_OK(stores_.models->CreateRegisteredModel({name, "", {}}, Write(creator)));
+    ASSERT_OK(service_->CreateRegisteredModel(As(creator), {name, "", {}}));
   }
 
   void AddGrant(SubjectType subject_type, const std::string& subject, ResourceType resource_type,
@@ -57,12 +59,14 @@ class ModelGrantsTest : public ::modelwarden::testing::StoresTest {
       out.push_back(std::string(g.subject_type == SubjectType::kUser ? "u:" : "g:") +
                     g.subject_name +
                     (g.resource_type == ResourceType::kModel ? " model:" : " prefix:") +
-                    g.resource + " " + g.permission);
+                    g.resource + " " + std::string(GrantPermissionName(g)));
     }
     return out;
   }
 
-  int64_t now_ = 1000;
+  ::modelwarden::testing::FakeClock clock_;
+  PermitAll permit_all_;
+  std::unique_ptr<RegistryService> service_;
 };
 
 TEST_P(ModelGrantsTest, CreatorGetsManage) {
@@ -85,7 +89,7 @@ TEST_P(ModelGrantsTest, CreatorsEarlierGrantOnTheNameGivesWayToManage) {
 
 TEST_P(ModelGrantsTest, FailedCreateGrantsNothing) {
   CreateModel("m", "alice");
-  EXPECT_CODE(stores_.models->CreateRegisteredModel({"m", "", {}}, Write("bob")),
+  EXPECT_CODE(service_->CreateRegisteredModel(As("bob"), {"m", "", {}}),
               ErrorCode::kResourceAlreadyExists);
   EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:m MANAGE"));
 }
@@ -99,7 +103,7 @@ TEST_P(ModelGrantsTest, RenameMovesEveryGrantOnTheModel) {
   AddGrant(SubjectType::kGroup, "team", ResourceType::kPrefix, "fraud.", "READ");
   AddGrant(SubjectType::kUser, "bob", ResourceType::kModel, "fraud.other", "MANAGE");
 
-  ASSERT_OK(stores_.models->RenameRegisteredModel("fraud.a", "risk.a", Write()));
+  ASSERT_OK(service_->RenameRegisteredModel(As(), "fraud.a", "risk.a"));
   EXPECT_THAT(AllGrants(),
               ElementsAre("u:alice model:risk.a MANAGE", "u:alice model:risk.a PROMOTE",
                           "u:bob model:fraud.other MANAGE", "u:bob model:risk.a READ",
@@ -117,7 +121,7 @@ TEST_P(ModelGrantsTest, RenameReplacesTheSameSubjectsGrantOnTheNewName) {
   AddGrant(SubjectType::kUser, "bob", ResourceType::kModel, "new", "MANAGE");
   AddGrant(SubjectType::kGroup, "team", ResourceType::kModel, "new", "READ");
 
-  ASSERT_OK(stores_.models->RenameRegisteredModel("old", "new", Write()));
+  ASSERT_OK(service_->RenameRegisteredModel(As(), "old", "new"));
   EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:new MANAGE", "u:alice model:new PROMOTE",
                                        "u:bob model:new READ", "g:team model:new READ"));
 }
@@ -125,8 +129,7 @@ TEST_P(ModelGrantsTest, RenameReplacesTheSameSubjectsGrantOnTheNewName) {
 TEST_P(ModelGrantsTest, FailedRenameMovesNothing) {
   CreateModel("a", "alice");
   CreateModel("b", "bob");
-  EXPECT_CODE(stores_.models->RenameRegisteredModel("a", "b", Write()),
-              ErrorCode::kResourceAlreadyExists);
+  EXPECT_CODE(service_->RenameRegisteredModel(As(), "a", "b"), ErrorCode::kResourceAlreadyExists);
   EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:a MANAGE", "u:bob model:b MANAGE"));
 }
 
@@ -139,7 +142,7 @@ TEST_P(ModelGrantsTest, DeleteRemovesEveryGrantOnTheModelOnly) {
   AddGrant(SubjectType::kUser, "bob", ResourceType::kPrefix, "fraud.a", "EDIT");
   AddGrant(SubjectType::kGroup, "team", ResourceType::kPrefix, "fraud.", "READ");
 
-  ASSERT_OK(stores_.models->DeleteRegisteredModel("fraud.a", Write()));
+  ASSERT_OK(service_->DeleteRegisteredModel(As(), "fraud.a"));
   EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:fraud.b MANAGE", "u:bob prefix:fraud.a EDIT",
                                        "g:team prefix:fraud. READ"));
   // A new model of the name starts with only its creator's grant.
@@ -151,22 +154,21 @@ TEST_P(ModelGrantsTest, DeleteRemovesEveryGrantOnTheModelOnly) {
   ASSERT_OK(grants);
   ASSERT_EQ(grants->size(), 1u);
   EXPECT_EQ((*grants)[0].subject_name, "bob");
-  EXPECT_EQ((*grants)[0].permission, "MANAGE");
+  EXPECT_EQ((*grants)[0].permission, Permission::kManage);
 }
 
 TEST_P(ModelGrantsTest, FailedDeleteRemovesNothing) {
   AddGrant(SubjectType::kUser, "bob", ResourceType::kModel, "missing", "READ");
-  EXPECT_CODE(stores_.models->DeleteRegisteredModel("missing", Write()),
-              ErrorCode::kResourceDoesNotExist);
+  EXPECT_CODE(service_->DeleteRegisteredModel(As(), "missing"), ErrorCode::kResourceDoesNotExist);
   EXPECT_THAT(AllGrants(), ElementsAre("u:bob model:missing READ"));
 }
 
 TEST_P(ModelGrantsTest, GrantsFollowByteExactNames) {
   CreateModel("Model", "alice");
   CreateModel("model", "bob");
-  ASSERT_OK(stores_.models->RenameRegisteredModel("Model", "MODEL", Write()));
+  ASSERT_OK(service_->RenameRegisteredModel(As(), "Model", "MODEL"));
   EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:MODEL MANAGE", "u:bob model:model MANAGE"));
-  ASSERT_OK(stores_.models->DeleteRegisteredModel("model", Write()));
+  ASSERT_OK(service_->DeleteRegisteredModel(As(), "model"));
   EXPECT_THAT(AllGrants(), ElementsAre("u:alice model:MODEL MANAGE"));
   EXPECT_THAT(stores_.auth->LoadAccessProfile("bob")->grants, IsEmpty());
 }

@@ -45,6 +45,7 @@ class MysqlStoreTest : public ::testing::Test {
   }
 
   FakeClock clock_;
+  PermitAll permit_all_;
   CallContext ctx_;
   std::unique_ptr<TestDatabase> database_;
 };
@@ -52,16 +53,16 @@ class MysqlStoreTest : public ::testing::Test {
 TEST_F(MysqlStoreTest, LostConnectionsAreReplacedTransparently) {
   auto store = database_->OpenStore(2);
   ASSERT_OK(store);
-  RegistryService service(**store, clock_);
+  RegistryService service(**store, permit_all_, clock_);
   ASSERT_OK(service.CreateRegisteredModel(ctx_, {"m", "", {}}));
   ASSERT_OK(service.GetRegisteredModel(ctx_, "m"));
 
   KillStoreConnections();
   EXPECT_OK(service.GetRegisteredModel(ctx_, "m"));
   KillStoreConnections();
-  auto created = service.CreateModelVersion(ctx_, {"m", "s3://b/m", "", "", "", {}, ""});
+  auto created = service.CreateModelVersion(ctx_, {"m", "s3://b/m", "", "", "", {}});
   ASSERT_OK(created);
-  EXPECT_EQ(created->version, 1);
+  EXPECT_EQ(created->value.version, 1);
   auto versions = service.SearchModelVersions(ctx_, SearchQuery{});
   ASSERT_OK(versions);
   EXPECT_EQ(versions->items.size(), 1u);  // Retried, but written exactly once.
@@ -77,7 +78,7 @@ TEST_F(MysqlStoreTest, SeveralStoresAllocateVersionsWithoutGapsOrDuplicates) {
     auto store = database_->OpenStore(kClients / kStores);
     ASSERT_OK(store);
     stores.push_back(std::move(*store));
-    services.push_back(std::make_unique<RegistryService>(*stores.back(), clock_));
+    services.push_back(std::make_unique<RegistryService>(*stores.back(), permit_all_, clock_));
   }
   ASSERT_OK(services[0]->CreateRegisteredModel(ctx_, {"shared", "", {}}));
 
@@ -88,9 +89,9 @@ TEST_F(MysqlStoreTest, SeveralStoresAllocateVersionsWithoutGapsOrDuplicates) {
     clients.emplace_back([&, c] {
       for (int i = 0; i < kPerClient; ++i) {
         auto created = services[c % kStores]->CreateModelVersion(
-            ctx_, {"shared", "s3://b/shared", "", "", "", {}, ""});
+            ctx_, {"shared", "s3://b/shared", "", "", "", {}});
         if (created.ok()) {
-          numbers[c].push_back(created->version);
+          numbers[c].push_back(created->value.version);
         } else {
           errors[c] = created.status().ToString();
         }
@@ -120,11 +121,11 @@ TEST_F(MysqlStoreTest, ConcurrentPromotionsLeaveExactlyOneHolder) {
     auto store = database_->OpenStore(4);
     ASSERT_OK(store);
     stores.push_back(std::move(*store));
-    services.push_back(std::make_unique<RegistryService>(*stores.back(), clock_));
+    services.push_back(std::make_unique<RegistryService>(*stores.back(), permit_all_, clock_));
   }
   ASSERT_OK(services[0]->CreateRegisteredModel(ctx_, {"m", "", {}}));
   for (int v = 0; v < kVersions; ++v) {
-    ASSERT_OK(services[0]->CreateModelVersion(ctx_, {"m", "s3://b/m", "", "", "", {}, ""}));
+    ASSERT_OK(services[0]->CreateModelVersion(ctx_, {"m", "s3://b/m", "", "", "", {}}));
   }
   std::vector<std::thread> clients;
   std::vector<Status> results(kVersions * 2);
@@ -136,7 +137,7 @@ TEST_F(MysqlStoreTest, ConcurrentPromotionsLeaveExactlyOneHolder) {
     });
     clients.emplace_back([&, v] {
       results[kVersions + v - 1] =
-          services[(v + 1) % kStores]->SetRegisteredModelAlias(ctx_, "m", "champion", v);
+          services[(v + 1) % kStores]->SetRegisteredModelAlias(ctx_, "m", "champion", v).status();
     });
   }
   for (auto& t : clients) t.join();

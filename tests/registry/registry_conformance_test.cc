@@ -30,13 +30,13 @@ class RegistryConformanceTest : public ::testing::TestWithParam<Backend> {
     auto store = database_->OpenStore();
     ASSERT_OK(store);
     store_ = std::move(*store);
-    service_ = std::make_unique<RegistryService>(*store_, clock_);
+    service_ = std::make_unique<RegistryService>(*store_, permit_all_, clock_);
   }
 
   RegisteredModel CreateModel(const std::string& name, std::vector<Tag> tags = {}) {
     auto created = service_->CreateRegisteredModel(ctx_, {name, "", std::move(tags)});
     EXPECT_OK(created);
-    return created.ok() ? *created : RegisteredModel{};
+    return created.ok() ? created->value : RegisteredModel{};
   }
 
   ModelVersion CreateVersion(const std::string& name, std::vector<Tag> tags = {},
@@ -48,7 +48,7 @@ class RegistryConformanceTest : public ::testing::TestWithParam<Backend> {
     version.tags = std::move(tags);
     auto created = service_->CreateModelVersion(ctx_, version);
     EXPECT_OK(created);
-    return created.ok() ? *created : ModelVersion{};
+    return created.ok() ? created->value : ModelVersion{};
   }
 
   std::vector<std::string> SearchModelNames(const std::string& filter,
@@ -82,6 +82,7 @@ class RegistryConformanceTest : public ::testing::TestWithParam<Backend> {
   }
 
   FakeClock clock_;
+  PermitAll permit_all_;
   CallContext ctx_;
   std::unique_ptr<TestDatabase> database_;
   std::unique_ptr<ModelStore> store_;
@@ -92,14 +93,14 @@ TEST_P(RegistryConformanceTest, CreateAndGetRegisteredModel) {
   auto created = service_->CreateRegisteredModel(
       ctx_, {"fraud.detector", "Detects fraud", {{"team", "risk"}, {"owner", "alice"}}});
   ASSERT_OK(created);
-  EXPECT_EQ(created->name, "fraud.detector");
-  EXPECT_GT(created->creation_timestamp, 0);
-  EXPECT_EQ(created->creation_timestamp, created->last_updated_timestamp);
+  EXPECT_EQ(created->value.name, "fraud.detector");
+  EXPECT_GT(created->value.creation_timestamp, 0);
+  EXPECT_EQ(created->value.creation_timestamp, created->value.last_updated_timestamp);
 
   auto got = service_->GetRegisteredModel(ctx_, "fraud.detector");
   ASSERT_OK(got);
   EXPECT_EQ(got->description, "Detects fraud");
-  EXPECT_EQ(got->creation_timestamp, created->creation_timestamp);
+  EXPECT_EQ(got->creation_timestamp, created->value.creation_timestamp);
   EXPECT_THAT(got->tags, UnorderedElementsAre(Tag{"team", "risk"}, Tag{"owner", "alice"}));
   EXPECT_TRUE(got->latest_versions.empty());
   EXPECT_TRUE(got->aliases.empty());
@@ -139,8 +140,8 @@ TEST_P(RegistryConformanceTest, UpdateDescriptionBumpsTimestamp) {
   RegisteredModel created = CreateModel("m");
   auto updated = service_->UpdateRegisteredModel(ctx_, "m", "new text");
   ASSERT_OK(updated);
-  EXPECT_EQ(updated->description, "new text");
-  EXPECT_GT(updated->last_updated_timestamp, created.last_updated_timestamp);
+  EXPECT_EQ(updated->value.description, "new text");
+  EXPECT_GT(updated->value.last_updated_timestamp, created.last_updated_timestamp);
   ASSERT_OK(service_->UpdateRegisteredModel(ctx_, "m", ""));
   EXPECT_EQ(service_->GetRegisteredModel(ctx_, "m")->description, "");
   EXPECT_CODE(service_->UpdateRegisteredModel(ctx_, "absent", "x"),
@@ -175,11 +176,11 @@ TEST_P(RegistryConformanceTest, CreateVersionFieldsAndModelTimestamp) {
   request.tags = {{"framework", "xgboost"}};
   auto created = service_->CreateModelVersion(ctx_, request);
   ASSERT_OK(created);
-  EXPECT_EQ(created->current_stage, Stage::kNone);
-  EXPECT_EQ(created->status, VersionStatus::kReady);
-  EXPECT_EQ(created->description, "");
-  EXPECT_EQ(created->run_link, "");
-  EXPECT_EQ(created->run_id, "a1b2c3");
+  EXPECT_EQ(created->value.current_stage, Stage::kNone);
+  EXPECT_EQ(created->value.status, VersionStatus::kReady);
+  EXPECT_EQ(created->value.description, "");
+  EXPECT_EQ(created->value.run_link, "");
+  EXPECT_EQ(created->value.run_id, "a1b2c3");
 
   auto got = service_->GetModelVersion(ctx_, "m", 1);
   ASSERT_OK(got);
@@ -192,13 +193,13 @@ TEST_P(RegistryConformanceTest, CreateVersionFieldsAndModelTimestamp) {
 }
 
 TEST_P(RegistryConformanceTest, CreateVersionOfMissingModelIsNotFound) {
-  NewModelVersion request{"absent", "s3://b/x", "", "", "", {}, ""};
+  NewModelVersion request{"absent", "s3://b/x", "", "", "", {}};
   EXPECT_CODE(service_->CreateModelVersion(ctx_, request), ErrorCode::kResourceDoesNotExist);
 }
 
 TEST_P(RegistryConformanceTest, SourceValidationSkipsPrompts) {
   CreateModel("m");
-  NewModelVersion request{"m", "/tmp/local", "", "", "", {}, ""};
+  NewModelVersion request{"m", "/tmp/local", "", "", "", {}};
   EXPECT_CODE(service_->CreateModelVersion(ctx_, request), ErrorCode::kInvalidParameterValue);
   request.source = "s3://b/../secrets";
   EXPECT_CODE(service_->CreateModelVersion(ctx_, request), ErrorCode::kInvalidParameterValue);
@@ -209,7 +210,7 @@ TEST_P(RegistryConformanceTest, SourceValidationSkipsPrompts) {
 
 TEST_P(RegistryConformanceTest, OverlongRunIdSourceAndRunLinkAreRejected) {
   CreateModel("m");
-  NewModelVersion request{"m", "s3://b/m", std::string(257, 'a'), "", "", {}, ""};
+  NewModelVersion request{"m", "s3://b/m", std::string(257, 'a'), "", "", {}};
   EXPECT_CODE(service_->CreateModelVersion(ctx_, request), ErrorCode::kInvalidParameterValue);
   request.run_id = std::string(256, 'a');
   request.source = "s3://b/" + std::string(16384, 'x');
@@ -220,7 +221,7 @@ TEST_P(RegistryConformanceTest, OverlongRunIdSourceAndRunLinkAreRejected) {
   request.run_link = std::string(16384, 'l');
   auto created = service_->CreateModelVersion(ctx_, request);
   ASSERT_OK(created);
-  EXPECT_EQ(service_->GetModelVersion(ctx_, "m", created->version)->run_id, request.run_id);
+  EXPECT_EQ(service_->GetModelVersion(ctx_, "m", created->value.version)->run_id, request.run_id);
 }
 
 TEST_P(RegistryConformanceTest, UpdateVersionDescriptionLeavesModelTimestamp) {
@@ -229,8 +230,8 @@ TEST_P(RegistryConformanceTest, UpdateVersionDescriptionLeavesModelTimestamp) {
   int64_t model_updated = service_->GetRegisteredModel(ctx_, "m")->last_updated_timestamp;
   auto updated = service_->UpdateModelVersion(ctx_, "m", 1, std::string("better"));
   ASSERT_OK(updated);
-  EXPECT_EQ(updated->description, "better");
-  EXPECT_GT(updated->last_updated_timestamp, updated->creation_timestamp);
+  EXPECT_EQ(updated->value.description, "better");
+  EXPECT_GT(updated->value.last_updated_timestamp, updated->value.creation_timestamp);
   EXPECT_EQ(service_->GetRegisteredModel(ctx_, "m")->last_updated_timestamp, model_updated);
   ASSERT_OK(service_->UpdateModelVersion(ctx_, "m", 1, std::nullopt));
   EXPECT_FALSE(service_->GetModelVersion(ctx_, "m", 1)->description.has_value());
@@ -243,7 +244,7 @@ TEST_P(RegistryConformanceTest, TransitionArchivesOnlyTheTargetStage) {
   ASSERT_OK(service_->TransitionModelVersionStage(ctx_, "m", 2, Stage::kProduction, false));
   auto moved = service_->TransitionModelVersionStage(ctx_, "m", 3, Stage::kProduction, true);
   ASSERT_OK(moved);
-  EXPECT_EQ(moved->current_stage, Stage::kProduction);
+  EXPECT_EQ(moved->value.current_stage, Stage::kProduction);
   EXPECT_EQ(service_->GetModelVersion(ctx_, "m", 2)->current_stage, Stage::kArchived);
   EXPECT_EQ(service_->GetModelVersion(ctx_, "m", 1)->current_stage, Stage::kStaging);
   EXPECT_CODE(service_->TransitionModelVersionStage(ctx_, "m", 1, Stage::kArchived, true),
@@ -350,9 +351,9 @@ TEST_P(RegistryConformanceTest, RenameCarriesEverything) {
 
   auto renamed = service_->RenameRegisteredModel(ctx_, "old", "new");
   ASSERT_OK(renamed);
-  EXPECT_EQ(renamed->name, "new");
-  EXPECT_THAT(renamed->tags, ElementsAre(Tag{"team", "risk"}));
-  EXPECT_THAT(renamed->aliases, ElementsAre(ModelVersionAlias{"champion", 1}));
+  EXPECT_EQ(renamed->value.name, "new");
+  EXPECT_THAT(renamed->value.tags, ElementsAre(Tag{"team", "risk"}));
+  EXPECT_THAT(renamed->value.aliases, ElementsAre(ModelVersionAlias{"champion", 1}));
   EXPECT_CODE(service_->GetRegisteredModel(ctx_, "old"), ErrorCode::kResourceDoesNotExist);
   auto version = service_->GetModelVersion(ctx_, "new", 1);
   ASSERT_OK(version);
@@ -541,10 +542,10 @@ TEST_P(RegistryConformanceTest, ConcurrentVersionCreatesGetDistinctNumbers) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        NewModelVersion request{"m", "s3://b/m", "", "", "", {{"thread", std::to_string(t)}}, ""};
+        NewModelVersion request{"m", "s3://b/m", "", "", "", {{"thread", std::to_string(t)}}};
         auto created = service_->CreateModelVersion(ctx_, request);
         if (created.ok()) {
-          numbers[t].push_back(created->version);
+          numbers[t].push_back(created->value.version);
         } else {
           ++failures[t];
         }
@@ -569,43 +570,117 @@ TEST_P(RegistryConformanceTest, ReopeningKeepsCommittedData) {
   store_ = nullptr;
   auto reopened = database_->OpenStore();
   ASSERT_OK(reopened);
-  RegistryService again(**reopened, clock_);
+  RegistryService again(**reopened, permit_all_, clock_);
   EXPECT_THAT(again.GetModelVersion(ctx_, "m", 1)->tags, ElementsAre(Tag{"k", "v"}));
 }
 
 TEST_P(RegistryConformanceTest, AuditEntryIsWrittenWithTheChangeAndOnlyThen) {
-  CreateModel("m");
-  AuditEvent event;
-  event.request_id = "req-1";
-  event.principal = "anonymous";
-  event.operation = "CreateModelVersion";
-  event.model_name = "m";
-  event.outcome = "allowed";
-  event.checks = {{"owner", "passed", "tag owner is set"}, {"card", "warned", "no\tcard\n"}};
-  CallContext audited;
-  audited.audit = &event;
-  auto created = service_->CreateModelVersion(audited, {"m", "s3://b/m", "", "", "", {}, ""});
+  CallContext alice;
+  alice.request_id = "req-1";
+  alice.principal = Principal::User("alice");
+  ASSERT_OK(service_->CreateRegisteredModel(alice, {"m", "", {}}));
+  auto created = service_->CreateModelVersion(alice, {"m", "s3://b/m", "", "", "", {}});
   ASSERT_OK(created);
-  EXPECT_EQ(event.version, created->version);
-  EXPECT_EQ(event.timestamp, created->creation_timestamp);
+  EXPECT_EQ(created->value.user_id, "alice");
 
-  AuditEvent failed = event;
-  failed.request_id = "req-2";
-  audited.audit = &failed;
-  EXPECT_CODE(service_->CreateModelVersion(audited, {"absent", "s3://b/m", "", "", "", {}, ""}),
+  alice.request_id = "req-2";
+  EXPECT_CODE(service_->CreateModelVersion(alice, {"absent", "s3://b/m", "", "", "", {}}),
               ErrorCode::kResourceDoesNotExist);
-  EXPECT_CODE(service_->SetModelVersionTag(audited, "m", 1, {"bad//key", "v"}),
+  EXPECT_CODE(service_->SetModelVersionTag(alice, "m", 1, {"bad//key", "v"}),
               ErrorCode::kInvalidParameterValue);
 
   auto log = store_->SearchAuditEvents(AuditQuery{});
   ASSERT_OK(log);
-  ASSERT_EQ(log->items.size(), 1u);
+  ASSERT_EQ(log->items.size(), 2u);
   const AuditEvent& stored = log->items[0];
   EXPECT_EQ(stored.request_id, "req-1");
+  EXPECT_EQ(stored.principal, "alice");
+  EXPECT_EQ(stored.operation, "CreateModelVersion");
   EXPECT_EQ(stored.version, 1);
   EXPECT_EQ(stored.model_name, "m");
-  EXPECT_THAT(stored.checks, ElementsAre(AuditCheck{"owner", "passed", "tag owner is set"},
-                                         AuditCheck{"card", "warned", "no card "}));
+  EXPECT_EQ(stored.timestamp, created->value.creation_timestamp);
+  EXPECT_EQ(stored.outcome, AuditOutcome::kAllowed);
+  EXPECT_EQ(log->items[1].operation, "CreateRegisteredModel");
+}
+
+// A governor whose verdicts the test sets: what the unit of work does with each kind of
+// answer, whatever enforcement decides.
+class ScriptedGovernor final : public Governor {
+ public:
+  Status Preauthorize(const CallContext&, const Change&) override { return Status::Ok(); }
+  Result<OutsideFacts> Prepare(const CallContext&, const Change&) override {
+    return OutsideFacts{};
+  }
+  Status Authorize(const CallContext&, const Change& change, AuthStore&) override {
+    if (OperationOf(change) == refused) return Status::PermissionDenied("not you");
+    return Status::Ok();
+  }
+  Result<Verdict> Judge(const CallContext&, const Change&, const ChangeState& state,
+                        const OutsideFacts&, ModelReader&) override {
+    seen = state;
+    return verdict;
+  }
+  void Committed(const Change&) override { ++committed; }
+  Status AuthorizeRead(const CallContext&, Operation, const std::string&) override {
+    return Status::Ok();
+  }
+  Result<std::optional<ReadScope>> SearchScope(const CallContext&) override {
+    return std::optional<ReadScope>();
+  }
+
+  Operation refused = Operation::kGetCurrentUser;  // Nothing the registry writes.
+  Verdict verdict;
+  ChangeState seen;
+  int committed = 0;
+};
+
+TEST_P(RegistryConformanceTest, UnitOfWorkCommitsTheChangeWithItsEntryOrOnlyTheDenial) {
+  ScriptedGovernor governor;
+  RegistryService governed(*store_, governor, clock_);
+  CreateModel("m");
+  CreateVersion("m");
+
+  // Allowed with warnings: the change, its entry with the checks (kept byte for byte), and
+  // the warnings for the caller.
+  governor.verdict.checks = {{"owner", CheckOutcome::kPassed, "tag owner is set"},
+                             {"card", CheckOutcome::kWarned, "no\tcard\n \\ here"}};
+  governor.verdict.warnings = {"[card] no card"};
+  auto moved = governed.TransitionModelVersionStage(ctx_, "m", 1, Stage::kStaging, false);
+  ASSERT_OK(moved);
+  EXPECT_THAT(moved->warnings, ElementsAre("[card] no card"));
+  EXPECT_EQ(governor.seen.version->current_stage, Stage::kNone);
+  EXPECT_EQ(governor.committed, 1);
+
+  // Denied by the policy: only the denial's entry.
+  governor.verdict = Verdict{};
+  governor.verdict.denial = Status::InvalidArgument("policy says no");
+  governor.verdict.checks = {{"gate", CheckOutcome::kFailed, "auc too low"}};
+  EXPECT_CODE(governed.TransitionModelVersionStage(ctx_, "m", 1, Stage::kProduction, false),
+              ErrorCode::kInvalidParameterValue);
+  // Refused by access control: only the refusal's entry, before the state is even read.
+  governor.verdict = Verdict{};
+  governor.refused = Operation::kDeleteModelVersion;
+  EXPECT_CODE(governed.DeleteModelVersion(ctx_, "m", 1), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(governor.committed, 1);
+  EXPECT_EQ(service_->GetModelVersion(ctx_, "m", 1)->current_stage, Stage::kStaging);
+
+  AuditQuery query;
+  query.max_results = 3;
+  auto log = store_->SearchAuditEvents(query);
+  ASSERT_OK(log);
+  ASSERT_EQ(log->items.size(), 3u);
+  EXPECT_EQ(log->items[0].operation, "DeleteModelVersion");
+  EXPECT_EQ(log->items[0].outcome, AuditOutcome::kDenied);
+  EXPECT_THAT(log->items[0].checks,
+              ElementsAre(AuditCheck{"access", CheckOutcome::kFailed, "not you"}));
+  EXPECT_EQ(log->items[1].outcome, AuditOutcome::kDenied);
+  EXPECT_EQ(log->items[1].before, "stage=Staging");
+  EXPECT_EQ(log->items[1].after, "stage=Production");
+  EXPECT_EQ(log->items[2].outcome, AuditOutcome::kWarned);
+  EXPECT_EQ(log->items[2].before, "stage=None");
+  EXPECT_THAT(log->items[2].checks,
+              ElementsAre(AuditCheck{"owner", CheckOutcome::kPassed, "tag owner is set"},
+                          AuditCheck{"card", CheckOutcome::kWarned, "no\tcard\n \\ here"}));
 }
 
 TEST_P(RegistryConformanceTest, AuditLogFiltersAndPages) {
@@ -615,7 +690,7 @@ TEST_P(RegistryConformanceTest, AuditLogFiltersAndPages) {
     e.principal = i % 2 ? "alice" : "bob";
     e.operation = i < 3 ? "TransitionModelVersionStage" : "SetRegisteredModelAlias";
     e.model_name = i < 4 ? "m" : "other";
-    e.outcome = "denied";
+    e.outcome = AuditOutcome::kDenied;
     ASSERT_OK(store_->AppendAuditEvent(e));
   }
   const auto timestamps = [&](AuditQuery query) {

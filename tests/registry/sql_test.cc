@@ -172,16 +172,16 @@ TEST(RegistryServiceOptionsTest, SourcePatternAppliesToEveryNewVersionPromptsInc
   RegistryServiceOptions options;
   options.source_pattern.emplace("^s3://approved-bucket/");
   options.source_pattern_text = "^s3://approved-bucket/";
-  RegistryService service(**store, clock, options);
+  PermitAll permit_all;
+  RegistryService service(**store, permit_all, clock, options);
   CallContext ctx;
   ASSERT_OK(service.CreateRegisteredModel(ctx, {"m", "", {}}));
-  EXPECT_OK(service.CreateModelVersion(ctx, {"m", "s3://approved-bucket/m/1", "", "", "", {}, ""}));
-  EXPECT_CODE(service.CreateModelVersion(ctx, {"m", "s3://other/m/1", "", "", "", {}, ""}),
+  EXPECT_OK(service.CreateModelVersion(ctx, {"m", "s3://approved-bucket/m/1", "", "", "", {}}));
+  EXPECT_CODE(service.CreateModelVersion(ctx, {"m", "s3://other/m/1", "", "", "", {}}),
               ErrorCode::kInvalidParameterValue);
-  EXPECT_CODE(
-      service.CreateModelVersion(
-          ctx, {"m", "dummy-source", "", "", "", {{"mlflow.prompt.is_prompt", "true"}}, ""}),
-      ErrorCode::kInvalidParameterValue);
+  EXPECT_CODE(service.CreateModelVersion(
+                  ctx, {"m", "dummy-source", "", "", "", {{"mlflow.prompt.is_prompt", "true"}}}),
+              ErrorCode::kInvalidParameterValue);
   EXPECT_EQ(service.GetLatestVersions(ctx, "m", {})->size(), 1u);
 }
 

@@ -1,0 +1,88 @@
+// ModelReader and ModelRows: the registry's rows as one transaction sees them. A ModelReader
+// reads (in a read transaction, or in a write transaction after its locks); ModelRows also
+// writes, inside a unit of work (ModelStore::Write). Implemented over SQL in
+// registry/sql/sql_model_rows.h.
+//
+// Not thread-safe: one transaction, one thread. Arguments are validated by the caller
+// (RegistryService); these methods neither validate nor word MLflow's errors, except where
+// said. Every method may return kTemporarilyUnavailable or kInternalError.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "registry/entities.h"
+#include "registry/requests.h"
+#include "registry/status.h"
+
+namespace modelwarden {
+
+class ModelReader {
+ public:
+  virtual ~ModelReader() = default;
+
+  virtual Result<bool> ModelExists(const std::string& name) = 0;
+  // The model with its tags, aliases and latest_versions (each with its tags, no aliases);
+  // nullopt when absent.
+  virtual Result<std::optional<RegisteredModel>> FindModel(const std::string& name) = 0;
+  // A live version with its tags and aliases; nullopt when absent or deleted.
+  virtual Result<std::optional<ModelVersion>> FindVersion(const std::string& name,
+                                                          int64_t version) = 0;
+  // The version `alias` points at; nullopt when the alias is not set.
+  virtual Result<std::optional<int64_t>> FindAlias(const std::string& name,
+                                                   const std::string& alias) = 0;
+};
+
+// Consistent reads of the registry, for what needs one snapshot but no lock. Thread-safe.
+class ModelSnapshots {
+ public:
+  virtual ~ModelSnapshots() = default;
+  // Runs `body` on one consistent snapshot.
+  virtual Status Read(const std::function<Status(ModelReader&)>& body) = 0;
+};
+
+class ModelRows : public ModelReader {
+ public:
+  // kResourceAlreadyExists when the name is taken.
+  virtual Status InsertModel(const NewRegisteredModel& model, int64_t now) = 0;
+  // Gives `username` (if such a user exists) MANAGE on the model, replacing a grant of theirs
+  // left on the name from before (MLflow's basic-auth gives the creator MANAGE).
+  virtual Status GrantCreatorManage(const std::string& name, const std::string& username) = 0;
+  virtual Status UpdateModelDescription(const std::string& name, const std::string& description,
+                                        int64_t now) = 0;
+  // Moves the model with its versions (deleted ones too), tags, aliases and the grants on it;
+  // bumps the model's and every version's last_updated_timestamp. A subject's grant left on
+  // `new_name` from before gives way to its grant of the same kind on the model.
+  virtual Status RenameModel(const std::string& name, const std::string& new_name,
+                             int64_t now) = 0;
+  // Hard delete of the model, its versions, tags, aliases and the grants on it.
+  virtual Status DeleteModel(const std::string& name) = 0;
+  // Upsert.
+  virtual Status SetModelTag(const std::string& name, const Tag& tag) = 0;
+  virtual Status DeleteModelTag(const std::string& name, const std::string& key) = 0;
+  // Creates or moves the alias.
+  virtual Status SetAlias(const std::string& name, const std::string& alias, int64_t version) = 0;
+  virtual Status DeleteAlias(const std::string& name, const std::string& alias) = 0;
+  // Inserts version max(version, deleted ones included) + 1 with its tags, in stage None,
+  // and bumps the model; returns the number.
+  virtual Result<int64_t> InsertVersion(const NewModelVersion& version,
+                                        const std::string& storage_location,
+                                        const std::string& user_id, int64_t now) = 0;
+  // nullopt clears the description.
+  virtual Status UpdateVersionDescription(const std::string& name, int64_t version,
+                                          const std::optional<std::string>& description,
+                                          int64_t now) = 0;
+  // Soft delete as MLflow's: redacts the row, removes the aliases pointing at it, bumps the
+  // model. The number is never reused.
+  virtual Status SoftDeleteVersion(const std::string& name, int64_t version, int64_t now) = 0;
+  // With `archive_others`, the other live versions in `stage` move to Archived.
+  virtual Status SetVersionStage(const std::string& name, int64_t version, Stage stage,
+                                 bool archive_others, int64_t now) = 0;
+  virtual Status SetVersionTag(const std::string& name, int64_t version, const Tag& tag) = 0;
+  virtual Status DeleteVersionTag(const std::string& name, int64_t version,
+                                  const std::string& key) = 0;
+};
+
+}  // namespace modelwarden

@@ -1,0 +1,34 @@
+#include "registry/sql/dialect.h"
+
+namespace modelwarden {
+
+const Dialect& Dialect::Of(SqlDialect id) {
+  static const Dialect sqlite(SqlDialect::kSqlite);
+  static const Dialect mysql(SqlDialect::kMysql);
+  return id == SqlDialect::kMysql ? mysql : sqlite;
+}
+
+const char* Dialect::ForUpdate() const { return id_ == SqlDialect::kMysql ? " FOR UPDATE" : ""; }
+
+std::string Dialect::OnConflictUpdate(const std::string& keys, const std::string& column) const {
+  if (id_ == SqlDialect::kMysql) {
+    return " ON DUPLICATE KEY UPDATE " + column + " = VALUES(" + column + ")";
+  }
+  return " ON CONFLICT (" + keys + ") DO UPDATE SET " + column + " = excluded." + column;
+}
+
+// substr and LEFT both count characters, not bytes.
+std::string Dialect::StartsWith(const std::string& column) const {
+  if (id_ == SqlDialect::kMysql) return "LEFT(" + column + ", ?) = ?";
+  return "substr(" + column + ", 1, ?) = ?";
+}
+
+std::string Dialect::StartsWithColumn(const std::string& column,
+                                      const std::string& prefix_column) const {
+  if (id_ == SqlDialect::kMysql) {
+    return "LEFT(" + column + ", CHAR_LENGTH(" + prefix_column + ")) = " + prefix_column;
+  }
+  return "substr(" + column + ", 1, length(" + prefix_column + ")) = " + prefix_column;
+}
+
+}  // namespace modelwarden

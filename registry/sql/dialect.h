@@ -1,0 +1,39 @@
+// Dialect: the few places where modelwarden's SQL differs between SQLite and MySQL, each named
+// once. Everything else is written once for both: identifiers that are keywords in MySQL
+// (`key`) are quoted with backticks, which SQLite accepts too.
+//
+// Immutable; thread-safe.
+#pragma once
+
+#include <string>
+
+#include "registry/sql/sql_connection.h"
+
+namespace modelwarden {
+
+class Dialect {
+ public:
+  static const Dialect& Of(SqlDialect id);
+
+  SqlDialect id() const { return id_; }
+
+  // Appended to a SELECT that locks the rows it reads until the transaction ends. Empty on
+  // SQLite, whose write transactions hold the database's writer lock from their first
+  // statement.
+  const char* ForUpdate() const;
+  // Appended to an INSERT into a table whose primary key is `keys` (e.g. "name, `key`"):
+  // on a conflict, the existing row's `column` takes the new value.
+  std::string OnConflictUpdate(const std::string& keys, const std::string& column) const;
+  // True when the first `?` characters of `column` equal the second `?` (binds the length in
+  // characters, then the prefix).
+  std::string StartsWith(const std::string& column) const;
+  // True when `column` starts with the value of `prefix_column`.
+  std::string StartsWithColumn(const std::string& column, const std::string& prefix_column) const;
+
+ private:
+  explicit Dialect(SqlDialect id) : id_(id) {}
+
+  const SqlDialect id_;
+};
+
+}  // namespace modelwarden
