@@ -51,10 +51,9 @@ class PolicyJudge {
     return j;
   }
   Result<Judgement> operator()(const RenameModelChange& c) {
-    return Judgement{
-        CheckModelName(policy_.naming, c.new_name, IsPrompt(state_.model->tags)),
-        "Renaming model " + QuoteForMessage(c.name) + " to " + QuoteForMessage(c.new_name) +
-            " denied by policy"};
+    return Judgement{CheckModelName(policy_.naming, c.new_name, IsPrompt(state_.model->tags)),
+                     "Renaming model " + QuoteForMessage(c.name) + " to " +
+                         QuoteForMessage(c.new_name) + " denied by policy"};
   }
   // A prompt that stops being one must carry a name the naming rule accepts.
   Result<Judgement> operator()(const SetModelTagChange& c) {
@@ -78,9 +77,9 @@ class PolicyJudge {
                     (stage ? " (counts as " + std::string(StageName(*stage)) + ")" : "") +
                     " denied by policy"};
     if (!stage) return j;
-    ASSIGN_OR_RETURN(j.checks, ReviewPromotion(policy_,
-                                               {&*state_.model, &*state_.version, *stage, c.alias},
-                                               reader_, facts_));
+    ASSIGN_OR_RETURN(j.checks,
+                     ReviewPromotion(policy_, {&*state_.model, &*state_.version, *stage, c.alias},
+                                     reader_, facts_));
     return j;
   }
   Result<Judgement> operator()(const CreateVersionChange& c) {
@@ -100,9 +99,9 @@ class PolicyJudge {
     Judgement j{{},
                 "Transition of " + VersionLabel(c.name, c.version) + " to " +
                     std::string(StageName(c.stage)) + " denied by policy"};
-    ASSIGN_OR_RETURN(j.checks, ReviewPromotion(policy_,
-                                               {&*state_.model, &*state_.version, c.stage, ""},
-                                               reader_, facts_));
+    ASSIGN_OR_RETURN(
+        j.checks,
+        ReviewPromotion(policy_, {&*state_.model, &*state_.version, c.stage, ""}, reader_, facts_));
     // Archiving the versions that hold the stage moves them too: the lifecycle must allow it.
     if (c.archive_existing_versions && OthersHold(c.stage, c.version)) {
       for (CheckResult& check : CheckTransition(policy_.lifecycle, c.stage, Stage::kArchived)) {
@@ -158,9 +157,10 @@ OutsideFacts EnforcingGovernor::LookUp(const std::vector<std::string>& run_ids) 
   OutsideFacts facts;
   for (const std::string& run_id : run_ids) {
     if (run_id.empty() || facts.runs.count(run_id) != 0) continue;
-    facts.runs.emplace(run_id, tracker_ != nullptr ? tracker_->GetRun(run_id)
-                                                   : Result<TrackedRun>(Status::Unavailable(
-                                                         "no tracking server is configured")));
+    facts.runs.emplace(
+        run_id, tracker_ != nullptr
+                    ? tracker_->GetRun(run_id)
+                    : Result<TrackedRun>(Status::Unavailable("no tracking server is configured")));
   }
   return facts;
 }
@@ -193,7 +193,8 @@ Result<OutsideFacts> EnforcingGovernor::Prepare(const CallContext&, const Change
   RETURN_IF_ERROR(snapshots_.Read([&](ModelReader& reader) -> Status {
     ASSIGN_OR_RETURN(std::optional<RegisteredModel> model, reader.FindModel(ModelOf(change)));
     if (!model) return Status::Ok();
-    ASSIGN_OR_RETURN(std::optional<ModelVersion> candidate, reader.FindVersion(model->name, version));
+    ASSIGN_OR_RETURN(std::optional<ModelVersion> candidate,
+                     reader.FindVersion(model->name, version));
     if (!candidate) return Status::Ok();
     ASSIGN_OR_RETURN(runs, RunsToReview(*policy, {&*model, &*candidate, *stage, alias}, reader));
     return Status::Ok();
@@ -201,8 +202,7 @@ Result<OutsideFacts> EnforcingGovernor::Prepare(const CallContext&, const Change
   return LookUp(runs);
 }
 
-Status EnforcingGovernor::Authorize(const CallContext& ctx, const Change& change,
-                                    AuthStore& auth) {
+Status EnforcingGovernor::Authorize(const CallContext& ctx, const Change& change, AuthStore& auth) {
   return access_.AuthorizeIn(auth, ctx.principal, AccessRequestFor(change));
 }
 

@@ -37,8 +37,7 @@ Status GovernanceService::AuthorizeRead(const CallContext& ctx, Operation operat
 }
 
 Result<PromotionReport> GovernanceService::CheckPromotion(const CallContext& ctx,
-                                                          const std::string& name,
-                                                          int64_t version,
+                                                          const std::string& name, int64_t version,
                                                           const PromotionTarget& target) {
   RETURN_IF_ERROR(AuthorizeRead(ctx, Operation::kCheckPromotion, name));
   const auto policy = policy_.Current();
@@ -78,12 +77,10 @@ Result<ModelCardView> GovernanceService::GetModelCard(const CallContext& ctx,
   const auto policy = policy_.Current();
   std::optional<RegisteredModel> model;
   std::optional<ModelVersion> found;
-  RETURN_IF_ERROR(snapshots_.Read([&](ModelReader& reader) {
-    return ReadVersion(reader, name, version, model, found);
-  }));
-  const ModelCard card =
-      FindModelCard(*found, policy->model_card,
-                    RequiredSections(policy->model_card, Stage::kProduction, *model));
+  RETURN_IF_ERROR(snapshots_.Read(
+      [&](ModelReader& reader) { return ReadVersion(reader, name, version, model, found); }));
+  const ModelCard card = FindModelCard(
+      *found, policy->model_card, RequiredSections(policy->model_card, Stage::kProduction, *model));
   ModelCardView view;
   view.name = name;
   view.version = version;

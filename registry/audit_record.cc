@@ -98,8 +98,7 @@ struct Describer {
 
 }  // namespace
 
-AuditEvent DescribeChange(const CallContext& ctx, const Change& change,
-                          const ChangeState& state) {
+AuditEvent DescribeChange(const CallContext& ctx, const Change& change, const ChangeState& state) {
   AuditEvent event;
   event.request_id = ctx.request_id;
   event.principal = ctx.principal.AuditName();

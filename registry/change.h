@@ -48,9 +48,9 @@ struct DeleteAliasChange {
   std::string alias;
 };
 struct CreateVersionChange {
-  NewModelVersion version;           // As stored: run_id and run_link resolved.
-  std::string storage_location;      // What get-download-uri will answer.
-  bool run_id_from_source = false;   // The run came from a runs:/ or models:/ source.
+  NewModelVersion version;          // As stored: run_id and run_link resolved.
+  std::string storage_location;     // What get-download-uri will answer.
+  bool run_id_from_source = false;  // The run came from a runs:/ or models:/ source.
 };
 struct UpdateVersionChange {
   std::string name;

@@ -80,8 +80,8 @@ class PermitAll final : public Governor {
     return OutsideFacts{};
   }
   Status Authorize(const CallContext&, const Change&, AuthStore&) override { return Status::Ok(); }
-  Result<Verdict> Judge(const CallContext&, const Change&, const ChangeState&,
-                        const OutsideFacts&, ModelReader&) override {
+  Result<Verdict> Judge(const CallContext&, const Change&, const ChangeState&, const OutsideFacts&,
+                        ModelReader&) override {
     return Verdict{};
   }
   void Committed(const Change&) override {}

@@ -55,8 +55,7 @@ class ModelRows : public ModelReader {
   // Moves the model with its versions (deleted ones too), tags, aliases and the grants on it;
   // bumps the model's and every version's last_updated_timestamp. A subject's grant left on
   // `new_name` from before gives way to its grant of the same kind on the model.
-  virtual Status RenameModel(const std::string& name, const std::string& new_name,
-                             int64_t now) = 0;
+  virtual Status RenameModel(const std::string& name, const std::string& new_name, int64_t now) = 0;
   // Hard delete of the model, its versions, tags, aliases and the grants on it.
   virtual Status DeleteModel(const std::string& name) = 0;
   // Upsert.

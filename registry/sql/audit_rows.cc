@@ -90,11 +90,10 @@ std::vector<AuditCheck> DecodeAuditChecks(const std::string& text) {
     const size_t first = line.find('\t');
     const size_t second = first == std::string::npos ? first : line.find('\t', first + 1);
     if (second != std::string::npos) {
-      checks.push_back(
-          {Unescape(line.substr(0, first)),
-           ParseCheckOutcome(line.substr(first + 1, second - first - 1)).value_or(
-               CheckOutcome::kFailed),
-           Unescape(line.substr(second + 1))});
+      checks.push_back({Unescape(line.substr(0, first)),
+                        ParseCheckOutcome(line.substr(first + 1, second - first - 1))
+                            .value_or(CheckOutcome::kFailed),
+                        Unescape(line.substr(second + 1))});
     }
     start = end + 1;
   }
@@ -105,10 +104,9 @@ Status InsertAuditEvent(SqlConnection& db, const AuditEvent& e) {
   SqlValue version;
   if (e.version) version = *e.version;
   return db
-      .Execute(kInsertAudit, {e.timestamp, e.request_id, e.principal, e.client_address,
-                              e.operation, e.model_name, version,
-                              std::string(AuditOutcomeName(e.outcome)), e.before, e.after,
-                              EncodeAuditChecks(e.checks)})
+      .Execute(kInsertAudit, {e.timestamp, e.request_id, e.principal, e.client_address, e.operation,
+                              e.model_name, version, std::string(AuditOutcomeName(e.outcome)),
+                              e.before, e.after, EncodeAuditChecks(e.checks)})
       .status();
 }
 

@@ -60,7 +60,8 @@ Status AttachVersionTags(SqlConnection& db, std::vector<ModelVersion>& versions)
     names.insert(v.name);
     numbers.insert(v.version);
   }
-  const std::string select = "SELECT t.name, t.version, t.`key`, t.value FROM model_version_tags t WHERE ";
+  const std::string select =
+      "SELECT t.name, t.version, t.`key`, t.value FROM model_version_tags t WHERE ";
   const auto collect = [&](const std::string& sql, const std::vector<SqlValue>& params) {
     ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db.Query(sql, params));
     for (const SqlRow& row : rows) {
@@ -149,16 +150,16 @@ Result<std::vector<RegisteredModel>> LoadModels(SqlConnection& db,
   // i.e. by each stage's lowest live version.
   std::vector<SqlValue> latest_params = params;
   latest_params.emplace_back(std::string(kDeletedStage));
-  ASSIGN_OR_RETURN(
-      rows, db.Query(std::string("SELECT l.first_version, ") + kVersionColumns +
-                         " FROM model_versions mv JOIN (SELECT name, current_stage, "
-                         "MIN(version) AS first_version, MAX(version) AS last_version FROM "
-                         "model_versions WHERE name IN " +
-                         in_names +
-                         " AND current_stage <> ? GROUP BY name, current_stage) l "
-                         "ON mv.name = l.name AND mv.version = l.last_version "
-                         "ORDER BY mv.name, l.first_version",
-                     latest_params));
+  ASSIGN_OR_RETURN(rows,
+                   db.Query(std::string("SELECT l.first_version, ") + kVersionColumns +
+                                " FROM model_versions mv JOIN (SELECT name, current_stage, "
+                                "MIN(version) AS first_version, MAX(version) AS last_version FROM "
+                                "model_versions WHERE name IN " +
+                                in_names +
+                                " AND current_stage <> ? GROUP BY name, current_stage) l "
+                                "ON mv.name = l.name AND mv.version = l.last_version "
+                                "ORDER BY mv.name, l.first_version",
+                            latest_params));
   std::vector<ModelVersion> latest;
   for (const SqlRow& row : rows) latest.push_back(VersionFromRow(row, 1));
   RETURN_IF_ERROR(AttachVersionTags(db, latest));

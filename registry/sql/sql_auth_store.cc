@@ -42,7 +42,9 @@ class SqlAuthStore final : public AuthStore {
 
   Result<User> CreateUser(const std::string& username, const std::string& password_hash,
                           bool is_admin) override {
-    return Writing(*pool_, [&](AuthStore& rows) { return rows.CreateUser(username, password_hash, is_admin); });
+    return Writing(*pool_, [&](AuthStore& rows) {
+      return rows.CreateUser(username, password_hash, is_admin);
+    });
   }
   Result<User> GetUser(const std::string& username) override {
     return Reading(*pool_, [&](AuthStore& rows) { return rows.GetUser(username); });
@@ -51,7 +53,8 @@ class SqlAuthStore final : public AuthStore {
     return Reading(*pool_, [&](AuthStore& rows) { return rows.ListUsers(); });
   }
   Status UpdatePassword(const std::string& username, const std::string& password_hash) override {
-    return Writing(*pool_, [&](AuthStore& rows) { return rows.UpdatePassword(username, password_hash); });
+    return Writing(*pool_,
+                   [&](AuthStore& rows) { return rows.UpdatePassword(username, password_hash); });
   }
   Status UpdateAdmin(const std::string& username, bool is_admin) override {
     return Writing(*pool_, [&](AuthStore& rows) { return rows.UpdateAdmin(username, is_admin); });
@@ -81,7 +84,8 @@ class SqlAuthStore final : public AuthStore {
     return Writing(*pool_, [&](AuthStore& rows) { return rows.AddGroupMember(group, username); });
   }
   Status RemoveGroupMember(const std::string& group, const std::string& username) override {
-    return Writing(*pool_, [&](AuthStore& rows) { return rows.RemoveGroupMember(group, username); });
+    return Writing(*pool_,
+                   [&](AuthStore& rows) { return rows.RemoveGroupMember(group, username); });
   }
   Result<Grant> CreateGrant(const Grant& grant) override {
     return Writing(*pool_, [&](AuthStore& rows) { return rows.CreateGrant(grant); });

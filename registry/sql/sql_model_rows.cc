@@ -88,9 +88,7 @@ constexpr char kDeleteModelGrantOfSubject[] =
 constexpr char kRenameModelGrants[] =
     "UPDATE auth_grants SET resource = ? WHERE resource_type = 'model' AND resource = ?";
 
-SqlValue NullIfEmpty(const std::string& text) {
-  return text.empty() ? SqlValue{} : SqlValue{text};
-}
+SqlValue NullIfEmpty(const std::string& text) { return text.empty() ? SqlValue{} : SqlValue{text}; }
 
 }  // namespace
 
@@ -143,8 +141,8 @@ Status SqlModelRows::GrantCreatorManage(const std::string& name, const std::stri
   return db_.Execute(kInsertCreatorGrant, {name, username}).status();
 }
 
-Status SqlModelRows::UpdateModelDescription(const std::string& name,
-                                            const std::string& description, int64_t now) {
+Status SqlModelRows::UpdateModelDescription(const std::string& name, const std::string& description,
+                                            int64_t now) {
   return db_.Execute(kUpdateModelDescription, {description, now, name}).status();
 }
 
@@ -185,8 +183,7 @@ Status SqlModelRows::DeleteModelTag(const std::string& name, const std::string& 
   return db_.Execute(kDeleteModelTag, {name, key}).status();
 }
 
-Status SqlModelRows::SetAlias(const std::string& name, const std::string& alias,
-                              int64_t version) {
+Status SqlModelRows::SetAlias(const std::string& name, const std::string& alias, int64_t version) {
   return db_
       .Execute(kInsertAlias + dialect_.OnConflictUpdate("name, alias", "version"),
                {name, alias, version})

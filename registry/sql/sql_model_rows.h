@@ -34,15 +34,14 @@ class SqlModelRows final : public ModelRows {
   Status DeleteModelTag(const std::string& name, const std::string& key) override;
   Status SetAlias(const std::string& name, const std::string& alias, int64_t version) override;
   Status DeleteAlias(const std::string& name, const std::string& alias) override;
-  Result<int64_t> InsertVersion(const NewModelVersion& version,
-                                const std::string& storage_location, const std::string& user_id,
-                                int64_t now) override;
+  Result<int64_t> InsertVersion(const NewModelVersion& version, const std::string& storage_location,
+                                const std::string& user_id, int64_t now) override;
   Status UpdateVersionDescription(const std::string& name, int64_t version,
                                   const std::optional<std::string>& description,
                                   int64_t now) override;
   Status SoftDeleteVersion(const std::string& name, int64_t version, int64_t now) override;
-  Status SetVersionStage(const std::string& name, int64_t version, Stage stage,
-                         bool archive_others, int64_t now) override;
+  Status SetVersionStage(const std::string& name, int64_t version, Stage stage, bool archive_others,
+                         int64_t now) override;
   Status SetVersionTag(const std::string& name, int64_t version, const Tag& tag) override;
   Status DeleteVersionTag(const std::string& name, int64_t version,
                           const std::string& key) override;

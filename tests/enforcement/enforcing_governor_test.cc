@@ -314,3 +314,126 @@ TEST_F(EnforcingGovernorTest, ReloadKeepsThePreviousPolicyOnABadFile) {
 
 }  // namespace
 }  // namespace modelwarden
+
+namespace modelwarden {
+namespace {
+
+// A caller that is not HTTP (a job, the command line, an importer) calls the Registry
+// in-process: access control holds for it as for the HTTP edge, because it is decided inside
+// the registry's own calls, not at the edge.
+class InProcessAccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto stores = OpenStores(StoreOptions{"sqlite:///:memory:", 1, 1000});
+    ASSERT_OK(stores);
+    stores_ = std::move(*stores);
+    AuthOptions options;
+    options.enabled = true;
+    options.default_permission = Permission::kNoPermissions;
+    options.password_iterations = 1000;
+    access_ = std::make_unique<AccessControl>(*stores_.auth, clock_, options, stores_.models.get());
+    governor_ = std::make_unique<EnforcingGovernor>(policy_, *access_, *stores_.models);
+    registry_ = std::make_unique<RegistryService>(*stores_.models, *governor_, clock_);
+    ASSERT_OK(stores_.auth->CreateUser("root", "hash", /*is_admin=*/true));
+    ASSERT_OK(stores_.auth->CreateUser("nobody", "hash", /*is_admin=*/false));
+    ASSERT_OK(stores_.auth->CreateUser("reader", "hash", /*is_admin=*/false));
+    ASSERT_OK(stores_.auth->CreateGrant(::modelwarden::testing::MakeGrant(
+        SubjectType::kUser, "reader", ResourceType::kModel, "fraud.model", "READ")));
+    ASSERT_OK(registry_->CreateRegisteredModel(As("root"), {"fraud.model", "", {}}));
+    ASSERT_OK(
+        registry_->CreateModelVersion(As("root"), {"fraud.model", "s3://b/m", "", "", "", {}}));
+  }
+
+  static CallContext As(const std::string& user) {
+    CallContext ctx;
+    ctx.request_id = "in-process";
+    ctx.principal = Principal::User(user);
+    return ctx;
+  }
+
+  FakeClock clock_;
+  PolicyHolder policy_;
+  Stores stores_;
+  std::unique_ptr<AccessControl> access_;
+  std::unique_ptr<EnforcingGovernor> governor_;
+  std::unique_ptr<RegistryService> registry_;
+};
+
+TEST_F(InProcessAccessTest, ANoPermissionsUserIsRefusedEveryReadAndWrite) {
+  const CallContext nobody = As("nobody");
+  EXPECT_CODE(registry_->GetRegisteredModel(nobody, "fraud.model"), ErrorCode::kPermissionDenied);
+  EXPECT_CODE(registry_->GetModelVersion(nobody, "fraud.model", 1), ErrorCode::kPermissionDenied);
+  EXPECT_CODE(registry_->CreateModelVersion(nobody, {"fraud.model", "s3://b/x", "", "", "", {}}),
+              ErrorCode::kPermissionDenied);
+  EXPECT_CODE(
+      registry_->TransitionModelVersionStage(nobody, "fraud.model", 1, Stage::kArchived, false),
+      ErrorCode::kPermissionDenied);
+  EXPECT_CODE(registry_->DeleteRegisteredModel(nobody, "fraud.model"),
+              ErrorCode::kPermissionDenied);
+  auto search = registry_->SearchRegisteredModels(nobody, SearchQuery{});
+  ASSERT_OK(search);
+  EXPECT_THAT(search->items, IsEmpty());  // Nothing it may read.
+
+  // Nothing changed, and every refusal is in the audit log under the caller's name.
+  auto version = registry_->GetModelVersion(As("root"), "fraud.model", 1);
+  ASSERT_OK(version);
+  EXPECT_EQ(version->current_stage, Stage::kNone);
+  AuditQuery query;
+  query.principal = "nobody";
+  auto refusals = stores_.models->SearchAuditEvents(query);
+  ASSERT_OK(refusals);
+  ASSERT_EQ(refusals->items.size(), 5u);
+  for (const AuditEvent& e : refusals->items) {
+    EXPECT_EQ(e.outcome, AuditOutcome::kDenied);
+    EXPECT_EQ(e.checks.at(0).rule_id, "access");
+  }
+}
+
+TEST_F(InProcessAccessTest, PromotionsNeedPromoteAndAliasesCountAsTheStageThePolicySays) {
+  const std::string path =
+      ::testing::TempDir() + "/in_process_access_test_" + std::to_string(getpid()) + ".json";
+  std::ofstream(path) << R"({"lifecycle": {"mode": "enforce",
+                             "alias_stages": {"champion": "Production"}}})";
+  auto policy = PolicyHolder::Load(path);
+  ASSERT_OK(policy);
+  EnforcingGovernor governor(**policy, *access_, *stores_.models);
+  RegistryService registry(*stores_.models, governor, clock_);
+  ASSERT_OK(stores_.auth->CreateUser("editor", "hash", /*is_admin=*/false));
+  ASSERT_OK(stores_.auth->CreateGrant(::modelwarden::testing::MakeGrant(
+      SubjectType::kUser, "editor", ResourceType::kModel, "fraud.model", "EDIT")));
+  const CallContext editor = As("editor");
+  auto champion = registry.SetRegisteredModelAlias(editor, "fraud.model", "champion", 1);
+  EXPECT_CODE(champion, ErrorCode::kPermissionDenied);
+  EXPECT_THAT(champion.status().message(), HasSubstr("into Production needs a PROMOTE grant"));
+  EXPECT_OK(registry.SetRegisteredModelAlias(editor, "fraud.model", "nightly", 1));
+  EXPECT_CODE(
+      registry.TransitionModelVersionStage(editor, "fraud.model", 1, Stage::kStaging, false),
+      ErrorCode::kPermissionDenied);
+  EXPECT_OK(
+      registry.TransitionModelVersionStage(editor, "fraud.model", 1, Stage::kArchived, false));
+  ASSERT_OK(stores_.auth->CreateGrant(::modelwarden::testing::MakeGrant(
+      SubjectType::kUser, "editor", ResourceType::kModel, "fraud.model", "PROMOTE")));
+  EXPECT_OK(registry.SetRegisteredModelAlias(editor, "fraud.model", "champion", 1));
+}
+
+TEST_F(InProcessAccessTest, ReadersReadAndSystemPrincipalsAreTrusted) {
+  EXPECT_OK(registry_->GetRegisteredModel(As("reader"), "fraud.model"));
+  EXPECT_CODE(registry_->SetRegisteredModelTag(As("reader"), "fraud.model", {"k", "v"}),
+              ErrorCode::kPermissionDenied);
+  CallContext job;
+  job.request_id = "retention";
+  job.principal = Principal::System("retention");
+  ASSERT_OK(registry_->DeleteModelVersion(job, "fraud.model", 1));
+  AuditQuery query;
+  query.principal = "retention";
+  auto log = stores_.models->SearchAuditEvents(query);
+  ASSERT_OK(log);
+  ASSERT_EQ(log->items.size(), 1u);
+  EXPECT_EQ(log->items[0].operation, "DeleteModelVersion");
+  // Anonymous callers do not exist while authentication is on.
+  EXPECT_CODE(registry_->GetRegisteredModel(CallContext{}, "fraud.model"),
+              ErrorCode::kUnauthenticated);
+}
+
+}  // namespace
+}  // namespace modelwarden
