@@ -5,6 +5,7 @@
 #include "enforcement/metadata_rule.h"
 #include "enforcement/naming_rule.h"
 #include "enforcement/promotion_checks.h"
+#include "enforcement/promotion_review.h"
 
 namespace modelwarden {
 namespace {
@@ -85,14 +86,10 @@ Result<ComplianceReport> BuildComplianceReport(Registry& registry, const Policy&
                                  /*via_alias=*/true));
       }
       for (const ModelVersionAlias& alias : model.aliases) {
-        auto mapped = policy.lifecycle.alias_stages.find(alias.alias);
-        if (alias.version != version.version || policy.lifecycle.mode == RuleMode::kOff ||
-            mapped == policy.lifecycle.alias_stages.end()) {
-          continue;
-        }
+        const std::optional<Stage> stage = AliasStage(policy, alias.alias);
+        if (alias.version != version.version || !stage) continue;
         record(model, version.version, "alias " + alias.alias,
-               EvaluatePromotion(policy, model, version, mapped->second, nullptr, "",
-                                 /*via_alias=*/true));
+               EvaluatePromotion(policy, model, version, *stage, nullptr, "", /*via_alias=*/true));
       }
     }
   }

@@ -2,26 +2,19 @@
 
 #include "enforcement/model_card.h"
 #include "enforcement/promotion_review.h"
+#include "registry/mlflow_errors.h"
 #include "registry/validation.h"
 
 namespace modelwarden {
 namespace {
 
-std::string ModelNotFound(const std::string& name) {
-  return "Registered Model with name=" + name + " not found";
-}
-
-std::string VersionNotFound(const std::string& name, int64_t version) {
-  return "Model Version (name=" + name + ", version=" + std::to_string(version) + ") not found";
-}
-
 // The model and the live version, or MLflow's "not found".
 Status ReadVersion(ModelReader& reader, const std::string& name, int64_t version,
                    std::optional<RegisteredModel>& model, std::optional<ModelVersion>& found) {
   ASSIGN_OR_RETURN(model, reader.FindModel(name));
-  if (!model) return Status::NotFound(ModelNotFound(name));
+  if (!model) return ModelNotFound(name);
   ASSIGN_OR_RETURN(found, reader.FindVersion(name, version));
-  if (!found) return Status::NotFound(VersionNotFound(name, version));
+  if (!found) return VersionNotFound(name, version);
   return Status::Ok();
 }
 

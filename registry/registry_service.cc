@@ -1,11 +1,8 @@
 #include "registry/registry_service.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <tuple>
 
-#include "registry/audit_record.h"
-#include "registry/source_resolution.h"
+#include "registry/mlflow_errors.h"
 #include "registry/validation.h"
 
 namespace modelwarden {
@@ -16,15 +13,6 @@ constexpr int64_t kModelSearchDefault = 100;
 constexpr int64_t kModelSearchMax = 1000;
 constexpr int64_t kVersionSearchDefault = 200000;
 constexpr int64_t kVersionSearchMax = 200000;
-constexpr size_t kMaxLocationLength = 16384;
-
-Status ValidateTags(const std::vector<Tag>& tags) {
-  for (const Tag& tag : tags) {
-    RETURN_IF_ERROR(ValidateTagKey(tag.key));
-    RETURN_IF_ERROR(ValidateTagValue(tag.value));
-  }
-  return Status::Ok();
-}
 
 Status ValidateTag(const Tag& tag) { return ValidateTags({tag}); }
 
@@ -33,46 +21,6 @@ bool IsLatestAlias(const std::string& alias) {
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return lower == "latest";
-}
-
-std::string ModelNotFound(const std::string& name) {
-  return "Registered Model with name=" + name + " not found";
-}
-
-std::string VersionNotFound(const std::string& name, int64_t version) {
-  return "Model Version (name=" + name + ", version=" + std::to_string(version) + ") not found";
-}
-
-// MLflow words the conflict differently when a prompt is involved
-// (mlflow/prompt/registry_utils.handle_resource_already_exist_error).
-Status NameTaken(const std::string& name, bool old_is_prompt, bool new_is_prompt) {
-  if (old_is_prompt != new_is_prompt) {
-    return Status::AlreadyExists(
-        std::string("Tried to create a ") + (new_is_prompt ? "prompt" : "model") + " with name '" +
-        name + "', but the name is already taken by a " +
-        (old_is_prompt ? "prompt" : "registered model") +
-        ". MLflow does not allow creating a model and a prompt with the same name.");
-  }
-  return Status::AlreadyExists("Registered Model (name=" + name + ") already exists.");
-}
-
-// The model in `state`, or MLflow's "not found".
-Status RequireModel(ModelRows& rows, const std::string& name, ChangeState& state) {
-  ASSIGN_OR_RETURN(state.model, rows.FindModel(name));
-  if (!state.model) return Status::NotFound(ModelNotFound(name));
-  return Status::Ok();
-}
-
-// The live version in `state` (and its model), or MLflow's "not found" for the version
-// whether or not the model exists (MLflow's order of checks).
-Status RequireVersion(ModelRows& rows, const std::string& name, int64_t version,
-                      ChangeState& state) {
-  ASSIGN_OR_RETURN(state.model, rows.FindModel(name));
-  if (state.model) {
-    ASSIGN_OR_RETURN(state.version, rows.FindVersion(name, version));
-  }
-  if (!state.version) return Status::NotFound(VersionNotFound(name, version));
-  return Status::Ok();
 }
 
 Result<StoreSearch> ParseSearch(const SearchQuery& query, SearchTarget target) {
@@ -97,55 +45,7 @@ Result<StoreSearch> ParseSearch(const SearchQuery& query, SearchTarget target) {
   return search;
 }
 
-// The version number an answer carries into the audit log, if any.
-std::optional<int64_t> VersionIn(const ModelVersion& version) { return version.version; }
-std::optional<int64_t> VersionIn(const RegisteredModel&) { return std::nullopt; }
-std::optional<int64_t> VersionIn(const Done&) { return std::nullopt; }
-
 }  // namespace
-
-template <typename T>
-Result<Written<T>> RegistryService::Run(const CallContext& ctx, const Change& change,
-                                        const Check& check, const Apply<T>& apply,
-                                        bool preauthorized) {
-  if (!preauthorized) RETURN_IF_ERROR(governor_.Preauthorize(ctx, change));
-  ASSIGN_OR_RETURN(const OutsideFacts facts, governor_.Prepare(ctx, change));
-  const int64_t now = clock_.NowMillis();
-  Written<T> written;
-  Status denial;
-  RETURN_IF_ERROR(store_.Write(LockedModels(change), [&](WriteTxn& txn) -> Status {
-    denial = Status::Ok();
-    ChangeState state;
-    const Status allowed = governor_.Authorize(ctx, change, txn.auth());
-    if (allowed.code() == ErrorCode::kPermissionDenied) {
-      denial = allowed;
-      AuditEvent event = DescribeChange(ctx, change, state);
-      event.timestamp = now;
-      event.outcome = AuditOutcome::kDenied;
-      event.checks.push_back({"access", CheckOutcome::kFailed, allowed.message()});
-      return txn.AppendAudit(event);
-    }
-    RETURN_IF_ERROR(allowed);
-    RETURN_IF_ERROR(check(txn.models(), state));
-    ASSIGN_OR_RETURN(Verdict verdict, governor_.Judge(ctx, change, state, facts, txn.models()));
-    AuditEvent event = DescribeChange(ctx, change, state);
-    event.timestamp = now;
-    event.checks = std::move(verdict.checks);
-    if (!verdict.denial.ok()) {
-      denial = verdict.denial;
-      event.outcome = AuditOutcome::kDenied;
-      return txn.AppendAudit(event);
-    }
-    ASSIGN_OR_RETURN(written.value, apply(txn.models(), state, now));
-    written.warnings = std::move(verdict.warnings);
-    event.outcome = written.warnings.empty() ? AuditOutcome::kAllowed : AuditOutcome::kWarned;
-    if (std::optional<int64_t> number = VersionIn(written.value); number) event.version = number;
-    return txn.AppendAudit(event);
-  }));
-  if (!denial.ok()) return denial;
-  governor_.Committed(change);
-  return written;
-}
 
 Result<RegisteredModel> RegistryService::ReadModel(const std::string& name) {
   std::optional<RegisteredModel> model;
@@ -153,11 +53,9 @@ Result<RegisteredModel> RegistryService::ReadModel(const std::string& name) {
     ASSIGN_OR_RETURN(model, reader.FindModel(name));
     return Status::Ok();
   }));
-  if (!model) return Status::NotFound(ModelNotFound(name));
+  if (!model) return ModelNotFound(name);
   return std::move(*model);
 }
-
-// ---- registered models ----
 
 Result<Written<RegisteredModel>> RegistryService::CreateRegisteredModel(
     const CallContext& ctx, const NewRegisteredModel& model) {
@@ -167,7 +65,7 @@ Result<Written<RegisteredModel>> RegistryService::CreateRegisteredModel(
     ASSIGN_OR_RETURN(std::optional<RegisteredModel> existing, rows.FindModel(model.name));
     return NameTaken(model.name, existing && HasPromptTagKey(existing->tags), is_prompt);
   };
-  return Run<RegisteredModel>(
+  return unit_.Run<RegisteredModel>(
       ctx, CreateModelChange{model},
       [&](ModelRows& rows, ChangeState&) -> Status {
         RETURN_IF_ERROR(ValidateTags(model.tags));
@@ -202,7 +100,7 @@ Result<RegisteredModel> RegistryService::GetRegisteredModel(const CallContext& c
 Result<Written<RegisteredModel>> RegistryService::UpdateRegisteredModel(
     const CallContext& ctx, const std::string& name, const std::string& description) {
   RETURN_IF_ERROR(ValidateModelName(name));
-  return Run<RegisteredModel>(
+  return unit_.Run<RegisteredModel>(
       ctx, UpdateModelChange{name, description},
       [&](ModelRows& rows, ChangeState& state) { return RequireModel(rows, name, state); },
       [&](ModelRows& rows, const ChangeState& state, int64_t now) -> Result<RegisteredModel> {
@@ -218,7 +116,7 @@ Result<Written<RegisteredModel>> RegistryService::RenameRegisteredModel(
     const CallContext& ctx, const std::string& name, const std::string& new_name) {
   RETURN_IF_ERROR(ValidateModelName(name));
   RETURN_IF_ERROR(ValidateModelName(new_name, "new_name"));
-  return Run<RegisteredModel>(
+  return unit_.Run<RegisteredModel>(
       ctx, RenameModelChange{name, new_name},
       [&](ModelRows& rows, ChangeState& state) -> Status {
         RETURN_IF_ERROR(RequireModel(rows, name, state));
@@ -237,7 +135,7 @@ Result<Written<RegisteredModel>> RegistryService::RenameRegisteredModel(
 Result<Written<Done>> RegistryService::DeleteRegisteredModel(const CallContext& ctx,
                                                              const std::string& name) {
   RETURN_IF_ERROR(ValidateModelName(name));
-  return Run<Done>(
+  return unit_.Run<Done>(
       ctx, DeleteModelChange{name},
       [&](ModelRows& rows, ChangeState& state) { return RequireModel(rows, name, state); },
       [&](ModelRows& rows, const ChangeState&, int64_t) -> Result<Done> {
@@ -277,7 +175,7 @@ Result<Written<Done>> RegistryService::SetRegisteredModelTag(const CallContext& 
                                                              const std::string& name,
                                                              const Tag& tag) {
   RETURN_IF_ERROR(ValidateModelName(name));
-  return Run<Done>(
+  return unit_.Run<Done>(
       ctx, SetModelTagChange{name, tag},
       [&](ModelRows& rows, ChangeState& state) -> Status {
         RETURN_IF_ERROR(ValidateTag(tag));
@@ -293,7 +191,7 @@ Result<Written<Done>> RegistryService::DeleteRegisteredModelTag(const CallContex
                                                                 const std::string& name,
                                                                 const std::string& key) {
   RETURN_IF_ERROR(ValidateModelName(name));
-  return Run<Done>(
+  return unit_.Run<Done>(
       ctx, DeleteModelTagChange{name, key},
       [&](ModelRows& rows, ChangeState& state) -> Status {
         RETURN_IF_ERROR(ValidateTagKey(key));
@@ -310,7 +208,7 @@ Result<Written<Done>> RegistryService::SetRegisteredModelAlias(const CallContext
                                                                const std::string& alias,
                                                                int64_t version) {
   RETURN_IF_ERROR(ValidateModelName(name));
-  return Run<Done>(
+  return unit_.Run<Done>(
       ctx, SetAliasChange{name, alias, version},
       [&](ModelRows& rows, ChangeState& state) -> Status {
         RETURN_IF_ERROR(ValidateAliasForSet(alias));
@@ -326,7 +224,7 @@ Result<Written<Done>> RegistryService::DeleteRegisteredModelAlias(const CallCont
                                                                   const std::string& name,
                                                                   const std::string& alias) {
   RETURN_IF_ERROR(ValidateModelName(name));
-  return Run<Done>(
+  return unit_.Run<Done>(
       ctx, DeleteAliasChange{name, alias},
       [&](ModelRows& rows, ChangeState& state) -> Status {
         RETURN_IF_ERROR(ValidateAliasName(alias));
@@ -351,14 +249,14 @@ Result<ModelVersion> RegistryService::GetModelVersionByAlias(const CallContext& 
       // "latest" is reserved and resolves to the newest live version; prompt loading
       // (prompts:/name@latest) depends on it.
       ASSIGN_OR_RETURN(std::optional<RegisteredModel> model, reader.FindModel(name));
-      if (!model) return Status::NotFound(ModelNotFound(name));
+      if (!model) return ModelNotFound(name);
       for (const ModelVersion& v : model->latest_versions) {
         number = std::max(number.value_or(0), v.version);
       }
       if (!number) return Status::NotFound("Latest version not found for model " + name + ".");
     } else {
       ASSIGN_OR_RETURN(bool exists, reader.ModelExists(name));
-      if (!exists) return Status::NotFound(ModelNotFound(name));
+      if (!exists) return ModelNotFound(name);
       ASSIGN_OR_RETURN(number, reader.FindAlias(name, alias));
       // MLflow answers a missing alias with INVALID_PARAMETER_VALUE, not 404
       // (sqlalchemy_store.get_model_version_by_alias).
@@ -367,162 +265,10 @@ Result<ModelVersion> RegistryService::GetModelVersionByAlias(const CallContext& 
       }
     }
     ASSIGN_OR_RETURN(found, reader.FindVersion(name, *number));
-    if (!found) return Status::NotFound(VersionNotFound(name, *number));
+    if (!found) return VersionNotFound(name, *number);
     return Status::Ok();
   }));
   return std::move(*found);
-}
-
-// ---- model versions ----
-
-Result<Written<ModelVersion>> RegistryService::CreateModelVersion(const CallContext& ctx,
-                                                                  const NewModelVersion& request) {
-  RETURN_IF_ERROR(ValidateModelName(request.name));
-  CreateVersionChange change{request, request.source, /*run_id_from_source=*/false};
-  NewModelVersion& version = change.version;
-  RETURN_IF_ERROR(ValidateTags(version.tags));
-  // MLflow leaves these to the database, which fails with a 500 on strict servers; the limits
-  // here are what both of modelwarden's schemas hold.
-  for (const auto& [field, value, limit] :
-       {std::tuple<const char*, const std::string&, size_t>{"run_id", version.run_id, 256},
-        {"source", version.source, kMaxLocationLength},
-        {"run_link", version.run_link, kMaxLocationLength}}) {
-    if (value.size() > limit) {
-      return Status::InvalidArgument("Parameter '" + std::string(field) + "' is longer than " +
-                                     std::to_string(limit) + " bytes.");
-    }
-  }
-  if (options_.source_pattern && !std::regex_search(version.source, *options_.source_pattern)) {
-    return Status::InvalidArgument("Invalid model version source: '" + version.source +
-                                   "'. It must match " + options_.source_pattern_text + ".");
-  }
-  // Prompt versions skip the rest of source validation: prompt clients send placeholder sources
-  // such as "dummy-source" (mlflow/server/handlers.py _create_model_version).
-  const bool is_prompt = HasPromptTagKey(version.tags);
-  if (!is_prompt && options_.tracker == nullptr) {
-    RETURN_IF_ERROR(ValidateModelVersionSource(version.source));
-  } else if (!is_prompt) {
-    // The caller must be allowed to register before the tracker is asked about their source.
-    RETURN_IF_ERROR(governor_.Preauthorize(ctx, change));
-    RETURN_IF_ERROR(ResolveWithTracker(ctx, change));
-  }
-  const std::string user_id = ctx.principal.name;
-  return Run<ModelVersion>(
-      ctx, change,
-      [&](ModelRows& rows, ChangeState& state) { return RequireModel(rows, version.name, state); },
-      [&](ModelRows& rows, const ChangeState&, int64_t now) -> Result<ModelVersion> {
-        ASSIGN_OR_RETURN(int64_t number,
-                         rows.InsertVersion(version, change.storage_location, user_id, now));
-        ModelVersion created;
-        created.name = version.name;
-        created.version = number;
-        created.creation_timestamp = now;
-        created.last_updated_timestamp = now;
-        created.user_id = user_id;
-        created.description = version.description;
-        created.source = version.source;
-        created.storage_location = change.storage_location;
-        created.run_id = version.run_id;
-        created.run_link = version.run_link;
-        created.tags = LastValuePerKey(version.tags);
-        return created;
-      },
-      /*preauthorized=*/!is_prompt && options_.tracker != nullptr);
-}
-
-// A runs:/ or models:/<model_id> source, or a local path, resolved to its run and storage
-// location; run_link filled from the run when the client sent none.
-Status RegistryService::ResolveWithTracker(const CallContext& ctx, CreateVersionChange& change) {
-  NewModelVersion& version = change.version;
-  ASSIGN_OR_RETURN(ResolvedSource resolved,
-                   ResolveSource(*options_.tracker, version.source, version.run_id));
-  change.storage_location = resolved.storage_location;
-  change.run_id_from_source = resolved.run_id != version.run_id;
-  version.run_id = resolved.run_id;
-  if (!version.run_link.empty() || version.run_id.empty()) return Status::Ok();
-  // MLflow's UI links a version to its run page when run_link is empty; clients other than the
-  // UI (and the UI when the tracker is elsewhere) need the link stored. A run the tracker
-  // cannot show just leaves it empty: whether the run must exist is the policy's call.
-  Result<TrackedRun> run = resolved.run ? Result<TrackedRun>(std::move(*resolved.run))
-                                        : options_.tracker->GetRun(version.run_id);
-  if (run.ok()) {
-    version.run_link = options_.tracker->RunLink(*run);
-  } else if (run.status().code() != ErrorCode::kResourceDoesNotExist) {
-    std::fprintf(stderr, "[warn] request %s: no run_link for run %s: %s\n", ctx.request_id.c_str(),
-                 version.run_id.c_str(), run.status().ToString().c_str());
-  }
-  return Status::Ok();
-}
-
-Result<ModelVersion> RegistryService::GetModelVersion(const CallContext& ctx,
-                                                      const std::string& name, int64_t version) {
-  RETURN_IF_ERROR(ValidateModelName(name));
-  RETURN_IF_ERROR(governor_.AuthorizeRead(ctx, Operation::kGetModelVersion, name));
-  std::optional<ModelVersion> found;
-  RETURN_IF_ERROR(store_.Read([&](ModelReader& reader) -> Status {
-    ASSIGN_OR_RETURN(found, reader.FindVersion(name, version));
-    return Status::Ok();
-  }));
-  if (!found) return Status::NotFound(VersionNotFound(name, version));
-  return std::move(*found);
-}
-
-Result<Written<ModelVersion>> RegistryService::UpdateModelVersion(
-    const CallContext& ctx, const std::string& name, int64_t version,
-    const std::optional<std::string>& description) {
-  RETURN_IF_ERROR(ValidateModelName(name));
-  return Run<ModelVersion>(
-      ctx, UpdateVersionChange{name, version, description},
-      [&](ModelRows& rows, ChangeState& state) {
-        return RequireVersion(rows, name, version, state);
-      },
-      [&](ModelRows& rows, const ChangeState& state, int64_t now) -> Result<ModelVersion> {
-        RETURN_IF_ERROR(rows.UpdateVersionDescription(name, version, description, now));
-        ModelVersion updated = *state.version;
-        updated.description = description;
-        updated.last_updated_timestamp = now;
-        return updated;
-      });
-}
-
-Result<Written<Done>> RegistryService::DeleteModelVersion(const CallContext& ctx,
-                                                          const std::string& name,
-                                                          int64_t version) {
-  RETURN_IF_ERROR(ValidateModelName(name));
-  return Run<Done>(
-      ctx, DeleteVersionChange{name, version},
-      [&](ModelRows& rows, ChangeState& state) {
-        return RequireVersion(rows, name, version, state);
-      },
-      [&](ModelRows& rows, const ChangeState&, int64_t now) -> Result<Done> {
-        RETURN_IF_ERROR(rows.SoftDeleteVersion(name, version, now));
-        return Done{};
-      });
-}
-
-Result<Written<ModelVersion>> RegistryService::TransitionModelVersionStage(
-    const CallContext& ctx, const std::string& name, int64_t version, Stage stage,
-    bool archive_existing_versions) {
-  RETURN_IF_ERROR(ValidateModelName(name));
-  // MLflow raises an uncoded exception here (HTTP 500, which clients retry); a 400 is right.
-  if (archive_existing_versions && stage != Stage::kStaging && stage != Stage::kProduction) {
-    return Status::InvalidArgument(
-        "Model version transition cannot archive existing model versions because '" +
-        std::string(StageName(stage)) +
-        "' is not an Active stage. Valid stages are Staging, "
-        "Production.");
-  }
-  return Run<ModelVersion>(
-      ctx, TransitionStageChange{name, version, stage, archive_existing_versions},
-      [&](ModelRows& rows, ChangeState& state) {
-        return RequireVersion(rows, name, version, state);
-      },
-      [&](ModelRows& rows, const ChangeState&, int64_t now) -> Result<ModelVersion> {
-        RETURN_IF_ERROR(rows.SetVersionStage(name, version, stage, archive_existing_versions, now));
-        ASSIGN_OR_RETURN(std::optional<ModelVersion> moved, rows.FindVersion(name, version));
-        if (!moved) return Status::Internal("The moved version was not found.");
-        return std::move(*moved);
-      });
 }
 
 Result<Page<ModelVersion>> RegistryService::SearchModelVersions(const CallContext& ctx,
@@ -530,53 +276,6 @@ Result<Page<ModelVersion>> RegistryService::SearchModelVersions(const CallContex
   ASSIGN_OR_RETURN(StoreSearch search, ParseSearch(query, SearchTarget::kModelVersions));
   ASSIGN_OR_RETURN(search.read_scope, governor_.SearchScope(ctx));
   return store_.SearchModelVersions(search);
-}
-
-Result<std::string> RegistryService::GetModelVersionDownloadUri(const CallContext& ctx,
-                                                                const std::string& name,
-                                                                int64_t version) {
-  RETURN_IF_ERROR(ValidateModelName(name));
-  RETURN_IF_ERROR(governor_.AuthorizeRead(ctx, Operation::kGetModelVersionDownloadUri, name));
-  std::optional<ModelVersion> found;
-  RETURN_IF_ERROR(store_.Read([&](ModelReader& reader) -> Status {
-    ASSIGN_OR_RETURN(found, reader.FindVersion(name, version));
-    return Status::Ok();
-  }));
-  if (!found) return Status::NotFound(VersionNotFound(name, version));
-  return found->storage_location.empty() ? found->source : found->storage_location;
-}
-
-Result<Written<Done>> RegistryService::SetModelVersionTag(const CallContext& ctx,
-                                                          const std::string& name, int64_t version,
-                                                          const Tag& tag) {
-  RETURN_IF_ERROR(ValidateModelName(name));
-  return Run<Done>(
-      ctx, SetVersionTagChange{name, version, tag},
-      [&](ModelRows& rows, ChangeState& state) -> Status {
-        RETURN_IF_ERROR(ValidateTag(tag));
-        return RequireVersion(rows, name, version, state);
-      },
-      [&](ModelRows& rows, const ChangeState&, int64_t) -> Result<Done> {
-        RETURN_IF_ERROR(rows.SetVersionTag(name, version, tag));
-        return Done{};
-      });
-}
-
-Result<Written<Done>> RegistryService::DeleteModelVersionTag(const CallContext& ctx,
-                                                             const std::string& name,
-                                                             int64_t version,
-                                                             const std::string& key) {
-  RETURN_IF_ERROR(ValidateModelName(name));
-  return Run<Done>(
-      ctx, DeleteVersionTagChange{name, version, key},
-      [&](ModelRows& rows, ChangeState& state) -> Status {
-        RETURN_IF_ERROR(ValidateTagKey(key));
-        return RequireVersion(rows, name, version, state);
-      },
-      [&](ModelRows& rows, const ChangeState&, int64_t) -> Result<Done> {
-        RETURN_IF_ERROR(rows.DeleteVersionTag(name, version, key));
-        return Done{};
-      });
 }
 
 }  // namespace modelwarden

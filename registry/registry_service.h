@@ -13,7 +13,6 @@
 // searches are limited to Governor::SearchScope. Thread-safe if the store and governor are.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <regex>
 #include <string>
@@ -24,6 +23,7 @@
 #include "registry/model_store.h"
 #include "registry/registry.h"
 #include "registry/tracker.h"
+#include "registry/unit_of_work.h"
 
 namespace modelwarden {
 
@@ -43,7 +43,10 @@ class RegistryService final : public Registry {
   // All borrowed; they must outlive the service.
   RegistryService(ModelStore& store, Governor& governor, const Clock& clock,
                   RegistryServiceOptions options = {})
-      : store_(store), governor_(governor), clock_(clock), options_(std::move(options)) {}
+      : store_(store),
+        governor_(governor),
+        unit_(store, governor, clock),
+        options_(std::move(options)) {}
 
   Result<Written<RegisteredModel>> CreateRegisteredModel(const CallContext& ctx,
                                                          const NewRegisteredModel& model) override;
@@ -94,25 +97,13 @@ class RegistryService final : public Registry {
                                               int64_t version, const std::string& key) override;
 
  private:
-  // MLflow's checks of one change, on its locked rows: they fill `state` with what the change
-  // finds, or fail with MLflow's error (nothing is written then).
-  using Check = std::function<Status(ModelRows& rows, ChangeState& state)>;
-  // The change itself; returns MLflow's answer.
-  template <typename T>
-  using Apply = std::function<Result<T>(ModelRows& rows, const ChangeState& state, int64_t now)>;
-
-  // The unit of work of every write (see the top of this file). `preauthorized`: the caller
-  // ran Governor::Preauthorize already (before looking something up for the change).
-  template <typename T>
-  Result<Written<T>> Run(const CallContext& ctx, const Change& change, const Check& check,
-                         const Apply<T>& apply, bool preauthorized = false);
   // The model, or MLflow's "not found".
   Result<RegisteredModel> ReadModel(const std::string& name);
   Status ResolveWithTracker(const CallContext& ctx, CreateVersionChange& change);
 
   ModelStore& store_;
   Governor& governor_;
-  const Clock& clock_;
+  UnitOfWork unit_;
   const RegistryServiceOptions options_;
 };
 

@@ -48,9 +48,7 @@ struct Entry {
 
 class GovernanceRaceTest : public AuthTest {
  protected:
-  std::vector<std::string> AuthArgs() const override {
-    return {"--policy-file", kExamplePolicy};
-  }
+  std::vector<std::string> AuthArgs() const override { return {"--policy-file", kExamplePolicy}; }
 
   // A model every Staging and Production check passes, with version 1 (AUC `auc`) in Staging.
   void CreateCompliant(const std::string& name, const std::string& auc = "0.90") {
@@ -68,13 +66,13 @@ class GovernanceRaceTest : public AuthTest {
   // The next version of `name`, compliant, with AUC `auc`, moved into Staging.
   void AddCompliantVersion(const std::string& name, const std::string& auc) {
     ApiClient& admin = Admin().mlflow;
-    const ApiResponse version = admin.Post(
-        "/model-versions/create",
-        "{\"name\":" + JsonString(name) + R"(,"source":"s3://b/m","description":)" +
-            JsonString(kCompliantCard) +
-            R"(,"tags":[{"key":"training_data_version","value":"2025-06-30"},)"
-            R"({"key":"metrics.auc","value":")" +
-            auc + R"("}]})");
+    const ApiResponse version =
+        admin.Post("/model-versions/create",
+                   "{\"name\":" + JsonString(name) + R"(,"source":"s3://b/m","description":)" +
+                       JsonString(kCompliantCard) +
+                       R"(,"tags":[{"key":"training_data_version","value":"2025-06-30"},)"
+                       R"({"key":"metrics.auc","value":")" +
+                       auc + R"("}]})");
     ASSERT_TRUE(IsOkJson(version)) << version.Describe();
     const std::string number = *version.StringAt("/model_version/version");
     const ApiResponse staged =
@@ -87,8 +85,8 @@ class GovernanceRaceTest : public AuthTest {
   // A model with no tags and version 1 in None: fails every promotion check.
   void CreateBare(const std::string& name) {
     ApiClient& admin = Admin().mlflow;
-    ASSERT_TRUE(IsOkJson(
-        admin.Post("/registered-models/create", "{\"name\":" + JsonString(name) + "}")));
+    ASSERT_TRUE(
+        IsOkJson(admin.Post("/registered-models/create", "{\"name\":" + JsonString(name) + "}")));
     ASSERT_TRUE(IsOkJson(admin.Post("/model-versions/create",
                                     "{\"name\":" + JsonString(name) + R"(,"source":"s3://b/x"})")));
   }
@@ -168,12 +166,12 @@ TEST_P(GovernanceRaceTest, PromoteVersusRenameSwap) {
                                      R"("archive_existing_versions":false})");
         },
         [&](ApiClient& client) {
-          renamed_away =
-              client.Post("/registered-models/rename",
-                          "{\"name\":" + JsonString(good) + ",\"new_name\":" + JsonString(away) + "}");
-          renamed_onto =
-              client.Post("/registered-models/rename",
-                          "{\"name\":" + JsonString(bad) + ",\"new_name\":" + JsonString(good) + "}");
+          renamed_away = client.Post(
+              "/registered-models/rename",
+              "{\"name\":" + JsonString(good) + ",\"new_name\":" + JsonString(away) + "}");
+          renamed_onto = client.Post(
+              "/registered-models/rename",
+              "{\"name\":" + JsonString(bad) + ",\"new_name\":" + JsonString(good) + "}");
         });
     ASSERT_TRUE(IsOkJson(renamed_away)) << renamed_away.Describe();
     ASSERT_TRUE(IsOkJson(renamed_onto)) << renamed_onto.Describe();
@@ -190,7 +188,7 @@ TEST_P(GovernanceRaceTest, PromoteVersusRenameSwap) {
       // It promoted the compliant version, which now lives under the other name.
       EXPECT_EQ(*promoted.StringAt("/model_version/current_stage"), "Production");
       EXPECT_EQ(StageOf(away, "1"), "Production");
-      ASSERT_EQ(transitions.size(), 2u);  // Into Staging at set-up, then into Production.
+      ASSERT_EQ(transitions.size(), 2u);            // Into Staging at set-up, then into Production.
       EXPECT_NE(transitions[1].outcome, "denied");  // Allowed, perhaps with warnings.
       EXPECT_EQ(transitions[1].before, "stage=Staging");
       EXPECT_EQ(transitions[1].after, "stage=Production");
@@ -281,8 +279,9 @@ TEST_P(GovernanceRaceTest, AliasMoveVersusDemotion) {
     ApiResponse demoted;
     Race(
         [&](ApiClient& client) {
-          moved = client.Post("/registered-models/alias", "{\"name\":" + JsonString(name) +
-                                                              R"(,"alias":"champion","version":"2"})");
+          moved =
+              client.Post("/registered-models/alias", "{\"name\":" + JsonString(name) +
+                                                          R"(,"alias":"champion","version":"2"})");
         },
         [&](ApiClient& client) {
           demoted = client.Post("/model-versions/set-tag",
@@ -307,8 +306,8 @@ TEST_P(GovernanceRaceTest, AliasMoveVersusDemotion) {
         }
       }
     }
-    const ApiResponse champion = Admin().mlflow.Get("/registered-models/alias",
-                                                    {{"name", name}, {"alias", "champion"}});
+    const ApiResponse champion =
+        Admin().mlflow.Get("/registered-models/alias", {{"name", name}, {"alias", "champion"}});
     ASSERT_TRUE(IsOkJson(champion));
     EXPECT_EQ(*champion.StringAt("/model_version/version"), holder);
     EXPECT_EQ(moved.status == 200, holder == "2") << moved.Describe();

@@ -1,0 +1,217 @@
+// The model-version RPCs of RegistryService (registry_service.h).
+#include <cstdio>
+#include <tuple>
+
+#include "registry/mlflow_errors.h"
+#include "registry/registry_service.h"
+#include "registry/source_resolution.h"
+#include "registry/validation.h"
+
+namespace modelwarden {
+namespace {
+
+// What both of modelwarden's schemas hold for a source or run_link.
+constexpr size_t kMaxLocationLength = 16384;
+
+Status ValidateTag(const Tag& tag) { return ValidateTags({tag}); }
+
+}  // namespace
+
+Result<Written<ModelVersion>> RegistryService::CreateModelVersion(const CallContext& ctx,
+                                                                  const NewModelVersion& request) {
+  RETURN_IF_ERROR(ValidateModelName(request.name));
+  CreateVersionChange change{request, request.source, /*run_id_from_source=*/false};
+  NewModelVersion& version = change.version;
+  RETURN_IF_ERROR(ValidateTags(version.tags));
+  // MLflow leaves these to the database, which fails with a 500 on strict servers; the limits
+  // here are what both of modelwarden's schemas hold.
+  for (const auto& [field, value, limit] :
+       {std::tuple<const char*, const std::string&, size_t>{"run_id", version.run_id, 256},
+        {"source", version.source, kMaxLocationLength},
+        {"run_link", version.run_link, kMaxLocationLength}}) {
+    if (value.size() > limit) {
+      return Status::InvalidArgument("Parameter '" + std::string(field) + "' is longer than " +
+                                     std::to_string(limit) + " bytes.");
+    }
+  }
+  if (options_.source_pattern && !std::regex_search(version.source, *options_.source_pattern)) {
+    return Status::InvalidArgument("Invalid model version source: '" + version.source +
+                                   "'. It must match " + options_.source_pattern_text + ".");
+  }
+  // Prompt versions skip the rest of source validation: prompt clients send placeholder sources
+  // such as "dummy-source" (mlflow/server/handlers.py _create_model_version).
+  const bool is_prompt = HasPromptTagKey(version.tags);
+  if (!is_prompt && options_.tracker == nullptr) {
+    RETURN_IF_ERROR(ValidateModelVersionSource(version.source));
+  } else if (!is_prompt) {
+    // The caller must be allowed to register before the tracker is asked about their source.
+    RETURN_IF_ERROR(governor_.Preauthorize(ctx, change));
+    RETURN_IF_ERROR(ResolveWithTracker(ctx, change));
+  }
+  const std::string user_id = ctx.principal.name;
+  return unit_.Run<ModelVersion>(
+      ctx, change,
+      [&](ModelRows& rows, ChangeState& state) { return RequireModel(rows, version.name, state); },
+      [&](ModelRows& rows, const ChangeState&, int64_t now) -> Result<ModelVersion> {
+        ASSIGN_OR_RETURN(int64_t number,
+                         rows.InsertVersion(version, change.storage_location, user_id, now));
+        ModelVersion created;
+        created.name = version.name;
+        created.version = number;
+        created.creation_timestamp = now;
+        created.last_updated_timestamp = now;
+        created.user_id = user_id;
+        created.description = version.description;
+        created.source = version.source;
+        created.storage_location = change.storage_location;
+        created.run_id = version.run_id;
+        created.run_link = version.run_link;
+        created.tags = LastValuePerKey(version.tags);
+        return created;
+      },
+      /*preauthorized=*/!is_prompt && options_.tracker != nullptr);
+}
+
+// A runs:/ or models:/<model_id> source, or a local path, resolved to its run and storage
+// location; run_link filled from the run when the client sent none.
+Status RegistryService::ResolveWithTracker(const CallContext& ctx, CreateVersionChange& change) {
+  NewModelVersion& version = change.version;
+  ASSIGN_OR_RETURN(ResolvedSource resolved,
+                   ResolveSource(*options_.tracker, version.source, version.run_id));
+  change.storage_location = resolved.storage_location;
+  change.run_id_from_source = resolved.run_id != version.run_id;
+  version.run_id = resolved.run_id;
+  if (!version.run_link.empty() || version.run_id.empty()) return Status::Ok();
+  // MLflow's UI links a version to its run page when run_link is empty; clients other than the
+  // UI (and the UI when the tracker is elsewhere) need the link stored. A run the tracker
+  // cannot show just leaves it empty: whether the run must exist is the policy's call.
+  Result<TrackedRun> run = resolved.run ? Result<TrackedRun>(std::move(*resolved.run))
+                                        : options_.tracker->GetRun(version.run_id);
+  if (run.ok()) {
+    version.run_link = options_.tracker->RunLink(*run);
+  } else if (run.status().code() != ErrorCode::kResourceDoesNotExist) {
+    std::fprintf(stderr, "[warn] request %s: no run_link for run %s: %s\n", ctx.request_id.c_str(),
+                 version.run_id.c_str(), run.status().ToString().c_str());
+  }
+  return Status::Ok();
+}
+
+Result<ModelVersion> RegistryService::GetModelVersion(const CallContext& ctx,
+                                                      const std::string& name, int64_t version) {
+  RETURN_IF_ERROR(ValidateModelName(name));
+  RETURN_IF_ERROR(governor_.AuthorizeRead(ctx, Operation::kGetModelVersion, name));
+  std::optional<ModelVersion> found;
+  RETURN_IF_ERROR(store_.Read([&](ModelReader& reader) -> Status {
+    ASSIGN_OR_RETURN(found, reader.FindVersion(name, version));
+    return Status::Ok();
+  }));
+  if (!found) return VersionNotFound(name, version);
+  return std::move(*found);
+}
+
+Result<Written<ModelVersion>> RegistryService::UpdateModelVersion(
+    const CallContext& ctx, const std::string& name, int64_t version,
+    const std::optional<std::string>& description) {
+  RETURN_IF_ERROR(ValidateModelName(name));
+  return unit_.Run<ModelVersion>(
+      ctx, UpdateVersionChange{name, version, description},
+      [&](ModelRows& rows, ChangeState& state) {
+        return RequireVersion(rows, name, version, state);
+      },
+      [&](ModelRows& rows, const ChangeState& state, int64_t now) -> Result<ModelVersion> {
+        RETURN_IF_ERROR(rows.UpdateVersionDescription(name, version, description, now));
+        ModelVersion updated = *state.version;
+        updated.description = description;
+        updated.last_updated_timestamp = now;
+        return updated;
+      });
+}
+
+Result<Written<Done>> RegistryService::DeleteModelVersion(const CallContext& ctx,
+                                                          const std::string& name,
+                                                          int64_t version) {
+  RETURN_IF_ERROR(ValidateModelName(name));
+  return unit_.Run<Done>(
+      ctx, DeleteVersionChange{name, version},
+      [&](ModelRows& rows, ChangeState& state) {
+        return RequireVersion(rows, name, version, state);
+      },
+      [&](ModelRows& rows, const ChangeState&, int64_t now) -> Result<Done> {
+        RETURN_IF_ERROR(rows.SoftDeleteVersion(name, version, now));
+        return Done{};
+      });
+}
+
+Result<Written<ModelVersion>> RegistryService::TransitionModelVersionStage(
+    const CallContext& ctx, const std::string& name, int64_t version, Stage stage,
+    bool archive_existing_versions) {
+  RETURN_IF_ERROR(ValidateModelName(name));
+  // MLflow raises an uncoded exception here (HTTP 500, which clients retry); a 400 is right.
+  if (archive_existing_versions && stage != Stage::kStaging && stage != Stage::kProduction) {
+    return Status::InvalidArgument(
+        "Model version transition cannot archive existing model versions because '" +
+        std::string(StageName(stage)) +
+        "' is not an Active stage. Valid stages are Staging, "
+        "Production.");
+  }
+  return unit_.Run<ModelVersion>(
+      ctx, TransitionStageChange{name, version, stage, archive_existing_versions},
+      [&](ModelRows& rows, ChangeState& state) {
+        return RequireVersion(rows, name, version, state);
+      },
+      [&](ModelRows& rows, const ChangeState&, int64_t now) -> Result<ModelVersion> {
+        RETURN_IF_ERROR(rows.SetVersionStage(name, version, stage, archive_existing_versions, now));
+        ASSIGN_OR_RETURN(std::optional<ModelVersion> moved, rows.FindVersion(name, version));
+        if (!moved) return Status::Internal("The moved version was not found.");
+        return std::move(*moved);
+      });
+}
+
+Result<std::string> RegistryService::GetModelVersionDownloadUri(const CallContext& ctx,
+                                                                const std::string& name,
+                                                                int64_t version) {
+  RETURN_IF_ERROR(ValidateModelName(name));
+  RETURN_IF_ERROR(governor_.AuthorizeRead(ctx, Operation::kGetModelVersionDownloadUri, name));
+  std::optional<ModelVersion> found;
+  RETURN_IF_ERROR(store_.Read([&](ModelReader& reader) -> Status {
+    ASSIGN_OR_RETURN(found, reader.FindVersion(name, version));
+    return Status::Ok();
+  }));
+  if (!found) return VersionNotFound(name, version);
+  return found->storage_location.empty() ? found->source : found->storage_location;
+}
+
+Result<Written<Done>> RegistryService::SetModelVersionTag(const CallContext& ctx,
+                                                          const std::string& name, int64_t version,
+                                                          const Tag& tag) {
+  RETURN_IF_ERROR(ValidateModelName(name));
+  return unit_.Run<Done>(
+      ctx, SetVersionTagChange{name, version, tag},
+      [&](ModelRows& rows, ChangeState& state) -> Status {
+        RETURN_IF_ERROR(ValidateTag(tag));
+        return RequireVersion(rows, name, version, state);
+      },
+      [&](ModelRows& rows, const ChangeState&, int64_t) -> Result<Done> {
+        RETURN_IF_ERROR(rows.SetVersionTag(name, version, tag));
+        return Done{};
+      });
+}
+
+Result<Written<Done>> RegistryService::DeleteModelVersionTag(const CallContext& ctx,
+                                                             const std::string& name,
+                                                             int64_t version,
+                                                             const std::string& key) {
+  RETURN_IF_ERROR(ValidateModelName(name));
+  return unit_.Run<Done>(
+      ctx, DeleteVersionTagChange{name, version, key},
+      [&](ModelRows& rows, ChangeState& state) -> Status {
+        RETURN_IF_ERROR(ValidateTagKey(key));
+        return RequireVersion(rows, name, version, state);
+      },
+      [&](ModelRows& rows, const ChangeState&, int64_t) -> Result<Done> {
+        RETURN_IF_ERROR(rows.DeleteVersionTag(name, version, key));
+        return Done{};
+      });
+}
+
+}  // namespace modelwarden

@@ -1,0 +1,96 @@
+// UnitOfWork: how every registry write runs (the order is in registry/registry_service.h):
+// Governor::Preauthorize and Prepare before the transaction; then, in one ModelStore::Write
+// that has locked the model's rows: Governor::Authorize, MLflow's own checks, Governor::Judge,
+// the change and its audit entry; Governor::Committed after the commit. A refusal commits only
+// its audit entry. Thread-safe if the store and the governor are.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <utility>
+
+#include "registry/audit_record.h"
+#include "registry/change.h"
+#include "registry/clock.h"
+#include "registry/governor.h"
+#include "registry/model_store.h"
+#include "registry/registry.h"
+
+namespace modelwarden {
+
+class UnitOfWork {
+ public:
+  // MLflow's checks of a change on its locked rows: they fill `state` with what the change
+  // finds, or fail with MLflow's error (nothing is written then).
+  using Check = std::function<Status(ModelRows& rows, ChangeState& state)>;
+  // The change itself; returns MLflow's answer.
+  template <typename T>
+  using Apply = std::function<Result<T>(ModelRows& rows, const ChangeState& state, int64_t now)>;
+
+  // All borrowed; they must outlive this object.
+  UnitOfWork(ModelStore& store, Governor& governor, const Clock& clock)
+      : store_(store), governor_(governor), clock_(clock) {}
+
+  // Runs `change`. `preauthorized`: the caller ran Governor::Preauthorize already (before
+  // looking something up for the change).
+  template <typename T>
+  Result<Written<T>> Run(const CallContext& ctx, const Change& change, const Check& check,
+                         const Apply<T>& apply, bool preauthorized = false);
+
+ private:
+  // The version number an answer carries into the audit log, if any.
+  static std::optional<int64_t> VersionIn(const ModelVersion& version) { return version.version; }
+  template <typename T>
+  static std::optional<int64_t> VersionIn(const T&) {
+    return std::nullopt;
+  }
+
+  ModelStore& store_;
+  Governor& governor_;
+  const Clock& clock_;
+};
+
+template <typename T>
+Result<Written<T>> UnitOfWork::Run(const CallContext& ctx, const Change& change,
+                                   const Check& check, const Apply<T>& apply,
+                                   bool preauthorized) {
+  if (!preauthorized) RETURN_IF_ERROR(governor_.Preauthorize(ctx, change));
+  ASSIGN_OR_RETURN(const OutsideFacts facts, governor_.Prepare(ctx, change));
+  const int64_t now = clock_.NowMillis();
+  Written<T> written;
+  Status refusal;
+  RETURN_IF_ERROR(store_.Write(LockedModels(change), [&](WriteTxn& txn) -> Status {
+    refusal = Status::Ok();
+    ChangeState state;
+    const Status allowed = governor_.Authorize(ctx, change, txn.auth());
+    if (allowed.code() == ErrorCode::kPermissionDenied) {
+      refusal = allowed;
+      AuditEvent event = DescribeChange(ctx, change, state);
+      event.timestamp = now;
+      event.outcome = AuditOutcome::kDenied;
+      event.checks.push_back({"access", CheckOutcome::kFailed, allowed.message()});
+      return txn.AppendAudit(event);
+    }
+    RETURN_IF_ERROR(allowed);
+    RETURN_IF_ERROR(check(txn.models(), state));
+    ASSIGN_OR_RETURN(Verdict verdict, governor_.Judge(ctx, change, state, facts, txn.models()));
+    AuditEvent event = DescribeChange(ctx, change, state);
+    event.timestamp = now;
+    event.checks = std::move(verdict.checks);
+    if (!verdict.denial.ok()) {
+      refusal = verdict.denial;
+      event.outcome = AuditOutcome::kDenied;
+      return txn.AppendAudit(event);
+    }
+    ASSIGN_OR_RETURN(written.value, apply(txn.models(), state, now));
+    written.warnings = std::move(verdict.warnings);
+    event.outcome = written.warnings.empty() ? AuditOutcome::kAllowed : AuditOutcome::kWarned;
+    if (std::optional<int64_t> number = VersionIn(written.value)) event.version = number;
+    return txn.AppendAudit(event);
+  }));
+  if (!refusal.ok()) return refusal;
+  governor_.Committed(change);
+  return written;
+}
+
+}  // namespace modelwarden
