@@ -13,6 +13,7 @@
 #include "compat/version.h"
 #include "enforcement/permission.h"
 #include "registry/store_factory.h"
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
@@ -332,8 +333,8 @@ Result<ServerOptions> ToServerOptions(const po::variables_map& values) {
       options.tracking_upstream_timeout_ms < 1) {
     return Status::InvalidArgument("--tracking-upstream timeouts must be positive");
   }
-  if (!options.tracking_upstream.empty() && options.tracking_upstream.rfind("http://", 0) != 0 &&
-      options.tracking_upstream.rfind("https://", 0) != 0) {
+  if (!options.tracking_upstream.empty() && !StartsWith(options.tracking_upstream, "http://") &&
+      !StartsWith(options.tracking_upstream, "https://")) {
     return Status::InvalidArgument("--tracking-upstream must be an http:// or https:// URL, got '" +
                                    MaskStoreUri(options.tracking_upstream) + "'");
   }

@@ -25,46 +25,17 @@
 #include "registry/decimal.h"
 #include "registry/entities.h"
 #include "registry/python_repr.h"
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
 
 constexpr size_t kNpos = std::string_view::npos;
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
-bool IsAsciiLower(char c) { return c >= 'a' && c <= 'z'; }
-
 // sqlparse words are Python's Unicode \w. Approximation: every byte of a non-ASCII UTF-8
 // sequence counts as a word byte.
 bool IsWordByte(char c) {
-  return IsAsciiDigit(c) || IsAsciiUpper(c) || IsAsciiLower(c) || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (IsAsciiUpper(c)) c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string AsciiUpper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (IsAsciiLower(c)) c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
-std::string_view TrimSpace(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
+  return IsAsciiDigit(c) || IsAsciiAlpha(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
 }
 
 // Parses [+-]?[0-9]+ into an int64, rejecting overflow.
@@ -162,7 +133,7 @@ class FilterParser {
   bool AtEnd() const { return pos_ >= s_.size(); }
   char Peek(size_t ahead = 0) const { return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0'; }
   void SkipSpace() {
-    while (!AtEnd() && IsSpace(s_[pos_])) ++pos_;
+    while (!AtEnd() && IsAsciiSpace(s_[pos_])) ++pos_;
   }
   std::string_view ReadWord() {
     const size_t start = pos_;
@@ -397,7 +368,7 @@ class FilterParser {
         if (!ReadQuoted()) return InvalidClauseFrom(clause_start);
       } else if (AsciiUpper(ReadWord()) == "AND") {
         // "name = AND ...": the value is missing.
-        return InvalidClause(TrimSpace(s_.substr(clause_start, start - clause_start)));
+        return InvalidClause(Trim(s_.substr(clause_start, start - clause_start)));
       }
       return Status::InvalidArgument(
           "Parameter value is either not quoted or unidentified quote types used for string "

@@ -15,29 +15,12 @@
 #include <vector>
 
 #include "registry/python_repr.h"
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
 
 constexpr size_t kNpos = std::string_view::npos;
-
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string_view TrimSpace(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 std::string PyListRepr(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -54,7 +37,8 @@ Status CouldNotParseOrderBy(std::string_view clause) {
                                  ". Could not be parsed.");
 }
 
-std::string_view Unquote(std::string_view key) {
+// "`key`" or "\"key\"" -> "key"; anything else as it is.
+std::string_view StripKeyQuotes(std::string_view key) {
   if (key.size() >= 2 && (key.front() == '`' || key.front() == '"') && key.back() == key.front()) {
     key.remove_prefix(1);
     key.remove_suffix(1);
@@ -64,23 +48,23 @@ std::string_view Unquote(std::string_view key) {
 
 // "<key> [ASC|DESC]" with the key optionally in backticks or double quotes.
 Status SplitOrderClause(std::string_view clause, std::string* key, bool* ascending) {
-  const std::string_view s = TrimSpace(clause);
+  const std::string_view s = Trim(clause);
   if (s.empty()) return CouldNotParseOrderBy(clause);
   size_t i = 0;
   if (s[0] == '`' || s[0] == '"') {
     const size_t close = s.find(s[0], 1);
     if (close == kNpos) return CouldNotParseOrderBy(clause);
     i = close + 1;
-    if (i < s.size() && !IsSpace(s[i])) return CouldNotParseOrderBy(clause);
+    if (i < s.size() && !IsAsciiSpace(s[i])) return CouldNotParseOrderBy(clause);
   } else {
-    while (i < s.size() && !IsSpace(s[i])) ++i;
+    while (i < s.size() && !IsAsciiSpace(s[i])) ++i;
   }
-  *key = std::string(Unquote(s.substr(0, i)));
-  const std::string_view rest = TrimSpace(s.substr(i));
+  *key = std::string(StripKeyQuotes(s.substr(0, i)));
+  const std::string_view rest = Trim(s.substr(i));
   *ascending = true;
   if (rest.empty()) return Status::Ok();
   for (char c : rest) {
-    if (IsSpace(c)) return CouldNotParseOrderBy(clause);
+    if (IsAsciiSpace(c)) return CouldNotParseOrderBy(clause);
   }
   const std::string direction = AsciiLower(rest);
   if (direction == "asc") return Status::Ok();
@@ -111,7 +95,7 @@ Result<OrderColumn> VersionOrderColumn(std::string key) {
       return Status::InvalidArgument("Invalid entity type " + PyRepr(entity) +
                                      ". Valid entity types are ('attribute', 'tag', 'tags')");
     }
-    key = std::string(Unquote(std::string_view(key).substr(dot + 1)));
+    key = std::string(StripKeyQuotes(std::string_view(key).substr(dot + 1)));
   }
   if (key == "name") return OrderColumn::kName;
   if (key == "version_number") return OrderColumn::kVersion;

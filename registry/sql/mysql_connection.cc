@@ -18,6 +18,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "registry/text.h"
+
 namespace modelwarden {
 namespace {
 
@@ -80,7 +82,7 @@ Failure Classify(const sql::SQLException& e) {
   }
   // SQLSTATE class 08 is "connection exception", also used by the driver's own errors about a
   // closed connection.
-  if (e.getSQLState().compare(0, 2, "08") == 0) return Failure::kLost;
+  if (StartsWith(e.getSQLState(), "08")) return Failure::kLost;
   return Failure::kOther;
 }
 
@@ -115,18 +117,6 @@ bool IsIntegerType(int type) {
 }
 
 enum class CellKind { kSigned, kUnsigned, kText };
-
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string Trim(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && IsSpace(text[begin])) ++begin;
-  while (end > begin && IsSpace(text[end - 1])) --end;
-  return std::string(text.substr(begin, end - begin));
-}
 
 class MysqlConnection final : public SqlConnection {
  public:
@@ -387,7 +377,7 @@ std::vector<std::string> SplitSqlScript(std::string_view script) {
   size_t start = 0;
   bool has_code = false;
   auto flush = [&](size_t end) {
-    if (has_code) statements.push_back(Trim(script.substr(start, end - start)));
+    if (has_code) statements.emplace_back(Trim(script.substr(start, end - start)));
     start = end + 1;
     has_code = false;
   };
@@ -425,7 +415,7 @@ std::vector<std::string> SplitSqlScript(std::string_view script) {
       flush(i);
       ++i;
     } else {
-      if (!IsSpace(c)) has_code = true;
+      if (!IsAsciiSpace(c)) has_code = true;
       ++i;
     }
   }
@@ -435,7 +425,7 @@ std::vector<std::string> SplitSqlScript(std::string_view script) {
 
 Result<std::unique_ptr<SqlConnection>> OpenMysqlConnection(const MysqlConnectionOptions& options) {
   for (const auto& [name, value] : options.params) {
-    if (name.compare(0, 3, "ssl") == 0 || name == "tls") {
+    if (StartsWith(name, "ssl") || name == "tls") {
       return Status::InvalidArgument("The MySQL URI parameter '" + name +
                                      "' (TLS) is not supported by this modelwarden build.");
     }

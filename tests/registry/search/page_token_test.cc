@@ -69,8 +69,10 @@ TEST(PageTokenTest, AcceptsJsonWhitespaceVariants) {
 
 TEST(PageTokenTest, Base64IsDecodedLenientlyLikePython) {
   // binascii.a2b_base64 skips characters outside the alphabet and stops after the padding.
-  for (const char* token : {"eyJvZmZzZXQiOiAyfQ==\n", " eyJvZmZz ZXQiOiAyfQ== ",
-                            "eyJvZmZzZXQiOiAyfQ==AAAA", "eyJvZmZzZXQiOiAyfQ==="}) {
+  // Unlike Python, nothing after that padding is looked at, not even non-ASCII bytes.
+  for (const char* token :
+       {"eyJvZmZzZXQiOiAyfQ==\n", " eyJvZmZz ZXQiOiAyfQ== ", "eyJvZmZzZXQiOiAyfQ==AAAA",
+        "eyJvZmZzZXQiOiAyfQ===", "eyJvZmZzZXQiOiAyfQ==\xC3\xA9", "eyJvZmZzZXQiOiAyfQ=\t="}) {
     Result<int64_t> r = DecodePageToken(token);
     ASSERT_TRUE(r.ok()) << token << ": " << r.status().ToString();
     EXPECT_EQ(*r, 2);
