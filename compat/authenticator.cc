@@ -1,9 +1,8 @@
 #include "compat/authenticator.h"
 
-#include <cctype>
 #include <string_view>
 
-#include "enforcement/crypto.h"
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
@@ -14,29 +13,23 @@ constexpr char kNotAuthenticated[] =
     "authenticate.";
 
 bool SchemeIs(std::string_view header, std::string_view scheme) {
-  if (header.size() <= scheme.size() || header[scheme.size()] != ' ') return false;
-  for (size_t i = 0; i < scheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return false;
-  }
-  return true;
+  return header.size() > scheme.size() && header[scheme.size()] == ' ' &&
+         EqualsIgnoreAsciiCase(header.substr(0, scheme.size()), scheme);
 }
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
+// HTTP's optional whitespace (RFC 9110 section 5.6.3) is spaces and tabs only.
+std::string_view TrimOws(std::string_view text) { return TrimAny(text, " \t"); }
 
 }  // namespace
 
 Result<Principal> Authenticate(AccessControl& access,
                                const std::optional<std::string>& authorization) {
-  if (!authorization.has_value() || Trim(*authorization).empty()) {
+  if (!authorization.has_value() || TrimOws(*authorization).empty()) {
     return Status::Unauthenticated(kNotAuthenticated);
   }
-  const std::string_view header = Trim(*authorization);
+  const std::string_view header = TrimOws(*authorization);
   if (SchemeIs(header, "basic")) {
-    const std::optional<std::string> decoded = Base64Decode(Trim(header.substr(6)));
+    const std::optional<std::string> decoded = DecodeBase64(TrimOws(header.substr(6)));
     const size_t colon = decoded.has_value() ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos) {
       return Status::Unauthenticated(
@@ -45,7 +38,7 @@ Result<Principal> Authenticate(AccessControl& access,
     return access.AuthenticatePassword(decoded->substr(0, colon), decoded->substr(colon + 1));
   }
   if (SchemeIs(header, "bearer")) {
-    const std::string_view token = Trim(header.substr(7));
+    const std::string_view token = TrimOws(header.substr(7));
     if (token.empty()) return Status::Unauthenticated("Malformed Bearer credentials: no token.");
     return access.AuthenticateToken(std::string(token));
   }

@@ -4,15 +4,19 @@
 #include <boost/program_options.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <iomanip>
+#include <optional>
 #include <regex>
-#include <set>
 #include <sstream>
+#include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "compat/version.h"
 #include "enforcement/permission.h"
 #include "registry/store_factory.h"
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
@@ -33,164 +37,205 @@ constexpr char kUsage[] =
 
 constexpr char kPrecedence[] =
     "\n"
-    "Precedence: flags > environment > config file > defaults.\n"
-    "Environment: MODELWARDEN_BACKEND_STORE_URI, MODELWARDEN_HOST, MODELWARDEN_PORT,\n"
-    "  MODELWARDEN_WORKERS, MODELWARDEN_MAX_REQUEST_BODY_BYTES, MODELWARDEN_ACCESS_LOG,\n"
-    "  MODELWARDEN_POOL_WAIT_TIMEOUT_MS, MODELWARDEN_POLICY_FILE,\n"
-    "  MODELWARDEN_SOURCE_VALIDATION_REGEX, MODELWARDEN_TRACKING_UPSTREAM (and "
-    "_CONNECT_TIMEOUT_MS,\n"
-    "  _TIMEOUT_MS), MODELWARDEN_TRACKING_UI_URL, MODELWARDEN_CONFIG, MODELWARDEN_AUTH_*\n"
-    "  (one per --auth-* option, and MODELWARDEN_AUTH_ADMIN_PASSWORD); MLflow's\n"
-    "  MLFLOW_REGISTRY_STORE_URI, MLFLOW_BACKEND_STORE_URI, MLFLOW_HOST, MLFLOW_PORT and\n"
-    "  MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX are read when the MODELWARDEN_\n"
-    "  variable is unset. The config file holds `option-name = value` lines.\n";
+    "Precedence: flags > environment > config file > defaults. The config file holds\n"
+    "`option-name = value` lines for the options above but --config.\n"
+    "\n"
+    "Environment (an MLflow variable is read only when the MODELWARDEN_ one is unset; an empty\n"
+    "variable counts as unset):\n";
 
+// The names the code below refers to; every option is declared in kOptions.
 constexpr char kStoreUri[] = "backend-store-uri";
 constexpr char kRegistryStoreUri[] = "registry-store-uri";  // MLflow's other name for it.
-constexpr char kHost[] = "host";
-constexpr char kPort[] = "port";
-constexpr char kWorkers[] = "workers";
-constexpr char kMaxBody[] = "max-request-body-bytes";
-constexpr char kAccessLog[] = "access-log";
-constexpr char kPoolWait[] = "pool-wait-timeout-ms";
-constexpr char kPolicyFile[] = "policy-file";
-constexpr char kSourceRegex[] = "source-validation-regex";
-constexpr char kAuth[] = "auth";
-constexpr char kAuthDefaultPermission[] = "auth-default-permission";
-constexpr char kAuthRegistrationNeedsGrant[] = "auth-registration-needs-grant";
-constexpr char kAuthCacheSeconds[] = "auth-cache-seconds";
-constexpr char kAuthPasswordIterations[] = "auth-password-iterations";
-constexpr char kAuthAdminUsername[] = "auth-admin-username";
-constexpr char kAuthAdminPasswordFile[] = "auth-admin-password-file";
-constexpr char kAdminPasswordVariable[] = "MODELWARDEN_AUTH_ADMIN_PASSWORD";
-constexpr char kUpstream[] = "tracking-upstream";
-constexpr char kUpstreamConnect[] = "tracking-upstream-connect-timeout-ms";
-constexpr char kUpstreamTimeout[] = "tracking-upstream-timeout-ms";
-constexpr char kTrackingUi[] = "tracking-ui-url";
 constexpr char kConfig[] = "config";
 constexpr char kHelp[] = "help";
 constexpr char kVersion[] = "version";
 
-struct EnvironmentBinding {
-  const char* variable;
-  const char* option;
+// The ServerOptions member an option fills, which also gives its type and default. Options that
+// fill none (--config, the alias) take a string.
+using Field = std::variant<std::monostate, std::string ServerOptions::*, int ServerOptions::*,
+                           bool ServerOptions::*, size_t ServerOptions::*>;
+
+// Where an option may be given.
+enum Sources : unsigned {
+  kFlag = 1,         // --name (and, as Boost.PO parses it, --name=value).
+  kEnvironment = 2,  // MODELWARDEN_NAME, then the MLflow variables.
+  kConfigFile = 4,   // name = value in the --config file.
+  kEverywhere = kFlag | kEnvironment | kConfigFile,
 };
 
-// For each option the first variable that is set wins, so MODELWARDEN_* come first.
-constexpr EnvironmentBinding kEnvironmentBindings[] = {
-    {"MODELWARDEN_BACKEND_STORE_URI", kStoreUri},
-    {"MODELWARDEN_HOST", kHost},
-    {"MODELWARDEN_PORT", kPort},
-    {"MODELWARDEN_WORKERS", kWorkers},
-    {"MODELWARDEN_MAX_REQUEST_BODY_BYTES", kMaxBody},
-    {"MODELWARDEN_ACCESS_LOG", kAccessLog},
-    {"MODELWARDEN_POOL_WAIT_TIMEOUT_MS", kPoolWait},
-    {"MODELWARDEN_POLICY_FILE", kPolicyFile},
-    {"MODELWARDEN_SOURCE_VALIDATION_REGEX", kSourceRegex},
-    {"MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX", kSourceRegex},
-    {"MODELWARDEN_TRACKING_UPSTREAM", kUpstream},
-    {"MODELWARDEN_TRACKING_UPSTREAM_CONNECT_TIMEOUT_MS", kUpstreamConnect},
-    {"MODELWARDEN_TRACKING_UPSTREAM_TIMEOUT_MS", kUpstreamTimeout},
-    {"MODELWARDEN_TRACKING_UI_URL", kTrackingUi},
-    {"MODELWARDEN_CONFIG", kConfig},
-    {"MODELWARDEN_AUTH", kAuth},
-    {"MODELWARDEN_AUTH_DEFAULT_PERMISSION", kAuthDefaultPermission},
-    {"MODELWARDEN_AUTH_REGISTRATION_NEEDS_GRANT", kAuthRegistrationNeedsGrant},
-    {"MODELWARDEN_AUTH_CACHE_SECONDS", kAuthCacheSeconds},
-    {"MODELWARDEN_AUTH_PASSWORD_ITERATIONS", kAuthPasswordIterations},
-    {"MODELWARDEN_AUTH_ADMIN_USERNAME", kAuthAdminUsername},
-    {"MODELWARDEN_AUTH_ADMIN_PASSWORD_FILE", kAuthAdminPasswordFile},
-    {"MLFLOW_REGISTRY_STORE_URI", kStoreUri},
-    {"MLFLOW_BACKEND_STORE_URI", kStoreUri},
-    {"MLFLOW_HOST", kHost},
-    {"MLFLOW_PORT", kPort},
+// When DescribeOptions lists an option.
+enum class Listed {
+  kAlways,
+  kNoneWhenEmpty,    // As "(none)" when empty.
+  kWhenSet,          // Only when not empty.
+  kWithAuth,         // Only when --auth is on.
+  kWithAuthWhenSet,  // Only when --auth is on and the value is not empty.
+  kWithUpstream,     // Only when --tracking-upstream is set.
+  kNo,               // Secrets and where they come from, aliases, the config file itself.
 };
 
-// The options shared by flags, environment and config file. Defaults come from
-// ServerOptions, so server_options.h stays the one place that states them.
-po::options_description ServerOptionsDescription() {
-  const ServerOptions defaults;
+// How DescribeOptions shows the value.
+enum class Shown { kPlain, kMaskedPassword };
+
+struct OptionSpec {
+  const char* name;  // The flag, the config-file key and, upper-cased, MODELWARDEN_<NAME>.
+  const char* value_name;
+  Field field;
+  unsigned sources;
+  Listed listed;
+  Shown shown;
+  // MLflow's variables for the same setting (mlflow/cli.py, mlflow/environment_variables.py),
+  // read in this order when MODELWARDEN_<NAME> is unset; or nullptr.
+  const char* mlflow_variable;
+  const char* second_mlflow_variable;
+  const char* help;
+};
+
+constexpr Field kNoField{};
+
+// Every option, once. Their order is the order of --help and of DescribeOptions.
+const OptionSpec kOptions[] = {
+    {kStoreUri, "URI", &ServerOptions::backend_store_uri, kEverywhere, Listed::kAlways,
+     Shown::kMaskedPassword, "MLFLOW_REGISTRY_STORE_URI", "MLFLOW_BACKEND_STORE_URI",
+     "sqlite:///relative.db, sqlite:////absolute.db or mysql://user:password@host:port/database"},
+    {kRegistryStoreUri, "URI", kNoField, kFlag | kConfigFile, Listed::kNo, Shown::kPlain, nullptr,
+     nullptr, "Same as --backend-store-uri (MLflow's name); wins when both are given"},
+    {"host", "HOST", &ServerOptions::host, kEverywhere, Listed::kAlways, Shown::kPlain,
+     "MLFLOW_HOST", nullptr, "Interface to listen on"},
+    {"port", "PORT", &ServerOptions::port, kEverywhere, Listed::kAlways, Shown::kPlain,
+     "MLFLOW_PORT", nullptr, "TCP port"},
+    {"workers", "N", &ServerOptions::workers, kEverywhere, Listed::kAlways, Shown::kPlain, nullptr,
+     nullptr,
+     "HTTP worker threads, one per concurrent client connection; also the database connection "
+     "pool size"},
+    {"max-request-body-bytes", "BYTES", &ServerOptions::max_request_body_bytes, kEverywhere,
+     Listed::kAlways, Shown::kPlain, nullptr, nullptr,
+     "Larger request bodies are refused with 413"},
+    {"access-log", "BOOL", &ServerOptions::access_log, kEverywhere, Listed::kAlways, Shown::kPlain,
+     nullptr, nullptr,
+     "One line per request on stderr: client, method, path, status, microseconds"},
+    {"pool-wait-timeout-ms", "MS", &ServerOptions::pool_wait_timeout_ms, kEverywhere,
+     Listed::kAlways, Shown::kPlain, nullptr, nullptr,
+     "Wait for a free database connection this long, then answer 503"},
+    {"policy-file", "FILE", &ServerOptions::policy_file, kEverywhere, Listed::kNoneWhenEmpty,
+     Shown::kPlain, nullptr, nullptr,
+     "Policy file (naming, metadata, model cards, gates); reloaded on SIGHUP and on change"},
+    {"source-validation-regex", "REGEX", &ServerOptions::source_validation_regex, kEverywhere,
+     Listed::kWhenSet, Shown::kPlain, "MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX",
+     nullptr, "New model versions' sources must contain a match"},
+    {"auth", "BOOL", &ServerOptions::auth, kEverywhere, Listed::kAlways, Shown::kPlain, nullptr,
+     nullptr, "Require credentials (HTTP Basic or Bearer token) and enforce permissions"},
+    {"auth-default-permission", "PERM", &ServerOptions::auth_default_permission, kEverywhere,
+     Listed::kWithAuth, Shown::kPlain, nullptr, nullptr,
+     "READ, EDIT, MANAGE or NO_PERMISSIONS on models no grant covers"},
+    {"auth-registration-needs-grant", "BOOL", &ServerOptions::auth_registration_needs_grant,
+     kEverywhere, Listed::kWithAuth, Shown::kPlain, nullptr, nullptr,
+     "Registering a name needs EDIT on it (e.g. a prefix grant); default: any user"},
+    {"auth-cache-seconds", "S", &ServerOptions::auth_cache_seconds, kEverywhere, Listed::kWithAuth,
+     Shown::kPlain, nullptr, nullptr, "Reuse verified credentials and users' grants this long"},
+    {"auth-password-iterations", "N", &ServerOptions::auth_password_iterations, kEverywhere,
+     Listed::kNo, Shown::kPlain, nullptr, nullptr,
+     "PBKDF2-HMAC-SHA256 iterations for new password hashes"},
+    {"auth-admin-username", "NAME", &ServerOptions::auth_admin_username, kEverywhere,
+     Listed::kWithAuthWhenSet, Shown::kPlain, nullptr, nullptr,
+     "Create this admin at start-up if missing; password from --auth-admin-password-file or "
+     "MODELWARDEN_AUTH_ADMIN_PASSWORD"},
+    {"auth-admin-password-file", "FILE", &ServerOptions::auth_admin_password_file, kEverywhere,
+     Listed::kNo, Shown::kPlain, nullptr, nullptr,
+     "File holding the bootstrap admin's password (first line)"},
+    // Never a flag or a file entry, so that it stays out of `ps` and of files passed around.
+    {"auth-admin-password", "PASSWORD", &ServerOptions::auth_admin_password, kEnvironment,
+     Listed::kNo, Shown::kPlain, nullptr, nullptr, "The bootstrap admin's password"},
+    {"tracking-upstream", "URL", &ServerOptions::tracking_upstream, kEverywhere, Listed::kWhenSet,
+     Shown::kMaskedPassword, nullptr, nullptr,
+     "MLflow tracking server to forward every non-registry path to and read runs from"},
+    {"tracking-upstream-connect-timeout-ms", "MS",
+     &ServerOptions::tracking_upstream_connect_timeout_ms, kEverywhere, Listed::kWithUpstream,
+     Shown::kPlain, nullptr, nullptr,
+     "Wait this long for a connection to the tracking server, then answer 504"},
+    {"tracking-upstream-timeout-ms", "MS", &ServerOptions::tracking_upstream_timeout_ms,
+     kEverywhere, Listed::kWithUpstream, Shown::kPlain, nullptr, nullptr,
+     "Wait this long for the tracking server's next byte, then answer 504"},
+    {"tracking-ui-url", "URL", &ServerOptions::tracking_ui_url, kEverywhere, Listed::kNo,
+     Shown::kPlain, nullptr, nullptr,
+     "Tracking UI address for the run_link of new versions (default: the upstream)"},
+    {kConfig, "FILE", kNoField, kFlag | kEnvironment, Listed::kNo, Shown::kPlain, nullptr, nullptr,
+     "INI-style file with the options above"},
+};
+
+// Callers visit Field with one lambda per alternative.
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+// MODELWARDEN_ and the name upper-cased, '-' as '_'.
+std::string EnvironmentVariable(const OptionSpec& option) {
+  std::string variable = "MODELWARDEN_" + AsciiUpper(option.name);
+  std::replace(variable.begin(), variable.end(), '-', '_');
+  return variable;
+}
+
+// The variables read for `option`, first match wins.
+std::vector<std::string> EnvironmentVariables(const OptionSpec& option) {
+  std::vector<std::string> variables = {EnvironmentVariable(option)};
+  for (const char* mlflow : {option.mlflow_variable, option.second_mlflow_variable}) {
+    if (mlflow != nullptr) variables.emplace_back(mlflow);
+  }
+  return variables;
+}
+
+// The Boost.PO value of `option`, with ServerOptions' default where it has one.
+po::value_semantic* Semantic(const OptionSpec& option) {
+  static const ServerOptions defaults;
+  return std::visit(
+      Overloaded{
+          [&](std::monostate) -> po::value_semantic* {
+            return po::value<std::string>()->value_name(option.value_name);
+          },
+          [&](std::string ServerOptions::*field) -> po::value_semantic* {
+            auto* value = po::value<std::string>()->value_name(option.value_name);
+            // Empty means unset: no default to show.
+            if (!(defaults.*field).empty()) value->default_value(defaults.*field);
+            return value;
+          },
+          [&](int ServerOptions::*field) -> po::value_semantic* {
+            return po::value<int>()->value_name(option.value_name)->default_value(defaults.*field);
+          },
+          [&](bool ServerOptions::*field) -> po::value_semantic* {
+            const bool value = defaults.*field;
+            return po::value<bool>()
+                ->value_name(option.value_name)
+                ->default_value(value, value ? "true" : "false")
+                ->implicit_value(true, "true");
+          },
+          [&](size_t ServerOptions::*field) -> po::value_semantic* {
+            // Read signed, so that a negative value is refused rather than wrapped.
+            return po::value<long long>()
+                ->value_name(option.value_name)
+                ->default_value(static_cast<long long>(defaults.*field));
+          },
+      },
+      option.field);
+}
+
+// The options that may come from `source`.
+po::options_description Description(Sources source) {
   po::options_description description("Server options", /*line_length=*/100,
                                       /*min_description_length=*/50);
-  description.add_options()  //
-      (kStoreUri,
-       po::value<std::string>()->value_name("URI")->default_value(defaults.backend_store_uri),
-       "sqlite:///relative.db, sqlite:////absolute.db or "
-       "mysql://user:password@host:port/database")  //
-      (kRegistryStoreUri, po::value<std::string>()->value_name("URI"),
-       "Same as --backend-store-uri (MLflow's name); wins when both are given")  //
-      (kHost, po::value<std::string>()->value_name("HOST")->default_value(defaults.host),
-       "Interface to listen on")  //
-      (kPort, po::value<int>()->value_name("PORT")->default_value(defaults.port),
-       "TCP port")  //
-      (kWorkers, po::value<int>()->value_name("N")->default_value(defaults.workers),
-       "HTTP worker threads, one per concurrent client connection; also the database "
-       "connection pool size")  //
-      (kMaxBody,
-       po::value<long long>()->value_name("BYTES")->default_value(
-           static_cast<long long>(defaults.max_request_body_bytes)),
-       "Larger request bodies are refused with 413")  //
-      (kAccessLog,
-       po::value<bool>()
-           ->value_name("BOOL")
-           ->default_value(defaults.access_log, defaults.access_log ? "true" : "false")
-           ->implicit_value(true, "true"),
-       "One line per request on stderr: client, method, path, status, microseconds")  //
-      (kPoolWait, po::value<int>()->value_name("MS")->default_value(defaults.pool_wait_timeout_ms),
-       "Wait for a free database connection this long, then answer 503")  //
-      (kSourceRegex, po::value<std::string>()->value_name("REGEX"),
-       "New model versions' sources must contain a match (MLflow's "
-       "MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX)")  //
-      (kPolicyFile, po::value<std::string>()->value_name("FILE"),
-       "Policy file (naming, metadata, model cards, gates); reloaded on SIGHUP and on change")  //
-      (kAuth,
-       po::value<bool>()
-           ->value_name("BOOL")
-           ->default_value(defaults.auth, defaults.auth ? "true" : "false")
-           ->implicit_value(true, "true"),
-       "Require credentials (HTTP Basic or Bearer token) and enforce permissions")  //
-      (kAuthDefaultPermission,
-       po::value<std::string>()->value_name("PERM")->default_value(
-           defaults.auth_default_permission),
-       "READ, EDIT, MANAGE or NO_PERMISSIONS on models no grant covers")  //
-      (kAuthRegistrationNeedsGrant,
-       po::value<bool>()
-           ->value_name("BOOL")
-           ->default_value(defaults.auth_registration_needs_grant,
-                           defaults.auth_registration_needs_grant ? "true" : "false")
-           ->implicit_value(true, "true"),
-       "Registering a name needs EDIT on it (e.g. a prefix grant); default: any user")  //
-      (kAuthCacheSeconds,
-       po::value<int>()->value_name("S")->default_value(defaults.auth_cache_seconds),
-       "Reuse verified credentials and users' grants this long")  //
-      (kAuthPasswordIterations,
-       po::value<int>()->value_name("N")->default_value(defaults.auth_password_iterations),
-       "PBKDF2-HMAC-SHA256 iterations for new password hashes")  //
-      (kAuthAdminUsername, po::value<std::string>()->value_name("NAME"),
-       "Create this admin at start-up if missing; password from --auth-admin-password-file or "
-       "MODELWARDEN_AUTH_ADMIN_PASSWORD")  //
-      (kAuthAdminPasswordFile, po::value<std::string>()->value_name("FILE"),
-       "File holding the bootstrap admin's password (first line)")  //
-      (kUpstream, po::value<std::string>()->value_name("URL"),
-       "MLflow tracking server to forward every non-registry path to and read runs from")  //
-      (kUpstreamConnect,
-       po::value<int>()->value_name("MS")->default_value(
-           defaults.tracking_upstream_connect_timeout_ms),
-       "Wait this long for a connection to the tracking server, then answer 504")  //
-      (kUpstreamTimeout,
-       po::value<int>()->value_name("MS")->default_value(defaults.tracking_upstream_timeout_ms),
-       "Wait this long for the tracking server's next byte, then answer 504")  //
-      (kTrackingUi, po::value<std::string>()->value_name("URL"),
-       "Tracking UI address for the run_link of new versions (default: the upstream)");
+  for (const OptionSpec& option : kOptions) {
+    if ((option.sources & source) == 0) continue;
+    description.add_options()(option.name, Semantic(option), option.help);
+  }
   return description;
 }
 
 po::options_description CommandLineDescription() {
-  po::options_description description = ServerOptionsDescription();
-  description.add_options()  //
-      (kConfig, po::value<std::string>()->value_name("FILE"),
-       "INI-style file with the options above")  //
-      ("help,h", "Show this help")               //
+  po::options_description description = Description(kFlag);
+  description.add_options()         //
+      ("help,h", "Show this help")  //
       (kVersion, "Show the version");
   return description;
 }
@@ -198,6 +243,16 @@ po::options_description CommandLineDescription() {
 std::string HelpText() {
   std::ostringstream out;
   out << kUsage << "\n" << CommandLineDescription() << kPrecedence;
+  // One variable per line with the flag it stands for.
+  for (const OptionSpec& option : kOptions) {
+    if ((option.sources & kEnvironment) == 0) continue;
+    const std::string meaning = (option.sources & kFlag) != 0
+                                    ? "--" + std::string(option.name)
+                                    : std::string(option.help) + " (no flag)";
+    for (const std::string& variable : EnvironmentVariables(option)) {
+      out << "  " << std::left << std::setw(53) << variable << meaning << "\n";
+    }
+  }
   return out.str();
 }
 
@@ -235,23 +290,36 @@ void StoreFlags(const std::vector<std::string>& args, const po::options_descript
 }
 
 // The environment is stored after the flags; Boost.PO keeps the first value stored for an
-// option, which gives flags precedence.
+// option, which gives flags precedence. Options that are never flags are read in
+// ReadEnvironmentOnly.
 Status StoreEnvironment(const EnvironmentLookup& environment,
                         const po::options_description& description, po::variables_map& values) {
-  std::set<std::string_view> bound;
-  for (const EnvironmentBinding& binding : kEnvironmentBindings) {
-    if (bound.count(binding.option) != 0) continue;
-    const std::optional<std::string> value = environment(binding.variable);
-    if (!value.has_value() || value->empty()) continue;  // Empty means unset, as click does.
-    bound.insert(binding.option);
-    try {
-      StoreFlags({"--" + std::string(binding.option) + "=" + *value}, description, values);
-    } catch (const po::error& e) {
-      return Status::InvalidArgument("environment variable " + std::string(binding.variable) +
-                                     ": " + e.what());
+  for (const OptionSpec& option : kOptions) {
+    if ((option.sources & kEnvironment) == 0 || (option.sources & kFlag) == 0) continue;
+    for (const std::string& variable : EnvironmentVariables(option)) {
+      const std::optional<std::string> value = environment(variable);
+      if (!value.has_value() || value->empty()) continue;  // Empty means unset, as click does.
+      try {
+        StoreFlags({"--" + std::string(option.name) + "=" + *value}, description, values);
+      } catch (const po::error& e) {
+        return Status::InvalidArgument("environment variable " + variable + ": " + e.what());
+      }
+      break;
     }
   }
   return Status::Ok();
+}
+
+void ReadEnvironmentOnly(const EnvironmentLookup& environment, ServerOptions& options) {
+  for (const OptionSpec& option : kOptions) {
+    if (option.sources != kEnvironment) continue;
+    const auto* field = std::get_if<std::string ServerOptions::*>(&option.field);
+    if (field == nullptr) continue;
+    // Set even when empty, unlike variables that stand for flags.
+    if (std::optional<std::string> value = environment(EnvironmentVariable(option))) {
+      options.*(*field) = *value;
+    }
+  }
 }
 
 Status StoreConfigFile(const std::string& path, po::variables_map& values) {
@@ -259,7 +327,7 @@ Status StoreConfigFile(const std::string& path, po::variables_map& values) {
   if (!file) return Status::InvalidArgument("cannot read config file '" + path + "'");
   try {
     // parsed_options points at the description, so it must outlive store().
-    const po::options_description description = ServerOptionsDescription();
+    const po::options_description description = Description(kConfigFile);
     po::parsed_options parsed = po::parse_config_file(file, description);
     FoldStoreUriAlias(parsed);
     po::store(parsed, values);
@@ -269,18 +337,43 @@ Status StoreConfigFile(const std::string& path, po::variables_map& values) {
   return Status::Ok();
 }
 
-Status ReadAuthOptions(const po::variables_map& values, ServerOptions& options) {
-  options.auth = values[kAuth].as<bool>();
-  options.auth_default_permission = values[kAuthDefaultPermission].as<std::string>();
-  options.auth_registration_needs_grant = values[kAuthRegistrationNeedsGrant].as<bool>();
-  options.auth_cache_seconds = values[kAuthCacheSeconds].as<int>();
-  options.auth_password_iterations = values[kAuthPasswordIterations].as<int>();
-  if (values.count(kAuthAdminUsername) != 0) {
-    options.auth_admin_username = values[kAuthAdminUsername].as<std::string>();
+// Copies every stored option into its ServerOptions member.
+Status ReadValues(const po::variables_map& values, ServerOptions& options) {
+  for (const OptionSpec& option : kOptions) {
+    if (values.count(option.name) == 0) continue;
+    const po::variable_value& value = values[option.name];
+    Status status = std::visit(
+        Overloaded{
+            [&](std::monostate) { return Status::Ok(); },
+            [&](std::string ServerOptions::*field) {
+              options.*field = value.as<std::string>();
+              return Status::Ok();
+            },
+            [&](int ServerOptions::*field) {
+              options.*field = value.as<int>();
+              return Status::Ok();
+            },
+            [&](bool ServerOptions::*field) {
+              options.*field = value.as<bool>();
+              return Status::Ok();
+            },
+            [&](size_t ServerOptions::*field) {
+              const long long number = value.as<long long>();
+              if (number < 1) {
+                return Status::InvalidArgument("--" + std::string(option.name) +
+                                               " must be positive, got " + std::to_string(number));
+              }
+              options.*field = static_cast<size_t>(number);
+              return Status::Ok();
+            },
+        },
+        option.field);
+    RETURN_IF_ERROR(status);
   }
-  if (values.count(kAuthAdminPasswordFile) != 0) {
-    options.auth_admin_password_file = values[kAuthAdminPasswordFile].as<std::string>();
-  }
+  return Status::Ok();
+}
+
+Status ValidateAuthOptions(const ServerOptions& options) {
   const std::string& permission = options.auth_default_permission;
   if (!ParsePermission(permission).has_value()) {
     return Status::InvalidArgument(
@@ -300,18 +393,8 @@ Status ReadAuthOptions(const po::variables_map& values, ServerOptions& options) 
   return Status::Ok();
 }
 
-Result<ServerOptions> ToServerOptions(const po::variables_map& values) {
-  ServerOptions options;
-  options.backend_store_uri = values[kStoreUri].as<std::string>();
-  options.host = values[kHost].as<std::string>();
-  options.port = values[kPort].as<int>();
-  options.workers = values[kWorkers].as<int>();
-  const long long max_body = values[kMaxBody].as<long long>();
-  options.access_log = values[kAccessLog].as<bool>();
-  options.pool_wait_timeout_ms = values[kPoolWait].as<int>();
-  if (values.count(kPolicyFile) != 0) options.policy_file = values[kPolicyFile].as<std::string>();
-  if (values.count(kSourceRegex) != 0) {
-    options.source_validation_regex = values[kSourceRegex].as<std::string>();
+Status Validate(const ServerOptions& options) {
+  if (!options.source_validation_regex.empty()) {
     try {
       std::regex(options.source_validation_regex);
     } catch (const std::regex_error& e) {
@@ -321,23 +404,16 @@ Result<ServerOptions> ToServerOptions(const po::variables_map& values) {
           std::string(e.what()));
     }
   }
-
-  RETURN_IF_ERROR(ReadAuthOptions(values, options));
-  if (values.count(kUpstream) != 0) options.tracking_upstream = values[kUpstream].as<std::string>();
-  if (values.count(kTrackingUi) != 0)
-    options.tracking_ui_url = values[kTrackingUi].as<std::string>();
-  options.tracking_upstream_connect_timeout_ms = values[kUpstreamConnect].as<int>();
-  options.tracking_upstream_timeout_ms = values[kUpstreamTimeout].as<int>();
+  RETURN_IF_ERROR(ValidateAuthOptions(options));
   if (options.tracking_upstream_connect_timeout_ms < 1 ||
       options.tracking_upstream_timeout_ms < 1) {
     return Status::InvalidArgument("--tracking-upstream timeouts must be positive");
   }
-  if (!options.tracking_upstream.empty() && options.tracking_upstream.rfind("http://", 0) != 0 &&
-      options.tracking_upstream.rfind("https://", 0) != 0) {
+  if (!options.tracking_upstream.empty() && !StartsWith(options.tracking_upstream, "http://") &&
+      !StartsWith(options.tracking_upstream, "https://")) {
     return Status::InvalidArgument("--tracking-upstream must be an http:// or https:// URL, got '" +
                                    MaskStoreUri(options.tracking_upstream) + "'");
   }
-
   if (options.backend_store_uri.empty()) {
     return Status::InvalidArgument("--backend-store-uri must not be empty");
   }
@@ -350,16 +426,11 @@ Result<ServerOptions> ToServerOptions(const po::variables_map& values) {
     return Status::InvalidArgument("--workers must be between 1 and 4096, got " +
                                    std::to_string(options.workers));
   }
-  if (max_body < 1) {
-    return Status::InvalidArgument("--max-request-body-bytes must be positive, got " +
-                                   std::to_string(max_body));
-  }
-  options.max_request_body_bytes = static_cast<size_t>(max_body);
   if (options.pool_wait_timeout_ms < 0) {
     return Status::InvalidArgument("--pool-wait-timeout-ms must not be negative, got " +
                                    std::to_string(options.pool_wait_timeout_ms));
   }
-  return options;
+  return Status::Ok();
 }
 
 Result<CommandLine> ParseServerCommand(const std::vector<std::string>& args,
@@ -391,10 +462,9 @@ Result<CommandLine> ParseServerCommand(const std::vector<std::string>& args,
   } catch (const po::error& e) {
     return Status::InvalidArgument(e.what());
   }
-  ASSIGN_OR_RETURN(command.options, ToServerOptions(values));
-  if (std::optional<std::string> password = environment(kAdminPasswordVariable)) {
-    command.options.auth_admin_password = *password;
-  }
+  RETURN_IF_ERROR(ReadValues(values, command.options));
+  RETURN_IF_ERROR(Validate(command.options));
+  ReadEnvironmentOnly(environment, command.options);
   return command;
 }
 
@@ -482,6 +552,43 @@ Result<CommandLine> ParseTokenCommand(const std::vector<std::string>& args,
   return command;
 }
 
+// `option`'s value as DescribeOptions shows it; nullopt when it is not listed.
+std::optional<std::string> ListedValue(const OptionSpec& option, const ServerOptions& options) {
+  const std::string text =
+      std::visit(Overloaded{
+                     [](std::monostate) { return std::string(); },
+                     [&](std::string ServerOptions::*field) { return options.*field; },
+                     [&](int ServerOptions::*field) { return std::to_string(options.*field); },
+                     [&](bool ServerOptions::*field) {
+                       return std::string(options.*field ? "true" : "false");
+                     },
+                     [&](size_t ServerOptions::*field) { return std::to_string(options.*field); },
+                 },
+                 option.field);
+  switch (option.listed) {
+    case Listed::kAlways:
+      break;
+    case Listed::kNoneWhenEmpty:
+      if (text.empty()) return "(none)";
+      break;
+    case Listed::kWhenSet:
+      if (text.empty()) return std::nullopt;
+      break;
+    case Listed::kWithAuth:
+      if (!options.auth) return std::nullopt;
+      break;
+    case Listed::kWithAuthWhenSet:
+      if (!options.auth || text.empty()) return std::nullopt;
+      break;
+    case Listed::kWithUpstream:
+      if (options.tracking_upstream.empty()) return std::nullopt;
+      break;
+    case Listed::kNo:
+      return std::nullopt;
+  }
+  return option.shown == Shown::kMaskedPassword ? MaskStoreUri(text) : text;
+}
+
 }  // namespace
 
 EnvironmentLookup ProcessEnvironment() {
@@ -521,33 +628,11 @@ Result<CommandLine> ParseCommandLine(int argc, const char* const argv[],
 
 std::string DescribeOptions(const ServerOptions& options) {
   std::ostringstream out;
-  out << "modelwarden " << kModelwardenVersion << "\n"
-      << "  backend-store-uri = " << MaskStoreUri(options.backend_store_uri) << "\n"
-      << "  host = " << options.host << "\n"
-      << "  port = " << options.port << "\n"
-      << "  workers = " << options.workers << "\n"
-      << "  max-request-body-bytes = " << options.max_request_body_bytes << "\n"
-      << "  access-log = " << (options.access_log ? "true" : "false") << "\n"
-      << "  pool-wait-timeout-ms = " << options.pool_wait_timeout_ms << "\n"
-      << "  policy-file = " << (options.policy_file.empty() ? "(none)" : options.policy_file)
-      << "\n";
-  if (!options.source_validation_regex.empty()) {
-    out << "  source-validation-regex = " << options.source_validation_regex << "\n";
-  }
-  out << "  auth = " << (options.auth ? "true" : "false") << "\n";
-  if (options.auth) {
-    out << "  auth-default-permission = " << options.auth_default_permission << "\n"
-        << "  auth-registration-needs-grant = "
-        << (options.auth_registration_needs_grant ? "true" : "false") << "\n"
-        << "  auth-cache-seconds = " << options.auth_cache_seconds << "\n";
-    if (!options.auth_admin_username.empty()) {
-      out << "  auth-admin-username = " << options.auth_admin_username << "\n";
+  out << "modelwarden " << kModelwardenVersion << "\n";
+  for (const OptionSpec& option : kOptions) {
+    if (std::optional<std::string> value = ListedValue(option, options)) {
+      out << "  " << option.name << " = " << *value << "\n";
     }
-  }
-  if (!options.tracking_upstream.empty()) {
-    out << "  tracking-upstream = " << MaskStoreUri(options.tracking_upstream) << " (timeouts "
-        << options.tracking_upstream_connect_timeout_ms << " ms connect, "
-        << options.tracking_upstream_timeout_ms << " ms read)\n";
   }
   return out.str();
 }

@@ -22,6 +22,7 @@
 #include "compat/tracking_proxy.h"
 #include "compat/utf8.h"
 #include "compat/version.h"
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
@@ -127,7 +128,6 @@ void Register(httplib::Server& server, std::string_view method, const std::strin
 std::string WarningsHeader(const std::vector<std::string>& warnings) {
   constexpr size_t kMaxWarningLength = 400;
   constexpr size_t kMaxWarningsHeader = 4000;
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string value;
   for (size_t i = 0; i < warnings.size(); ++i) {
     std::string warning;
@@ -136,9 +136,7 @@ std::string WarningsHeader(const std::vector<std::string>& warnings) {
       if (u >= 0x20 && u < 0x7f) {
         warning += c;
       } else {
-        warning += "\\x";
-        warning += kHex[u >> 4];
-        warning += kHex[u & 0xf];
+        warning += "\\x" + HexEncode(std::string_view(&c, 1));
       }
     }
     if (warning.size() > kMaxWarningLength) warning = warning.substr(0, kMaxWarningLength) + "...";

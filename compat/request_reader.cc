@@ -5,7 +5,6 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "compat/utf8.h"
+#include "registry/text.h"
 #include "registry/validation.h"
 
 namespace modelwarden {
@@ -152,13 +152,6 @@ std::optional<int64_t> IntegralDouble(double value) {
   return static_cast<int64_t>(value);
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // mlflow/server/validation.py _validate_content_type: only POST and PUT are checked, and the
 // media type before any ";" must be exactly application/json.
 Status ValidateContentType(std::string_view method, const std::optional<std::string>& type) {
@@ -287,8 +280,8 @@ Result<std::optional<bool>> RequestReader::OptionalBool(std::string_view field) 
   if (source_->from_query) {
     const std::string* value = source_->FirstQueryValue(field);
     if (value == nullptr) return std::optional<bool>();
-    if (EqualsIgnoreCase(*value, "true")) return std::optional<bool>(true);
-    if (EqualsIgnoreCase(*value, "false")) return std::optional<bool>(false);
+    if (EqualsIgnoreAsciiCase(*value, "true")) return std::optional<bool>(true);
+    if (EqualsIgnoreAsciiCase(*value, "false")) return std::optional<bool>(false);
     // handlers.py _get_request_message words this one differently.
     return Status::InvalidArgument("Invalid boolean value: " + ToValidUtf8(*value) +
                                    ", must be 'true' or 'false'.");

@@ -5,21 +5,21 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "registry/text.h"
+
 namespace modelwarden {
 namespace {
 
 namespace rj = rapidjson;
 
+// Every byte but RFC 3986's unreserved characters as %XX.
 std::string UrlEncode(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
+  for (char c : text) {
+    if (IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += c;
     } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
+      out += '%' + HexEncodeUpper(std::string_view(&c, 1));
     }
   }
   return out;

@@ -1,7 +1,6 @@
 #include "compat/tracking_proxy.h"
 
 #include <algorithm>
-#include <cctype>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +13,7 @@
 
 #include "compat/errors.h"
 #include "compat/utf8.h"
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
@@ -32,16 +32,6 @@ constexpr std::string_view kHopByHop[] = {"connection",
                                           "transfer-encoding",
                                           "upgrade"};
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
 // The hop-by-hop headers of a message: the fixed ones and those its Connection header names.
 std::set<std::string> HopByHop(const httplib::Headers& headers) {
   std::set<std::string> names(std::begin(kHopByHop), std::end(kHopByHop));
@@ -49,7 +39,7 @@ std::set<std::string> HopByHop(const httplib::Headers& headers) {
     std::string token;
     for (char c : it->second + ",") {
       if (c == ',') {
-        if (!token.empty()) names.insert(Lower(token));
+        if (!token.empty()) names.insert(AsciiLower(token));
         token.clear();
       } else if (c != ' ' && c != '\t') {
         token += c;
@@ -60,7 +50,7 @@ std::set<std::string> HopByHop(const httplib::Headers& headers) {
 }
 
 bool HasBodyFraming(const httplib::Request& req) {
-  if (Lower(req.get_header_value("Transfer-Encoding")).find("chunked") != std::string::npos) {
+  if (AsciiLower(req.get_header_value("Transfer-Encoding")).find("chunked") != std::string::npos) {
     return true;
   }
   return req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0";
@@ -68,7 +58,7 @@ bool HasBodyFraming(const httplib::Request& req) {
 
 bool IsChunked(const httplib::Headers& headers) {
   auto it = headers.find("Transfer-Encoding");
-  return it != headers.end() && Lower(it->second).find("chunked") != std::string::npos;
+  return it != headers.end() && AsciiLower(it->second).find("chunked") != std::string::npos;
 }
 
 // What the worker thread (serving the client) and the pump thread (driving the upstream call)
@@ -157,7 +147,7 @@ void TrackingProxy::Forward(const httplib::Request& req, httplib::Response& res,
   upstream.path = pool_->base_path() + req.target;
   const std::set<std::string> hop_by_hop = HopByHop(req.headers);
   for (const auto& [name, value] : req.headers) {
-    const std::string lower = Lower(name);
+    const std::string lower = AsciiLower(name);
     // Host names the upstream now; the lengths are the upstream call's own; Expect was
     // answered here; REMOTE_ADDR and friends are cpp-httplib's, not the client's.
     if (hop_by_hop.count(lower) != 0 || lower == "host" || lower == "content-length" ||
@@ -298,7 +288,7 @@ void TrackingProxy::Forward(const httplib::Request& req, httplib::Response& res,
   std::string content_type = "application/octet-stream";
   std::optional<size_t> content_length;
   for (const auto& [name, value] : ex->headers) {
-    const std::string lower = Lower(name);
+    const std::string lower = AsciiLower(name);
     if (answer_hop_by_hop.count(lower) != 0) continue;
     if (lower == "content-type") {
       content_type = value;

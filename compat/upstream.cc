@@ -2,8 +2,8 @@
 
 #include <regex>
 
-#include "registry/source_resolution.h"
 #include "registry/store_factory.h"
+#include "registry/text.h"
 
 namespace modelwarden {
 

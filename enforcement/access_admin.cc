@@ -7,6 +7,7 @@
 #include "enforcement/password_hash.h"
 #include "enforcement/permission.h"
 #include "registry/operation.h"
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
@@ -295,7 +296,7 @@ Result<NewToken> AccessAdmin::CreateToken(const CallContext& ctx, const std::str
   }
   const int64_t now = clock_.NowMillis();
   NewToken created;
-  created.secret = kTokenPrefix + Base64UrlEncode(RandomBytes(32));
+  created.secret = kTokenPrefix + EncodeBase64Url(RandomBytes(32));
   const std::string hash = Sha256Hex(created.secret);
   const int64_t expires = expires_in_days == 0 ? 0 : now + expires_in_days * kMillisPerDay;
   RETURN_IF_ERROR(Change(ctx, AskAbout(Operation::kCreateToken, username),

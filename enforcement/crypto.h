@@ -1,9 +1,8 @@
 // The few cryptographic primitives access control needs, all from OpenSSL (never our own):
-// random bytes, SHA-256, HMAC-SHA256, PBKDF2-HMAC-SHA256, constant-time comparison, base64.
-// Stateless and thread-safe.
+// random bytes, SHA-256, HMAC-SHA256, PBKDF2-HMAC-SHA256, constant-time comparison. (Base64
+// is registry/text.h's.) Stateless and thread-safe.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,12 +18,5 @@ std::string Pbkdf2Sha256(std::string_view password, std::string_view salt, int i
 
 // Equal length and content, in time independent of where they differ.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
-
-// Standard base64 with padding (RFC 4648 section 4).
-std::string Base64Encode(std::string_view data);
-// nullopt for anything that is not canonical padded base64.
-std::optional<std::string> Base64Decode(std::string_view text);
-// URL-safe alphabet, no padding (RFC 4648 section 5): for token secrets.
-std::string Base64UrlEncode(std::string_view data);
 
 }  // namespace modelwarden

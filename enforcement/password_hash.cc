@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "enforcement/crypto.h"
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
@@ -32,8 +33,8 @@ std::vector<std::string_view> Split(std::string_view text, char separator) {
 std::string HashPassword(std::string_view password, int iterations) {
   const std::string salt = RandomBytes(kSaltBytes);
   const std::string hash = Pbkdf2Sha256(password, salt, iterations, kHashBytes);
-  return std::string(kScheme) + "$" + std::to_string(iterations) + "$" + Base64Encode(salt) + "$" +
-         Base64Encode(hash);
+  return std::string(kScheme) + "$" + std::to_string(iterations) + "$" + EncodeBase64(salt) + "$" +
+         EncodeBase64(hash);
 }
 
 bool VerifyPassword(std::string_view password, const std::string& encoded) {
@@ -45,8 +46,8 @@ bool VerifyPassword(std::string_view password, const std::string& encoded) {
   if (iterations_text.empty() || *end != '\0' || iterations < 1 || iterations > kMaxIterations) {
     return false;
   }
-  const std::optional<std::string> salt = Base64Decode(parts[2]);
-  const std::optional<std::string> expected = Base64Decode(parts[3]);
+  const std::optional<std::string> salt = DecodeBase64(parts[2]);
+  const std::optional<std::string> expected = DecodeBase64(parts[3]);
   if (!salt.has_value() || !expected.has_value() || expected->empty()) return false;
   const std::string actual =
       Pbkdf2Sha256(password, *salt, static_cast<int>(iterations), expected->size());

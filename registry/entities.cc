@@ -1,8 +1,9 @@
 #include "registry/entities.h"
 
 #include <algorithm>
-#include <cctype>
 #include <unordered_map>
+
+#include "registry/text.h"
 
 namespace modelwarden {
 
@@ -22,14 +23,7 @@ std::string_view StageName(Stage stage) {
 
 std::optional<Stage> StageFromString(std::string_view name) {
   for (Stage stage : kAllStages) {
-    std::string_view canonical = StageName(stage);
-    if (canonical.size() != name.size()) continue;
-    bool equal = true;
-    for (size_t i = 0; i < name.size() && equal; ++i) {
-      equal = std::tolower(static_cast<unsigned char>(name[i])) ==
-              std::tolower(static_cast<unsigned char>(canonical[i]));
-    }
-    if (equal) return stage;
+    if (EqualsIgnoreAsciiCase(name, StageName(stage))) return stage;
   }
   return std::nullopt;
 }

@@ -16,8 +16,8 @@ Status VersionNotFound(const std::string& name, int64_t version) {
 Status NameTaken(const std::string& name, bool old_is_prompt, bool new_is_prompt) {
   if (old_is_prompt != new_is_prompt) {
     return Status::AlreadyExists(
-        std::string("Tried to create a ") + (new_is_prompt ? "prompt" : "model") +
-        " with name '" + name + "', but the name is already taken by a " +
+        std::string("Tried to create a ") + (new_is_prompt ? "prompt" : "model") + " with name '" +
+        name + "', but the name is already taken by a " +
         (old_is_prompt ? "prompt" : "registered model") +
         ". MLflow does not allow creating a model and a prompt with the same name.");
   }

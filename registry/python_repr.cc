@@ -1,5 +1,7 @@
 #include "registry/python_repr.h"
 
+#include "registry/text.h"
+
 namespace modelwarden {
 namespace {
 
@@ -23,10 +25,7 @@ std::string PyQuoted(std::string_view s, std::string_view prefix, bool escape_no
     } else if (c == '\t') {
       out += "\\t";
     } else if (u < 0x20 || u == 0x7f || (escape_non_ascii && u > 0x7f)) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
+      out += "\\x" + HexEncode(std::string_view(&c, 1));
     } else {
       out += c;
     }

@@ -16,13 +16,6 @@ constexpr int64_t kVersionSearchMax = 200000;
 
 Status ValidateTag(const Tag& tag) { return ValidateTags({tag}); }
 
-bool IsLatestAlias(const std::string& alias) {
-  std::string lower = alias;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower == "latest";
-}
-
 Result<StoreSearch> ParseSearch(const SearchQuery& query, SearchTarget target) {
   const bool models = target == SearchTarget::kRegisteredModels;
   const int64_t max = models ? kModelSearchMax : kVersionSearchMax;

@@ -1,77 +1,10 @@
-// MLflow's search grammar (mlflow/utils/search_utils.py): filter strings parsed once into a
-// small AST, order_by clauses, and page tokens. Pure functions, thread-safe. Every error is
+// MLflow's search grammar (mlflow/utils/search_utils.py) in one include: filter strings
+// (registry/search/filter_parser.h), order_by clauses (registry/search/order_by.h) and page
+// tokens (registry/search/page_token.h). Pure functions, thread-safe. Every error is
 // kInvalidParameterValue with a message in MLflow's wording.
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include "registry/status.h"
-
-namespace modelwarden {
-
-enum class SearchTarget { kRegisteredModels, kModelVersions };
-
-enum class FilterKind { kAttribute, kTag };
-
-enum class Comparator {
-  kEqual,
-  kNotEqual,
-  kLike,
-  kILike,
-  kIn,
-  kLess,
-  kLessEqual,
-  kGreater,
-  kGreaterEqual
-};
-
-// Model attributes a filter may name. kSourcePath and kRunId and kVersionNumber exist only for
-// model versions.
-enum class FilterAttribute { kName, kRunId, kSourcePath, kVersionNumber };
-
-struct FilterClause {
-  FilterKind kind = FilterKind::kAttribute;
-  FilterAttribute attribute = FilterAttribute::kName;  // kAttribute only.
-  std::string tag_key;                                 // kTag only, unquoted.
-  Comparator comparator = Comparator::kEqual;
-  std::string value;                // Unquoted string; for kVersionNumber the integer's digits.
-  int64_t number = 0;               // kVersionNumber only.
-  std::vector<std::string> values;  // kIn only (run_id), already filtered as MLflow does.
-};
-
-struct SearchFilter {
-  std::vector<FilterClause> clauses;  // ANDed.
-  // True unless the filter asks for prompts (tag mlflow.prompt.is_prompt = 'true' or
-  // != 'false'). When true, clauses on that tag have been removed: the store excludes every
-  // model (or every version of a model) tagged as a prompt instead.
-  bool exclude_prompts = true;
-};
-
-// Parses `filter` for the given search. An empty or blank filter matches everything.
-Result<SearchFilter> ParseSearchFilter(std::string_view filter, SearchTarget target);
-
-enum class OrderColumn { kName, kVersion, kCreationTimestamp, kLastUpdatedTimestamp };
-
-struct OrderKey {
-  OrderColumn column = OrderColumn::kName;
-  bool ascending = true;
-  bool operator==(const OrderKey& o) const {
-    return column == o.column && ascending == o.ascending;
-  }
-};
-
-// The complete ORDER BY of a search: the client's keys, then MLflow's implicit tie-breakers
-// (models: name ASC; versions: name ASC, version DESC), with MLflow's defaults when empty
-// (versions: last_updated_timestamp DESC). Rejects unknown and duplicate keys.
-Result<std::vector<OrderKey>> ParseOrderBy(const std::vector<std::string>& order_by,
-                                           SearchTarget target);
-
-// MLflow's token format, base64(json.dumps({"offset": N})), kept for parity with tooling.
-std::string EncodePageToken(int64_t offset);
-// Empty token: offset 0.
-Result<int64_t> DecodePageToken(std::string_view token);
-
-}  // namespace modelwarden
+#include "registry/search/filter_parser.h"  // IWYU pragma: export
+#include "registry/search/order_by.h"       // IWYU pragma: export
+#include "registry/search/page_token.h"     // IWYU pragma: export
+#include "registry/search/search_target.h"  // IWYU pragma: export

@@ -3,14 +3,11 @@
 #include <string_view>
 #include <vector>
 
+#include "registry/text.h"
 #include "registry/validation.h"
 
 namespace modelwarden {
 namespace {
-
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
 
 // "runs:/<run_id>/<path>" -> {run_id, path}; MLflow's RunsArtifactRepository.parse_runs_uri
 // also accepts "runs:<run_id>/...", but every client writes "runs:/".
@@ -40,7 +37,8 @@ std::optional<std::string> LoggedModelIdOf(std::string_view source) {
 
 // The absolute path of a local URI ("/a/b", "file:///a/b"), lexically normalised; nullopt for
 // anything else (relative paths, file://host/...). A file: URI's path is percent-decoded first,
-// as MLflow's local_file_uri_to_path (url2pathname) reads it: "%2E%2E" is "..".
+// as MLflow's local_file_uri_to_path (url2pathname, i.e. urllib.parse.unquote) reads it:
+// "%2E%2E" is "..".
 std::optional<std::string> LocalPath(std::string_view uri) {
   std::string decoded;
   if (StartsWith(uri, "file:")) {
@@ -121,25 +119,6 @@ Result<ResolvedSource> ResolveSource(Tracker& tracker, const std::string& source
   }
   RETURN_IF_ERROR(ValidateModelVersionSource(source));
   return resolved;
-}
-
-std::string Unquote(std::string_view text) {
-  const auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
 }
 
 }  // namespace modelwarden

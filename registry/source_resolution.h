@@ -12,7 +12,6 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "registry/status.h"
 #include "registry/tracker.h"
@@ -30,9 +29,6 @@ struct ResolvedSource {
 // tracker could not answer.
 Result<ResolvedSource> ResolveSource(Tracker& tracker, const std::string& source,
                                      const std::string& run_id);
-
-// Python's urllib.parse.unquote: %XX escapes decoded, anything else (a lone '%') kept.
-std::string Unquote(std::string_view text);
 
 // The run a runs:/<run_id>/... source names; empty for other sources.
 std::string RunIdOfSource(const std::string& source);

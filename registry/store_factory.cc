@@ -6,16 +6,13 @@
 #include "registry/sql/sql_auth_store.h"
 #include "registry/sql/sql_model_store.h"
 #include "registry/sql/sqlite_connection.h"
+#include "registry/text.h"
 #ifdef MODELWARDEN_HAVE_MYSQL
 #include "registry/sql/mysql_connection.h"
 #endif
 
 namespace modelwarden {
 namespace {
-
-bool StartsWith(const std::string& text, const std::string& prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
 
 // SQLAlchemy's spelling: sqlite:///relative.db, sqlite:////absolute.db, sqlite:// (memory).
 Result<std::string> SqlitePath(const std::string& uri) {

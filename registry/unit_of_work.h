@@ -51,9 +51,8 @@ class UnitOfWork {
 };
 
 template <typename T>
-Result<Written<T>> UnitOfWork::Run(const CallContext& ctx, const Change& change,
-                                   const Check& check, const Apply<T>& apply,
-                                   bool preauthorized) {
+Result<Written<T>> UnitOfWork::Run(const CallContext& ctx, const Change& change, const Check& check,
+                                   const Apply<T>& apply, bool preauthorized) {
   if (!preauthorized) RETURN_IF_ERROR(governor_.Preauthorize(ctx, change));
   ASSIGN_OR_RETURN(const OutsideFacts facts, governor_.Prepare(ctx, change));
   const int64_t now = clock_.NowMillis();

@@ -15,27 +15,17 @@
 
 #include "registry/decimal.h"
 #include "registry/python_repr.h"
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
 
-bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsWordByte(char c) {
   return IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
 }
 bool IsControl(char c) {
   const auto u = static_cast<unsigned char>(c);
   return u < 0x20 || u == 0x7f;
-}
-
-// Python's len() of the decoded string: every byte that does not continue a UTF-8 sequence.
-size_t CountCodePoints(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
 }
 
 // Decodes one UTF-8 sequence at s[*i]; malformed input yields U+FFFD and consumes one byte.
@@ -75,10 +65,10 @@ uint32_t NextCodePoint(std::string_view s, size_t* i) {
   return cp > 0x10FFFF ? 0xFFFD : cp;
 }
 
+// \uXXXX for a code point (or surrogate) below U+10000.
 void AppendHex4(uint32_t v, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  *out += "\\u";
-  for (int shift = 12; shift >= 0; shift -= 4) *out += kHex[(v >> shift) & 0xF];
+  const char big_endian[] = {static_cast<char>(v >> 8), static_cast<char>(v & 0xFF)};
+  *out += "\\u" + HexEncode(std::string_view(big_endian, 2));
 }
 
 // json.dumps(value) with Python's default ensure_ascii=True.
@@ -169,37 +159,6 @@ std::string PosixNormPath(std::string_view path) {
   return out.empty() ? "." : out;
 }
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
-int HexValue(char c) {
-  if (IsAsciiDigit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// urllib.parse.unquote_plus, on bytes: '+' becomes ' ', valid %XX escapes are decoded and
-// malformed ones kept. (Python then decodes UTF-8 with replacement; that only changes
-// non-ASCII bytes, which no check below looks at.)
-std::string UnquotePlus(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
-               HexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 // The scheme of a URI as urllib.parse.urlsplit finds it (^[A-Za-z][A-Za-z0-9+.-]*:),
 // lower-cased; empty when there is none.
 std::string SchemeOf(std::string_view uri) {
@@ -210,11 +169,7 @@ std::string SchemeOf(std::string_view uri) {
     ++i;
   }
   if (i >= uri.size() || uri[i] != ':') return "";
-  std::string scheme(uri.substr(0, i));
-  for (char& c : scheme) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return scheme;
+  return AsciiLower(uri.substr(0, i));
 }
 
 // urllib.parse.urlparse(uri).path: without scheme, netloc, query, fragment and, for the
@@ -341,13 +296,11 @@ Status ValidateAliasName(std::string_view alias) {
   return Status::Ok();
 }
 
+bool IsLatestAlias(std::string_view alias) { return EqualsIgnoreAsciiCase(alias, "latest"); }
+
 Status ValidateAliasForSet(std::string_view alias) {
   if (Status s = ValidateAliasName(alias); !s.ok()) return s;
-  std::string lower(alias);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  if (lower == "latest") {
+  if (IsLatestAlias(alias)) {
     return Status::InvalidArgument("'latest' alias name (case insensitive) is reserved.");
   }
   // ^[vV]\d+$ with ASCII digits (Python's \d would also take other scripts' digits).
@@ -367,13 +320,7 @@ Result<int64_t> ParseVersion(std::string_view version) {
   // accepts '_' between digits and non-ASCII digits and whitespace; those are rejected here.
   const Status invalid = Status::InvalidArgument("Parameter 'version' must be an integer, got '" +
                                                  std::string(version) + "'.");
-  auto is_space = [](char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-  };
-  std::string_view s = version;
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  const std::optional<int64_t> value = ParseDecimalInt64(s);
+  const std::optional<int64_t> value = ParseDecimalInt64(Trim(version));
   if (!value) return invalid;
   return *value;
 }
@@ -397,6 +344,8 @@ Status ValidateModelVersionSource(std::string_view source) {
 
   std::string decoded(source);
   while (true) {
+    // urllib.parse.unquote_plus. (Python then decodes UTF-8 with replacement; that only
+    // changes non-ASCII bytes, which no check below looks at.)
     std::string next = UnquotePlus(decoded);
     if (next == decoded) break;
     decoded = std::move(next);

@@ -15,8 +15,12 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
+
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
@@ -80,7 +84,7 @@ Failure Classify(const sql::SQLException& e) {
   }
   // SQLSTATE class 08 is "connection exception", also used by the driver's own errors about a
   // closed connection.
-  if (e.getSQLState().compare(0, 2, "08") == 0) return Failure::kLost;
+  if (StartsWith(e.getSQLState(), "08")) return Failure::kLost;
   return Failure::kOther;
 }
 
@@ -116,16 +120,12 @@ bool IsIntegerType(int type) {
 
 enum class CellKind { kSigned, kUnsigned, kText };
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-std::string Trim(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && IsSpace(text[begin])) ++begin;
-  while (end > begin && IsSpace(text[end - 1])) --end;
-  return std::string(text.substr(begin, end - begin));
+// CREATE, ALTER, DROP, RENAME and TRUNCATE statements change the schema.
+bool ChangesSchema(std::string_view sql) {
+  const std::string_view statement = Trim(sql);
+  const std::string verb = AsciiUpper(statement.substr(0, statement.find_first_of(" \t\r\n(")));
+  return verb == "CREATE" || verb == "ALTER" || verb == "DROP" || verb == "RENAME" ||
+         verb == "TRUNCATE";
 }
 
 class MysqlConnection final : public SqlConnection {
@@ -209,6 +209,15 @@ class MysqlConnection final : public SqlConnection {
 
   Result<int64_t> Execute(const std::string& sql, const std::vector<SqlValue>& params) override {
     if (!healthy_) return LostConnection();
+    if (ChangesSchema(sql)) {
+      // After a schema change a cached statement may return other columns (SELECT *), which
+      // Connector/C++ cannot bind ("number of parameters in bound buffers differs"): forget
+      // them. The change itself runs unprepared, as it is not worth keeping either.
+      owned_once_.reset();
+      statements_.clear();
+      RETURN_IF_ERROR(Run(sql));
+      return int64_t{0};
+    }
     Touch();
     try {
       sql::PreparedStatement* stmt = Prepare(sql);
@@ -221,18 +230,6 @@ class MysqlConnection final : public SqlConnection {
     }
   }
 
-  Status ExecuteScript(const std::string& sql) override {
-    if (!healthy_) return LostConnection();
-    Touch();
-    // A schema change may invalidate what cached statements return (SELECT *).
-    owned_once_.reset();
-    statements_.clear();
-    for (const std::string& statement : SplitSqlScript(sql)) {
-      RETURN_IF_ERROR(Run(statement));
-    }
-    return Status::Ok();
-  }
-
   Status Begin(bool write) override {
     in_transaction_ = true;
     if (write) return Run("START TRANSACTION");
@@ -243,6 +240,25 @@ class MysqlConnection final : public SqlConnection {
   }
   Status Commit() override { return EndTransaction("COMMIT"); }
   Status Rollback() override { return EndTransaction("ROLLBACK"); }
+
+  // Runs one statement without parameters on the plain (unprepared) statement object: for the
+  // session's set-up and transaction control, which need no server-side prepared statement.
+  Status Run(const std::string& sql) {
+    if (!healthy_) return LostConnection();
+    Touch();
+    try {
+      if (!statement_) statement_.reset(connection_->createStatement());
+      if (statement_->execute(sql)) {
+        // Read and free any result, or the next command fails as "out of sync".
+        std::unique_ptr<sql::ResultSet> ignored(statement_->getResultSet());
+      }
+      return Status::Ok();
+    } catch (const sql::SQLException& e) {
+      return Fail(e, sql);
+    } catch (const std::exception& e) {
+      return Unexpected(e, sql);
+    }
+  }
 
   bool IsHealthy() override {
     if (!healthy_) return false;
@@ -291,24 +307,6 @@ class MysqlConnection final : public SqlConnection {
       } else {
         stmt.setNull(index, sql::DataType::SQLNULL);
       }
-    }
-  }
-
-  // Runs one statement without parameters on the plain (unprepared) statement object.
-  Status Run(const std::string& sql) {
-    if (!healthy_) return LostConnection();
-    Touch();
-    try {
-      if (!statement_) statement_.reset(connection_->createStatement());
-      if (statement_->execute(sql)) {
-        // Read and free any result, or the next command fails as "out of sync".
-        std::unique_ptr<sql::ResultSet> ignored(statement_->getResultSet());
-      }
-      return Status::Ok();
-    } catch (const sql::SQLException& e) {
-      return Fail(e, sql);
-    } catch (const std::exception& e) {
-      return Unexpected(e, sql);
     }
   }
 
@@ -381,61 +379,9 @@ std::mutex& ConnectMutex() {
 
 }  // namespace
 
-std::vector<std::string> SplitSqlScript(std::string_view script) {
-  std::vector<std::string> statements;
-  const size_t n = script.size();
-  size_t start = 0;
-  bool has_code = false;
-  auto flush = [&](size_t end) {
-    if (has_code) statements.push_back(Trim(script.substr(start, end - start)));
-    start = end + 1;
-    has_code = false;
-  };
-  size_t i = 0;
-  while (i < n) {
-    const char c = script[i];
-    const char next = i + 1 < n ? script[i + 1] : '\0';
-    if (c == '\'' || c == '"' || c == '`') {
-      has_code = true;
-      ++i;
-      while (i < n) {
-        if (script[i] == '\\' && c != '`' && i + 1 < n) {
-          i += 2;
-        } else if (script[i] == c) {
-          if (i + 1 < n && script[i + 1] == c) {  // A doubled quote stands for itself.
-            i += 2;
-          } else {
-            break;
-          }
-        } else {
-          ++i;
-        }
-      }
-      ++i;
-    } else if (c == '#' || (c == '-' && next == '-' &&
-                            (i + 2 >= n || static_cast<unsigned char>(script[i + 2]) <= ' '))) {
-      // MySQL needs whitespace after "--" for it to start a comment.
-      while (i < n && script[i] != '\n') ++i;
-    } else if (c == '/' && next == '*') {
-      // /*! ... */ is a MySQL executable comment: code, not a comment.
-      if (i + 2 < n && script[i + 2] == '!') has_code = true;
-      const size_t close = script.find("*/", i + 2);
-      i = close == std::string_view::npos ? n : close + 2;
-    } else if (c == ';') {
-      flush(i);
-      ++i;
-    } else {
-      if (!IsSpace(c)) has_code = true;
-      ++i;
-    }
-  }
-  if (start < n) flush(n);
-  return statements;
-}
-
 Result<std::unique_ptr<SqlConnection>> OpenMysqlConnection(const MysqlConnectionOptions& options) {
   for (const auto& [name, value] : options.params) {
-    if (name.compare(0, 3, "ssl") == 0 || name == "tls") {
+    if (StartsWith(name, "ssl") || name == "tls") {
       return Status::InvalidArgument("The MySQL URI parameter '" + name +
                                      "' (TLS) is not supported by this modelwarden build.");
     }
@@ -500,7 +446,7 @@ Result<std::unique_ptr<SqlConnection>> OpenMysqlConnection(const MysqlConnection
            "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
            "SET SESSION autocommit = 1",
        }) {
-    RETURN_IF_ERROR(connection->ExecuteScript(setup));
+    RETURN_IF_ERROR(connection->Run(setup));
   }
   return std::unique_ptr<SqlConnection>(std::move(connection));
 }

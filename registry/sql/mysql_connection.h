@@ -21,7 +21,9 @@
 // - No automatic reconnect: a lost connection reports kTemporarilyUnavailable and IsHealthy()
 //   turns false, so the pool replaces it (a silent reconnect would lose session settings and
 //   any open transaction).
-// Prepared statements are cached per connection by SQL text (up to 256).
+// Prepared statements are cached per connection by SQL text (up to 64). Execute() of a statement
+// that changes the schema (CREATE, ALTER, DROP, RENAME, TRUNCATE: the migrations) runs it
+// unprepared and empties that cache, whose statements may no longer match the tables.
 //
 // Error mapping (MySQL errno):
 //   1062, 1586, 1022 duplicate key                                  -> kResourceAlreadyExists
@@ -35,8 +37,6 @@
 
 #include <memory>
 #include <string>
-#include <string_view>
-#include <vector>
 
 #include "registry/sql/mysql_uri.h"
 #include "registry/sql/sql_connection.h"
@@ -59,10 +59,5 @@ Result<std::unique_ptr<SqlConnection>> OpenMysqlConnection(const MysqlConnection
 // utf8mb4_0900_bin (MySQL 8.0+), and checks each candidate with a query before returning it.
 // Errors: kNotImplemented when the server has none (e.g. MySQL 5.7); errors from `connection`.
 Result<std::string> DetectByteExactCollation(SqlConnection& connection);
-
-// Splits a schema script into statements at top-level ';'. Quotes ('', "", ``), comments
-// (-- , #, /* */) are respected; statements that hold only whitespace and comments are dropped.
-// Exposed for tests.
-std::vector<std::string> SplitSqlScript(std::string_view script);
 
 }  // namespace modelwarden

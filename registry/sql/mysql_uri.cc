@@ -1,8 +1,9 @@
 #include "registry/sql/mysql_uri.h"
 
-#include <cctype>
 #include <cstddef>
 #include <optional>
+
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
@@ -18,50 +19,15 @@ Status Invalid(const std::string& what) {
   return Status::InvalidArgument("Invalid MySQL URI: " + what + " (" + kExpected + ").");
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // The offset just past "://" when `uri` has an accepted scheme.
 std::optional<size_t> AuthorityStart(std::string_view uri) {
   const size_t separator = uri.find("://");
   if (separator == std::string_view::npos) return std::nullopt;
-  const std::string scheme = Lower(uri.substr(0, separator));
+  const std::string scheme = AsciiLower(uri.substr(0, separator));
   for (std::string_view accepted : kSchemes) {
     if (scheme == accepted) return separator + 3;
   }
   return std::nullopt;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// RFC 3986 percent-decoding; in query strings '+' also means space, as Python's parse_qsl
-// (which SQLAlchemy uses) reads it.
-std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%') {
-      if (i + 2 >= in.size()) return std::nullopt;
-      const int high = HexValue(in[i + 1]);
-      const int low = HexValue(in[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      out.push_back(static_cast<char>(high * 16 + low));
-      i += 2;
-    } else if (plus_is_space && in[i] == '+') {
-      out.push_back(' ');
-    } else {
-      out.push_back(in[i]);
-    }
-  }
-  return out;
 }
 
 std::optional<int> ParseBoundedInt(std::string_view text, int min, int max) {
@@ -91,7 +57,7 @@ Result<MysqlConnectionOptions> ParseMysqlUri(std::string_view uri) {
   const std::optional<size_t> start = AuthorityStart(uri);
   if (!start) {
     const size_t separator = uri.find("://");
-    if (separator != std::string_view::npos && Lower(uri.substr(0, 5)) == "mysql") {
+    if (separator != std::string_view::npos && AsciiLower(uri.substr(0, 5)) == "mysql") {
       return Invalid("unsupported scheme '" + std::string(uri.substr(0, separator)) +
                      "'; use mysql://, mysql+pymysql:// or mysql+mysqldb://");
     }
@@ -169,6 +135,7 @@ Result<MysqlConnectionOptions> ParseMysqlUri(std::string_view uri) {
   }
   options.database = std::move(*database);
 
+  // In the query '+' also means space, as Python's parse_qsl (which SQLAlchemy uses) reads it.
   while (!query.empty()) {
     const size_t amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);

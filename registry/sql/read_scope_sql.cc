@@ -1,17 +1,10 @@
 #include "registry/sql/read_scope_sql.h"
 
 #include "registry/sql/model_tables.h"
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
-
-int64_t CharacterCount(const std::string& utf8) {
-  int64_t count = 0;
-  for (char c : utf8) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
-  }
-  return count;
-}
 
 // The `live` form: the grants of the scope's user and their groups, read in the query. The
 // most specific access grant decides (a model grant before any prefix grant, a longer prefix
@@ -55,7 +48,7 @@ std::string ReadableBy(const ReadScope& scope, const std::string& column, const 
   names(scope.visible_names, "1");
   for (const ReadScope::Prefix& rule : scope.prefixes) {
     sql += " WHEN " + dialect.StartsWith(column) + (rule.readable ? " THEN 1" : " THEN 0");
-    params.emplace_back(CharacterCount(rule.prefix));
+    params.emplace_back(static_cast<int64_t>(CountCodePoints(rule.prefix)));
     params.emplace_back(rule.prefix);
   }
   sql += scope.default_readable ? " ELSE 1 END) = 1" : " ELSE 0 END) = 1";

@@ -1,5 +1,6 @@
 #include "registry/sql/schema.h"
 
+#include <cstddef>
 #include <cstdio>
 #include <ctime>
 #include <iterator>
@@ -9,31 +10,41 @@
 namespace modelwarden {
 namespace {
 
-struct Migration {
-  int version;
-  const char* sqlite;
-  // "{collation}" is replaced by a byte-exact collation: names, tag keys and aliases must
-  // compare byte by byte ('Model' != 'model', 'a' != 'a '), which MySQL's defaults do not.
-  const char* mysql;
+// The statements of a migration for one dialect, each run on its own with Execute().
+struct Statements {
+  const char* const* begin;
+  const char* const* end;
 };
 
-constexpr Migration kMigrations[] = {
-    {1,
-     R"sql(
-CREATE TABLE registered_models (
+template <size_t N>
+constexpr Statements Of(const char* const (&statements)[N]) {
+  return {statements, statements + N};
+}
+
+struct Migration {
+  int version;
+  Statements sqlite;
+  // "{collation}" is replaced by a byte-exact collation: names, tag keys and aliases must
+  // compare byte by byte ('Model' != 'model', 'a' != 'a '), which MySQL's defaults do not.
+  Statements mysql;
+};
+
+// Version 1: the registry as MLflow has it.
+constexpr const char* kRegistrySqlite[] = {
+    R"sql(CREATE TABLE registered_models (
   name TEXT NOT NULL PRIMARY KEY,
   creation_time INTEGER NOT NULL,
   last_updated_time INTEGER NOT NULL,
   description TEXT
-);
-CREATE TABLE registered_model_tags (
+))sql",
+    R"sql(CREATE TABLE registered_model_tags (
   name TEXT NOT NULL,
   key TEXT NOT NULL,
   value TEXT NOT NULL,
   PRIMARY KEY (name, key)
-);
-CREATE INDEX registered_model_tags_key_value ON registered_model_tags (key, value);
-CREATE TABLE model_versions (
+))sql",
+    R"sql(CREATE INDEX registered_model_tags_key_value ON registered_model_tags (key, value))sql",
+    R"sql(CREATE TABLE model_versions (
   name TEXT NOT NULL,
   version INTEGER NOT NULL,
   creation_time INTEGER NOT NULL,
@@ -48,41 +59,42 @@ CREATE TABLE model_versions (
   status TEXT NOT NULL,
   status_message TEXT,
   PRIMARY KEY (name, version)
-);
-CREATE INDEX model_versions_run_id ON model_versions (run_id);
-CREATE INDEX model_versions_last_updated ON model_versions (last_updated_time);
-CREATE TABLE model_version_tags (
+))sql",
+    R"sql(CREATE INDEX model_versions_run_id ON model_versions (run_id))sql",
+    R"sql(CREATE INDEX model_versions_last_updated ON model_versions (last_updated_time))sql",
+    R"sql(CREATE TABLE model_version_tags (
   name TEXT NOT NULL,
   version INTEGER NOT NULL,
   key TEXT NOT NULL,
   value TEXT NOT NULL,
   PRIMARY KEY (name, version, key)
-);
-CREATE INDEX model_version_tags_key_value ON model_version_tags (key, value);
-CREATE INDEX model_version_tags_name_key ON model_version_tags (name, key, value);
-CREATE TABLE registered_model_aliases (
+))sql",
+    R"sql(CREATE INDEX model_version_tags_key_value ON model_version_tags (key, value))sql",
+    R"sql(CREATE INDEX model_version_tags_name_key ON model_version_tags (name, key, value))sql",
+    R"sql(CREATE TABLE registered_model_aliases (
   name TEXT NOT NULL,
   alias TEXT NOT NULL,
   version INTEGER NOT NULL,
   PRIMARY KEY (name, alias)
-);
-)sql",
-     R"sql(
-CREATE TABLE registered_models (
+))sql",
+};
+
+constexpr const char* kRegistryMysql[] = {
+    R"sql(CREATE TABLE registered_models (
   name VARCHAR(256) COLLATE {collation} NOT NULL,
   creation_time BIGINT NOT NULL,
   last_updated_time BIGINT NOT NULL,
   description MEDIUMTEXT,
   PRIMARY KEY (name)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
-CREATE TABLE registered_model_tags (
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    R"sql(CREATE TABLE registered_model_tags (
   name VARCHAR(256) COLLATE {collation} NOT NULL,
   `key` VARCHAR(250) COLLATE {collation} NOT NULL,
   value MEDIUMTEXT COLLATE {collation} NOT NULL,
   PRIMARY KEY (name, `key`),
   KEY registered_model_tags_key_value (`key`, value(200))
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
-CREATE TABLE model_versions (
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    R"sql(CREATE TABLE model_versions (
   name VARCHAR(256) COLLATE {collation} NOT NULL,
   version INT NOT NULL,
   creation_time BIGINT NOT NULL,
@@ -99,8 +111,8 @@ CREATE TABLE model_versions (
   PRIMARY KEY (name, version),
   KEY model_versions_run_id (run_id),
   KEY model_versions_last_updated (last_updated_time)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
-CREATE TABLE model_version_tags (
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    R"sql(CREATE TABLE model_version_tags (
   name VARCHAR(256) COLLATE {collation} NOT NULL,
   version INT NOT NULL,
   `key` VARCHAR(250) COLLATE {collation} NOT NULL,
@@ -108,17 +120,18 @@ CREATE TABLE model_version_tags (
   PRIMARY KEY (name, version, `key`),
   KEY model_version_tags_key_value (`key`, value(200)),
   KEY model_version_tags_name_key (name, `key`, value(32))
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
-CREATE TABLE registered_model_aliases (
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    R"sql(CREATE TABLE registered_model_aliases (
   name VARCHAR(256) COLLATE {collation} NOT NULL,
   alias VARCHAR(255) COLLATE {collation} NOT NULL,
   version INT NOT NULL,
   PRIMARY KEY (name, alias)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
-)sql"},
-    {2,
-     R"sql(
-CREATE TABLE audit_events (
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+};
+
+// Version 2: the audit log.
+constexpr const char* kAuditSqlite[] = {
+    R"sql(CREATE TABLE audit_events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   timestamp INTEGER NOT NULL,
   request_id TEXT NOT NULL,
@@ -131,14 +144,15 @@ CREATE TABLE audit_events (
   before_state TEXT NOT NULL,
   after_state TEXT NOT NULL,
   checks TEXT NOT NULL
-);
-CREATE INDEX audit_events_model ON audit_events (model_name, id);
-CREATE INDEX audit_events_principal ON audit_events (principal, id);
-CREATE INDEX audit_events_operation ON audit_events (operation, id);
-CREATE INDEX audit_events_timestamp ON audit_events (timestamp);
-)sql",
-     R"sql(
-CREATE TABLE audit_events (
+))sql",
+    R"sql(CREATE INDEX audit_events_model ON audit_events (model_name, id))sql",
+    R"sql(CREATE INDEX audit_events_principal ON audit_events (principal, id))sql",
+    R"sql(CREATE INDEX audit_events_operation ON audit_events (operation, id))sql",
+    R"sql(CREATE INDEX audit_events_timestamp ON audit_events (timestamp))sql",
+};
+
+constexpr const char* kAuditMysql[] = {
+    R"sql(CREATE TABLE audit_events (
   id BIGINT NOT NULL AUTO_INCREMENT,
   timestamp BIGINT NOT NULL,
   request_id VARCHAR(64) NOT NULL,
@@ -156,32 +170,32 @@ CREATE TABLE audit_events (
   KEY audit_events_principal (principal, id),
   KEY audit_events_operation (operation, id),
   KEY audit_events_timestamp (timestamp)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
-)sql"},
-    // Access control. A grant's subject is a user or a group (subject_type 'user'/'group');
-    // its resource one model or a name prefix (resource_type 'model'/'prefix'); kind 'access'
-    // (READ/EDIT/MANAGE/NO_PERMISSIONS) or 'promote' (PROMOTE), so a subject may hold both on
-    // one resource. Grants on a model follow its rename and go with its deletion, in the
-    // model's transaction (SqlModelStore).
-    {3,
-     R"sql(
-CREATE TABLE auth_users (
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+};
+
+// Version 3: access control. A grant's subject is a user or a group (subject_type
+// 'user'/'group'); its resource one model or a name prefix (resource_type 'model'/'prefix'); kind
+// 'access' (READ/EDIT/MANAGE/NO_PERMISSIONS) or 'promote' (PROMOTE), so a subject may hold both
+// on one resource. Grants on a model follow its rename and go with its deletion, in the model's
+// transaction (SqlModelStore).
+constexpr const char* kAccessSqlite[] = {
+    R"sql(CREATE TABLE auth_users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   username TEXT NOT NULL UNIQUE,
   password_hash TEXT NOT NULL,
   is_admin INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE auth_groups (
+))sql",
+    R"sql(CREATE TABLE auth_groups (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL UNIQUE
-);
-CREATE TABLE auth_group_members (
+))sql",
+    R"sql(CREATE TABLE auth_group_members (
   group_id INTEGER NOT NULL,
   user_id INTEGER NOT NULL,
   PRIMARY KEY (group_id, user_id)
-);
-CREATE INDEX auth_group_members_user ON auth_group_members (user_id);
-CREATE TABLE auth_grants (
+))sql",
+    R"sql(CREATE INDEX auth_group_members_user ON auth_group_members (user_id))sql",
+    R"sql(CREATE TABLE auth_grants (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   subject_type TEXT NOT NULL,
   subject_id INTEGER NOT NULL,
@@ -190,9 +204,9 @@ CREATE TABLE auth_grants (
   kind TEXT NOT NULL,
   permission TEXT NOT NULL,
   UNIQUE (subject_type, subject_id, resource_type, resource, kind)
-);
-CREATE INDEX auth_grants_resource ON auth_grants (resource_type, resource);
-CREATE TABLE auth_tokens (
+))sql",
+    R"sql(CREATE INDEX auth_grants_resource ON auth_grants (resource_type, resource))sql",
+    R"sql(CREATE TABLE auth_tokens (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   user_id INTEGER NOT NULL,
   name TEXT NOT NULL,
@@ -200,31 +214,32 @@ CREATE TABLE auth_tokens (
   creation_time INTEGER NOT NULL,
   expiration_time INTEGER NOT NULL,
   revocation_time INTEGER NOT NULL
-);
-CREATE INDEX auth_tokens_user ON auth_tokens (user_id);
-)sql",
-     R"sql(
-CREATE TABLE auth_users (
+))sql",
+    R"sql(CREATE INDEX auth_tokens_user ON auth_tokens (user_id))sql",
+};
+
+constexpr const char* kAccessMysql[] = {
+    R"sql(CREATE TABLE auth_users (
   id BIGINT NOT NULL AUTO_INCREMENT,
   username VARCHAR(255) COLLATE {collation} NOT NULL,
   password_hash VARCHAR(512) NOT NULL,
   is_admin TINYINT NOT NULL DEFAULT 0,
   PRIMARY KEY (id),
   UNIQUE KEY auth_users_username (username)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
-CREATE TABLE auth_groups (
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    R"sql(CREATE TABLE auth_groups (
   id BIGINT NOT NULL AUTO_INCREMENT,
   name VARCHAR(255) COLLATE {collation} NOT NULL,
   PRIMARY KEY (id),
   UNIQUE KEY auth_groups_name (name)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
-CREATE TABLE auth_group_members (
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    R"sql(CREATE TABLE auth_group_members (
   group_id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
   PRIMARY KEY (group_id, user_id),
   KEY auth_group_members_user (user_id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
-CREATE TABLE auth_grants (
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    R"sql(CREATE TABLE auth_grants (
   id BIGINT NOT NULL AUTO_INCREMENT,
   subject_type VARCHAR(8) NOT NULL,
   subject_id BIGINT NOT NULL,
@@ -235,8 +250,8 @@ CREATE TABLE auth_grants (
   PRIMARY KEY (id),
   UNIQUE KEY auth_grants_subject (subject_type, subject_id, resource_type, resource, kind),
   KEY auth_grants_resource (resource_type, resource)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
-CREATE TABLE auth_tokens (
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    R"sql(CREATE TABLE auth_tokens (
   id BIGINT NOT NULL AUTO_INCREMENT,
   user_id BIGINT NOT NULL,
   name VARCHAR(255) NOT NULL,
@@ -247,8 +262,13 @@ CREATE TABLE auth_tokens (
   PRIMARY KEY (id),
   UNIQUE KEY auth_tokens_hash (token_hash),
   KEY auth_tokens_user (user_id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation};
-)sql"},
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+};
+
+constexpr Migration kMigrations[] = {
+    {1, Of(kRegistrySqlite), Of(kRegistryMysql)},
+    {2, Of(kAuditSqlite), Of(kAuditMysql)},
+    {3, Of(kAccessSqlite), Of(kAccessMysql)},
 };
 
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
@@ -283,11 +303,14 @@ Result<std::string> ByteExactCollation(SqlConnection& connection) {
 
 Status ApplyPending(SqlConnection& connection) {
   const bool mysql = connection.dialect() == SqlDialect::kMysql;
-  RETURN_IF_ERROR(connection.ExecuteScript(
-      mysql ? "CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL PRIMARY KEY, "
-              "applied_at BIGINT NOT NULL) ENGINE=InnoDB"
-            : "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
-              "applied_at INTEGER NOT NULL)"));
+  RETURN_IF_ERROR(
+      connection
+          .Execute(mysql ? "CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL "
+                           "PRIMARY KEY, applied_at BIGINT NOT NULL) ENGINE=InnoDB"
+                         : "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL "
+                           "PRIMARY KEY, applied_at INTEGER NOT NULL)",
+                   {})
+          .status());
   ASSIGN_OR_RETURN(int current, CurrentVersion(connection));
   if (current > LatestSchemaVersion()) {
     return Status(ErrorCode::kInvalidState,
@@ -301,9 +324,13 @@ Status ApplyPending(SqlConnection& connection) {
   }
   for (const Migration& migration : kMigrations) {
     if (migration.version <= current) continue;
-    std::string script = mysql ? ReplaceAll(migration.mysql, "{collation}", collation)
-                               : std::string(migration.sqlite);
-    RETURN_IF_ERROR(connection.ExecuteScript(script));
+    const Statements statements = mysql ? migration.mysql : migration.sqlite;
+    for (const char* const* statement = statements.begin; statement != statements.end;
+         ++statement) {
+      const std::string sql =
+          mysql ? ReplaceAll(*statement, "{collation}", collation) : std::string(*statement);
+      RETURN_IF_ERROR(connection.Execute(sql, {}).status());
+    }
     RETURN_IF_ERROR(
         connection
             .Execute("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",

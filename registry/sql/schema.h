@@ -1,6 +1,7 @@
-// The database schema as numbered migrations, one list per dialect, applied at start-up and
-// recorded in the schema_version table. Migrating is safe when several servers start at once
-// against one database: SQLite serialises on its write lock, MySQL on a named lock.
+// The database schema as numbered migrations, each a list of single statements per dialect,
+// applied at start-up and recorded in the schema_version table. Migrating is safe when several
+// servers start at once against one database: SQLite serialises on its write lock, MySQL on a named
+// lock.
 #pragma once
 
 #include "registry/sql/sql_connection.h"

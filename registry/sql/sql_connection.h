@@ -42,10 +42,8 @@ class SqlConnection {
   // Runs one statement with `params` bound to its `?` placeholders, in order.
   virtual Result<std::vector<SqlRow>> Query(const std::string& sql,
                                             const std::vector<SqlValue>& params) = 0;
-  // Returns the number of rows changed.
+  // Runs one statement (DDL too) and returns the number of rows changed.
   virtual Result<int64_t> Execute(const std::string& sql, const std::vector<SqlValue>& params) = 0;
-  // Runs a script of statements without parameters (schema migrations).
-  virtual Status ExecuteScript(const std::string& sql) = 0;
 
   // A write transaction takes the write lock up front (SQLite BEGIN IMMEDIATE), so concurrent
   // writers queue instead of failing at commit. A read transaction reads one consistent

@@ -78,12 +78,6 @@ class SqliteConnection final : public SqlConnection {
     return static_cast<int64_t>(sqlite3_changes(db_));
   }
 
-  Status ExecuteScript(const std::string& sql) override {
-    // MapSqliteError logs the detail of anything but busy/locked (which callers retry).
-    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
-    return rc == SQLITE_OK ? Status::Ok() : MapSqliteError(db_, rc, "<script>");
-  }
-
   Status Begin(bool write) override {
     if (write && writer_lock_) writing_ = std::unique_lock<std::mutex>(*writer_lock_);
     // IMMEDIATE takes the write lock now, so writers queue on busy_timeout instead of failing
@@ -105,6 +99,13 @@ class SqliteConnection final : public SqlConnection {
     return status;
   }
   bool IsHealthy() override { return true; }
+
+  // Runs one statement without keeping it prepared: for the connection's own set-up.
+  Status ExecuteOnce(const std::string& sql) {
+    // MapSqliteError logs the detail of anything but busy/locked (which callers retry).
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+    return rc == SQLITE_OK ? Status::Ok() : MapSqliteError(db_, rc, sql);
+  }
 
  private:
   Result<sqlite3_stmt*> Prepare(const std::string& sql, const std::vector<SqlValue>& params) {
@@ -171,11 +172,10 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions&
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   auto connection = std::make_unique<SqliteConnection>(db, options.writer_lock);
   const bool in_memory = options.path == ":memory:";
-  std::string pragmas =
-      "PRAGMA foreign_keys = OFF;"
-      "PRAGMA case_sensitive_like = ON;"
-      "PRAGMA synchronous = FULL;";
-  RETURN_IF_ERROR(connection->ExecuteScript(pragmas));
+  for (const char* pragma : {"PRAGMA foreign_keys = OFF", "PRAGMA case_sensitive_like = ON",
+                             "PRAGMA synchronous = FULL"}) {
+    RETURN_IF_ERROR(connection->ExecuteOnce(pragma));
+  }
   if (!in_memory) {
     // Switching a new file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at
     // once, without its busy handler, while another process (a second server starting on the
@@ -184,7 +184,7 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions&
         std::chrono::steady_clock::now() + std::chrono::milliseconds(options.busy_timeout_ms);
     Status wal;
     do {
-      wal = connection->ExecuteScript("PRAGMA journal_mode = WAL;");
+      wal = connection->ExecuteOnce("PRAGMA journal_mode = WAL");
       if (wal.code() != ErrorCode::kTemporarilyUnavailable) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     } while (std::chrono::steady_clock::now() < deadline);

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "enforcement/access_admin.h"
-#include "enforcement/crypto.h"
 #include "enforcement/password_hash.h"
 #include "registry/store_factory.h"
+#include "registry/text.h"
 #include "tests/test_util.h"
 
 namespace modelwarden {
@@ -38,7 +38,7 @@ class AuthenticatorTest : public ::testing::Test {
   }
 
   static std::string Basic(const std::string& credentials, const std::string& scheme = "Basic") {
-    return scheme + " " + Base64Encode(credentials);
+    return scheme + " " + EncodeBase64(credentials);
   }
 
   FakeClock clock_;
@@ -77,7 +77,7 @@ TEST_F(AuthenticatorTest, MalformedBasic) {
   // Not base64, or base64 without a colon.
   for (const std::string& header :
        {std::string("Basic !!!!"), std::string("Basic YWxpY2U"), std::string("Basic YWxpY2U=x"),
-        Basic("alice"), std::string("Basic ") + Base64UrlEncode("alice:\xfb\xff")}) {
+        Basic("alice"), std::string("Basic ") + EncodeBase64Url("alice:\xfb\xff")}) {
     auto result = Auth(header);
     EXPECT_CODE(result, ErrorCode::kUnauthenticated) << header;
     EXPECT_THAT(result.status().message(), HasSubstr("Malformed Basic credentials")) << header;
@@ -88,7 +88,7 @@ TEST_F(AuthenticatorTest, MalformedBasic) {
 }
 
 TEST_F(AuthenticatorTest, ExtraSpaces) {
-  const std::string credentials = Base64Encode(std::string("alice:") + kPassword);
+  const std::string credentials = EncodeBase64(std::string("alice:") + kPassword);
   EXPECT_OK(Auth("Basic   " + credentials));
   EXPECT_OK(Auth("  Basic " + credentials + "  "));
   EXPECT_OK(Auth("\tBasic " + credentials + "\t"));
@@ -130,7 +130,7 @@ TEST_F(AuthenticatorTest, AbsentOrEmptyOrUnknownScheme) {
        {std::string("Basic"), std::string("Bearer"), std::string("Basic "),
         Basic(std::string("alice:") + kPassword, "Digest"),
         Basic(std::string("alice:") + kPassword, "Basics"), std::string("Token abc"),
-        Base64Encode(std::string("alice:") + kPassword)}) {
+        EncodeBase64(std::string("alice:") + kPassword)}) {
     auto result = Auth(header);
     EXPECT_CODE(result, ErrorCode::kUnauthenticated) << header;
   }

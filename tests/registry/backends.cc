@@ -31,7 +31,7 @@ const char* MysqlUri() {
 Status RunOnServer(const std::string& uri, const std::string& sql) {
   ASSIGN_OR_RETURN(MysqlConnectionOptions options, ParseMysqlUri(uri));
   ASSIGN_OR_RETURN(std::unique_ptr<SqlConnection> connection, OpenMysqlConnection(options));
-  return connection->ExecuteScript(sql);
+  return connection->Execute(sql, {}).status();
 }
 
 // The base URI with its database replaced by `database`.
@@ -127,7 +127,7 @@ Status TestDatabase::ExecuteSql(const std::string& sql) const {
       SqliteOptions options;
       options.path = cleanup_;
       ASSIGN_OR_RETURN(std::unique_ptr<SqlConnection> connection, OpenSqliteConnection(options));
-      return connection->ExecuteScript(sql);
+      return connection->Execute(sql, {}).status();
     }
     case Backend::kMysql:
 #ifdef MODELWARDEN_HAVE_MYSQL

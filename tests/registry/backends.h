@@ -36,8 +36,8 @@ class TestDatabase {
   Result<std::unique_ptr<ModelStore>> OpenStore(int pool_size = 4) const;
   // The model store and the auth store over one pool (one in-memory database for SQLite).
   Result<Stores> OpenStores(int pool_size = 4) const;
-  // Runs `sql` on the database through a connection of its own, e.g. to age a row in a way
-  // no API allows. Not for kSqliteMemory (a private database).
+  // Runs one statement on the database through a connection of its own, e.g. to age a row in
+  // a way no API allows. Not for kSqliteMemory (a private database).
   Status ExecuteSql(const std::string& sql) const;
 
  private:

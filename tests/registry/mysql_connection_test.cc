@@ -1,4 +1,4 @@
-// ParseMysqlUri and SplitSqlScript always run. The rest runs against a real MySQL/MariaDB when
+// ParseMysqlUri always runs. The rest runs against a real MySQL/MariaDB when
 // MODELWARDEN_TEST_MYSQL_URI names one (scripts/start-mariadb prints such a URI), and is skipped
 // otherwise. Each run works in its own database, modelwarden_conn_<pid>, dropped at the end.
 #include "registry/sql/mysql_connection.h"
@@ -165,40 +165,6 @@ TEST(ParseMysqlUriTest, ErrorsDoNotRevealThePassword) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// SplitSqlScript
-
-TEST(SplitSqlScriptTest, SplitsAtTopLevelSemicolons) {
-  std::vector<std::string> statements = SplitSqlScript(
-      "-- schema v1; with a semicolon in a comment\n"
-      "CREATE TABLE a (x INT);\n"
-      "  \n"
-      "INSERT INTO a VALUES (1); # trailing; comment\n"
-      "/* block; comment */ INSERT INTO b VALUES ('x;y', \"p;q\", 'it''s;', 'back\\';slash');\n"
-      "CREATE TABLE `semi;colon` (x INT) /*!50100 COMMENT 'c' */;\n"
-      ";;\n"
-      "-- only a comment at the end\n");
-  ASSERT_EQ(statements.size(), 4u);
-  EXPECT_EQ(statements[0], "-- schema v1; with a semicolon in a comment\nCREATE TABLE a (x INT)");
-  EXPECT_EQ(statements[1], "INSERT INTO a VALUES (1)");
-  EXPECT_EQ(statements[2],
-            "# trailing; comment\n/* block; comment */ INSERT INTO b VALUES ('x;y', \"p;q\", "
-            "'it''s;', 'back\\';slash')");
-  EXPECT_EQ(statements[3], "CREATE TABLE `semi;colon` (x INT) /*!50100 COMMENT 'c' */");
-}
-
-TEST(SplitSqlScriptTest, LastStatementWithoutSemicolonAndEmptyScripts) {
-  std::vector<std::string> statements = SplitSqlScript("SELECT 1;\nSELECT 2\n");
-  ASSERT_EQ(statements.size(), 2u);
-  EXPECT_EQ(statements[1], "SELECT 2");
-  EXPECT_TRUE(SplitSqlScript("").empty());
-  EXPECT_TRUE(SplitSqlScript(" ;\n -- nothing\n /* here */ ;").empty());
-  // "--" without a following space is an operator in MySQL, not a comment.
-  statements = SplitSqlScript("SELECT 1--1;SELECT 2");
-  ASSERT_EQ(statements.size(), 2u);
-  EXPECT_EQ(statements[0], "SELECT 1--1");
-}
-
-// ---------------------------------------------------------------------------------------------
 // Against a real server.
 
 const char* TestUri() {
@@ -215,10 +181,11 @@ class MysqlConnectionTest : public ::testing::Test {
     Result<std::unique_ptr<SqlConnection>> admin = OpenMysqlConnection(*base);
     ASSERT_TRUE(admin.ok()) << admin.status().ToString();
     database_ = new std::string("modelwarden_conn_" + std::to_string(getpid()));
-    Status created =
-        (*admin)->ExecuteScript("DROP DATABASE IF EXISTS " + *database_ + "; CREATE DATABASE " +
-                                *database_ + " CHARACTER SET utf8mb4");
-    ASSERT_TRUE(created.ok()) << created.ToString();
+    for (const std::string& sql : {"DROP DATABASE IF EXISTS " + *database_,
+                                   "CREATE DATABASE " + *database_ + " CHARACTER SET utf8mb4"}) {
+      Result<int64_t> done = (*admin)->Execute(sql, {});
+      ASSERT_TRUE(done.ok()) << done.status().ToString() << " in " << sql;
+    }
   }
 
   static void TearDownTestSuite() {
@@ -226,7 +193,7 @@ class MysqlConnectionTest : public ::testing::Test {
     Result<MysqlConnectionOptions> base = ParseMysqlUri(TestUri());
     if (base.ok()) {
       Result<std::unique_ptr<SqlConnection>> admin = OpenMysqlConnection(*base);
-      if (admin.ok()) (*admin)->ExecuteScript("DROP DATABASE IF EXISTS " + *database_);
+      if (admin.ok()) (*admin)->Execute("DROP DATABASE IF EXISTS " + *database_, {});
     }
     delete database_;
     database_ = nullptr;
@@ -251,9 +218,11 @@ class MysqlConnectionTest : public ::testing::Test {
     return opened.ok() ? std::move(*opened) : nullptr;
   }
 
-  void Script(const std::string& sql) {
-    Status status = connection_->ExecuteScript(sql);
-    ASSERT_TRUE(status.ok()) << status.ToString() << " in " << sql;
+  void Script(const std::vector<std::string>& statements) {
+    for (const std::string& sql : statements) {
+      Result<int64_t> done = connection_->Execute(sql, {});
+      ASSERT_TRUE(done.ok()) << done.status().ToString() << " in " << sql;
+    }
   }
 
   std::vector<SqlRow> Rows(SqlConnection& connection, const std::string& sql,
@@ -295,11 +264,10 @@ TEST_F(MysqlConnectionTest, OpensHealthyMysqlDialectWithSessionSettings) {
 }
 
 TEST_F(MysqlConnectionTest, BindsAndReadsNullIntAndText) {
-  Script(
-      "DROP TABLE IF EXISTS cells;"
-      "CREATE TABLE cells (id BIGINT NOT NULL PRIMARY KEY, n BIGINT NULL, i INT NULL, "
-      "t TINYINT NULL, u BIGINT UNSIGNED NULL, s VARCHAR(255) NULL, m MEDIUMTEXT NULL, "
-      "b LONGBLOB NULL, d DECIMAL(20,2) NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+  Script({"DROP TABLE IF EXISTS cells",
+          "CREATE TABLE cells (id BIGINT NOT NULL PRIMARY KEY, n BIGINT NULL, i INT NULL, "
+          "t TINYINT NULL, u BIGINT UNSIGNED NULL, s VARCHAR(255) NULL, m MEDIUMTEXT NULL, "
+          "b LONGBLOB NULL, d DECIMAL(20,2) NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"});
   const int64_t big = INT64_MAX;
   const int64_t small = INT64_MIN;
   const std::string with_nul("a\0b\xff", 4);
@@ -339,10 +307,9 @@ TEST_F(MysqlConnectionTest, BindsAndReadsNullIntAndText) {
 }
 
 TEST_F(MysqlConnectionTest, RoundTripsUtf8AndFourByteEmojiExactly) {
-  Script(
-      "DROP TABLE IF EXISTS names;"
-      "CREATE TABLE names (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(256) NOT NULL, "
-      "body MEDIUMTEXT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+  Script({"DROP TABLE IF EXISTS names",
+          "CREATE TABLE names (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(256) NOT NULL, "
+          "body MEDIUMTEXT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"});
   const std::string name =
       "Gr\xc3\xbc\xc3\x9f"
       "e \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80";
@@ -362,10 +329,9 @@ TEST_F(MysqlConnectionTest, RoundTripsUtf8AndFourByteEmojiExactly) {
 }
 
 TEST_F(MysqlConnectionTest, RoundTripsLargeValues) {
-  Script(
-      "DROP TABLE IF EXISTS big;"
-      "CREATE TABLE big (id BIGINT NOT NULL PRIMARY KEY, body MEDIUMTEXT NOT NULL) "
-      "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+  Script({"DROP TABLE IF EXISTS big",
+          "CREATE TABLE big (id BIGINT NOT NULL PRIMARY KEY, body MEDIUMTEXT NOT NULL) "
+          "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"});
   // Over 256 KiB, where Connector/C++ 1.1 switches setString to streaming the value.
   std::string body;
   while (body.size() < 300 * 1024) body += "line \xf0\x9f\x98\x80 " + std::to_string(body.size());
@@ -381,10 +347,9 @@ TEST_F(MysqlConnectionTest, RoundTripsLargeValues) {
 }
 
 TEST_F(MysqlConnectionTest, DuplicateKeyIsResourceAlreadyExists) {
-  Script(
-      "DROP TABLE IF EXISTS dup;"
-      "CREATE TABLE dup (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL, "
-      "UNIQUE KEY dup_name (name)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+  Script({"DROP TABLE IF EXISTS dup",
+          "CREATE TABLE dup (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL, "
+          "UNIQUE KEY dup_name (name)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"});
   const std::string sql = "INSERT INTO dup (id, name) VALUES (?, ?)";
   ASSERT_TRUE(connection_->Execute(sql, {int64_t{1}, std::string("a")}).ok());
   Result<int64_t> again = connection_->Execute(sql, {int64_t{1}, std::string("b")});
@@ -405,8 +370,8 @@ TEST_F(MysqlConnectionTest, OtherErrorsAreInternalWithGenericMessage) {
   EXPECT_EQ(bad.status().code(), ErrorCode::kInternalError);
   EXPECT_EQ(bad.status().message().find("no_such_column"), std::string::npos)
       << bad.status().message();
-  Status syntax = connection_->ExecuteScript("CREATE TABLEX nope (x INT)");
-  EXPECT_EQ(syntax.code(), ErrorCode::kInternalError);
+  Result<int64_t> syntax = connection_->Execute("CREATE TABLEX nope (x INT)", {});
+  EXPECT_EQ(syntax.status().code(), ErrorCode::kInternalError);
   Result<int64_t> missing =
       connection_->Execute("INSERT INTO no_such_table VALUES (?)", {int64_t{1}});
   EXPECT_EQ(missing.status().code(), ErrorCode::kInternalError);
@@ -419,8 +384,8 @@ TEST_F(MysqlConnectionTest, OtherErrorsAreInternalWithGenericMessage) {
 
 TEST_F(MysqlConnectionTest, StrictModeRejectsTooLongValues) {
   Script(
-      "DROP TABLE IF EXISTS strict_t;"
-      "CREATE TABLE strict_t (name VARCHAR(4) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+      {"DROP TABLE IF EXISTS strict_t",
+       "CREATE TABLE strict_t (name VARCHAR(4) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"});
   Result<int64_t> inserted =
       connection_->Execute("INSERT INTO strict_t VALUES (?)", {std::string("toolong")});
   EXPECT_FALSE(inserted.ok());
@@ -428,10 +393,9 @@ TEST_F(MysqlConnectionTest, StrictModeRejectsTooLongValues) {
 }
 
 TEST_F(MysqlConnectionTest, ExecuteCountsMatchedRowsLikeSqlite) {
-  Script(
-      "DROP TABLE IF EXISTS upd;"
-      "CREATE TABLE upd (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(10) NOT NULL) ENGINE=InnoDB;"
-      "INSERT INTO upd VALUES (1, 'x'), (2, 'y')");
+  Script({"DROP TABLE IF EXISTS upd",
+          "CREATE TABLE upd (id BIGINT NOT NULL PRIMARY KEY, v VARCHAR(10) NOT NULL) ENGINE=InnoDB",
+          "INSERT INTO upd VALUES (1, 'x'), (2, 'y')"});
   Result<int64_t> same =
       connection_->Execute("UPDATE upd SET v = ? WHERE id = ?", {std::string("x"), int64_t{1}});
   ASSERT_TRUE(same.ok()) << same.status().ToString();
@@ -451,9 +415,8 @@ TEST_F(MysqlConnectionTest, ExecuteCountsMatchedRowsLikeSqlite) {
 }
 
 TEST_F(MysqlConnectionTest, TransactionsCommitAndRollBack) {
-  Script(
-      "DROP TABLE IF EXISTS tx;"
-      "CREATE TABLE tx (id BIGINT NOT NULL PRIMARY KEY) ENGINE=InnoDB");
+  Script({"DROP TABLE IF EXISTS tx",
+          "CREATE TABLE tx (id BIGINT NOT NULL PRIMARY KEY) ENGINE=InnoDB"});
   std::unique_ptr<SqlConnection> other = Open();
   ASSERT_NE(other, nullptr);
   const std::string count = "SELECT COUNT(*) FROM tx";
@@ -478,13 +441,12 @@ TEST_F(MysqlConnectionTest, TransactionsCommitAndRollBack) {
 }
 
 TEST_F(MysqlConnectionTest, LockWaitTimeoutIsTemporarilyUnavailable) {
-  Script(
-      "DROP TABLE IF EXISTS locks;"
-      "CREATE TABLE locks (id BIGINT NOT NULL PRIMARY KEY, n BIGINT NOT NULL) ENGINE=InnoDB;"
-      "INSERT INTO locks VALUES (1, 0)");
+  Script({"DROP TABLE IF EXISTS locks",
+          "CREATE TABLE locks (id BIGINT NOT NULL PRIMARY KEY, n BIGINT NOT NULL) ENGINE=InnoDB",
+          "INSERT INTO locks VALUES (1, 0)"});
   std::unique_ptr<SqlConnection> other = Open();
   ASSERT_NE(other, nullptr);
-  ASSERT_TRUE(other->ExecuteScript("SET SESSION innodb_lock_wait_timeout = 1").ok());
+  ASSERT_TRUE(other->Execute("SET SESSION innodb_lock_wait_timeout = 1", {}).ok());
   const std::string lock = "SELECT n FROM locks WHERE id = ? FOR UPDATE";
 
   ASSERT_TRUE(connection_->Begin(true).ok());
@@ -519,10 +481,9 @@ TEST_F(MysqlConnectionTest, ByteExactCollationSeparatesCaseAndTrailingSpace) {
   Result<std::string> collation = DetectByteExactCollation(*connection_);
   ASSERT_TRUE(collation.ok()) << collation.status().ToString();
   Script(
-      "DROP TABLE IF EXISTS exact;"
-      "CREATE TABLE exact (name VARCHAR(256) COLLATE " +
-      *collation +
-      " NOT NULL PRIMARY KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=" + *collation);
+      {"DROP TABLE IF EXISTS exact",
+       "CREATE TABLE exact (name VARCHAR(256) COLLATE " + *collation +
+           " NOT NULL PRIMARY KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=" + *collation});
   for (const char* name : {"Model", "model", "a", "a ", "a  "}) {
     Result<int64_t> inserted =
         connection_->Execute("INSERT INTO exact VALUES (?)", {std::string(name)});
@@ -553,10 +514,9 @@ TEST_F(MysqlConnectionTest, ByteExactCollationSeparatesCaseAndTrailingSpace) {
 // Documents why the schema must not use utf8mb4_bin: it is PAD SPACE on MariaDB 10.11 and
 // MySQL 8, so a unique name column treats 'a' and 'a ' as the same key.
 TEST_F(MysqlConnectionTest, Utf8mb4BinIgnoresTrailingSpaces) {
-  Script(
-      "DROP TABLE IF EXISTS padded;"
-      "CREATE TABLE padded (name VARCHAR(256) COLLATE utf8mb4_bin NOT NULL PRIMARY KEY) "
-      "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+  Script({"DROP TABLE IF EXISTS padded",
+          "CREATE TABLE padded (name VARCHAR(256) COLLATE utf8mb4_bin NOT NULL PRIMARY KEY) "
+          "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"});
   ASSERT_TRUE(connection_->Execute("INSERT INTO padded VALUES (?)", {std::string("a")}).ok());
   Result<int64_t> padded =
       connection_->Execute("INSERT INTO padded VALUES (?)", {std::string("a ")});
@@ -566,14 +526,13 @@ TEST_F(MysqlConnectionTest, Utf8mb4BinIgnoresTrailingSpaces) {
 }
 
 TEST_F(MysqlConnectionTest, CachedStatementsSeeSchemaChanges) {
-  Script(
-      "DROP TABLE IF EXISTS evolve;"
-      "CREATE TABLE evolve (id BIGINT NOT NULL PRIMARY KEY) ENGINE=InnoDB;"
-      "INSERT INTO evolve VALUES (1)");
+  Script({"DROP TABLE IF EXISTS evolve",
+          "CREATE TABLE evolve (id BIGINT NOT NULL PRIMARY KEY) ENGINE=InnoDB",
+          "INSERT INTO evolve VALUES (1)"});
   const std::string select = "SELECT * FROM evolve";
   ASSERT_EQ(Rows(*connection_, select)[0].size(), 1u);
   ASSERT_EQ(Rows(*connection_, select)[0].size(), 1u);
-  Script("ALTER TABLE evolve ADD COLUMN note VARCHAR(10) NULL DEFAULT 'n'");
+  Script({"ALTER TABLE evolve ADD COLUMN note VARCHAR(10) NULL DEFAULT 'n'"});
   std::vector<SqlRow> rows = Rows(*connection_, select);
   ASSERT_EQ(rows.size(), 1u);
   ASSERT_EQ(rows[0].size(), 2u);
@@ -585,8 +544,8 @@ TEST_F(MysqlConnectionTest, KilledConnectionIsUnavailableAndUnhealthy) {
   ASSERT_EQ(id.size(), 1u);
   std::unique_ptr<SqlConnection> killer = Open();
   ASSERT_NE(killer, nullptr);
-  Status killed = killer->ExecuteScript("KILL CONNECTION " + std::to_string(id[0].Int(0)));
-  ASSERT_TRUE(killed.ok()) << killed.ToString();
+  Result<int64_t> killed = killer->Execute("KILL CONNECTION " + std::to_string(id[0].Int(0)), {});
+  ASSERT_TRUE(killed.ok()) << killed.status().ToString();
 
   Result<std::vector<SqlRow>> after = connection_->Query("SELECT 1", {});
   ASSERT_FALSE(after.ok());
@@ -595,14 +554,14 @@ TEST_F(MysqlConnectionTest, KilledConnectionIsUnavailableAndUnhealthy) {
   // Every later call fails fast the same way.
   EXPECT_EQ(connection_->Execute("DO 1", {}).status().code(), ErrorCode::kTemporarilyUnavailable);
   EXPECT_EQ(connection_->Begin(true).code(), ErrorCode::kTemporarilyUnavailable);
-  EXPECT_EQ(connection_->ExecuteScript("DO 1").code(), ErrorCode::kTemporarilyUnavailable);
+  EXPECT_EQ(connection_->Execute("DO 1", {}).status().code(), ErrorCode::kTemporarilyUnavailable);
   // The other connection is unaffected.
   EXPECT_TRUE(killer->IsHealthy());
   EXPECT_EQ(Rows(*killer, "SELECT 1")[0].Int(0), 1);
 }
 
 TEST_F(MysqlConnectionTest, ConnectionClosedByServerWhileIdleIsUnavailable) {
-  ASSERT_TRUE(connection_->ExecuteScript("SET SESSION wait_timeout = 1").ok());
+  ASSERT_TRUE(connection_->Execute("SET SESSION wait_timeout = 1", {}).ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   Result<std::vector<SqlRow>> after = connection_->Query("SELECT 1", {});
   ASSERT_FALSE(after.ok());
@@ -611,16 +570,15 @@ TEST_F(MysqlConnectionTest, ConnectionClosedByServerWhileIdleIsUnavailable) {
 }
 
 TEST_F(MysqlConnectionTest, KilledInsideTransactionIsUnavailable) {
-  Script(
-      "DROP TABLE IF EXISTS killtx;"
-      "CREATE TABLE killtx (id BIGINT NOT NULL PRIMARY KEY) ENGINE=InnoDB");
+  Script({"DROP TABLE IF EXISTS killtx",
+          "CREATE TABLE killtx (id BIGINT NOT NULL PRIMARY KEY) ENGINE=InnoDB"});
   std::vector<SqlRow> id = Rows(*connection_, "SELECT CONNECTION_ID()");
   ASSERT_EQ(id.size(), 1u);
   ASSERT_TRUE(connection_->Begin(true).ok());
   ASSERT_TRUE(connection_->Execute("INSERT INTO killtx VALUES (?)", {int64_t{1}}).ok());
   std::unique_ptr<SqlConnection> killer = Open();
   ASSERT_NE(killer, nullptr);
-  ASSERT_TRUE(killer->ExecuteScript("KILL CONNECTION " + std::to_string(id[0].Int(0))).ok());
+  ASSERT_TRUE(killer->Execute("KILL CONNECTION " + std::to_string(id[0].Int(0)), {}).ok());
   Status commit = connection_->Commit();
   EXPECT_EQ(commit.code(), ErrorCode::kTemporarilyUnavailable);
   EXPECT_FALSE(connection_->IsHealthy());
@@ -675,10 +633,9 @@ TEST_F(MysqlConnectionTest, ConnectsOverUnixSocketAndLocalhost) {
 }
 
 TEST_F(MysqlConnectionTest, ConnectionsWorkFromSeveralThreads) {
-  Script(
-      "DROP TABLE IF EXISTS counter;"
-      "CREATE TABLE counter (id BIGINT NOT NULL PRIMARY KEY, n BIGINT NOT NULL) ENGINE=InnoDB;"
-      "INSERT INTO counter VALUES (1, 0)");
+  Script({"DROP TABLE IF EXISTS counter",
+          "CREATE TABLE counter (id BIGINT NOT NULL PRIMARY KEY, n BIGINT NOT NULL) ENGINE=InnoDB",
+          "INSERT INTO counter VALUES (1, 0)"});
   constexpr int kThreads = 4;
   constexpr int kIncrements = 25;
   std::vector<std::thread> threads;

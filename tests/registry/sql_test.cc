@@ -30,7 +30,7 @@ std::unique_ptr<SqlConnection> OpenMemory() {
 
 TEST(SqliteConnectionTest, BindsAndReadsEveryType) {
   auto db = OpenMemory();
-  ASSERT_OK(db->ExecuteScript("CREATE TABLE t (i INTEGER, s TEXT, n TEXT)"));
+  ASSERT_OK(db->Execute("CREATE TABLE t (i INTEGER, s TEXT, n TEXT)", {}));
   ASSERT_OK(db->Execute("INSERT INTO t VALUES (?, ?, ?)",
                         {int64_t{-9007199254740993}, std::string("caf\xc3\xa9\0x", 6), {}}));
   auto rows = db->Query("SELECT i, s, n FROM t", {});
@@ -45,7 +45,7 @@ TEST(SqliteConnectionTest, BindsAndReadsEveryType) {
 
 TEST(SqliteConnectionTest, MapsUniqueViolationToAlreadyExists) {
   auto db = OpenMemory();
-  ASSERT_OK(db->ExecuteScript("CREATE TABLE t (k TEXT PRIMARY KEY)"));
+  ASSERT_OK(db->Execute("CREATE TABLE t (k TEXT PRIMARY KEY)", {}));
   ASSERT_OK(db->Execute("INSERT INTO t VALUES (?)", {std::string("a")}));
   EXPECT_CODE(db->Execute("INSERT INTO t VALUES (?)", {std::string("a")}),
               ErrorCode::kResourceAlreadyExists);
@@ -62,7 +62,7 @@ TEST(SqliteConnectionTest, LikeIsCaseSensitive) {
 
 TEST(TransactionTest, RollsBackEverythingOnError) {
   auto db = OpenMemory();
-  ASSERT_OK(db->ExecuteScript("CREATE TABLE t (k TEXT PRIMARY KEY)"));
+  ASSERT_OK(db->Execute("CREATE TABLE t (k TEXT PRIMARY KEY)", {}));
   SqlConnection* raw = db.release();
   ConnectionPool pool(
       [raw]() -> Result<std::unique_ptr<SqlConnection>> {

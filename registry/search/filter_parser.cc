@@ -12,13 +12,7 @@
 //    non-numeric quoted strings and lets the database compare them.
 //  * run_id IN lists accept only plain '...' / "..." items (no backslashes, no implicit
 //    concatenation, no string prefixes); MLflow evaluates the list with ast.literal_eval.
-//  * Version order_by keys prefixed "tag." are rejected (MLflow silently treats "tag.name"
-//    as "name").
-//  * Page tokens must hold a non-negative integer offset; MLflow also takes numeric strings
-//    and floats, and rejects offset 0 (which it never issues).
-// And one in the other direction: order_by accepts a lone "`name`" for models too (MLflow
-// only strips the backticks when a direction follows).
-#include "registry/search_filter.h"
+#include "registry/search/filter_parser.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -31,46 +25,17 @@
 #include "registry/decimal.h"
 #include "registry/entities.h"
 #include "registry/python_repr.h"
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
 
 constexpr size_t kNpos = std::string_view::npos;
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
-bool IsAsciiLower(char c) { return c >= 'a' && c <= 'z'; }
-
 // sqlparse words are Python's Unicode \w. Approximation: every byte of a non-ASCII UTF-8
 // sequence counts as a word byte.
 bool IsWordByte(char c) {
-  return IsAsciiDigit(c) || IsAsciiUpper(c) || IsAsciiLower(c) || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (IsAsciiUpper(c)) c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string AsciiUpper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (IsAsciiLower(c)) c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
-std::string_view TrimSpace(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
+  return IsAsciiDigit(c) || IsAsciiAlpha(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
 }
 
 // Parses [+-]?[0-9]+ into an int64, rejecting overflow.
@@ -89,16 +54,6 @@ bool PyIsLower(std::string_view s) {
     if (IsAsciiLower(c)) cased = true;
   }
   return cased;
-}
-
-std::string PyListRepr(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += PyRepr(items[i]);
-  }
-  out += "]";
-  return out;
 }
 
 const char* ComparatorText(Comparator c) {
@@ -178,7 +133,7 @@ class FilterParser {
   bool AtEnd() const { return pos_ >= s_.size(); }
   char Peek(size_t ahead = 0) const { return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0'; }
   void SkipSpace() {
-    while (!AtEnd() && IsSpace(s_[pos_])) ++pos_;
+    while (!AtEnd() && IsAsciiSpace(s_[pos_])) ++pos_;
   }
   std::string_view ReadWord() {
     const size_t start = pos_;
@@ -413,7 +368,7 @@ class FilterParser {
         if (!ReadQuoted()) return InvalidClauseFrom(clause_start);
       } else if (AsciiUpper(ReadWord()) == "AND") {
         // "name = AND ...": the value is missing.
-        return InvalidClause(TrimSpace(s_.substr(clause_start, start - clause_start)));
+        return InvalidClause(Trim(s_.substr(clause_start, start - clause_start)));
       }
       return Status::InvalidArgument(
           "Parameter value is either not quoted or unidentified quote types used for string "
@@ -523,195 +478,6 @@ bool IsQueryingPrompts(const std::vector<FilterClause>& clauses) {
   return false;
 }
 
-// --- order_by ---------------------------------------------------------------------------
-
-Status CouldNotParseOrderBy(std::string_view clause) {
-  return Status::InvalidArgument("Invalid order_by clause " + PyRepr(clause) +
-                                 ". Could not be parsed.");
-}
-
-std::string_view Unquote(std::string_view key) {
-  if (key.size() >= 2 && (key.front() == '`' || key.front() == '"') && key.back() == key.front()) {
-    key.remove_prefix(1);
-    key.remove_suffix(1);
-  }
-  return key;
-}
-
-// "<key> [ASC|DESC]" with the key optionally in backticks or double quotes.
-Status SplitOrderClause(std::string_view clause, std::string* key, bool* ascending) {
-  const std::string_view s = TrimSpace(clause);
-  if (s.empty()) return CouldNotParseOrderBy(clause);
-  size_t i = 0;
-  if (s[0] == '`' || s[0] == '"') {
-    const size_t close = s.find(s[0], 1);
-    if (close == kNpos) return CouldNotParseOrderBy(clause);
-    i = close + 1;
-    if (i < s.size() && !IsSpace(s[i])) return CouldNotParseOrderBy(clause);
-  } else {
-    while (i < s.size() && !IsSpace(s[i])) ++i;
-  }
-  *key = std::string(Unquote(s.substr(0, i)));
-  const std::string_view rest = TrimSpace(s.substr(i));
-  *ascending = true;
-  if (rest.empty()) return Status::Ok();
-  for (char c : rest) {
-    if (IsSpace(c)) return CouldNotParseOrderBy(clause);
-  }
-  const std::string direction = AsciiLower(rest);
-  if (direction == "asc") return Status::Ok();
-  if (direction == "desc") {
-    *ascending = false;
-    return Status::Ok();
-  }
-  return Status::InvalidArgument("Invalid ordering key in order_by clause " + PyRepr(clause) + ".");
-}
-
-Result<OrderColumn> ModelOrderColumn(const std::string& key) {
-  if (key == "name") return OrderColumn::kName;
-  if (key == "timestamp" || key == "last_updated_timestamp") {
-    return OrderColumn::kLastUpdatedTimestamp;
-  }
-  return Status::InvalidArgument("Invalid order by key " + PyRepr(key) +
-                                 " specified. Valid keys are '{'name', 'timestamp'}'");
-}
-
-Result<OrderColumn> VersionOrderColumn(std::string key) {
-  const size_t dot = key.find('.');
-  if (dot != std::string::npos) {
-    const std::string entity = key.substr(0, dot);
-    if (entity == "tag" || entity == "tags") {
-      return Status::InvalidArgument("Invalid order_by entity: tag");
-    }
-    if (entity != "attribute") {
-      return Status::InvalidArgument("Invalid entity type " + PyRepr(entity) +
-                                     ". Valid entity types are ('attribute', 'tag', 'tags')");
-    }
-    key = std::string(Unquote(std::string_view(key).substr(dot + 1)));
-  }
-  if (key == "name") return OrderColumn::kName;
-  if (key == "version_number") return OrderColumn::kVersion;
-  if (key == "creation_timestamp") return OrderColumn::kCreationTimestamp;
-  if (key == "last_updated_timestamp") return OrderColumn::kLastUpdatedTimestamp;
-  return Status::InvalidArgument(
-      "Invalid attribute key " + PyRepr(key) +
-      " specified. Valid keys are '{'name', 'version_number', 'creation_timestamp', "
-      "'last_updated_timestamp'}'");
-}
-
-// --- page tokens ----------------------------------------------------------------------------
-
-constexpr char kBase64Alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int Base64Value(char c) {
-  if (IsAsciiUpper(c)) return c - 'A';
-  if (IsAsciiLower(c)) return c - 'a' + 26;
-  if (IsAsciiDigit(c)) return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-std::string Base64Encode(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const uint32_t n = (static_cast<unsigned char>(in[i]) << 16) |
-                       (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
-    out += kBase64Alphabet[(n >> 18) & 63];
-    out += kBase64Alphabet[(n >> 12) & 63];
-    out += kBase64Alphabet[(n >> 6) & 63];
-    out += kBase64Alphabet[n & 63];
-  }
-  if (i + 1 == in.size()) {
-    const uint32_t n = static_cast<unsigned char>(in[i]) << 16;
-    out += kBase64Alphabet[(n >> 18) & 63];
-    out += kBase64Alphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    const uint32_t n =
-        (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += kBase64Alphabet[(n >> 18) & 63];
-    out += kBase64Alphabet[(n >> 12) & 63];
-    out += kBase64Alphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-// Python's base64.b64decode(str) (binascii.a2b_base64, non-strict): characters outside the
-// alphabet are skipped, decoding stops at the first complete padding, and a final partial
-// quantum is an error. Non-ASCII input is an error (Python raises ValueError).
-bool PyBase64Decode(std::string_view in, std::string* out) {
-  int quad_pos = 0;
-  int pads = 0;
-  unsigned left = 0;
-  for (char c : in) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-    if (c == '=') {
-      if (quad_pos >= 2) {
-        ++pads;
-        if (quad_pos + pads >= 4) return true;
-      }
-      continue;
-    }
-    const int v = Base64Value(c);
-    if (v < 0) continue;
-    pads = 0;
-    switch (quad_pos) {
-      case 0:
-        left = static_cast<unsigned>(v);
-        quad_pos = 1;
-        break;
-      case 1:
-        out->push_back(static_cast<char>((left << 2) | (static_cast<unsigned>(v) >> 4)));
-        left = static_cast<unsigned>(v) & 0x0f;
-        quad_pos = 2;
-        break;
-      case 2:
-        out->push_back(static_cast<char>(((left << 4) | (static_cast<unsigned>(v) >> 2)) & 0xff));
-        left = static_cast<unsigned>(v) & 0x03;
-        quad_pos = 3;
-        break;
-      default:
-        out->push_back(static_cast<char>(((left << 6) | static_cast<unsigned>(v)) & 0xff));
-        quad_pos = 0;
-        break;
-    }
-  }
-  return quad_pos == 0;
-}
-
-bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// Accepts exactly the JSON object {"offset": <non-negative integer>} with optional JSON
-// whitespace; anything else (other keys, strings, fractions, exponents) is rejected.
-bool ParseOffsetJson(std::string_view json, int64_t* offset) {
-  size_t i = 0;
-  auto skip = [&] {
-    while (i < json.size() && IsJsonSpace(json[i])) ++i;
-  };
-  auto expect = [&](std::string_view token) {
-    skip();
-    if (json.substr(i, token.size()) != token) return false;
-    i += token.size();
-    return true;
-  };
-  if (!expect("{") || !expect("\"offset\"") || !expect(":")) return false;
-  skip();
-  const size_t start = i;
-  while (i < json.size() && IsAsciiDigit(json[i])) ++i;
-  const std::string_view digits = json.substr(start, i - start);
-  if (digits.empty() || (digits.size() > 1 && digits[0] == '0')) return false;
-  if (!ParseSignedInt64(digits, offset)) return false;
-  if (!expect("}")) return false;
-  skip();
-  return i == json.size();
-}
-
 }  // namespace
 
 Result<SearchFilter> ParseSearchFilter(std::string_view filter, SearchTarget target) {
@@ -732,59 +498,6 @@ Result<SearchFilter> ParseSearchFilter(std::string_view filter, SearchTarget tar
     result.clauses = std::move(kept);
   }
   return result;
-}
-
-Result<std::vector<OrderKey>> ParseOrderBy(const std::vector<std::string>& order_by,
-                                           SearchTarget target) {
-  const bool versions = target == SearchTarget::kModelVersions;
-  if (order_by.empty() && versions) {
-    // SqlAlchemyStore.search_model_versions' default, already complete.
-    return std::vector<OrderKey>{{OrderColumn::kLastUpdatedTimestamp, false},
-                                 {OrderColumn::kName, true},
-                                 {OrderColumn::kVersion, false}};
-  }
-  std::vector<OrderKey> keys;
-  for (const std::string& clause : order_by) {
-    std::string key;
-    bool ascending = true;
-    if (Status s = SplitOrderClause(clause, &key, &ascending); !s.ok()) return s;
-    Result<OrderColumn> column = versions ? VersionOrderColumn(key) : ModelOrderColumn(key);
-    if (!column.ok()) return column.status();
-    for (const OrderKey& seen : keys) {
-      if (seen.column == *column) {
-        return Status::InvalidArgument("`order_by` contains duplicate fields: " +
-                                       PyListRepr(order_by));
-      }
-    }
-    keys.push_back({*column, ascending});
-  }
-  auto has = [&keys](OrderColumn column) {
-    for (const OrderKey& k : keys) {
-      if (k.column == column) return true;
-    }
-    return false;
-  };
-  if (!has(OrderColumn::kName)) keys.push_back({OrderColumn::kName, true});
-  if (versions && !has(OrderColumn::kVersion)) keys.push_back({OrderColumn::kVersion, false});
-  return keys;
-}
-
-std::string EncodePageToken(int64_t offset) {
-  // json.dumps({"offset": offset}) puts a space after the colon.
-  return Base64Encode("{\"offset\": " + std::to_string(offset) + "}");
-}
-
-Result<int64_t> DecodePageToken(std::string_view token) {
-  if (token.empty()) return int64_t{0};
-  std::string decoded;
-  if (!PyBase64Decode(token, &decoded)) {
-    return Status::InvalidArgument("Invalid page token, could not base64-decode");
-  }
-  int64_t offset = 0;
-  if (!ParseOffsetJson(decoded, &offset)) {
-    return Status::InvalidArgument("Invalid page token, decoded value=" + PyBytesRepr(decoded));
-  }
-  return offset;
 }
 
 }  // namespace modelwarden

@@ -1,0 +1,127 @@
+#include "registry/search/page_token.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+namespace modelwarden {
+namespace {
+
+TEST(PageTokenTest, EncodesLikePythonJsonDumps) {
+  EXPECT_EQ(EncodePageToken(2), "eyJvZmZzZXQiOiAyfQ==");
+  EXPECT_EQ(EncodePageToken(4), "eyJvZmZzZXQiOiA0fQ==");
+  EXPECT_EQ(EncodePageToken(100), "eyJvZmZzZXQiOiAxMDB9");
+}
+
+TEST(PageTokenTest, RoundTrips) {
+  for (int64_t offset : {int64_t{0}, int64_t{1}, int64_t{2}, int64_t{99}, int64_t{1000},
+                         int64_t{123456789}, std::numeric_limits<int64_t>::max()}) {
+    Result<int64_t> r = DecodePageToken(EncodePageToken(offset));
+    ASSERT_TRUE(r.ok()) << offset << ": " << r.status().ToString();
+    EXPECT_EQ(*r, offset);
+  }
+}
+
+TEST(PageTokenTest, EmptyTokenIsFirstPage) {
+  Result<int64_t> r = DecodePageToken("");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, 0);
+}
+
+// An independent base64 encoder, so the decoder is not only tested against EncodePageToken.
+std::string B64(const std::string& text) {
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < text.size(); i += 3) {
+    uint32_t n = (static_cast<unsigned char>(text[i]) << 16) |
+                 (static_cast<unsigned char>(text[i + 1]) << 8) |
+                 static_cast<unsigned char>(text[i + 2]);
+    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
+  }
+  if (i + 1 == text.size()) {
+    uint32_t n = static_cast<unsigned char>(text[i]) << 16;
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == text.size()) {
+    uint32_t n = (static_cast<unsigned char>(text[i]) << 16) |
+                 (static_cast<unsigned char>(text[i + 1]) << 8);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+TEST(PageTokenTest, AcceptsJsonWhitespaceVariants) {
+  EXPECT_EQ(B64("{\"offset\": 2}"), "eyJvZmZzZXQiOiAyfQ==");  // Sanity check of the helper.
+  for (const char* json : {"{\"offset\":5}", "{ \"offset\" : 5 }", "\n{\"offset\":\t5}\r\n"}) {
+    Result<int64_t> r = DecodePageToken(B64(json));
+    ASSERT_TRUE(r.ok()) << json << ": " << r.status().ToString();
+    EXPECT_EQ(*r, 5);
+  }
+}
+
+TEST(PageTokenTest, Base64IsDecodedLenientlyLikePython) {
+  // binascii.a2b_base64 skips characters outside the alphabet and stops after the padding.
+  // Unlike Python, nothing after that padding is looked at, not even non-ASCII bytes.
+  for (const char* token :
+       {"eyJvZmZzZXQiOiAyfQ==\n", " eyJvZmZz ZXQiOiAyfQ== ", "eyJvZmZzZXQiOiAyfQ==AAAA",
+        "eyJvZmZzZXQiOiAyfQ===", "eyJvZmZzZXQiOiAyfQ==\xC3\xA9", "eyJvZmZzZXQiOiAyfQ=\t="}) {
+    Result<int64_t> r = DecodePageToken(token);
+    ASSERT_TRUE(r.ok()) << token << ": " << r.status().ToString();
+    EXPECT_EQ(*r, 2);
+  }
+}
+
+TEST(PageTokenTest, RejectsUndecodableBase64) {
+  for (const char* token : {"garbage", "eyJvZmZzZXQiOiAyfQ", "eyJvZmZzZXQiOiAyfQ=", "a",
+                            "eyJvZmZzZXQiOiAyfQ=\xC3\xA9="}) {
+    Result<int64_t> r = DecodePageToken(token);
+    ASSERT_FALSE(r.ok()) << token;
+    EXPECT_EQ(r.status().code(), ErrorCode::kInvalidParameterValue);
+    EXPECT_EQ(r.status().message(), "Invalid page token, could not base64-decode") << token;
+  }
+}
+
+TEST(PageTokenTest, RejectsBadJsonAndOffsets) {
+  const char* const bad[] = {
+      "",  // Decodes to nothing: "====" is skipped entirely.
+      "hello",
+      "{\"offset\": -1}",
+      "{\"offset\": \"5\"}",
+      "{\"offset\": 1.5}",
+      "{\"offset\": 2.0}",
+      "{\"offset\": 1e3}",
+      "{\"offset\": 01}",
+      "{\"offset\": }",
+      "{\"offset\": 5",
+      "{\"offset\": 5} x",
+      "{\"offset\": 5,}",
+      "{\"offset\": 5, \"x\": 1}",
+      "{\"other\": 5}",
+      "{\"Offset\": 5}",
+      "{'offset': 5}",
+      "[5]",
+      "5",
+      "{\"offset\": 9223372036854775808}",
+  };
+  for (const char* json : bad) {
+    const std::string token = *json ? B64(json) : "====";
+    Result<int64_t> r = DecodePageToken(token);
+    ASSERT_FALSE(r.ok()) << json;
+    EXPECT_EQ(r.status().code(), ErrorCode::kInvalidParameterValue);
+    EXPECT_EQ(r.status().message().rfind("Invalid page token, decoded value=b", 0), 0u)
+        << r.status().message();
+  }
+  EXPECT_EQ(DecodePageToken(B64("hello")).status().message(),
+            "Invalid page token, decoded value=b'hello'");
+}
+
+}  // namespace
+}  // namespace modelwarden
