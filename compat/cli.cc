@@ -373,9 +373,12 @@ Status ReadValues(const po::variables_map& values, ServerOptions& options) {
   return Status::Ok();
 }
 
-Status ValidateAuthOptions(const ServerOptions& options) {
+}  // namespace
+
+Result<AuthOptions> AuthOptionsFrom(const ServerOptions& options) {
   const std::string& permission = options.auth_default_permission;
-  if (!ParsePermission(permission).has_value()) {
+  const std::optional<Permission> default_permission = ParsePermission(permission);
+  if (!default_permission.has_value()) {
     return Status::InvalidArgument(
         "--auth-default-permission must be READ, EDIT, MANAGE or NO_PERMISSIONS, got '" +
         permission + "'");
@@ -390,8 +393,16 @@ Status ValidateAuthOptions(const ServerOptions& options) {
         "--auth-password-iterations must be between 1000 and 10000000, got " +
         std::to_string(options.auth_password_iterations));
   }
-  return Status::Ok();
+  AuthOptions auth;
+  auth.enabled = options.auth;
+  auth.default_permission = *default_permission;
+  auth.registration_needs_grant = options.auth_registration_needs_grant;
+  auth.cache_seconds = options.auth_cache_seconds;
+  auth.password_iterations = options.auth_password_iterations;
+  return auth;
 }
+
+namespace {
 
 Status Validate(const ServerOptions& options) {
   if (!options.source_validation_regex.empty()) {
@@ -404,7 +415,7 @@ Status Validate(const ServerOptions& options) {
           std::string(e.what()));
     }
   }
-  RETURN_IF_ERROR(ValidateAuthOptions(options));
+  RETURN_IF_ERROR(AuthOptionsFrom(options));
   if (options.tracking_upstream_connect_timeout_ms < 1 ||
       options.tracking_upstream_timeout_ms < 1) {
     return Status::InvalidArgument("--tracking-upstream timeouts must be positive");

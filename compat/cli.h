@@ -14,6 +14,7 @@
 #include <string>
 
 #include "compat/server_options.h"
+#include "enforcement/access_control.h"
 #include "registry/status.h"
 
 namespace modelwarden {
@@ -49,6 +50,10 @@ struct CommandLine {
 // kInvalidParameterValue with a message naming the flag, variable or file at fault.
 Result<CommandLine> ParseCommandLine(int argc, const char* const argv[],
                                      const EnvironmentLookup& environment);
+
+// The access-control settings of `options`, checked (ParseCommandLine has checked them once).
+// kInvalidParameterValue naming the flag at fault.
+Result<AuthOptions> AuthOptionsFrom(const ServerOptions& options);
 
 // The effective options, one per line, with any password in the store URI masked; printed at
 // start-up.

@@ -139,17 +139,6 @@ int ReportCompliance(const modelwarden::ServerOptions& options) {
   return enforced ? 1 : 0;
 }
 
-modelwarden::AuthOptions ToAuthOptions(const modelwarden::ServerOptions& options) {
-  modelwarden::AuthOptions auth;
-  auth.enabled = options.auth;
-  auth.default_permission = modelwarden::ParsePermission(options.auth_default_permission)
-                                .value_or(modelwarden::Permission::kRead);
-  auth.registration_needs_grant = options.auth_registration_needs_grant;
-  auth.cache_seconds = options.auth_cache_seconds;
-  auth.password_iterations = options.auth_password_iterations;
-  return auth;
-}
-
 // Creates the bootstrap admin if asked to, and refuses to serve with authentication on and
 // nobody able to administer it. There is no default password.
 bool BootstrapAdmin(const modelwarden::ServerOptions& options, modelwarden::AccessAdmin& admin,
@@ -203,7 +192,7 @@ int ManageTokens(const modelwarden::CommandLine& command) {
   auto store = OpenStore(command.options);
   if (!store.ok()) return 1;
   SystemClock clock;
-  AccessControl access(*store->auth, clock, ToAuthOptions(command.options));
+  AccessControl access(*store->auth, clock, *AuthOptionsFrom(command.options));
   AccessAdmin admin(*store->auth, *store->models, access, clock);
   // A shell on the server: trusted like an admin, and audited as "cli".
   CallContext ctx;
@@ -294,7 +283,7 @@ int Serve(const modelwarden::ServerOptions& options) {
   auto store = OpenStore(options);
   if (!store.ok()) return 1;
   SystemClock clock;
-  AccessControl access(*store->auth, clock, ToAuthOptions(options), store->models.get());
+  AccessControl access(*store->auth, clock, *AuthOptionsFrom(options), store->models.get());
   AccessAdmin access_admin(*store->auth, *store->models, access, clock);
   if (options.auth && !BootstrapAdmin(options, access_admin, *store->auth)) return 1;
   RegistryServiceOptions service_options;
