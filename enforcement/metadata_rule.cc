@@ -5,8 +5,6 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "enforcement/pattern_match.h"
-
 namespace modelwarden {
 namespace {
 
@@ -61,13 +59,8 @@ std::string ValueProblem(const MetadataRequirement& r, const std::string& value)
     for (const std::string& v : r.allowed_values) allowed += (allowed.empty() ? "" : ", ") + v;
     return "is " + QuoteForMessage(value) + ", allowed: " + allowed;
   }
-  if (r.pattern) {
-    const std::optional<bool> matched = FullMatch(r.pattern->regex, value);
-    if (!matched) {
-      return "is " + QuoteForMessage(value) + ", too long to check against " + r.pattern->text;
-    }
-    if (!*matched)
-      return "is " + QuoteForMessage(value) + ", which does not match " + r.pattern->text;
+  if (r.pattern && !r.pattern->regex.FullMatch(value)) {
+    return "is " + QuoteForMessage(value) + ", which does not match " + r.pattern->text;
   }
   if (r.min || r.max) {
     errno = 0;

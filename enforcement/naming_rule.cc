@@ -1,7 +1,5 @@
 #include "enforcement/naming_rule.h"
 
-#include "enforcement/pattern_match.h"
-
 namespace modelwarden {
 
 std::vector<CheckResult> CheckModelName(const NamingPolicy& naming, const std::string& name,
@@ -45,8 +43,7 @@ std::vector<CheckResult> CheckModelName(const NamingPolicy& naming, const std::s
 
   // Prompts keep MLflow's own names when exempt, but not '/', reserved prefixes or lengths.
   if (naming.pattern && !(is_prompt && naming.exempt_prompts)) {
-    // FullMatch: the name has not been length-checked by the registry yet.
-    if (FullMatch(naming.pattern->regex, name) != std::optional<bool>(true)) {
+    if (!naming.pattern->regex.FullMatch(name)) {
       checks.push_back(
           Failed("naming.pattern", mode,
                  "name " + QuoteForMessage(name) + " does not match " + naming.pattern->text,

@@ -318,12 +318,14 @@ std::optional<Checkpoint> PolicyReader::ReadCheckpoint(const rj::Value& v,
 std::optional<Pattern> PolicyReader::ReadPattern(const rj::Value& v, const std::string& path) {
   std::optional<std::string> text = ReadString(v, path, /*non_empty=*/true);
   if (!text) return std::nullopt;
-  try {
-    return Pattern{*text, std::regex(*text, std::regex::ECMAScript)};
-  } catch (const std::regex_error& e) {
-    Problem(path, "an ECMAScript regular expression", Quote(*text) + " (" + e.what() + ")");
+  Result<Regex> regex = Regex::Compile(*text);
+  if (!regex.ok()) {
+    Problem(path,
+            "a regular expression in RE2 syntax (no backreferences, no lookahead or lookbehind)",
+            Quote(*text) + " (" + regex.status().message() + ")");
     return std::nullopt;
   }
+  return Pattern{std::move(*text), std::move(*regex)};
 }
 
 void PolicyReader::ReadDescription(const rj::Value& object, const std::string& path) {

@@ -10,25 +10,17 @@ namespace modelwarden {
 namespace policy_loader {
 namespace {
 
-bool Matches(const std::regex& regex, const std::string& name) {
-  try {
-    return std::regex_match(name, regex);
-  } catch (const std::regex_error&) {
-    return false;  // Too complex to evaluate on this probe: not proof that it accepts it.
-  }
-}
-
 // A name the pattern accepts that contains "/", or nullopt. MLflow clients resolve
 // models:/<name>/<version> by splitting on "/" (mlflow/store/artifact/utils/models.py,
 // _parse_model_uri), so such a name can be registered but never loaded by URI. A regex cannot be
 // inspected for this in general, so it is probed: fixed names first, then every way of putting
 // a "/" into a name the pattern accepts.
-std::optional<std::string> AcceptedNameWithSlash(const std::regex& regex) {
+std::optional<std::string> AcceptedNameWithSlash(const Regex& regex) {
   static const char* const kProbes[] = {"a/b",     "proj/model", "proj.a/b", "x/y.z",
                                         "A/B",     "1/2",        "a-b/c-d",  "a_b/c_d",
                                         "a.b/c.d", "/a",         "a/",       "a.b.c/d"};
   for (const char* probe : kProbes) {
-    if (Matches(regex, probe)) return probe;
+    if (regex.FullMatch(probe)) return probe;
   }
   // Names in the shapes admins ask for; the ones the pattern accepts seed the "/" probes.
   constexpr std::string_view kSeeds =
@@ -39,15 +31,15 @@ std::optional<std::string> AcceptedNameWithSlash(const std::regex& regex) {
     const size_t end = std::min(kSeeds.find(' ', start), kSeeds.size());
     const std::string name(kSeeds.substr(start, end - start));
     start = end + 1;
-    if (!Matches(regex, name)) continue;
+    if (!regex.FullMatch(name)) continue;
     for (size_t i = 0; i < name.size(); ++i) {
       std::string replaced = name;
       replaced[i] = '/';
-      if (Matches(regex, replaced)) return replaced;
+      if (regex.FullMatch(replaced)) return replaced;
       std::string inserted = name;
       inserted.insert(i + 1, "/");
-      if (Matches(regex, inserted)) return inserted;
-      if (Matches(regex, inserted + "x")) return inserted + "x";
+      if (regex.FullMatch(inserted)) return inserted;
+      if (regex.FullMatch(inserted + "x")) return inserted + "x";
     }
   }
   return std::nullopt;
