@@ -4,7 +4,6 @@
 #include <boost/program_options.hpp>
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -12,6 +11,7 @@
 
 #include "compat/version.h"
 #include "enforcement/permission.h"
+#include "registry/regex.h"
 #include "registry/store_factory.h"
 
 namespace modelwarden {
@@ -312,13 +312,9 @@ Result<ServerOptions> ToServerOptions(const po::variables_map& values) {
   if (values.count(kPolicyFile) != 0) options.policy_file = values[kPolicyFile].as<std::string>();
   if (values.count(kSourceRegex) != 0) {
     options.source_validation_regex = values[kSourceRegex].as<std::string>();
-    try {
-      std::regex(options.source_validation_regex);
-    } catch (const std::regex_error& e) {
-      return Status::InvalidArgument(
-          "--source-validation-regex is not a valid regular "
-          "expression: " +
-          std::string(e.what()));
+    if (Result<Regex> regex = Regex::Compile(options.source_validation_regex); !regex.ok()) {
+      return Status::InvalidArgument("--source-validation-regex is not valid in RE2 syntax: " +
+                                     regex.status().message());
     }
   }
 
