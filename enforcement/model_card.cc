@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "enforcement/policy_util.h"
+
 namespace modelwarden {
 namespace {
 
@@ -11,19 +13,6 @@ std::string Trim(std::string_view text) {
   while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
   while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
   return std::string(text.substr(begin, end - begin));
-}
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-const std::string* FindTag(const std::vector<Tag>& tags, std::string_view key) {
-  for (const Tag& tag : tags) {
-    if (tag.key == key) return &tag.value;
-  }
-  return nullptr;
 }
 
 std::string JoinSections(const std::vector<std::string>& sections) {
@@ -81,10 +70,10 @@ std::vector<std::string> FilledSections(std::string_view markdown) {
 std::vector<std::string> MissingSections(std::string_view markdown,
                                          const std::vector<std::string>& required) {
   std::vector<std::string> present;
-  for (const std::string& s : FilledSections(markdown)) present.push_back(Lower(s));
+  for (const std::string& s : FilledSections(markdown)) present.push_back(AsciiLower(s));
   std::vector<std::string> missing;
   for (const std::string& r : required) {
-    if (std::find(present.begin(), present.end(), Lower(Trim(r))) == present.end()) {
+    if (std::find(present.begin(), present.end(), AsciiLower(Trim(r))) == present.end()) {
       missing.push_back(r);
     }
   }
@@ -132,7 +121,7 @@ std::vector<CheckResult> CheckModelCard(const ModelCardPolicy& policy, Stage sta
   if (policy.mode == RuleMode::kOff) return checks;
   const std::vector<std::string> required = RequiredSections(policy, stage, model);
   if (required.empty()) return checks;
-  const std::string rule_id = "model-card." + Lower(std::string(StageName(stage)));
+  const std::string rule_id = "model-card." + AsciiLower(StageName(stage));
   const ModelCard card = FindModelCard(version, policy, required);
   const std::string how =
       "attach the card with POST /api/2.0/modelwarden/model-versions/card {name, version, "

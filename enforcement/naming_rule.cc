@@ -1,5 +1,7 @@
 #include "enforcement/naming_rule.h"
 
+#include "enforcement/policy_util.h"
+
 namespace modelwarden {
 
 std::vector<CheckResult> CheckModelName(const NamingPolicy& naming, const std::string& name,
@@ -30,7 +32,7 @@ std::vector<CheckResult> CheckModelName(const NamingPolicy& naming, const std::s
 
   std::string reserved;
   for (const std::string& prefix : naming.reserved_prefixes) {
-    if (name.compare(0, prefix.size(), prefix) == 0) reserved = prefix;
+    if (StartsWith(name, prefix)) reserved = prefix;
   }
   if (!reserved.empty()) {
     checks.push_back(Failed(

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <set>
 
+#include "enforcement/policy_util.h"
+
 namespace modelwarden {
 namespace policy_loader {
 namespace {
@@ -53,14 +55,6 @@ bool IsValidRuleId(std::string_view id) {
 }  // namespace
 
 std::string_view ViewOf(const rj::Value& v) { return {v.GetString(), v.GetStringLength()}; }
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string Quote(std::string_view text) {
   std::string out = "\"";
@@ -269,7 +263,8 @@ std::optional<int> PolicyReader::ReadWord(const rj::Value& v, const std::string&
   }
   const std::string_view text = ViewOf(v);
   for (const Word& word : words) {
-    if (text == word.text || (ignore_case && Lower(text) == Lower(word.text))) return word.value;
+    if (text == word.text || (ignore_case && AsciiLower(text) == AsciiLower(word.text)))
+      return word.value;
   }
   Problem(path, expected, Describe(v));
   return std::nullopt;

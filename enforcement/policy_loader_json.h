@@ -28,9 +28,6 @@ namespace rj = rapidjson;
 
 std::string_view ViewOf(const rj::Value& v);
 
-// ASCII lower case, for the words of the file that compare case-insensitively.
-std::string Lower(std::string_view text);
-
 // JSON-style quoting, shortened, so a message stays on one line whatever the file holds.
 std::string Quote(std::string_view text);
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "enforcement/policy_loader_sections.h"
+#include "enforcement/policy_util.h"
 
 namespace modelwarden {
 namespace policy_loader {
@@ -24,7 +25,7 @@ std::optional<std::string> AliasNameProblem(std::string_view alias) {
     }
   }
   if (alias.size() > 255) return "an alias name of at most 255 characters, got a longer one";
-  if (Lower(alias) == "latest") {
+  if (AsciiLower(alias) == "latest") {
     return "an alias MLflow lets clients set, got the reserved alias " + Quote(alias) +
            " (it always resolves to the newest version)";
   }
