@@ -6,7 +6,6 @@
 #include <fstream>
 #include <iomanip>
 #include <optional>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -15,6 +14,7 @@
 
 #include "compat/version.h"
 #include "enforcement/permission.h"
+#include "registry/regex.h"
 #include "registry/store_factory.h"
 #include "registry/text.h"
 
@@ -406,13 +406,9 @@ namespace {
 
 Status Validate(const ServerOptions& options) {
   if (!options.source_validation_regex.empty()) {
-    try {
-      std::regex(options.source_validation_regex);
-    } catch (const std::regex_error& e) {
-      return Status::InvalidArgument(
-          "--source-validation-regex is not a valid regular "
-          "expression: " +
-          std::string(e.what()));
+    if (Result<Regex> regex = Regex::Compile(options.source_validation_regex); !regex.ok()) {
+      return Status::InvalidArgument("--source-validation-regex is not valid in RE2 syntax: " +
+                                     regex.status().message());
     }
   }
   RETURN_IF_ERROR(AuthOptionsFrom(options));

@@ -26,6 +26,7 @@
 #include "enforcement/policy_holder.h"
 #include "enforcement/policy_loader.h"
 #include "registry/clock.h"
+#include "registry/regex.h"
 #include "registry/registry_service.h"
 #include "registry/store_factory.h"
 
@@ -288,7 +289,14 @@ int Serve(const modelwarden::ServerOptions& options) {
   if (options.auth && !BootstrapAdmin(options, access_admin, *store->auth)) return 1;
   RegistryServiceOptions service_options;
   if (!options.source_validation_regex.empty()) {
-    service_options.source_pattern.emplace(options.source_validation_regex);
+    Result<Regex> source_pattern = Regex::Compile(options.source_validation_regex);
+    if (!source_pattern.ok()) {
+      std::fprintf(stderr,
+                   "modelwarden: --source-validation-regex is not valid in RE2 syntax: %s\n",
+                   source_pattern.status().message().c_str());
+      return 1;
+    }
+    service_options.source_pattern = std::move(*source_pattern);
     service_options.source_pattern_text = options.source_validation_regex;
   }
   service_options.tracker = tracker.get();

@@ -1,21 +1,11 @@
 #include "enforcement/metadata_rule.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
 
-#include "enforcement/pattern_match.h"
+#include "enforcement/policy_util.h"
 
 namespace modelwarden {
 namespace {
-
-const std::string* FindTag(const std::vector<Tag>& tags, const std::string& key) {
-  for (const Tag& tag : tags) {
-    if (tag.key == key) return &tag.value;
-  }
-  return nullptr;
-}
 
 std::string FormatNumber(double value) {
   std::string text = std::to_string(value);
@@ -61,23 +51,13 @@ std::string ValueProblem(const MetadataRequirement& r, const std::string& value)
     for (const std::string& v : r.allowed_values) allowed += (allowed.empty() ? "" : ", ") + v;
     return "is " + QuoteForMessage(value) + ", allowed: " + allowed;
   }
-  if (r.pattern) {
-    const std::optional<bool> matched = FullMatch(r.pattern->regex, value);
-    if (!matched) {
-      return "is " + QuoteForMessage(value) + ", too long to check against " + r.pattern->text;
-    }
-    if (!*matched)
-      return "is " + QuoteForMessage(value) + ", which does not match " + r.pattern->text;
+  if (r.pattern && !r.pattern->regex.FullMatch(value)) {
+    return "is " + QuoteForMessage(value) + ", which does not match " + r.pattern->text;
   }
   if (r.min || r.max) {
-    errno = 0;
-    char* end = nullptr;
-    const double number = std::strtod(value.c_str(), &end);
-    if (value.empty() || end != value.c_str() + value.size() || errno != 0 ||
-        !std::isfinite(number)) {
-      return "is " + QuoteForMessage(value) + ", not a number";
-    }
-    if ((r.min && number < *r.min) || (r.max && number > *r.max)) {
+    const std::optional<double> number = ParseFiniteNumber(value);
+    if (!number) return "is " + QuoteForMessage(value) + ", not a number";
+    if ((r.min && *number < *r.min) || (r.max && *number > *r.max)) {
       return "is " + QuoteForMessage(value) + ", outside [" +
              (r.min ? FormatNumber(*r.min) : "-inf") + ", " +
              (r.max ? FormatNumber(*r.max) : "inf") + "]";

@@ -1,30 +1,11 @@
 #include "enforcement/model_card.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "enforcement/policy_util.h"
 
 namespace modelwarden {
 namespace {
-
-std::string Trim(std::string_view text) {
-  size_t begin = 0, end = text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return std::string(text.substr(begin, end - begin));
-}
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-const std::string* FindTag(const std::vector<Tag>& tags, std::string_view key) {
-  for (const Tag& tag : tags) {
-    if (tag.key == key) return &tag.value;
-  }
-  return nullptr;
-}
 
 std::string JoinSections(const std::vector<std::string>& sections) {
   std::string out;
@@ -46,7 +27,7 @@ std::vector<std::string> FilledSections(std::string_view markdown) {
   while (start <= markdown.size()) {
     size_t end = markdown.find('\n', start);
     if (end == std::string_view::npos) end = markdown.size();
-    const std::string line = Trim(markdown.substr(start, end - start));
+    const std::string line(Trim(markdown.substr(start, end - start)));
     start = end + 1;
     for (const char* marker : {"```", "~~~"}) {
       if (line.rfind(marker, 0) != 0) continue;
@@ -60,11 +41,11 @@ std::vector<std::string> FilledSections(std::string_view markdown) {
     const size_t level = line.find_first_not_of('#');
     if (fence.empty() && !line.empty() && line[0] == '#' && level != std::string::npos &&
         level <= 6 && (line[level] == ' ' || line[level] == '\t')) {
-      std::string title = Trim(line.substr(level));
+      std::string title(Trim(std::string_view(line).substr(level)));
       const size_t closing = title.find_last_not_of('#');
       if (closing != std::string::npos && closing + 1 < title.size() &&
           (title[closing] == ' ' || title[closing] == '\t')) {
-        title = Trim(title.substr(0, closing));
+        title = std::string(Trim(std::string_view(title).substr(0, closing)));
       }
       close();
       current = title;
@@ -81,10 +62,10 @@ std::vector<std::string> FilledSections(std::string_view markdown) {
 std::vector<std::string> MissingSections(std::string_view markdown,
                                          const std::vector<std::string>& required) {
   std::vector<std::string> present;
-  for (const std::string& s : FilledSections(markdown)) present.push_back(Lower(s));
+  for (const std::string& s : FilledSections(markdown)) present.push_back(AsciiLower(s));
   std::vector<std::string> missing;
   for (const std::string& r : required) {
-    if (std::find(present.begin(), present.end(), Lower(Trim(r))) == present.end()) {
+    if (std::find(present.begin(), present.end(), AsciiLower(Trim(r))) == present.end()) {
       missing.push_back(r);
     }
   }
@@ -132,7 +113,7 @@ std::vector<CheckResult> CheckModelCard(const ModelCardPolicy& policy, Stage sta
   if (policy.mode == RuleMode::kOff) return checks;
   const std::vector<std::string> required = RequiredSections(policy, stage, model);
   if (required.empty()) return checks;
-  const std::string rule_id = "model-card." + Lower(std::string(StageName(stage)));
+  const std::string rule_id = "model-card." + AsciiLower(StageName(stage));
   const ModelCard card = FindModelCard(version, policy, required);
   const std::string how =
       "attach the card with POST /api/2.0/modelwarden/model-versions/card {name, version, "

@@ -1,6 +1,6 @@
 #include "enforcement/naming_rule.h"
 
-#include "enforcement/pattern_match.h"
+#include "enforcement/policy_util.h"
 
 namespace modelwarden {
 
@@ -32,7 +32,7 @@ std::vector<CheckResult> CheckModelName(const NamingPolicy& naming, const std::s
 
   std::string reserved;
   for (const std::string& prefix : naming.reserved_prefixes) {
-    if (name.compare(0, prefix.size(), prefix) == 0) reserved = prefix;
+    if (StartsWith(name, prefix)) reserved = prefix;
   }
   if (!reserved.empty()) {
     checks.push_back(Failed(
@@ -45,8 +45,7 @@ std::vector<CheckResult> CheckModelName(const NamingPolicy& naming, const std::s
 
   // Prompts keep MLflow's own names when exempt, but not '/', reserved prefixes or lengths.
   if (naming.pattern && !(is_prompt && naming.exempt_prompts)) {
-    // FullMatch: the name has not been length-checked by the registry yet.
-    if (FullMatch(naming.pattern->regex, name) != std::optional<bool>(true)) {
+    if (!naming.pattern->regex.FullMatch(name)) {
       checks.push_back(
           Failed("naming.pattern", mode,
                  "name " + QuoteForMessage(name) + " does not match " + naming.pattern->text,

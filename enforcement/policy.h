@@ -5,12 +5,12 @@
 
 #include <map>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "registry/entities.h"
+#include "registry/regex.h"
 
 namespace modelwarden {
 
@@ -26,7 +26,7 @@ enum class Checkpoint { kRegistration, kStaging, kProduction };
 // A regular expression with the text it was compiled from (for messages and reports).
 struct Pattern {
   std::string text;
-  std::regex regex;  // ECMAScript; must match the WHOLE value (std::regex_match).
+  Regex regex;  // RE2 syntax; must match the WHOLE value (Regex::FullMatch).
 };
 
 struct NamingPolicy {

@@ -1,10 +1,9 @@
 #include "enforcement/promotion_gate.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
 #include <sstream>
+
+#include "enforcement/policy_util.h"
 
 namespace modelwarden {
 namespace {
@@ -115,18 +114,9 @@ bool GatesReadRun(const std::vector<QualityGate>& gates, Stage stage, bool regre
 }
 
 std::optional<double> MetricValue(const ModelVersion& version, const std::string& metric) {
-  for (const Tag& tag : version.tags) {
-    if (tag.key != metric) continue;
-    errno = 0;
-    char* end = nullptr;
-    const double value = std::strtod(tag.value.c_str(), &end);
-    if (tag.value.empty() || end != tag.value.c_str() + tag.value.size() || errno != 0 ||
-        !std::isfinite(value)) {
-      return std::nullopt;
-    }
-    return value;
-  }
-  return std::nullopt;
+  const std::string* value = FindTag(version.tags, metric);
+  if (value == nullptr) return std::nullopt;
+  return ParseFiniteNumber(*value);
 }
 
 std::vector<CheckResult> CheckTransition(const LifecyclePolicy& lifecycle, Stage from, Stage to) {

@@ -14,13 +14,13 @@
 #pragma once
 
 #include <optional>
-#include <regex>
 #include <string>
 
 #include "registry/change.h"
 #include "registry/clock.h"
 #include "registry/governor.h"
 #include "registry/model_store.h"
+#include "registry/regex.h"
 #include "registry/registry.h"
 #include "registry/tracker.h"
 #include "registry/unit_of_work.h"
@@ -29,8 +29,8 @@ namespace modelwarden {
 
 struct RegistryServiceOptions {
   // MLflow's MLFLOW_CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX: when set, every new version's
-  // source (prompts included) must contain a match (std::regex_search, ECMAScript syntax).
-  std::optional<std::regex> source_pattern;
+  // source (prompts included) must contain a match (Regex::PartialMatch, like MLflow's re.search).
+  std::optional<Regex> source_pattern;
   std::string source_pattern_text;
   // Borrowed, optional (--tracking-upstream): resolves runs:/ and models:/<model_id> sources
   // and local sources inside a run's artifacts (registry/source_resolution.h), and fills

@@ -34,7 +34,7 @@ Result<Written<ModelVersion>> RegistryService::CreateModelVersion(const CallCont
                                      std::to_string(limit) + " bytes.");
     }
   }
-  if (options_.source_pattern && !std::regex_search(version.source, *options_.source_pattern)) {
+  if (options_.source_pattern && !options_.source_pattern->PartialMatch(version.source)) {
     return Status::InvalidArgument("Invalid model version source: '" + version.source +
                                    "'. It must match " + options_.source_pattern_text + ".");
   }

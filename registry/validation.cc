@@ -298,19 +298,22 @@ Status ValidateAliasName(std::string_view alias) {
 
 bool IsLatestAlias(std::string_view alias) { return EqualsIgnoreAsciiCase(alias, "latest"); }
 
+// ^[vV]\d+$ with ASCII digits (Python's \d would also take other scripts' digits).
+bool IsVersionAlias(std::string_view alias) {
+  if (alias.size() < 2 || (alias[0] != 'v' && alias[0] != 'V')) return false;
+  for (char c : alias.substr(1)) {
+    if (!IsAsciiDigit(c)) return false;
+  }
+  return true;
+}
+
 Status ValidateAliasForSet(std::string_view alias) {
   if (Status s = ValidateAliasName(alias); !s.ok()) return s;
   if (IsLatestAlias(alias)) {
     return Status::InvalidArgument("'latest' alias name (case insensitive) is reserved.");
   }
-  // ^[vV]\d+$ with ASCII digits (Python's \d would also take other scripts' digits).
-  if (alias.size() >= 2 && (alias[0] == 'v' || alias[0] == 'V')) {
-    bool digits = true;
-    for (char c : alias.substr(1)) digits = digits && IsAsciiDigit(c);
-    if (digits) {
-      return Status::InvalidArgument("Version alias name '" + std::string(alias) +
-                                     "' is reserved.");
-    }
+  if (IsVersionAlias(alias)) {
+    return Status::InvalidArgument("Version alias name '" + std::string(alias) + "' is reserved.");
   }
   return Status::Ok();
 }

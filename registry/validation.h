@@ -30,6 +30,8 @@ Status ValidateTagValue(std::string_view value);
 Status ValidateAliasName(std::string_view alias);
 // The reserved alias "latest", in any case: it names the newest live version.
 bool IsLatestAlias(std::string_view alias);
+// The reserved aliases v<digits> (any case of v): they name version numbers.
+bool IsVersionAlias(std::string_view alias);
 // Also rejects the reserved "latest" (any case) and v<digits>; used when setting.
 Status ValidateAliasForSet(std::string_view alias);
 // Python int() semantics: surrounding whitespace and a sign allowed ("01", " 1 " pass).

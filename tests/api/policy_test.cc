@@ -4,6 +4,7 @@
 
 #include <gmock/gmock.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 
@@ -228,6 +229,95 @@ TEST_P(PolicyTest, ABadPolicyFileIsRefusedAtStartUp) {
 }
 
 MODELWARDEN_INSTANTIATE_API_TESTS(PolicyTest);
+
+// Issue 16: patterns with nested quantifiers, as an admin could easily write them, and the
+// source regex with Python syntax RE2 shares ((?i)), against the inputs that took std::regex
+// seconds to hours. Each answer must come far below the bound (RE2 needs milliseconds).
+constexpr char kNestedPatternPolicy[] = R"({
+  "naming": {"pattern": "^([a-z0-9-]+)+\\.[a-z0-9-]+$"},
+  "requirements": [{"id": "summary", "mode": "enforce", "target": "version_tag", "key": "summary",
+                    "pattern": "^(\\w+\\s?)*$", "applies_at": ["registration"]}]})";
+
+class NestedPatternPolicyTest : public ApiTest {
+ protected:
+  std::vector<std::string> ExtraServerArgs() const override {
+    const std::string path = temp_dir() + "/nested_pattern_policy.json";
+    std::ofstream(path) << kNestedPatternPolicy;
+    return {"--policy-file", path, "--source-validation-regex", "(?i)^S3://approved/"};
+  }
+
+  // The request and how long it took to answer.
+  template <typename F>
+  ApiResponse Timed(F&& request, std::chrono::steady_clock::duration& took) {
+    const auto start = std::chrono::steady_clock::now();
+    ApiResponse response = request();
+    took = std::chrono::steady_clock::now() - start;
+    return response;
+  }
+
+  static constexpr auto kGenerous = std::chrono::seconds(1);
+};
+
+TEST_P(NestedPatternPolicyTest, PathologicalNamesAreDeniedQuickly) {
+  std::chrono::steady_clock::duration took{};
+  for (size_t n : {20, 28, 64, 255}) {
+    const std::string name = std::string(n, 'a') + "!";
+    const ApiResponse denied = Timed(
+        [&] { return api().Post("/registered-models/create", R"({"name":")" + name + R"("})"); },
+        took);
+    EXPECT_LT(took, kGenerous) << n;
+    ASSERT_TRUE(IsMlflowError(denied, 400, "INVALID_PARAMETER_VALUE")) << denied.Describe();
+    EXPECT_THAT(*denied.StringAt("/message"), HasSubstr("[naming.pattern]"));
+  }
+  const std::string good = std::string(200, 'a') + ".model";
+  const ApiResponse created = Timed(
+      [&] { return api().Post("/registered-models/create", R"({"name":")" + good + R"("})"); },
+      took);
+  EXPECT_LT(took, kGenerous);
+  EXPECT_TRUE(IsOkJson(created)) << created.Describe();
+}
+
+TEST_P(NestedPatternPolicyTest, PathologicalTagValuesAreDeniedQuicklyAndSourcesSearched) {
+  CreateModel("fraud.scorer");
+  std::chrono::steady_clock::duration took{};
+  for (const std::string& summary : {std::string(5000, 'a') + "!", std::string(99999, 'a') + "!"}) {
+    const ApiResponse denied = Timed(
+        [&] {
+          return api().Post("/model-versions/create", R"({"name":"fraud.scorer",)"
+                                                      R"("source":"s3://approved/m/1",)"
+                                                      R"("tags":[{"key":"summary","value":")" +
+                                                          summary + R"("}]})");
+        },
+        took);
+    EXPECT_LT(took, kGenerous) << summary.size();
+    ASSERT_TRUE(IsMlflowError(denied, 400, "INVALID_PARAMETER_VALUE")) << denied.Describe();
+    EXPECT_THAT(*denied.StringAt("/message"), HasSubstr("[summary]"));
+  }
+  // The source regex is a case-insensitive search, as Python's re.search would do it.
+  EXPECT_NE(CreateVersion("fraud.scorer", "s3://APPROVED/m/1", {{"summary", "fine words"}}), "");
+  const ApiResponse outside =
+      api().Post("/model-versions/create",
+                 R"({"name":"fraud.scorer","source":"s3://other/s3://approved/","tags":[)"
+                 R"({"key":"summary","value":"fine"}]})");
+  EXPECT_TRUE(IsMlflowError(outside, 400, "INVALID_PARAMETER_VALUE")) << outside.Describe();
+}
+
+TEST_P(NestedPatternPolicyTest, ASourceRegexRe2CannotRunIsRefusedAtStartUp) {
+  const std::string log = temp_dir() + "/bad_source_regex.log";
+  const std::string command = std::string(MODELWARDEN_BINARY) +
+                              " server --backend-store-uri sqlite:///:memory: --port 1 "
+                              "--source-validation-regex '^(?!s3://scratch/)s3://' > " +
+                              log + " 2>&1";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_NE(WEXITSTATUS(status), 0);
+  std::ifstream in(log);
+  const std::string output((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_THAT(output, HasSubstr("--source-validation-regex is not valid in RE2 syntax: invalid "
+                                "perl operator: (?!"));
+}
+
+MODELWARDEN_INSTANTIATE_API_TESTS(NestedPatternPolicyTest);
 
 }  // namespace
 }  // namespace modelwarden::testing

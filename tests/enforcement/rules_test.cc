@@ -6,9 +6,9 @@
 #include "enforcement/metadata_rule.h"
 #include "enforcement/model_card.h"
 #include "enforcement/naming_rule.h"
-#include "enforcement/pattern_match.h"
 #include "enforcement/policy_loader.h"
 #include "enforcement/promotion_gate.h"
+#include "registry/validation.h"
 
 namespace modelwarden {
 namespace {
@@ -135,28 +135,33 @@ TEST(ModelCardTest, ClosingHashesTabsAndTildeFences) {
   EXPECT_THAT(FilledSections("## C# ##\ntext\n"), ElementsAre("C#"));
 }
 
-TEST(MetadataRuleTest, HugeValuesAreMatchedWithoutCrashingAndQuotedShort) {
+TEST(MetadataRuleTest, HugeValuesAreMatchedWholeAndQuotedShort) {
   Policy policy = Parse(R"({"requirements": [{"id": "desc", "target": "model_description",
-      "pattern": "^[\\s\\S]{40,}$", "applies_at": ["production"]}]})");
+      "pattern": "^[\\s\\S]{40,}$", "applies_at": ["production"]},
+      {"id": "word", "target": "model_description", "pattern": "^[a-z]+$",
+       "applies_at": ["staging"]}]})");
   RegisteredModel model;
-  // std::regex recurses per character: this would overflow a worker's stack in place.
-  model.description = std::string(kMaxPatternInputLength, 'a');
+  // Matched whole whatever their length: no cut-off beyond MLflow's own limits.
+  model.description = std::string(1000000, 'a');
   EXPECT_THAT(
       FailedIds(CheckMetadata(policy.requirements, Checkpoint::kProduction, &model, nullptr)),
       IsEmpty());
-  model.description = std::string(kMaxPatternInputLength + 1, 'a');
-  auto checks = CheckMetadata(policy.requirements, Checkpoint::kProduction, &model, nullptr);
-  ASSERT_THAT(FailedIds(checks), ElementsAre("desc"));
+  EXPECT_THAT(FailedIds(CheckMetadata(policy.requirements, Checkpoint::kStaging, &model, nullptr)),
+              IsEmpty());
+  model.description = std::string(kMaxTagValueLength, 'a') + "!";
+  auto checks = CheckMetadata(policy.requirements, Checkpoint::kStaging, &model, nullptr);
+  ASSERT_THAT(FailedIds(checks), ElementsAre("word"));
   EXPECT_LT(checks[0].message.size(), 300u);
-  EXPECT_NE(checks[0].message.find("(100001 characters)"), std::string::npos);
+  EXPECT_NE(checks[0].message.find("(100001 characters), which does not match ^[a-z]+$"),
+            std::string::npos);
 }
 
-TEST(NamingRuleTest, HugeNamesFailWithoutCrashing) {
+TEST(NamingRuleTest, HugeNamesFailOnLengthOnly) {
   Policy policy = Parse(R"({"naming": {"mode": "enforce", "pattern": "^[a-z.]+$"}})");
   EXPECT_THAT(FailedIds(CheckModelName(policy.naming, std::string(1000000, 'a'), false)),
-              ElementsAre("naming.length", "naming.pattern"));
-  EXPECT_THAT(FailedIds(CheckModelName(policy.naming, std::string(60000, 'a'), false)),
               ElementsAre("naming.length"));
+  EXPECT_THAT(FailedIds(CheckModelName(policy.naming, std::string(60000, 'a') + "!", false)),
+              ElementsAre("naming.length", "naming.pattern"));
 }
 
 TEST(ModelCardTest, RequiredSectionsGrowWithStageAndRisk) {

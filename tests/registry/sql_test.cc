@@ -170,7 +170,7 @@ TEST(RegistryServiceOptionsTest, SourcePatternAppliesToEveryNewVersionPromptsInc
   ASSERT_OK(store);
   modelwarden::testing::FakeClock clock;
   RegistryServiceOptions options;
-  options.source_pattern.emplace("^s3://approved-bucket/");
+  options.source_pattern = *Regex::Compile("^s3://approved-bucket/");
   options.source_pattern_text = "^s3://approved-bucket/";
   PermitAll permit_all;
   RegistryService service(**store, permit_all, clock, options);
