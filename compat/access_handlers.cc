@@ -3,7 +3,7 @@
 #include <optional>
 
 #include "compat/access_json.h"
-#include "enforcement/permission.h"
+#include "enforcement/access/permission.h"
 #include "registry/validation.h"
 
 namespace modelwarden {

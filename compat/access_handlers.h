@@ -8,7 +8,7 @@
 
 #include "compat/reply.h"
 #include "compat/request_reader.h"
-#include "enforcement/access_admin.h"
+#include "enforcement/access/access_admin.h"
 #include "registry/requests.h"
 #include "registry/status.h"
 

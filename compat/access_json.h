@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "enforcement/access_admin.h"
-#include "enforcement/access_control.h"
+#include "enforcement/access/access_admin.h"
+#include "enforcement/access/access_control.h"
 
 namespace modelwarden {
 

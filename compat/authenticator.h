@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "enforcement/access_control.h"
+#include "enforcement/access/access_control.h"
 #include "registry/status.h"
 
 namespace modelwarden {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "compat/version.h"
-#include "enforcement/permission.h"
+#include "enforcement/access/permission.h"
 #include "registry/regex.h"
 #include "registry/store_factory.h"
 #include "registry/text.h"

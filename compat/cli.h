@@ -14,7 +14,7 @@
 #include <string>
 
 #include "compat/server_options.h"
-#include "enforcement/access_control.h"
+#include "enforcement/access/access_control.h"
 #include "registry/status.h"
 
 namespace modelwarden {

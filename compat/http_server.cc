@@ -19,7 +19,7 @@
 #include "compat/errors.h"
 #include "compat/request_reader.h"
 #include "compat/routes.h"
-#include "compat/tracking_proxy.h"
+#include "compat/tracker/tracking_proxy.h"
 #include "compat/utf8.h"
 #include "compat/version.h"
 #include "registry/text.h"

@@ -18,8 +18,8 @@
 #include <string>
 
 #include "compat/server_options.h"
-#include "enforcement/access_admin.h"
-#include "enforcement/access_control.h"
+#include "enforcement/access/access_admin.h"
+#include "enforcement/access/access_control.h"
 #include "enforcement/governance.h"
 #include "registry/registry.h"
 #include "registry/status.h"

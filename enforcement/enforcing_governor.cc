@@ -3,11 +3,11 @@
 #include <iterator>
 #include <type_traits>
 
-#include "enforcement/metadata_rule.h"
-#include "enforcement/naming_rule.h"
-#include "enforcement/promotion_gate.h"
-#include "enforcement/promotion_review.h"
-#include "enforcement/run_rule.h"
+#include "enforcement/policy/metadata_rule.h"
+#include "enforcement/policy/naming_rule.h"
+#include "enforcement/policy/promotion_gate.h"
+#include "enforcement/policy/promotion_review.h"
+#include "enforcement/policy/run_rule.h"
 #include "registry/source_resolution.h"
 
 namespace modelwarden {

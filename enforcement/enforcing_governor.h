@@ -9,8 +9,8 @@
 // Thread-safe.
 #pragma once
 
-#include "enforcement/access_control.h"
-#include "enforcement/policy_holder.h"
+#include "enforcement/access/access_control.h"
+#include "enforcement/policy/policy_holder.h"
 #include "registry/governor.h"
 #include "registry/model_rows.h"
 #include "registry/tracker.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "enforcement/check.h"
+#include "enforcement/policy/check.h"
 #include "registry/entities.h"
 #include "registry/registry.h"
 #include "registry/requests.h"

@@ -1,7 +1,7 @@
 #include "enforcement/governance_service.h"
 
-#include "enforcement/model_card.h"
-#include "enforcement/promotion_review.h"
+#include "enforcement/policy/model_card.h"
+#include "enforcement/policy/promotion_review.h"
 #include "registry/mlflow_errors.h"
 #include "registry/validation.h"
 

@@ -5,9 +5,9 @@
 // Thread-safe.
 #pragma once
 
-#include "enforcement/access_control.h"
+#include "enforcement/access/access_control.h"
 #include "enforcement/governance.h"
-#include "enforcement/policy_holder.h"
+#include "enforcement/policy/policy_holder.h"
 #include "registry/audit_log.h"
 #include "registry/governor.h"
 #include "registry/model_rows.h"

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "enforcement/access_admin.h"
-#include "enforcement/password_hash.h"
+#include "enforcement/access/access_admin.h"
+#include "enforcement/access/password_hash.h"
 #include "registry/store_factory.h"
 #include "registry/text.h"
 #include "tests/test_util.h"

@@ -1,4 +1,4 @@
-#include "compat/upstream.h"
+#include "compat/tracker/upstream.h"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 // and self-only operations, grant management, registration_needs_grant, denials confirmed
 // against a fresh profile, and ReadScopeFor. AccessAdmin's changes run as units of work.
 
-#include "enforcement/access_control.h"
+#include "enforcement/access/access_control.h"
 
 #include <functional>
 #include <map>
@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "enforcement/access_admin.h"
-#include "enforcement/password_hash.h"
+#include "enforcement/access/access_admin.h"
+#include "enforcement/access/password_hash.h"
 #include "registry/store_factory.h"
 #include "tests/test_util.h"
 

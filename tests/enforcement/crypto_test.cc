@@ -1,11 +1,11 @@
 // The cryptographic primitives against published vectors, and password hashes. (Base64 is
 // tested with registry/text.)
 
-#include "enforcement/crypto.h"
+#include "enforcement/access/crypto.h"
 
 #include <string>
 
-#include "enforcement/password_hash.h"
+#include "enforcement/access/password_hash.h"
 #include "registry/text.h"
 #include "tests/test_util.h"
 

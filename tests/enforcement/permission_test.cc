@@ -2,7 +2,7 @@
 // (ResolvePermission), PROMOTE grants, and the authorization table (RequiredAccess) for every
 // operation against MLflow's validators (mlflow/server/auth/__init__.py).
 
-#include "enforcement/permission.h"
+#include "enforcement/access/permission.h"
 
 #include <algorithm>
 #include <map>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "enforcement/access_rules.h"
+#include "enforcement/access/access_rules.h"
 #include "tests/test_util.h"
 
 namespace modelwarden {

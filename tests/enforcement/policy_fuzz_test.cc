@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "enforcement/metadata_rule.h"
-#include "enforcement/naming_rule.h"
-#include "enforcement/policy_loader.h"
-#include "enforcement/promotion_checks.h"
+#include "enforcement/policy/metadata_rule.h"
+#include "enforcement/policy/naming_rule.h"
+#include "enforcement/policy/policy_loader.h"
+#include "enforcement/policy/promotion_checks.h"
 #include "registry/regex.h"
 #include "registry/validation.h"
 

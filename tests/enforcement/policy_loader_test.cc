@@ -1,4 +1,4 @@
-#include "enforcement/policy_loader.h"
+#include "enforcement/policy/policy_loader.h"
 
 #include <gtest/gtest.h>
 

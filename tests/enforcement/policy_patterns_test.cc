@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "enforcement/metadata_rule.h"
-#include "enforcement/naming_rule.h"
-#include "enforcement/policy_holder.h"
-#include "enforcement/policy_loader.h"
+#include "enforcement/policy/metadata_rule.h"
+#include "enforcement/policy/naming_rule.h"
+#include "enforcement/policy/policy_holder.h"
+#include "enforcement/policy/policy_loader.h"
 #include "registry/validation.h"
 
 namespace modelwarden {

@@ -1,6 +1,6 @@
 // The helpers the policy files share: one definition each, so one test each.
 
-#include "enforcement/policy_util.h"
+#include "enforcement/policy/policy_util.h"
 
 #include <gtest/gtest.h>
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "enforcement/permission.h"
+#include "enforcement/access/permission.h"
 #include "registry/registry_service.h"
 #include "tests/registry/backends.h"
 #include "tests/test_util.h"

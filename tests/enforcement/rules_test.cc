@@ -3,11 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "enforcement/metadata_rule.h"
-#include "enforcement/model_card.h"
-#include "enforcement/naming_rule.h"
-#include "enforcement/policy_loader.h"
-#include "enforcement/promotion_gate.h"
+#include "enforcement/policy/metadata_rule.h"
+#include "enforcement/policy/model_card.h"
+#include "enforcement/policy/naming_rule.h"
+#include "enforcement/policy/policy_loader.h"
+#include "enforcement/policy/promotion_gate.h"
 #include "registry/validation.h"
 
 namespace modelwarden {

@@ -1,0 +1,322 @@
+#include "enforcement/access/access_admin.h"
+
+#include <cstdio>
+#include <utility>
+
+#include "enforcement/access/crypto.h"
+#include "enforcement/access/password_hash.h"
+#include "enforcement/access/permission.h"
+#include "registry/operation.h"
+#include "registry/text.h"
+
+namespace modelwarden {
+namespace {
+
+constexpr size_t kMaxNameLength = 255;
+constexpr size_t kMinPasswordLength = 12;
+constexpr int64_t kMaxTokenDays = 3650;
+constexpr int64_t kMillisPerDay = 24LL * 60 * 60 * 1000;
+constexpr char kTokenPrefix[] = "mwt_";
+
+bool HasControlCharacter(const std::string& text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+Status ValidatePassword(const std::string& password) {
+  if (password.size() < kMinPasswordLength) {
+    return Status::InvalidArgument("Password must be a string longer than 12 characters.");
+  }
+  return Status::Ok();
+}
+
+Status ValidateGroupName(const std::string& name) {
+  if (name.empty()) return Status::InvalidArgument("Group name cannot be empty.");
+  if (name.size() > kMaxNameLength || HasControlCharacter(name)) {
+    return Status::InvalidArgument(
+        "Group name must be at most 255 bytes without control "
+        "characters.");
+  }
+  return Status::Ok();
+}
+
+Status ValidateGrant(const Grant& grant) {
+  if (grant.resource.empty()) {
+    return Status::InvalidArgument(grant.resource_type == ResourceType::kModel
+                                       ? "A grant needs a model name."
+                                       : "A prefix grant needs a non-empty prefix.");
+  }
+  if (grant.subject_name.empty()) {
+    return Status::InvalidArgument("A grant needs a username or a group.");
+  }
+  return Status::Ok();
+}
+
+std::string DescribeGrant(const Grant& grant) {
+  return std::string(GrantPermissionName(grant)) + " on " +
+         (grant.resource_type == ResourceType::kModel ? "model " : "prefix ") + grant.resource +
+         " to " + (grant.subject_type == SubjectType::kUser ? "user " : "group ") +
+         grant.subject_name;
+}
+
+AccessRequest Ask(Operation operation) {
+  AccessRequest request;
+  request.operation = operation;
+  return request;
+}
+
+AccessRequest AskAbout(Operation operation, const std::string& username) {
+  AccessRequest request = Ask(operation);
+  request.username = username;
+  return request;
+}
+
+// A grant on one model is the model's business (MANAGE on it); anything wider is an admin's.
+AccessRequest AskForGrant(Operation operation, const Grant& grant) {
+  AccessRequest request = Ask(operation);
+  if (grant.resource_type == ResourceType::kModel) request.model = grant.resource;
+  request.needs_admin =
+      grant.resource_type == ResourceType::kPrefix || grant.kind == GrantKind::kPromote;
+  return request;
+}
+
+}  // namespace
+
+Status ValidateUsername(const std::string& username) {
+  if (username.empty()) return Status::InvalidArgument("Username cannot be empty.");
+  if (username.size() > kMaxNameLength || HasControlCharacter(username) ||
+      username.find(':') != std::string::npos) {
+    return Status::InvalidArgument(
+        "Username must be at most 255 bytes without ':' or control characters.");
+  }
+  return Status::Ok();
+}
+
+Status AccessAdmin::Change(const CallContext& ctx, const AccessRequest& request,
+                           const std::string& after,
+                           const std::function<Status(AuthStore&)>& change) {
+  const int64_t now = clock_.NowMillis();
+  Status refusal;
+  const std::vector<std::string> locks =
+      request.model.empty() ? std::vector<std::string>{} : std::vector<std::string>{request.model};
+  RETURN_IF_ERROR(units_.Write(locks, [&](WriteTxn& txn) -> Status {
+    refusal = Status::Ok();
+    AuditEvent event;
+    event.timestamp = now;
+    event.request_id = ctx.request_id;
+    event.principal = ctx.principal.AuditName();
+    event.client_address = ctx.client_address;
+    event.operation = std::string(OperationName(request.operation));
+    event.model_name = request.model;
+    event.after = after;
+    const Status allowed = access_.AuthorizeIn(txn.auth(), ctx.principal, request);
+    if (allowed.code() == ErrorCode::kPermissionDenied) {
+      refusal = allowed;
+      event.outcome = AuditOutcome::kDenied;
+      event.checks.push_back({"access", CheckOutcome::kFailed, allowed.message()});
+      return txn.AppendAudit(event);
+    }
+    RETURN_IF_ERROR(allowed);
+    RETURN_IF_ERROR(change(txn.auth()));
+    return txn.AppendAudit(event);
+  }));
+  RETURN_IF_ERROR(refusal);
+  access_.Invalidate();
+  return Status::Ok();
+}
+
+Result<UserView> AccessAdmin::CreateUser(const CallContext& ctx, const std::string& username,
+                                         const std::string& password, bool is_admin) {
+  RETURN_IF_ERROR(ValidateUsername(username));
+  RETURN_IF_ERROR(ValidatePassword(password));
+  const std::string hash = HashPassword(password, access_.options().password_iterations);
+  UserView created;
+  RETURN_IF_ERROR(
+      Change(ctx, Ask(Operation::kCreateUser), "user " + username + (is_admin ? " (admin)" : ""),
+             [&](AuthStore& auth) -> Status {
+               ASSIGN_OR_RETURN(created.user, auth.CreateUser(username, hash, is_admin));
+               return Status::Ok();
+             }));
+  return created;
+}
+
+Result<UserView> AccessAdmin::GetUser(const CallContext& ctx, const std::string& username) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, AskAbout(Operation::kGetUser, username)));
+  UserView view;
+  ASSIGN_OR_RETURN(view.user, store_.GetUser(username));
+  GrantQuery query;
+  query.subject_type = SubjectType::kUser;
+  query.subject_name = username;
+  query.resource_type = ResourceType::kModel;
+  ASSIGN_OR_RETURN(std::vector<Grant> grants, store_.ListGrants(query));
+  for (Grant& grant : grants) {
+    if (grant.kind == GrantKind::kAccess) view.model_grants.push_back(std::move(grant));
+  }
+  return view;
+}
+
+Result<std::vector<User>> AccessAdmin::ListUsers(const CallContext& ctx) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, Ask(Operation::kListUsers)));
+  return store_.ListUsers();
+}
+
+Status AccessAdmin::UpdatePassword(const CallContext& ctx, const std::string& username,
+                                   const std::string& password) {
+  RETURN_IF_ERROR(ValidatePassword(password));
+  const std::string hash = HashPassword(password, access_.options().password_iterations);
+  return Change(ctx, AskAbout(Operation::kUpdateUserPassword, username), "user " + username,
+                [&](AuthStore& auth) { return auth.UpdatePassword(username, hash); });
+}
+
+Status AccessAdmin::UpdateAdmin(const CallContext& ctx, const std::string& username,
+                                bool is_admin) {
+  return Change(ctx, Ask(Operation::kUpdateUserAdmin),
+                "user " + username + " is_admin=" + (is_admin ? "true" : "false"),
+                [&](AuthStore& auth) { return auth.UpdateAdmin(username, is_admin); });
+}
+
+Status AccessAdmin::DeleteUser(const CallContext& ctx, const std::string& username) {
+  return Change(ctx, Ask(Operation::kDeleteUser), "user " + username,
+                [&](AuthStore& auth) { return auth.DeleteUser(username); });
+}
+
+Status AccessAdmin::EnsureAdmin(const std::string& username, const std::string& password) {
+  Result<User> existing = store_.GetUser(username);
+  if (existing.ok()) return Status::Ok();
+  if (existing.status().code() != ErrorCode::kResourceDoesNotExist) return existing.status();
+  CallContext bootstrap;
+  bootstrap.request_id = "bootstrap";
+  bootstrap.principal = Principal::System("bootstrap");
+  Result<UserView> created = CreateUser(bootstrap, username, password, /*is_admin=*/true);
+  if (created.status().code() == ErrorCode::kResourceAlreadyExists) return Status::Ok();
+  return created.status();
+}
+
+Result<Group> AccessAdmin::CreateGroup(const CallContext& ctx, const std::string& name) {
+  RETURN_IF_ERROR(ValidateGroupName(name));
+  Group group;
+  RETURN_IF_ERROR(
+      Change(ctx, Ask(Operation::kCreateGroup), "group " + name, [&](AuthStore& auth) -> Status {
+        ASSIGN_OR_RETURN(group, auth.CreateGroup(name));
+        return Status::Ok();
+      }));
+  return group;
+}
+
+Result<Group> AccessAdmin::GetGroup(const CallContext& ctx, const std::string& name) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, Ask(Operation::kGetGroup)));
+  return store_.GetGroup(name);
+}
+
+Result<std::vector<Group>> AccessAdmin::ListGroups(const CallContext& ctx) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, Ask(Operation::kListGroups)));
+  return store_.ListGroups();
+}
+
+Status AccessAdmin::DeleteGroup(const CallContext& ctx, const std::string& name) {
+  return Change(ctx, Ask(Operation::kDeleteGroup), "group " + name,
+                [&](AuthStore& auth) { return auth.DeleteGroup(name); });
+}
+
+Status AccessAdmin::AddGroupMember(const CallContext& ctx, const std::string& group,
+                                   const std::string& username) {
+  return Change(ctx, Ask(Operation::kAddGroupMember), "group " + group + " + user " + username,
+                [&](AuthStore& auth) { return auth.AddGroupMember(group, username); });
+}
+
+Status AccessAdmin::RemoveGroupMember(const CallContext& ctx, const std::string& group,
+                                      const std::string& username) {
+  return Change(ctx, Ask(Operation::kRemoveGroupMember), "group " + group + " - user " + username,
+                [&](AuthStore& auth) { return auth.RemoveGroupMember(group, username); });
+}
+
+Result<Grant> AccessAdmin::CreateGrant(const CallContext& ctx, Operation operation,
+                                       const Grant& grant) {
+  RETURN_IF_ERROR(ValidateGrant(grant));
+  Grant created;
+  RETURN_IF_ERROR(Change(ctx, AskForGrant(operation, grant), DescribeGrant(grant),
+                         [&](AuthStore& auth) -> Status {
+                           ASSIGN_OR_RETURN(created, auth.CreateGrant(grant));
+                           return Status::Ok();
+                         }));
+  return created;
+}
+
+Result<Grant> AccessAdmin::GetGrant(const CallContext& ctx, Operation operation, const Grant& key) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, AskForGrant(operation, key)));
+  return store_.GetGrant(key);
+}
+
+Status AccessAdmin::UpdateGrant(const CallContext& ctx, Operation operation, const Grant& grant) {
+  RETURN_IF_ERROR(ValidateGrant(grant));
+  if (grant.kind == GrantKind::kPromote) {
+    return Status::InvalidArgument(
+        "A PROMOTE grant has no level to update: create or delete it instead.");
+  }
+  return Change(ctx, AskForGrant(operation, grant), DescribeGrant(grant),
+                [&](AuthStore& auth) { return auth.UpdateGrant(grant); });
+}
+
+Status AccessAdmin::DeleteGrant(const CallContext& ctx, Operation operation, const Grant& key) {
+  return Change(ctx, AskForGrant(operation, key), DescribeGrant(key),
+                [&](AuthStore& auth) { return auth.DeleteGrant(key); });
+}
+
+Result<std::vector<Grant>> AccessAdmin::ListGrants(const CallContext& ctx,
+                                                   const GrantQuery& query) {
+  AccessRequest request = Ask(Operation::kListGrants);
+  if (query.resource_type == ResourceType::kModel && query.resource) {
+    request.model = *query.resource;
+  } else {
+    request.needs_admin = true;
+  }
+  RETURN_IF_ERROR(access_.Authorize(ctx, request));
+  return store_.ListGrants(query);
+}
+
+Result<PermissionExplanation> AccessAdmin::Explain(const CallContext& ctx,
+                                                   const std::string& username,
+                                                   const std::string& name) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, AskAbout(Operation::kGetEffectivePermission, username)));
+  return access_.Explain(username, name);
+}
+
+Result<NewToken> AccessAdmin::CreateToken(const CallContext& ctx, const std::string& username,
+                                          const std::string& name, int64_t expires_in_days) {
+  if (name.size() > kMaxNameLength || HasControlCharacter(name)) {
+    return Status::InvalidArgument(
+        "Token name must be at most 255 bytes without control characters.");
+  }
+  if (expires_in_days < 0 || expires_in_days > kMaxTokenDays) {
+    return Status::InvalidArgument("expires_in_days must be between 0 (never) and " +
+                                   std::to_string(kMaxTokenDays) + ", got " +
+                                   std::to_string(expires_in_days) + ".");
+  }
+  const int64_t now = clock_.NowMillis();
+  NewToken created;
+  created.secret = kTokenPrefix + EncodeBase64Url(RandomBytes(32));
+  const std::string hash = Sha256Hex(created.secret);
+  const int64_t expires = expires_in_days == 0 ? 0 : now + expires_in_days * kMillisPerDay;
+  RETURN_IF_ERROR(Change(ctx, AskAbout(Operation::kCreateToken, username),
+                         "token for user " + username, [&](AuthStore& auth) -> Status {
+                           ASSIGN_OR_RETURN(created.token,
+                                            auth.CreateToken(username, name, hash, now, expires));
+                           return Status::Ok();
+                         }));
+  return created;
+}
+
+Result<std::vector<ApiToken>> AccessAdmin::ListTokens(const CallContext& ctx,
+                                                      const std::string& username) {
+  RETURN_IF_ERROR(access_.Authorize(ctx, AskAbout(Operation::kListTokens, username)));
+  return store_.ListTokens(username);
+}
+
+Status AccessAdmin::RevokeToken(const CallContext& ctx, int64_t id, const std::string& owner) {
+  return Change(ctx, AskAbout(Operation::kRevokeToken, owner), "token " + std::to_string(id),
+                [&](AuthStore& auth) { return auth.RevokeToken(id, owner, clock_.NowMillis()); });
+}
+
+}  // namespace modelwarden

@@ -1,0 +1,76 @@
+#include "enforcement/access/access_rules.h"
+
+namespace modelwarden {
+
+// The registry entries follow MLflow's BEFORE_REQUEST_HANDLERS (mlflow/server/auth/__init__.py),
+// including its choices that look uneven: deleting a model tag needs EDIT, deleting a version
+// tag or an alias needs MANAGE.
+AccessRule RequiredAccess(Operation operation) {
+  switch (operation) {
+    case Operation::kCreateRegisteredModel:
+      return {Requirement::kRegisterModel};
+    case Operation::kGetRegisteredModel:
+    case Operation::kGetLatestVersions:
+    case Operation::kGetModelVersionByAlias:
+    case Operation::kGetModelVersion:
+    case Operation::kGetModelVersionDownloadUri:
+    case Operation::kCheckPromotion:
+    case Operation::kGetModelCard:
+      return {Requirement::kReadModel};
+    case Operation::kUpdateRegisteredModel:
+    case Operation::kSetRegisteredModelTag:
+    case Operation::kDeleteRegisteredModelTag:
+    case Operation::kCreateModelVersion:
+    case Operation::kUpdateModelVersion:
+    case Operation::kSetModelVersionTag:
+    case Operation::kSetModelCard:
+      return {Requirement::kUpdateModel};
+    case Operation::kTransitionModelVersionStage:
+    case Operation::kSetRegisteredModelAlias:
+      return {Requirement::kUpdateModel, /*promotes=*/true};
+    case Operation::kRenameRegisteredModel:
+      return {Requirement::kRenameModel};
+    case Operation::kDeleteRegisteredModel:
+    case Operation::kDeleteRegisteredModelAlias:
+    case Operation::kDeleteModelVersion:
+    case Operation::kDeleteModelVersionTag:
+      return {Requirement::kDeleteModel};
+    case Operation::kSearchRegisteredModels:
+    case Operation::kSearchModelVersions:
+    case Operation::kGetCurrentUser:
+      return {Requirement::kAuthenticated};
+    case Operation::kSearchAuditEvents:
+      return {Requirement::kAuditLog};
+    case Operation::kCreateModelPermission:
+    case Operation::kGetModelPermission:
+    case Operation::kUpdateModelPermission:
+    case Operation::kDeleteModelPermission:
+      return {Requirement::kManageModel};
+    case Operation::kGetUser:
+    case Operation::kUpdateUserPassword:
+    case Operation::kGetEffectivePermission:
+    case Operation::kCreateToken:
+    case Operation::kListTokens:
+    case Operation::kRevokeToken:
+      return {Requirement::kSelf};
+    case Operation::kCreateGrant:
+    case Operation::kUpdateGrant:
+    case Operation::kDeleteGrant:
+    case Operation::kListGrants:
+      return {Requirement::kManageGrant};
+    case Operation::kCreateUser:
+    case Operation::kUpdateUserAdmin:
+    case Operation::kDeleteUser:
+    case Operation::kListUsers:
+    case Operation::kCreateGroup:
+    case Operation::kGetGroup:
+    case Operation::kListGroups:
+    case Operation::kDeleteGroup:
+    case Operation::kAddGroupMember:
+    case Operation::kRemoveGroupMember:
+      return {Requirement::kAdmin};
+  }
+  return {Requirement::kAdmin};
+}
+
+}  // namespace modelwarden
