@@ -32,11 +32,16 @@ Status RequireModel(ModelReader& rows, const std::string& name, ChangeState& sta
 
 Status RequireVersion(ModelReader& rows, const std::string& name, int64_t version,
                       ChangeState& state) {
-  ASSIGN_OR_RETURN(state.model, rows.FindModel(name));
-  if (state.model) {
-    ASSIGN_OR_RETURN(state.version, rows.FindVersion(name, version));
-  }
+  ASSIGN_OR_RETURN(state.version, rows.FindVersion(name, version));
   if (!state.version) return VersionNotFound(name, version);
+  return Status::Ok();
+}
+
+Status RequireVersionAndModel(ModelReader& rows, const std::string& name, int64_t version,
+                              ChangeState& state) {
+  RETURN_IF_ERROR(RequireVersion(rows, name, version, state));
+  ASSIGN_OR_RETURN(state.model, rows.FindModel(name));
+  if (!state.model) return VersionNotFound(name, version);
   return Status::Ok();
 }
 

@@ -24,10 +24,13 @@ Status NameTaken(const std::string& name, bool old_is_prompt, bool new_is_prompt
 
 // The model into `state`, or ModelNotFound.
 Status RequireModel(ModelReader& rows, const std::string& name, ChangeState& state);
-// The live version (and its model) into `state`, or VersionNotFound whether or not the model
-// exists (MLflow's order of checks).
+// The live version into `state`, or VersionNotFound whether or not the model exists (MLflow's
+// order of checks).
 Status RequireVersion(ModelReader& rows, const std::string& name, int64_t version,
                       ChangeState& state);
+// The same, and the version's model into `state` too (what a promotion is judged on).
+Status RequireVersionAndModel(ModelReader& rows, const std::string& name, int64_t version,
+                              ChangeState& state);
 
 // Every key and value valid (registry/validation.h).
 Status ValidateTags(const std::vector<Tag>& tags);

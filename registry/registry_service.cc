@@ -205,7 +205,7 @@ Result<Written<Done>> RegistryService::SetRegisteredModelAlias(const CallContext
       ctx, SetAliasChange{name, alias, version},
       [&](ModelRows& rows, ChangeState& state) -> Status {
         RETURN_IF_ERROR(ValidateAliasForSet(alias));
-        return RequireVersion(rows, name, version, state);
+        return RequireVersionAndModel(rows, name, version, state);
       },
       [&](ModelRows& rows, const ChangeState&, int64_t) -> Result<Done> {
         RETURN_IF_ERROR(rows.SetAlias(name, alias, version));

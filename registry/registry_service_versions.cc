@@ -51,7 +51,12 @@ Result<Written<ModelVersion>> RegistryService::CreateModelVersion(const CallCont
   const std::string user_id = ctx.principal.name;
   return unit_.Run<ModelVersion>(
       ctx, change,
-      [&](ModelRows& rows, ChangeState& state) { return RequireModel(rows, version.name, state); },
+      // Only whether the model exists: nothing judges a new version by its model, and this is
+      // the hottest write.
+      [&](ModelRows& rows, ChangeState&) -> Status {
+        ASSIGN_OR_RETURN(bool exists, rows.ModelExists(version.name));
+        return exists ? Status::Ok() : ModelNotFound(version.name);
+      },
       [&](ModelRows& rows, const ChangeState&, int64_t now) -> Result<ModelVersion> {
         ASSIGN_OR_RETURN(int64_t number,
                          rows.InsertVersion(version, change.storage_location, user_id, now));
@@ -157,7 +162,7 @@ Result<Written<ModelVersion>> RegistryService::TransitionModelVersionStage(
   return unit_.Run<ModelVersion>(
       ctx, TransitionStageChange{name, version, stage, archive_existing_versions},
       [&](ModelRows& rows, ChangeState& state) {
-        return RequireVersion(rows, name, version, state);
+        return RequireVersionAndModel(rows, name, version, state);
       },
       [&](ModelRows& rows, const ChangeState&, int64_t now) -> Result<ModelVersion> {
         RETURN_IF_ERROR(rows.SetVersionStage(name, version, stage, archive_existing_versions, now));
