@@ -77,6 +77,7 @@ struct AccessProfile {
   User user;
   std::vector<int64_t> group_ids;
   std::vector<Grant> grants;  // To the user and to their groups.
+  int64_t epoch = 0;          // AuthStore::AccessEpoch() when it was read.
 };
 
 }  // namespace modelwarden

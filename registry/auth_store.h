@@ -46,9 +46,13 @@ class AuthStore {
   virtual Status DeleteUser(const std::string& username) = 0;
   virtual Result<bool> HasAdmin() = 0;
 
-  // The user with their groups and every grant to them or their groups.
-  // kResourceDoesNotExist for an unknown user.
+  // The user with their groups and every grant to them or their groups, and the epoch they
+  // were read at. kResourceDoesNotExist for an unknown user.
   virtual Result<AccessProfile> LoadAccessProfile(const std::string& username) = 0;
+  // A number that every change of users, groups, grants or tokens increments in its own
+  // transaction (also the grants a model's creation, rename or deletion writes): two reads
+  // that see the same epoch see the same access data.
+  virtual Result<int64_t> AccessEpoch() = 0;
 
   // kResourceAlreadyExists.
   virtual Result<Group> CreateGroup(const std::string& name) = 0;

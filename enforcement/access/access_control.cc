@@ -120,12 +120,19 @@ Result<std::shared_ptr<const AccessProfile>> AccessControl::Profile(const std::s
     auto it = profiles_.find(username);
     if (it != profiles_.end() && Fresh(it->second.loaded_at)) return it->second.profile;
   }
-  uint64_t generation;
-  {
-    std::shared_lock lock(mutex_);
-    generation = generation_;
-  }
+  const uint64_t generation = Generation();
   ASSIGN_OR_RETURN(AccessProfile loaded, store_.LoadAccessProfile(username));
+  return Remember(username, std::move(loaded), generation);
+}
+
+uint64_t AccessControl::Generation() {
+  std::shared_lock lock(mutex_);
+  return generation_;
+}
+
+std::shared_ptr<const AccessProfile> AccessControl::Remember(const std::string& username,
+                                                             AccessProfile loaded,
+                                                             uint64_t generation) {
   auto profile = std::make_shared<const AccessProfile>(std::move(loaded));
   std::unique_lock lock(mutex_);
   // A profile read before an Invalidate() that happened meanwhile may predate the change:
@@ -134,7 +141,7 @@ Result<std::shared_ptr<const AccessProfile>> AccessControl::Profile(const std::s
     Bound(profiles_);
     profiles_[username] = {profile, clock_.NowMillis()};
   }
-  return std::shared_ptr<const AccessProfile>(profile);
+  return profile;
 }
 
 Result<Principal> AccessControl::AuthenticatePassword(const std::string& username,
@@ -228,11 +235,24 @@ Status AccessControl::Authorize(const CallContext& ctx, const AccessRequest& req
   return status;
 }
 
+// The cached profile decides when the access data has not changed since it was read (the
+// same epoch, whatever its age); otherwise the transaction reads the profile itself.
 Status AccessControl::AuthorizeIn(AuthStore& auth, const Principal& principal,
                                   const AccessRequest& request) {
   if (std::optional<Status> decided = DecideWithoutProfile(principal)) return *decided;
-  Result<AccessProfile> profile = auth.LoadAccessProfile(principal.name);
-  RETURN_IF_ERROR(UnknownUserIsUnauthenticated(profile.status(), kBadCredentials));
+  ASSIGN_OR_RETURN(const int64_t epoch, auth.AccessEpoch());
+  std::shared_ptr<const AccessProfile> profile;
+  {
+    std::shared_lock lock(mutex_);
+    auto it = profiles_.find(principal.name);
+    if (it != profiles_.end() && it->second.profile->epoch == epoch) profile = it->second.profile;
+  }
+  if (profile == nullptr) {
+    const uint64_t generation = Generation();
+    Result<AccessProfile> loaded = auth.LoadAccessProfile(principal.name);
+    RETURN_IF_ERROR(UnknownUserIsUnauthenticated(loaded.status(), kBadCredentials));
+    profile = Remember(principal.name, std::move(*loaded), generation);
+  }
   return Decide(*profile, request);
 }
 

@@ -10,8 +10,10 @@
 //
 // Two ways to authorize: Authorize decides on the cached profile and may only allow from it (a
 // refusal is confirmed on a freshly loaded profile and recorded in the audit log), for reads
-// and for refusing early; AuthorizeIn decides on the profile as a unit of work's transaction
-// reads it, which is what allows a write.
+// and for refusing early; AuthorizeIn decides on the grants as a unit of work's transaction
+// sees them, which is what allows a write: on the cached profile when the transaction finds
+// the access data unchanged since it was read (AuthStore::AccessEpoch), else on a profile it
+// reads itself.
 //
 // Thread-safe.
 #pragma once
@@ -117,6 +119,10 @@ class AccessControl {
   // kUnauthenticated for an anonymous caller while it is on. Else nullopt.
   std::optional<Status> DecideWithoutProfile(const Principal& principal) const;
   Result<std::shared_ptr<const AccessProfile>> Profile(const std::string& username, bool fresh);
+  uint64_t Generation();
+  // Caches `loaded` unless Invalidate() ran since `generation` was taken; returns it either way.
+  std::shared_ptr<const AccessProfile> Remember(const std::string& username, AccessProfile loaded,
+                                                uint64_t generation);
   Status Decide(const AccessProfile& profile, const AccessRequest& request) const;
   bool Fresh(int64_t since) const;
   void RecordRefusal(const CallContext& ctx, const AccessRequest& request, const Status& refusal);

@@ -265,10 +265,31 @@ constexpr const char* kAccessMysql[] = {
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
 };
 
+// Version 4: a number every change of access data (users, groups, grants, tokens, and the
+// grants that follow a model's creation, rename and deletion) increments in its own
+// transaction. A unit of work that reads it and finds the number its cached grants were read
+// at may decide on them: nothing has changed since (SqlAccessRows::AccessEpoch).
+constexpr const char* kAccessEpochSqlite[] = {
+    R"sql(CREATE TABLE auth_epoch (
+  id INTEGER NOT NULL PRIMARY KEY,
+  epoch INTEGER NOT NULL
+))sql",
+    "INSERT INTO auth_epoch (id, epoch) VALUES (1, 0)",
+};
+constexpr const char* kAccessEpochMysql[] = {
+    R"sql(CREATE TABLE auth_epoch (
+  id INT NOT NULL,
+  epoch BIGINT NOT NULL,
+  PRIMARY KEY (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    "INSERT INTO auth_epoch (id, epoch) VALUES (1, 0)",
+};
+
 constexpr Migration kMigrations[] = {
     {1, Of(kRegistrySqlite), Of(kRegistryMysql)},
     {2, Of(kAuditSqlite), Of(kAuditMysql)},
     {3, Of(kAccessSqlite), Of(kAccessMysql)},
+    {4, Of(kAccessEpochSqlite), Of(kAccessEpochMysql)},
 };
 
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {

@@ -65,6 +65,10 @@ constexpr char kProfileGrantsWhere[] =
     " AND ((g.subject_type = 'user' AND g.subject_id = ?) OR (g.subject_type = 'group' AND "
     "g.subject_id IN (SELECT group_id FROM auth_group_members WHERE user_id = ?)))";
 
+// ---- the epoch (schema.cc migration 4) ----
+constexpr char kSelectEpoch[] = "SELECT epoch FROM auth_epoch WHERE id = 1";
+constexpr char kBumpEpoch[] = "UPDATE auth_epoch SET epoch = epoch + 1 WHERE id = 1";
+
 // ---- tokens ----
 constexpr char kInsertToken[] =
     "INSERT INTO auth_tokens (user_id, name, token_hash, creation_time, expiration_time, "
@@ -191,8 +195,19 @@ Result<std::vector<SqlRow>> SelectGrant(SqlConnection& db, const Grant& key, int
 
 }  // namespace
 
+Status BumpAccessEpoch(SqlConnection& db) { return db.Execute(kBumpEpoch, {}).status(); }
+
+Result<int64_t> SqlAccessRows::AccessEpoch() {
+  ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db_.Query(kSelectEpoch, {}));
+  if (rows.empty()) return Status::Internal("The access epoch is missing.");
+  return rows[0].Int(0);
+}
+
+Status SqlAccessRows::BumpEpoch() { return BumpAccessEpoch(db_); }
+
 Result<User> SqlAccessRows::CreateUser(const std::string& username,
                                        const std::string& password_hash, bool is_admin) {
+  RETURN_IF_ERROR(BumpEpoch());
   Status inserted =
       db_.Execute(kInsertUser, {username, password_hash, int64_t{is_admin ? 1 : 0}}).status();
   if (inserted.code() == ErrorCode::kResourceAlreadyExists) {
@@ -213,18 +228,21 @@ Result<std::vector<User>> SqlAccessRows::ListUsers() {
 
 Status SqlAccessRows::UpdatePassword(const std::string& username,
                                      const std::string& password_hash) {
+  RETURN_IF_ERROR(BumpEpoch());
   ASSIGN_OR_RETURN(int64_t changed, db_.Execute(kUpdatePassword, {password_hash, username}));
   if (changed == 0) return Status::NotFound(UserNotFound(username));
   return Status::Ok();
 }
 
 Status SqlAccessRows::UpdateAdmin(const std::string& username, bool is_admin) {
+  RETURN_IF_ERROR(BumpEpoch());
   ASSIGN_OR_RETURN(User user, FindUser(db_, username));
   if (!is_admin) RETURN_IF_ERROR(KeepAnAdmin(db_, user));
   return db_.Execute(kUpdateAdmin, {int64_t{is_admin ? 1 : 0}, user.id}).status();
 }
 
 Status SqlAccessRows::DeleteUser(const std::string& username) {
+  RETURN_IF_ERROR(BumpEpoch());
   ASSIGN_OR_RETURN(User user, FindUser(db_, username));
   RETURN_IF_ERROR(KeepAnAdmin(db_, user));
   for (const char* sql :
@@ -241,6 +259,9 @@ Result<bool> SqlAccessRows::HasAdmin() {
 
 Result<AccessProfile> SqlAccessRows::LoadAccessProfile(const std::string& username) {
   AccessProfile profile;
+  // The epoch first: a change that commits while the rest is read makes the profile newer than
+  // its epoch says, never older, so a later comparison of epochs can only reload too often.
+  ASSIGN_OR_RETURN(profile.epoch, AccessEpoch());
   ASSIGN_OR_RETURN(profile.user, FindUser(db_, username));
   ASSIGN_OR_RETURN(std::vector<SqlRow> groups, db_.Query(kSelectUserGroupIds, {profile.user.id}));
   for (const SqlRow& row : groups) profile.group_ids.push_back(row.Int(0));
@@ -252,6 +273,7 @@ Result<AccessProfile> SqlAccessRows::LoadAccessProfile(const std::string& userna
 }
 
 Result<Group> SqlAccessRows::CreateGroup(const std::string& name) {
+  RETURN_IF_ERROR(BumpEpoch());
   Status inserted = db_.Execute(kInsertGroup, {name}).status();
   if (inserted.code() == ErrorCode::kResourceAlreadyExists) {
     return Status::AlreadyExists("Group (name=" + name + ") already exists.");
@@ -273,6 +295,7 @@ Result<std::vector<Group>> SqlAccessRows::ListGroups() {
 }
 
 Status SqlAccessRows::DeleteGroup(const std::string& name) {
+  RETURN_IF_ERROR(BumpEpoch());
   ASSIGN_OR_RETURN(int64_t id, SubjectId(db_, SubjectType::kGroup, name));
   for (const char* sql : {kDeleteGroupGrants, kDeleteGroupMemberships, kDeleteGroup}) {
     RETURN_IF_ERROR(db_.Execute(sql, {id}));
@@ -281,6 +304,7 @@ Status SqlAccessRows::DeleteGroup(const std::string& name) {
 }
 
 Status SqlAccessRows::AddGroupMember(const std::string& group, const std::string& username) {
+  RETURN_IF_ERROR(BumpEpoch());
   ASSIGN_OR_RETURN(int64_t group_id, SubjectId(db_, SubjectType::kGroup, group));
   ASSIGN_OR_RETURN(User user, FindUser(db_, username));
   Status inserted = db_.Execute(kInsertMember, {group_id, user.id}).status();
@@ -292,6 +316,7 @@ Status SqlAccessRows::AddGroupMember(const std::string& group, const std::string
 }
 
 Status SqlAccessRows::RemoveGroupMember(const std::string& group, const std::string& username) {
+  RETURN_IF_ERROR(BumpEpoch());
   ASSIGN_OR_RETURN(int64_t group_id, SubjectId(db_, SubjectType::kGroup, group));
   ASSIGN_OR_RETURN(User user, FindUser(db_, username));
   ASSIGN_OR_RETURN(int64_t removed, db_.Execute(kDeleteMember, {group_id, user.id}));
@@ -302,6 +327,7 @@ Status SqlAccessRows::RemoveGroupMember(const std::string& group, const std::str
 }
 
 Result<Grant> SqlAccessRows::CreateGrant(const Grant& grant) {
+  RETURN_IF_ERROR(BumpEpoch());
   Grant created = grant;
   ASSIGN_OR_RETURN(created.subject_id, SubjectId(db_, grant.subject_type, grant.subject_name));
   Status inserted =
@@ -324,6 +350,7 @@ Result<Grant> SqlAccessRows::GetGrant(const Grant& key) {
 }
 
 Status SqlAccessRows::UpdateGrant(const Grant& grant) {
+  RETURN_IF_ERROR(BumpEpoch());
   ASSIGN_OR_RETURN(int64_t subject_id, SubjectId(db_, grant.subject_type, grant.subject_name));
   ASSIGN_OR_RETURN(int64_t changed,
                    db_.Execute(kUpdateGrant, {std::string(GrantPermissionName(grant)),
@@ -339,6 +366,7 @@ Status SqlAccessRows::UpdateGrant(const Grant& grant) {
 }
 
 Status SqlAccessRows::DeleteGrant(const Grant& key) {
+  RETURN_IF_ERROR(BumpEpoch());
   ASSIGN_OR_RETURN(int64_t subject_id, SubjectId(db_, key.subject_type, key.subject_name));
   ASSIGN_OR_RETURN(int64_t removed,
                    db_.Execute(kDeleteGrant, {SubjectTypeText(key.subject_type), subject_id,
@@ -377,6 +405,7 @@ Result<std::vector<Grant>> SqlAccessRows::ListGrants(const GrantQuery& query) {
 Result<ApiToken> SqlAccessRows::CreateToken(const std::string& username, const std::string& name,
                                             const std::string& token_hash, int64_t now,
                                             int64_t expiration_timestamp) {
+  RETURN_IF_ERROR(BumpEpoch());
   ASSIGN_OR_RETURN(User user, FindUser(db_, username));
   RETURN_IF_ERROR(
       db_.Execute(kInsertToken, {user.id, name, token_hash, now, expiration_timestamp}));
@@ -408,6 +437,7 @@ Result<std::vector<ApiToken>> SqlAccessRows::ListTokens(const std::string& usern
 }
 
 Status SqlAccessRows::RevokeToken(int64_t id, const std::string& username, int64_t now) {
+  RETURN_IF_ERROR(BumpEpoch());
   ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
                    db_.Query(std::string(kSelectTokens) + " WHERE t.id = ?", {id}));
   if (rows.empty() || (!username.empty() && rows[0].Text(2) != username)) {

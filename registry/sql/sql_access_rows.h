@@ -8,6 +8,10 @@
 
 namespace modelwarden {
 
+// Increments the access epoch (AuthStore::AccessEpoch) in `db`'s transaction: every change of
+// access data calls it, also the registry's changes that write grants.
+Status BumpAccessEpoch(SqlConnection& db);
+
 class SqlAccessRows final : public AuthStore {
  public:
   // `db` is borrowed for the transaction's lifetime.
@@ -22,6 +26,7 @@ class SqlAccessRows final : public AuthStore {
   Status DeleteUser(const std::string& username) override;
   Result<bool> HasAdmin() override;
   Result<AccessProfile> LoadAccessProfile(const std::string& username) override;
+  Result<int64_t> AccessEpoch() override;
   Result<Group> CreateGroup(const std::string& name) override;
   Result<Group> GetGroup(const std::string& name) override;
   Result<std::vector<Group>> ListGroups() override;
@@ -41,6 +46,9 @@ class SqlAccessRows final : public AuthStore {
   Status RevokeToken(int64_t id, const std::string& username, int64_t now) override;
 
  private:
+  // Called by every change before it writes (a failed change rolls it back with the rest).
+  Status BumpEpoch();
+
   SqlConnection& db_;
 };
 

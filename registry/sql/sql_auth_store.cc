@@ -68,6 +68,9 @@ class SqlAuthStore final : public AuthStore {
   Result<AccessProfile> LoadAccessProfile(const std::string& username) override {
     return Reading(*pool_, [&](AuthStore& rows) { return rows.LoadAccessProfile(username); });
   }
+  Result<int64_t> AccessEpoch() override {
+    return Reading(*pool_, [&](AuthStore& rows) { return rows.AccessEpoch(); });
+  }
   Result<Group> CreateGroup(const std::string& name) override {
     return Writing(*pool_, [&](AuthStore& rows) { return rows.CreateGroup(name); });
   }

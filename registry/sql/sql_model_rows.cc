@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "registry/sql/model_tables.h"
+#include "registry/sql/sql_access_rows.h"
 
 namespace modelwarden {
 namespace {
@@ -137,6 +138,7 @@ Status SqlModelRows::InsertModel(const NewRegisteredModel& model, int64_t now) {
 }
 
 Status SqlModelRows::GrantCreatorManage(const std::string& name, const std::string& username) {
+  RETURN_IF_ERROR(BumpAccessEpoch(db_));
   RETURN_IF_ERROR(db_.Execute(kDeleteCreatorGrant, {name, username}));
   return db_.Execute(kInsertCreatorGrant, {name, username}).status();
 }
@@ -159,6 +161,7 @@ Status SqlModelRows::RenameModel(const std::string& name, const std::string& new
 // A subject's grant on `new_name` left from before (granted to a name no model had) gives way
 // to its grant of the same kind on the renamed model.
 Status SqlModelRows::MoveModelGrants(const std::string& name, const std::string& new_name) {
+  RETURN_IF_ERROR(BumpAccessEpoch(db_));
   ASSIGN_OR_RETURN(std::vector<SqlRow> subjects, db_.Query(kSelectModelGrantSubjects, {name}));
   for (const SqlRow& row : subjects) {
     RETURN_IF_ERROR(
@@ -168,6 +171,7 @@ Status SqlModelRows::MoveModelGrants(const std::string& name, const std::string&
 }
 
 Status SqlModelRows::DeleteModel(const std::string& name) {
+  RETURN_IF_ERROR(BumpAccessEpoch(db_));
   for (const char* sql : kDeleteModelStatements) RETURN_IF_ERROR(db_.Execute(sql, {name}));
   return Status::Ok();
 }

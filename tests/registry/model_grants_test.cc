@@ -173,6 +173,42 @@ TEST_P(ModelGrantsTest, GrantsFollowByteExactNames) {
   EXPECT_THAT(stores_.auth->LoadAccessProfile("bob")->grants, IsEmpty());
 }
 
+// Every change that writes grants moves the access epoch, in its own transaction; changes that
+// write none leave it: a unit of work that finds the epoch unchanged may decide on cached grants.
+TEST_P(ModelGrantsTest, ChangesThatWriteGrantsMoveTheAccessEpoch) {
+  const auto epoch = [&] {
+    auto value = stores_.auth->AccessEpoch();
+    EXPECT_OK(value);
+    return value.ok() ? *value : -1;
+  };
+  int64_t last = epoch();
+  const auto moved = [&] {
+    const int64_t now = epoch();
+    const bool changed = now > last;
+    last = now;
+    return changed;
+  };
+  CreateModel("m", "alice");
+  EXPECT_TRUE(moved()) << "the creator's MANAGE";
+  ASSERT_OK(service_->CreateModelVersion(As("alice"), {"m", "s3://b/m", "", "", "", {}}));
+  ASSERT_OK(service_->SetRegisteredModelTag(As("alice"), "m", {"k", "v"}));
+  EXPECT_FALSE(moved()) << "no grant was written";
+  ASSERT_OK(service_->RenameRegisteredModel(As(), "m", "n"));
+  EXPECT_TRUE(moved()) << "the grants followed the rename";
+  AddGrant(SubjectType::kUser, "bob", ResourceType::kModel, "n", "READ");
+  EXPECT_TRUE(moved());
+  ASSERT_OK(stores_.auth->AddGroupMember("team", "bob"));
+  EXPECT_TRUE(moved());
+  EXPECT_CODE(stores_.auth->AddGroupMember("team", "bob"), ErrorCode::kResourceAlreadyExists);
+  EXPECT_FALSE(moved()) << "a failed change moves nothing";
+  ASSERT_OK(service_->DeleteRegisteredModel(As(), "n"));
+  EXPECT_TRUE(moved()) << "the grants went with the model";
+  // A profile carries the epoch it was read at.
+  auto profile = stores_.auth->LoadAccessProfile("bob");
+  ASSERT_OK(profile);
+  EXPECT_EQ(profile->epoch, last);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ModelGrantsTest,
                          ::testing::ValuesIn(::modelwarden::testing::AvailableBackends()),
                          [](const ::testing::TestParamInfo<Backend>& backend) {

@@ -85,6 +85,7 @@ index | sqlite_autoindex_registered_model_aliases_1 | registered_model_aliases |
 index | sqlite_autoindex_registered_model_tags_1 | registered_model_tags | NULL
 index | sqlite_autoindex_registered_models_1 | registered_models | NULL
 table | audit_events | audit_events | CREATE TABLE audit_events ( id INTEGER PRIMARY KEY AUTOINCREMENT, timestamp INTEGER NOT NULL, request_id TEXT NOT NULL, principal TEXT NOT NULL, client_address TEXT NOT NULL, operation TEXT NOT NULL, model_name TEXT NOT NULL, version INTEGER, outcome TEXT NOT NULL, before_state TEXT NOT NULL, after_state TEXT NOT NULL, checks TEXT NOT NULL )
+table | auth_epoch | auth_epoch | CREATE TABLE auth_epoch ( id INTEGER NOT NULL PRIMARY KEY, epoch INTEGER NOT NULL )
 table | auth_grants | auth_grants | CREATE TABLE auth_grants ( id INTEGER PRIMARY KEY AUTOINCREMENT, subject_type TEXT NOT NULL, subject_id INTEGER NOT NULL, resource_type TEXT NOT NULL, resource TEXT NOT NULL, kind TEXT NOT NULL, permission TEXT NOT NULL, UNIQUE (subject_type, subject_id, resource_type, resource, kind) )
 table | auth_group_members | auth_group_members | CREATE TABLE auth_group_members ( group_id INTEGER NOT NULL, user_id INTEGER NOT NULL, PRIMARY KEY (group_id, user_id) )
 table | auth_groups | auth_groups | CREATE TABLE auth_groups ( id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE )
@@ -136,6 +137,7 @@ std::string MysqlSchema(SqlConnection& connection, const std::string& collation)
 }
 
 constexpr char kMysqlSchema[] = R"(table | audit_events | InnoDB | {collation}
+table | auth_epoch | InnoDB | {collation}
 table | auth_grants | InnoDB | {collation}
 table | auth_group_members | InnoDB | {collation}
 table | auth_groups | InnoDB | {collation}
@@ -159,6 +161,8 @@ column | audit_events | 09 | outcome | varchar | 16 | NO | NULL |  | {collation}
 column | audit_events | 10 | before_state | mediumtext | 16777215 | NO | NULL |  | {collation}
 column | audit_events | 11 | after_state | mediumtext | 16777215 | NO | NULL |  | {collation}
 column | audit_events | 12 | checks | mediumtext | 16777215 | NO | NULL |  | {collation}
+column | auth_epoch | 01 | id | int | NULL | NO | NULL |  | NULL
+column | auth_epoch | 02 | epoch | bigint | NULL | NO | NULL |  | NULL
 column | auth_grants | 01 | id | bigint | NULL | NO | NULL | auto_increment | NULL
 column | auth_grants | 02 | subject_type | varchar | 8 | NO | NULL |  | {collation}
 column | auth_grants | 03 | subject_id | bigint | NULL | NO | NULL |  | NULL
@@ -218,6 +222,7 @@ index | audit_events | audit_events_operation | 1 | 2 | id | NULL
 index | audit_events | audit_events_principal | 1 | 1 | principal | NULL
 index | audit_events | audit_events_principal | 1 | 2 | id | NULL
 index | audit_events | audit_events_timestamp | 1 | 1 | timestamp | NULL
+index | auth_epoch | PRIMARY | 0 | 1 | id | NULL
 index | auth_grants | PRIMARY | 0 | 1 | id | NULL
 index | auth_grants | auth_grants_resource | 1 | 1 | resource_type | NULL
 index | auth_grants | auth_grants_resource | 1 | 2 | resource | NULL
