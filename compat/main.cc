@@ -300,6 +300,7 @@ int Serve(const modelwarden::ServerOptions& options) {
     service_options.source_pattern_text = options.source_validation_regex;
   }
   service_options.tracker = tracker.get();
+  service_options.fill_run_link = options.fill_run_link;
   EnforcingGovernor governor(*policy, access, *store->models, tracker.get());
   RegistryService registry(*store->models, governor, clock, std::move(service_options));
   GovernanceService governance(*policy, access, governor, *store->models, *store->models, registry);
