@@ -487,6 +487,16 @@ TEST_F(InProcessAccessTest, ARefusalIsAuditedWithTheVersionAndChangeItNamed) {
   EXPECT_EQ(refused.after, "tag k=v");
 }
 
+// A user that does not exist (deleted by another server after authentication, or named by an
+// in-process caller) is unauthenticated, as inside the unit of work (AuthorizeIn) - never a
+// 404 that a client reads as "the model does not exist".
+TEST_F(InProcessAccessTest, AUserThatDoesNotExistIsUnauthenticatedNotNotFound) {
+  EXPECT_CODE(registry_->GetRegisteredModel(As("ghost"), "fraud.model"),
+              ErrorCode::kUnauthenticated);
+  EXPECT_CODE(registry_->SetRegisteredModelTag(As("ghost"), "fraud.model", {"k", "v"}),
+              ErrorCode::kUnauthenticated);
+}
+
 TEST_F(InProcessAccessTest, ReadersReadAndSystemPrincipalsAreTrusted) {
   EXPECT_OK(registry_->GetRegisteredModel(As("reader"), "fraud.model"));
   EXPECT_CODE(registry_->SetRegisteredModelTag(As("reader"), "fraud.model", {"k", "v"}),
