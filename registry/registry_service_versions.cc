@@ -45,7 +45,7 @@ Result<Written<ModelVersion>> RegistryService::CreateModelVersion(const CallCont
     RETURN_IF_ERROR(ValidateModelVersionSource(version.source));
   } else if (!is_prompt) {
     // The caller must be allowed to register before the tracker is asked about their source.
-    RETURN_IF_ERROR(governor_.Preauthorize(ctx, change));
+    RETURN_IF_ERROR(unit_.Preauthorize(ctx, change));
     RETURN_IF_ERROR(ResolveWithTracker(ctx, change));
   }
   const std::string user_id = ctx.principal.name;

@@ -675,7 +675,7 @@ class HookedAuthStore final : public AuthStore {
     if (after_load) std::exchange(after_load, nullptr)();
     return profile;
   }
-  Result<int64_t> AccessEpoch() override { return inner_.AccessEpoch(); }
+  Result<int64_t> AccessEpoch(EpochLock lock) override { return inner_.AccessEpoch(lock); }
   Result<User> CreateUser(const std::string& u, const std::string& h, bool a) override {
     return inner_.CreateUser(u, h, a);
   }

@@ -615,7 +615,7 @@ class ScriptedGovernor final : public Governor {
   Result<OutsideFacts> Prepare(const CallContext&, const Change&) override {
     return OutsideFacts{};
   }
-  Status Authorize(const CallContext&, const Change& change, AuthStore&) override {
+  Status Authorize(const CallContext&, const Change& change, AuthStore&, ModelReader&) override {
     if (OperationOf(change) == refused) return Status::PermissionDenied("not you");
     return Status::Ok();
   }
@@ -697,7 +697,9 @@ class HookedGovernor final : public Governor {
   Result<OutsideFacts> Prepare(const CallContext&, const Change&) override {
     return OutsideFacts{};
   }
-  Status Authorize(const CallContext&, const Change&, AuthStore&) override { return Status::Ok(); }
+  Status Authorize(const CallContext&, const Change&, AuthStore&, ModelReader&) override {
+    return Status::Ok();
+  }
   Result<Verdict> Judge(const CallContext&, const Change&, const ChangeState&, const OutsideFacts&,
                         ModelReader&) override {
     if (on_judge) std::exchange(on_judge, nullptr)();
