@@ -2,12 +2,15 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <set>
@@ -15,6 +18,7 @@
 #include <utility>
 
 #include "compat/access_handlers.h"
+#include "compat/artifacts/version_artifacts.h"
 #include "compat/authenticator.h"
 #include "compat/errors.h"
 #include "compat/request_reader.h"
@@ -215,6 +219,17 @@ void Serve(const std::function<Result<Reply>(const CallContext&, const RequestRe
     log_failure("unhandled non-standard exception");
     WriteError(res, Status::Internal("Internal server error (request " + ctx.request_id + ")."));
   }
+}
+
+// Content-Disposition for a download, as werkzeug's send_file writes it: the plain name when it
+// is printable ASCII without quotes or separators, else RFC 6266's UTF-8 form.
+std::string AttachmentDisposition(const std::string& filename) {
+  const bool plain = std::all_of(filename.begin(), filename.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u > 0x20 && u < 0x7f && std::string_view("\"\\;,").find(c) == std::string_view::npos;
+  });
+  if (plain) return "attachment; filename=" + filename;
+  return "attachment; filename*=UTF-8''" + Quote(filename, "");
 }
 
 }  // namespace
@@ -460,6 +475,53 @@ void HttpServer::ForwardOtherPaths(TrackingProxy& proxy) {
   server_->Put(pattern, forward_body);
   server_->Patch(pattern, forward_body);
   server_->Delete(pattern, forward_body);
+}
+
+void HttpServer::ServeVersionArtifacts(VersionArtifacts& artifacts) {
+  server_->Get("/model-versions/get-artifact", [this, &artifacts](const httplib::Request& req,
+                                                                  httplib::Response& res) {
+    CallContext ctx;
+    ctx.request_id = NextRequestId();
+    ctx.client_address = req.remote_addr;
+    res.set_header(kRequestIdHeader, ctx.request_id);
+    if (!AuthenticateOrRespond(access_, req, res, ctx.principal)) return;
+    const auto param = [&req](const char* name) -> std::optional<std::string> {
+      if (!req.has_param(name)) return std::nullopt;
+      return req.get_param_value(name);
+    };
+    Result<ArtifactFile> file = artifacts.Open(ctx, param("name"), param("version"), param("path"));
+    // MLflow sends every artifact as an attachment, so that no browser renders it as a page
+    // of this server's origin.
+    res.set_header("X-Content-Type-Options", "nosniff");
+    if (!file.ok()) {
+      if (ToMlflowError(file.status().code()).http_status >= 500) {
+        LogLine("[error] request " + ctx.request_id +
+                " GET /model-versions/get-artifact: " + Printable(file.status().ToString()));
+      }
+      WriteError(res, file.status());
+      return;
+    }
+    res.status = 200;
+    res.set_header("Content-Disposition", AttachmentDisposition(file->filename));
+    // cpp-httplib calls a provider until the announced length is sent: the first call copies
+    // the whole file, a second one means the file was shorter and fails the response.
+    auto copied = std::make_shared<std::atomic<bool>>(false);
+    const auto copy = [copied, copy = std::move(file->copy)](httplib::DataSink& sink) {
+      if (copied->exchange(true)) return false;
+      return copy([&sink](const char* data, size_t n) { return sink.write(data, n); });
+    };
+    if (file->size.has_value()) {
+      res.set_content_provider(
+          *file->size, file->content_type,
+          [copy](size_t, size_t, httplib::DataSink& sink) { return copy(sink); });
+    } else {
+      res.set_chunked_content_provider(file->content_type, [copy](size_t, httplib::DataSink& sink) {
+        if (!copy(sink)) return false;
+        sink.done();
+        return true;
+      });
+    }
+  });
 }
 
 Status HttpServer::Listen() {

@@ -31,6 +31,7 @@ class Server;
 namespace modelwarden {
 
 class TrackingProxy;
+class VersionArtifacts;
 
 class HttpServer {
  public:
@@ -59,6 +60,11 @@ class HttpServer {
   // Forwards every path the registry does not serve to `proxy` (compat/tracking_proxy.h); call
   // before Listen. `proxy` must outlive the server.
   void ForwardOtherPaths(TrackingProxy& proxy);
+
+  // Serves MLflow's GET /model-versions/get-artifact (root-level, as MLflow has it) from
+  // `artifacts`; call before Listen. Without it the route answers 404 ENDPOINT_NOT_FOUND.
+  // `artifacts` must outlive the server.
+  void ServeVersionArtifacts(VersionArtifacts& artifacts);
 
  private:
   void RegisterRoutes();
