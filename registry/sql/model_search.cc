@@ -212,8 +212,11 @@ SearchStatement ModelSearchStatement(const Dialect& dialect, const StoreSearch& 
     parts.from = "registered_models rm";
   }
   if (search.filter.exclude_prompts) {
-    // The tag's primary key (name, key), or SQLite's covering (key, value, name).
-    ExcludePrompts(dialect, "registered_model_tags", "", name, parts);
+    // MySQL probes the primary key (name, key), which holds the row; SQLite's primary key
+    // index does not hold the value, its (key, value, name) does.
+    ExcludePrompts(dialect, "registered_model_tags",
+                   dialect.AntiJoinIsLeftJoin() ? "" : "registered_model_tags_key_value_name", name,
+                   parts);
   }
   for (size_t i = 0; i < clauses.size(); ++i) {
     const FilterClause& clause = clauses[i];
