@@ -166,9 +166,9 @@ TEST_P(SearchPagingTest, VersionPagesKeepTiesOnTimestamps) {
                 ElementsAre("a/3", "a/2", "a/1", "b/3", "b/2", "b/1"));
     EXPECT_THAT(AllVersionPages("", {"creation_timestamp ASC"}, size),
                 ElementsAre("a/2", "a/1", "b/3", "b/2", "b/1", "a/3"));
-    EXPECT_THAT(AllVersionPages("name LIKE '%'", {"creation_timestamp ASC", "version_number"},
-                                size),
-                ElementsAre("a/1", "b/1", "a/2", "b/2", "b/3", "a/3"));
+    EXPECT_THAT(
+        AllVersionPages("name LIKE '%'", {"creation_timestamp ASC", "version_number"}, size),
+        ElementsAre("a/1", "b/1", "a/2", "b/2", "b/3", "a/3"));
     EXPECT_THAT(AllVersionPages("name = 'b'", {"version_number ASC"}, size),
                 ElementsAre("b/1", "b/2", "b/3"));
   }
@@ -178,7 +178,8 @@ TEST_P(SearchPagingTest, RowsDeletedBetweenPagesShiftNothing) {
   for (const char* name : {"a", "b", "c", "d", "e", "f", "g", "h"}) {
     CreateModel(name, {{"team", "risk"}});
   }
-  for (const std::string filter : {"", "tags.team = 'risk'", "tags.team = 'risk' AND name LIKE '%'"}) {
+  for (const std::string filter :
+       {"", "tags.team = 'risk'", "tags.team = 'risk' AND name LIKE '%'"}) {
     SCOPED_TRACE(filter);
     SearchQuery query;
     query.filter = filter;
@@ -264,9 +265,10 @@ TEST_P(SearchPagingTest, MadeUpPositionsAreRejected) {
       1, SearchFingerprint(SearchTarget::kRegisteredModels, "", query.order_by), {"a", "a"}});
   EXPECT_CODE(service_->SearchRegisteredModels(ctx_, query), ErrorCode::kInvalidParameterValue);
   // A well-formed position that no row has is simply a place in the order.
-  query.page_token = EncodePageToken(PageToken{
-      1, SearchFingerprint(SearchTarget::kRegisteredModels, "", query.order_by),
-      {int64_t{-5}, "zzz"}});
+  query.page_token = EncodePageToken(
+      PageToken{1,
+                SearchFingerprint(SearchTarget::kRegisteredModels, "", query.order_by),
+                {int64_t{-5}, "zzz"}});
   auto page = service_->SearchRegisteredModels(ctx_, query);
   ASSERT_OK(page);
   EXPECT_THAT(Names(*page), ElementsAre("a"));

@@ -51,7 +51,10 @@ std::vector<NamedSearch> BenchSearches(const std::string& model, const std::stri
       {"models-prompts", kModels, "tags.`mlflow.prompt.is_prompt` = 'true'", {}, 1000},
       {"versions-of-model", kVersions, "name = '" + model + "'", {}, 10000},
       {"versions-run-id", kVersions, "run_id = '" + run_id + "'", {}, 10000},
-      {"versions-tag", kVersions, "tags.framework = 'xgboost' AND name LIKE 'proj-17.%'", {},
+      {"versions-tag",
+       kVersions,
+       "tags.framework = 'xgboost' AND name LIKE 'proj-17.%'",
+       {},
        10000},
       {"versions-tag-page", kVersions, "tags.validation_status = 'approved'", {}, 100},
   };
@@ -59,10 +62,9 @@ std::vector<NamedSearch> BenchSearches(const std::string& model, const std::stri
 
 Result<std::string> Explain(SqlConnection& connection, const SearchStatement& statement) {
   const bool mysql = connection.dialect() == SqlDialect::kMysql;
-  ASSIGN_OR_RETURN(
-      std::vector<SqlRow> rows,
-      connection.Query((mysql ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + statement.sql,
-                       statement.params));
+  ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                   connection.Query((mysql ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + statement.sql,
+                                    statement.params));
   std::string plan;
   for (const SqlRow& row : rows) {
     if (mysql) {
