@@ -28,13 +28,19 @@ struct StoreSearch {
   SearchFilter filter;
   std::vector<OrderKey> order;
   int64_t max_results = 100;
+  // Where the page starts: after the row whose sort key is `after` (one value per `order`
+  // key, typed as its column) when set, else after `offset` rows. `offset` is counted on
+  // either way, for the next token.
   int64_t offset = 0;
+  std::vector<SortValue> after;
+  std::string fingerprint;              // SearchFingerprint, written into next_page_token.
   std::optional<ReadScope> read_scope;  // nullopt: every model is readable.
 };
 
 class ModelStore : public AuditLog, public ModelSnapshots, public WriteTransactions {
  public:
-  // Models with tags, aliases and latest_versions; next_page_token set only when more exist.
+  // Models with tags, aliases and latest_versions; next_page_token set only when more exist,
+  // holding the offset and the sort key of the page's last row (page_token.h).
   virtual Result<Page<RegisteredModel>> SearchRegisteredModels(const StoreSearch& search) = 0;
   // Versions with tags (no aliases, as MLflow). Deleted versions never match.
   virtual Result<Page<ModelVersion>> SearchModelVersions(const StoreSearch& search) = 0;

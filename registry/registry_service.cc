@@ -16,6 +16,19 @@ constexpr int64_t kVersionSearchMax = 200000;
 
 Status ValidateTag(const Tag& tag) { return ValidateTags({tag}); }
 
+// A token's sort key has one value per order key, a name's a string and the others numbers:
+// one the search wrote, unless the client made it up.
+Status CheckSortKey(const std::vector<SortValue>& after, const std::vector<OrderKey>& order) {
+  bool fits = after.size() == order.size();
+  for (size_t i = 0; fits && i < order.size(); ++i) {
+    const bool text = std::holds_alternative<std::string>(after[i]);
+    fits = text == (order[i].column == OrderColumn::kName);
+  }
+  if (fits) return Status::Ok();
+  return Status::InvalidArgument(
+      "Invalid page token, its position does not fit this search's order_by");
+}
+
 Result<StoreSearch> ParseSearch(const SearchQuery& query, SearchTarget target) {
   const bool models = target == SearchTarget::kRegisteredModels;
   const int64_t max = models ? kModelSearchMax : kVersionSearchMax;
@@ -33,8 +46,17 @@ Result<StoreSearch> ParseSearch(const SearchQuery& query, SearchTarget target) {
         std::to_string(max) + ", but got value " + std::to_string(search.max_results));
   }
   ASSIGN_OR_RETURN(search.filter, ParseSearchFilter(query.filter, target));
-  ASSIGN_OR_RETURN(search.order, ParseOrderBy(query.order_by, target));
-  ASSIGN_OR_RETURN(search.offset, DecodePageToken(query.page_token));
+  ASSIGN_OR_RETURN(std::vector<OrderKey> order, ParseOrderBy(query.order_by, target));
+  search.order = UpToTotalOrder(std::move(order), target);
+  ASSIGN_OR_RETURN(PageToken token, DecodeSearchPageToken(query.page_token));
+  search.offset = token.offset;
+  search.fingerprint = SearchFingerprint(target, query.filter, query.order_by);
+  // The sort key resumes only the search that wrote it; any other search reads the token as
+  // MLflow does, by its offset.
+  if (!token.after.empty() && token.search == search.fingerprint) {
+    RETURN_IF_ERROR(CheckSortKey(token.after, search.order));
+    search.after = std::move(token.after);
+  }
   return search;
 }
 

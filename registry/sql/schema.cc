@@ -285,12 +285,43 @@ constexpr const char* kAccessEpochMysql[] = {
     "INSERT INTO auth_epoch (id, epoch) VALUES (1, 0)",
 };
 
+// Version 5: indexes that give model searches their rows in the order asked for, so that a
+// page stops after its rows (registry/sql/model_search.cc): by last_updated_time either way
+// with the name as tie-break (ASC and DESC, since the name stays ascending), and a tag
+// equality in name order. (key, value, name) replaces (key, value), its prefix. MySQL
+// indexes the first 200 characters of a tag value, as before: rows of one (key, value) keep
+// name order within that prefix, and the value is compared in full on the row.
+constexpr const char* kSearchOrderSqlite[] = {
+    "CREATE INDEX registered_models_last_updated ON registered_models (last_updated_time, name)",
+    "CREATE INDEX registered_models_last_updated_desc ON registered_models "
+    "(last_updated_time DESC, name)",
+    "DROP INDEX registered_model_tags_key_value",
+    "CREATE INDEX registered_model_tags_key_value_name ON registered_model_tags "
+    "(key, value, name)",
+};
+constexpr const char* kSearchOrderMysql[] = {
+    "ALTER TABLE registered_models ADD KEY registered_models_last_updated "
+    "(last_updated_time, name), ADD KEY registered_models_last_updated_desc "
+    "(last_updated_time DESC, name)",
+    "ALTER TABLE registered_model_tags DROP KEY registered_model_tags_key_value, ADD KEY "
+    "registered_model_tags_key_value_name (`key`, value(200), name)",
+};
+
 constexpr Migration kMigrations[] = {
     {1, Of(kRegistrySqlite), Of(kRegistryMysql)},
     {2, Of(kAuditSqlite), Of(kAuditMysql)},
     {3, Of(kAccessSqlite), Of(kAccessMysql)},
     {4, Of(kAccessEpochSqlite), Of(kAccessEpochMysql)},
+    {5, Of(kSearchOrderSqlite), Of(kSearchOrderMysql)},
 };
+
+// The planner's statistics, renewed after a migration changed the tables or their indexes.
+// SQLite connections read at most a thousand rows per index when they analyze
+// (sqlite_connection.cc), so this is quick on any size; on an empty database it records
+// nothing, and the connections' PRAGMA optimize analyzes the tables once they hold rows.
+constexpr char kAnalyzeMysql[] =
+    "ANALYZE TABLE registered_models, registered_model_tags, model_versions, "
+    "model_version_tags, registered_model_aliases";
 
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
   for (size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos)) {
@@ -343,8 +374,10 @@ Status ApplyPending(SqlConnection& connection) {
   if (mysql) {
     ASSIGN_OR_RETURN(collation, ByteExactCollation(connection));
   }
+  bool migrated = false;
   for (const Migration& migration : kMigrations) {
     if (migration.version <= current) continue;
+    migrated = true;
     const Statements statements = mysql ? migration.mysql : migration.sqlite;
     for (const char* const* statement = statements.begin; statement != statements.end;
          ++statement) {
@@ -358,7 +391,9 @@ Status ApplyPending(SqlConnection& connection) {
                      {int64_t{migration.version}, static_cast<int64_t>(std::time(nullptr)) * 1000})
             .status());
   }
-  return Status::Ok();
+  if (!migrated) return Status::Ok();
+  if (mysql) return connection.Query(kAnalyzeMysql, {}).status();
+  return connection.Execute("ANALYZE", {}).status();
 }
 
 }  // namespace

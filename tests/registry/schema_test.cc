@@ -73,7 +73,9 @@ index | model_version_tags_key_value | model_version_tags | CREATE INDEX model_v
 index | model_version_tags_name_key | model_version_tags | CREATE INDEX model_version_tags_name_key ON model_version_tags (name, key, value)
 index | model_versions_last_updated | model_versions | CREATE INDEX model_versions_last_updated ON model_versions (last_updated_time)
 index | model_versions_run_id | model_versions | CREATE INDEX model_versions_run_id ON model_versions (run_id)
-index | registered_model_tags_key_value | registered_model_tags | CREATE INDEX registered_model_tags_key_value ON registered_model_tags (key, value)
+index | registered_model_tags_key_value_name | registered_model_tags | CREATE INDEX registered_model_tags_key_value_name ON registered_model_tags (key, value, name)
+index | registered_models_last_updated | registered_models | CREATE INDEX registered_models_last_updated ON registered_models (last_updated_time, name)
+index | registered_models_last_updated_desc | registered_models | CREATE INDEX registered_models_last_updated_desc ON registered_models (last_updated_time DESC, name)
 index | sqlite_autoindex_auth_grants_1 | auth_grants | NULL
 index | sqlite_autoindex_auth_group_members_1 | auth_group_members | NULL
 index | sqlite_autoindex_auth_groups_1 | auth_groups | NULL
@@ -98,6 +100,7 @@ table | registered_model_tags | registered_model_tags | CREATE TABLE registered_
 table | registered_models | registered_models | CREATE TABLE registered_models ( name TEXT NOT NULL PRIMARY KEY, creation_time INTEGER NOT NULL, last_updated_time INTEGER NOT NULL, description TEXT )
 table | schema_version | schema_version | CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)
 table | sqlite_sequence | sqlite_sequence | CREATE TABLE sqlite_sequence(name,seq)
+table | sqlite_stat1 | sqlite_stat1 | CREATE TABLE sqlite_stat1(tbl,idx,stat)
 )";
 
 TEST(SchemaTest, SqliteMigrationsCreateTheExpectedSchema) {
@@ -110,6 +113,58 @@ TEST(SchemaTest, SqliteMigrationsCreateTheExpectedSchema) {
   // A second run finds nothing to do.
   ASSERT_TRUE(MigrateSchema(**connection).ok());
   EXPECT_EQ(SqliteSchema(**connection), kSqliteSchema);
+}
+
+// Statements run one by one on `connection`; each must succeed.
+void RunAll(SqlConnection& connection, const std::vector<std::string>& statements) {
+  for (const std::string& sql : statements) {
+    Result<int64_t> done = connection.Execute(sql, {});
+    ASSERT_TRUE(done.ok()) << done.status().ToString() << " in " << sql;
+  }
+}
+
+// Fifty models with two tags each, as a registry holds them before an upgrade.
+std::vector<std::string> FillStatements() {
+  std::vector<std::string> statements;
+  for (int i = 0; i < 50; ++i) {
+    const std::string name = "'m" + std::to_string(i) + "'";
+    statements.push_back(
+        "INSERT INTO registered_models (name, creation_time, last_updated_time, "
+        "description) VALUES (" +
+        name + ", 1, " + std::to_string(i % 7) + ", '')");
+    statements.push_back("INSERT INTO registered_model_tags (name, `key`, value) VALUES (" + name +
+                         ", 'team', '" + (i % 2 ? "a" : "b") + "'), (" + name + ", 'owner', 'o" +
+                         std::to_string(i) + "')");
+  }
+  return statements;
+}
+
+// A registry filled before migration 5: the migration indexes the rows it holds, and the
+// planner's statistics are gathered for them (ANALYZE after migrating).
+TEST(SchemaTest, MigratingAFilledSqliteRegistryIndexesAndAnalyzesIt) {
+  SqliteOptions options;
+  options.path = ":memory:";
+  Result<std::unique_ptr<SqlConnection>> connection = OpenSqliteConnection(options);
+  ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+  ASSERT_TRUE(MigrateSchema(**connection).ok());
+  // Back to version 4, without statistics, and filled.
+  RunAll(**connection,
+         {"DROP INDEX registered_models_last_updated",
+          "DROP INDEX registered_models_last_updated_desc",
+          "DROP INDEX registered_model_tags_key_value_name",
+          "CREATE INDEX registered_model_tags_key_value ON registered_model_tags (key, value)",
+          "DELETE FROM schema_version WHERE version = 5", "DROP TABLE sqlite_stat1"});
+  RunAll(**connection, FillStatements());
+
+  ASSERT_TRUE(MigrateSchema(**connection).ok());
+  EXPECT_EQ(SqliteSchema(**connection), kSqliteSchema);
+  // The rows each index covers, the first number of its statistics.
+  EXPECT_EQ(Lines(**connection,
+                  "SELECT idx, substr(stat, 1, instr(stat, ' ') - 1) FROM sqlite_stat1 WHERE tbl "
+                  "LIKE 'registered_model%' AND idx NOT LIKE 'sqlite_autoindex%'"),
+            "registered_model_tags_key_value_name | 100\n"
+            "registered_models_last_updated | 50\n"
+            "registered_models_last_updated_desc | 50\n");
 }
 
 #ifdef MODELWARDEN_HAVE_MYSQL
@@ -257,9 +312,14 @@ index | registered_model_aliases | PRIMARY | 0 | 1 | name | NULL
 index | registered_model_aliases | PRIMARY | 0 | 2 | alias | NULL
 index | registered_model_tags | PRIMARY | 0 | 1 | name | NULL
 index | registered_model_tags | PRIMARY | 0 | 2 | key | NULL
-index | registered_model_tags | registered_model_tags_key_value | 1 | 1 | key | NULL
-index | registered_model_tags | registered_model_tags_key_value | 1 | 2 | value | 200
+index | registered_model_tags | registered_model_tags_key_value_name | 1 | 1 | key | NULL
+index | registered_model_tags | registered_model_tags_key_value_name | 1 | 2 | value | 200
+index | registered_model_tags | registered_model_tags_key_value_name | 1 | 3 | name | NULL
 index | registered_models | PRIMARY | 0 | 1 | name | NULL
+index | registered_models | registered_models_last_updated | 1 | 1 | last_updated_time | NULL
+index | registered_models | registered_models_last_updated | 1 | 2 | name | NULL
+index | registered_models | registered_models_last_updated_desc | 1 | 1 | last_updated_time | NULL
+index | registered_models | registered_models_last_updated_desc | 1 | 2 | name | NULL
 index | schema_version | PRIMARY | 0 | 1 | version | NULL
 )";
 
@@ -293,6 +353,17 @@ TEST(SchemaTest, MysqlMigrationsCreateTheExpectedSchema) {
   ASSERT_TRUE(versions.ok()) << versions.status().ToString();
   EXPECT_EQ((*versions)[0].Int(0), LatestSchemaVersion());
   EXPECT_EQ((*versions)[0].Int(1), LatestSchemaVersion());
+
+  // A registry filled before migration 5 gets the same schema from it.
+  RunAll(**connection,
+         {"ALTER TABLE registered_models DROP KEY registered_models_last_updated, DROP KEY "
+          "registered_models_last_updated_desc",
+          "ALTER TABLE registered_model_tags DROP KEY registered_model_tags_key_value_name, ADD "
+          "KEY registered_model_tags_key_value (`key`, value(200))",
+          "DELETE FROM schema_version WHERE version = 5"});
+  RunAll(**connection, FillStatements());
+  ASSERT_TRUE(MigrateSchema(**connection).ok());
+  EXPECT_EQ(MysqlSchema(**connection, collation), kMysqlSchema);
 }
 #endif
 
