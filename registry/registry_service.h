@@ -99,6 +99,7 @@ class RegistryService final : public Registry {
  private:
   // The model, or MLflow's "not found".
   Result<RegisteredModel> ReadModel(const std::string& name);
+  Result<Page<RegisteredModel>> EmptyModelPage(const CallContext& ctx, const SearchQuery& query);
   Status ResolveWithTracker(const CallContext& ctx, CreateVersionChange& change);
 
   ModelStore& store_;
