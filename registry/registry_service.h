@@ -7,9 +7,11 @@
 //   Governor::Authorize                the caller's grants, as they are now   -> 403
 //   MLflow's own checks                e.g. the version exists                -> MLflow's errors
 //   Governor::Judge                    the policy, on the locked state        -> 400
-//   apply, append the audit entry      committed together
+//   apply, record webhook deliveries,  committed together
+//   append the audit entry
 //
-// A denial commits its audit entry and nothing else. Reads ask Governor::AuthorizeRead first;
+// A denial commits its audit entry and nothing else (a policy denial also the deliveries of
+// its policy.denied event). Reads ask Governor::AuthorizeRead first;
 // searches are limited to Governor::SearchScope. Thread-safe if the store and governor are.
 #pragma once
 
@@ -36,6 +38,8 @@ struct RegistryServiceOptions {
   // and local sources inside a run's artifacts (registry/source_resolution.h), and fills
   // run_link from the run when the client sent none.
   Tracker* tracker = nullptr;
+  // Borrowed, optional: told when a change recorded webhook deliveries.
+  OutboxListener* outbox_listener = nullptr;
 };
 
 class RegistryService final : public Registry {
@@ -45,7 +49,7 @@ class RegistryService final : public Registry {
                   RegistryServiceOptions options = {})
       : store_(store),
         governor_(governor),
-        unit_(store, governor, clock),
+        unit_(store, governor, clock, options.outbox_listener),
         options_(std::move(options)) {}
 
   Result<Written<RegisteredModel>> CreateRegisteredModel(const CallContext& ctx,

@@ -121,7 +121,8 @@ TEST(SchemaTest, MigrationIsIdempotentAndRecorded) {
   auto rows = db->Query("SELECT MAX(version), COUNT(*) FROM schema_version", {});
   ASSERT_OK(rows);
   EXPECT_EQ((*rows)[0].Int(0), LatestSchemaVersion());
-  EXPECT_EQ((*rows)[0].Int(1), LatestSchemaVersion());
+  // Migration 5 is another branch's: five migrations, numbered up to 6.
+  EXPECT_EQ((*rows)[0].Int(1), 5);
 }
 
 TEST(SchemaTest, RefusesADatabaseFromANewerBuild) {
