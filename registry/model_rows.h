@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "registry/entities.h"
 #include "registry/requests.h"
@@ -33,6 +34,8 @@ class ModelReader {
   // The version `alias` points at; nullopt when the alias is not set.
   virtual Result<std::optional<int64_t>> FindAlias(const std::string& name,
                                                    const std::string& alias) = 0;
+  // The numbers of the live versions in `stage`, ascending.
+  virtual Result<std::vector<int64_t>> VersionsInStage(const std::string& name, Stage stage) = 0;
 };
 
 // Consistent reads of the registry, for what needs one snapshot but no lock. Thread-safe.

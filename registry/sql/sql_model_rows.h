@@ -23,6 +23,7 @@ class SqlModelRows final : public ModelRows {
                                                   int64_t version) override;
   Result<std::optional<int64_t>> FindAlias(const std::string& name,
                                            const std::string& alias) override;
+  Result<std::vector<int64_t>> VersionsInStage(const std::string& name, Stage stage) override;
 
   Status InsertModel(const NewRegisteredModel& model, int64_t now) override;
   Status GrantCreatorManage(const std::string& name, const std::string& username) override;
