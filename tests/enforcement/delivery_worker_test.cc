@@ -52,7 +52,8 @@ class DeliveryWorkerTest : public ::testing::Test {
       EXPECT_OK(sealed);
       stored.sealed_secret = *sealed;
     }
-    EXPECT_OK(store_->Write({}, [&](WriteTxn& txn) { return txn.webhooks().InsertWebhook(stored); }));
+    EXPECT_OK(
+        store_->Write({}, [&](WriteTxn& txn) { return txn.webhooks().InsertWebhook(stored); }));
     return stored.webhook.webhook_id;
   }
 
@@ -177,7 +178,8 @@ TEST_F(DeliveryWorkerTest, UnreadableSecretsAndRefusedTargetsFailWithoutSending)
   EXPECT_TRUE(transport_.requests().empty());
   EXPECT_THAT(OnlyDelivery().first.last_error, HasSubstr("cannot be decrypted"));
 
-  ASSERT_OK(store_->Write({}, [&](WriteTxn& txn) { return txn.webhooks().DeleteWebhook(hook, 1); }));
+  ASSERT_OK(
+      store_->Write({}, [&](WriteTxn& txn) { return txn.webhooks().DeleteWebhook(hook, 1); }));
   AddWebhook("http://127.0.0.1:9/hook");
   CreateModel("n");
   DeliveryWorkerOptions strict;

@@ -125,9 +125,9 @@ TEST_F(WebhookServiceTest, WithoutAKeyAWebhookCannotHaveASecret) {
 }
 
 TEST_F(WebhookServiceTest, MlflowsViewShowsOnlyMlflowsEvents) {
-  auto mixed = service_->Create(
-      As(""), WebhookApi::kModelwarden,
-      Hook({{E::kModelVersion, A::kCreated}, {E::kPolicy, A::kDenied}}, "fraud."));
+  auto mixed =
+      service_->Create(As(""), WebhookApi::kModelwarden,
+                       Hook({{E::kModelVersion, A::kCreated}, {E::kPolicy, A::kDenied}}, "fraud."));
   ASSERT_OK(mixed);
   auto only_ours =
       service_->Create(As(""), WebhookApi::kModelwarden, Hook({{E::kModelVersion, A::kDeleted}}));
@@ -171,7 +171,8 @@ TEST_F(WebhookServiceTest, MlflowsViewShowsOnlyMlflowsEvents) {
 
 TEST_F(WebhookServiceTest, MlflowsListingRules) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_OK(service_->Create(As(""), WebhookApi::kMlflow, Hook({{E::kModelVersion, A::kCreated}})));
+    ASSERT_OK(
+        service_->Create(As(""), WebhookApi::kMlflow, Hook({{E::kModelVersion, A::kCreated}})));
   }
   auto page = service_->List(As(""), WebhookApi::kMlflow, 2, "");
   ASSERT_OK(page);
@@ -201,13 +202,13 @@ TEST_F(WebhookServiceTest, WebhooksAreAdminsOrWebhooksGrantHolders) {
   AddUser("nobody");
   ASSERT_OK(stores_.auth->CreateGrant(
       MakeGrant(SubjectType::kUser, "hooks", ResourceType::kPrefix, "fraud.", "WEBHOOKS")));
-  auto admins = service_->Create(As("root"), WebhookApi::kMlflow,
-                                 Hook({{E::kModelVersion, A::kCreated}}));
+  auto admins =
+      service_->Create(As("root"), WebhookApi::kMlflow, Hook({{E::kModelVersion, A::kCreated}}));
   ASSERT_OK(admins);
   // Without a grant: nothing, and the refusals are in the audit log.
-  EXPECT_CODE(service_->Create(As("nobody"), WebhookApi::kMlflow,
-                               Hook({{E::kModelVersion, A::kCreated}})),
-              ErrorCode::kPermissionDenied);
+  EXPECT_CODE(
+      service_->Create(As("nobody"), WebhookApi::kMlflow, Hook({{E::kModelVersion, A::kCreated}})),
+      ErrorCode::kPermissionDenied);
   EXPECT_CODE(service_->List(As("nobody"), WebhookApi::kMlflow, std::nullopt, ""),
               ErrorCode::kPermissionDenied);
   EXPECT_CODE(service_->Get(As("nobody"), WebhookApi::kMlflow, admins->webhook_id),
@@ -220,9 +221,9 @@ TEST_F(WebhookServiceTest, WebhooksAreAdminsOrWebhooksGrantHolders) {
   auto ours = service_->Create(As("hooks"), WebhookApi::kModelwarden,
                                Hook({{E::kModelVersion, A::kCreated}}, "fraud.cards."));
   ASSERT_OK(ours);
-  EXPECT_CODE(service_->Create(As("hooks"), WebhookApi::kMlflow,
-                               Hook({{E::kModelVersion, A::kCreated}})),
-              ErrorCode::kPermissionDenied);  // MLflow's webhooks see every model.
+  EXPECT_CODE(
+      service_->Create(As("hooks"), WebhookApi::kMlflow, Hook({{E::kModelVersion, A::kCreated}})),
+      ErrorCode::kPermissionDenied);  // MLflow's webhooks see every model.
   auto listed = service_->List(As("hooks"), WebhookApi::kModelwarden, std::nullopt, "");
   ASSERT_OK(listed);
   ASSERT_EQ(listed->items.size(), 1u);
