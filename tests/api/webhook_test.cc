@@ -35,9 +35,8 @@ class Receiver {
     if (pid_ == 0) {
       dup2(fds[1], STDOUT_FILENO);
       close(fds[0]);
-      std::vector<std::string> args = {"python3", MODELWARDEN_SOURCE_DIR
-                                       "/tests/api/webhook_receiver.py",
-                                       kSecret};
+      std::vector<std::string> args = {
+          "python3", MODELWARDEN_SOURCE_DIR "/tests/api/webhook_receiver.py", kSecret};
       args.insert(args.end(), extra.begin(), extra.end());
       std::vector<char*> argv;
       for (std::string& arg : args) argv.push_back(arg.data());
@@ -78,7 +77,8 @@ class Receiver {
 };
 
 // Polls `done` until it holds or `limit` passes (limits are far above what it takes).
-bool WaitFor(const std::function<bool()>& done, std::chrono::seconds limit = std::chrono::seconds(90)) {
+bool WaitFor(const std::function<bool()>& done,
+             std::chrono::seconds limit = std::chrono::seconds(90)) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (!done()) {
     if (std::chrono::steady_clock::now() > deadline) return false;
@@ -124,16 +124,18 @@ class WebhookApiTest : public ApiTest {
 };
 
 TEST_P(WebhookApiTest, MlflowsEndpointsAnswerWithMlflowsJson) {
-  const ApiResponse created = api().Post(
-      "/webhooks", R"({"name":"ci-hook","url":"https://example.com/h","description":"d",)"
-                   R"("secret":"top-secret","events":[{"entity":"MODEL_VERSION","action":"CREATED"},)"
-                   R"({"entity":2,"action":"CREATED","ignored":true}]})");
+  const ApiResponse created =
+      api().Post("/webhooks",
+                 R"({"name":"ci-hook","url":"https://example.com/h","description":"d",)"
+                 R"("secret":"top-secret","events":[{"entity":"MODEL_VERSION","action":"CREATED"},)"
+                 R"({"entity":2,"action":"CREATED","ignored":true}]})");
   // A repeated event is refused as MLflow's database refuses it.
   EXPECT_TRUE(IsMlflowError(created, 400, "BAD_REQUEST")) << created.Describe();
   const ApiResponse ok = api().Post(
-      "/webhooks", R"({"name":"ci-hook","url":"https://example.com/h","description":"d",)"
-                   R"("secret":"top-secret","status":"DISABLED","events":[)"
-                   R"({"entity":"MODEL_VERSION_ALIAS","action":"CREATED"},{"entity":2,"action":1}]})");
+      "/webhooks",
+      R"({"name":"ci-hook","url":"https://example.com/h","description":"d",)"
+      R"("secret":"top-secret","status":"DISABLED","events":[)"
+      R"({"entity":"MODEL_VERSION_ALIAS","action":"CREATED"},{"entity":2,"action":1}]})");
   ASSERT_TRUE(IsOkJson(ok)) << ok.Describe();
   EXPECT_EQ(ok.body.find("top-secret"), std::string::npos);
   EXPECT_EQ(ok.body.find("secret"), std::string::npos);
@@ -174,8 +176,8 @@ TEST_P(WebhookApiTest, MlflowsEndpointsAnswerWithMlflowsJson) {
   EXPECT_EQ(listed.At("/next_page_token"), nullptr);  // Only one webhook.
   EXPECT_TRUE(IsMlflowError(api().Get("/webhooks", {{"max_results", "1001"}}), 400,
                             "INVALID_PARAMETER_VALUE"));
-  EXPECT_EQ(api().Send("POST", std::string(kApiPrefix) + "/webhooks/" + id, "{}",
-                       "application/json")
+  EXPECT_EQ(api()
+                .Send("POST", std::string(kApiPrefix) + "/webhooks/" + id, "{}", "application/json")
                 .status,
             405);
 
@@ -187,12 +189,13 @@ TEST_P(WebhookApiTest, MlflowsEndpointsAnswerWithMlflowsJson) {
 TEST_P(WebhookApiTest, DeliveriesAreMlflowsSignedRequests) {
   Receiver receiver;
   ASSERT_GT(receiver.port(), 0);
-  const std::string hook = CreateWebhook(
-      receiver.url(), {{"MODEL_VERSION", "CREATED"}, {"MODEL_VERSION_TAG", "SET"}});
+  const std::string hook =
+      CreateWebhook(receiver.url(), {{"MODEL_VERSION", "CREATED"}, {"MODEL_VERSION_TAG", "SET"}});
   CreateModel("fraud.model");
   ASSERT_EQ(CreateVersion("fraud.model", "s3://models/fraud/1", {{"k", "v"}}), "1");
-  ASSERT_TRUE(IsOkJson(api().Post("/model-versions/set-tag",
-                                  R"({"name":"fraud.model","version":"1","key":"stage","value":"qa"})")));
+  ASSERT_TRUE(
+      IsOkJson(api().Post("/model-versions/set-tag",
+                          R"({"name":"fraud.model","version":"1","key":"stage","value":"qa"})")));
   ASSERT_TRUE(WaitFor([&] { return receiver.DeliveryCount() == 2; }));
   const rapidjson::Document received = receiver.Received();
   std::map<std::string, const rapidjson::Value*> by_action;
@@ -297,8 +300,9 @@ TEST_P(WebhookApiTest, EveryCommittedEventIsDeliveredAfterKill9) {
       delivered.insert(d["payload"]["data"]["version"].GetString());
     }
     return delivered == acked;
-  })) << delivered.size() << " of " << acked.size() << " versions delivered ("
-      << before_restart << " before the restart)";
+  })) << delivered.size()
+      << " of " << acked.size() << " versions delivered (" << before_restart
+      << " before the restart)";
   // One delivery id per event, however often it was sent.
   EXPECT_EQ(receiver.DeliveryCount(), acked.size());
   for (const auto& d : receiver.Received()["deliveries"].GetArray()) {
@@ -313,8 +317,8 @@ TEST_P(WebhookApiTest, ADeadReceiverIsTriedOncePerPause) {
   dead.emplace();
   const int dead_port = dead->port();
   dead.reset();  // Nothing listens on its port any more.
-  const std::string hook = CreateWebhook(
-      "http://127.0.0.1:" + std::to_string(dead_port) + "/hook", {{"REGISTERED_MODEL", "CREATED"}});
+  const std::string hook = CreateWebhook("http://127.0.0.1:" + std::to_string(dead_port) + "/hook",
+                                         {{"REGISTERED_MODEL", "CREATED"}});
   for (int i = 0; i < 30; ++i) CreateModel("m" + std::to_string(i));
   std::this_thread::sleep_for(std::chrono::seconds(4));
   const ApiResponse listed = Deliveries(hook);
@@ -378,8 +382,8 @@ TEST_P(MultiServerWebhookTest, ThreeServersDeliverAThousandEventsOnceEach) {
     threads.emplace_back([&, t] {
       ApiClient client(ports[t % ports.size()]);
       for (int i = 0; i < kPerThread; ++i) {
-        if (CreateVersionThrough(client, "busy", "s3://b/" + std::to_string(t) + "/" +
-                                                     std::to_string(i))
+        if (CreateVersionThrough(client, "busy",
+                                 "s3://b/" + std::to_string(t) + "/" + std::to_string(i))
                 .status != 200) {
           ++failures;
         }
