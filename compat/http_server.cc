@@ -235,12 +235,13 @@ std::string AttachmentDisposition(const std::string& filename) {
 }  // namespace
 
 HttpServer::HttpServer(const ServerOptions& options, Registry& registry, Governance& governance,
-                       AccessControl& access, AccessAdmin& admin)
+                       AccessControl& access, AccessAdmin& admin, WebhookService& webhooks)
     : options_(options),
       registry_(registry),
       governance_(governance),
       access_(access),
       admin_(admin),
+      webhooks_(webhooks),
       server_(std::make_unique<httplib::Server>()),
       instance_id_(std::random_device{}()) {
   RegisterRoutes();
@@ -293,6 +294,25 @@ void HttpServer::RegisterRoutes() {
           });
     }
   }
+  for (const WebhookRoute& route : kWebhookRoutes) {
+    methods_by_path[route.path].insert(HttpMethodName(route.method));
+    for (std::string_view prefix : kApiPrefixes) {
+      Register(
+          *server_, HttpMethodName(route.method), RoutePattern(prefix, route.path),
+          [this, handler = route.handler](const httplib::Request& req, httplib::Response& res) {
+            CallContext ctx;
+            ctx.request_id = NextRequestId();
+            ctx.client_address = req.remote_addr;
+            PathValues path;
+            for (size_t i = 1; i < req.matches.size(); ++i) path.push_back(req.matches[i].str());
+            const auto call = [&](const CallContext& c, const RequestReader& reader) {
+              return handler(c, reader, path, webhooks_);
+            };
+            Serve(call, access_, ctx, req, res);
+          },
+          options_.max_request_body_bytes);
+    }
+  }
   // A known path asked with another method: 405 like Flask (MLflow's body is an HTML page;
   // the Python client reads any non-JSON error by its status).
   for (const auto& [path, allowed] : methods_by_path) {
@@ -305,7 +325,7 @@ void HttpServer::RegisterRoutes() {
       if (allowed.count(method) != 0) continue;
       for (std::string_view prefix : kApiPrefixes) {
         Register(
-            *server_, method, RegexEscape(std::string(prefix) + std::string(path)),
+            *server_, method, RoutePattern(prefix, path),
             [allow_header](const httplib::Request&, httplib::Response& res) {
               res.status = 405;
               res.set_header("Allow", allow_header);

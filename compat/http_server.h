@@ -2,8 +2,9 @@
 // under /api/2.0 and /ajax-api/2.0, plus GET /health and GET /version. Each request gets a
 // CallContext (request id, client address), a RequestReader and the route's handler; a
 // non-OK Status becomes MLflow's {"error_code", "message"} with the status of
-// compat/errors.h. modelwarden's own endpoints (compat/routes.h kGovernanceRoutes) are served
-// the same way; policy warnings of an allowed change come back in the X-Modelwarden-Warnings
+// compat/errors.h. modelwarden's own endpoints (compat/routes.h kGovernanceRoutes) and the
+// webhook routes (kWebhookRoutes, whose {placeholders} match one path segment) are served the
+// same way; policy warnings of an allowed change come back in the X-Modelwarden-Warnings
 // header. Unknown paths answer 404 ENDPOINT_NOT_FOUND, a wrong method on a known
 // path 405, an over-long body 413, and an unexpected exception 500 INTERNAL_ERROR with a
 // generic message (the detail goes to stderr).
@@ -21,6 +22,7 @@
 #include "enforcement/access/access_admin.h"
 #include "enforcement/access/access_control.h"
 #include "enforcement/governance.h"
+#include "enforcement/webhooks/webhook_service.h"
 #include "registry/registry.h"
 #include "registry/status.h"
 
@@ -39,7 +41,7 @@ class HttpServer {
   // and /version needs credentials, and the auth routes (compat/routes.h kAccessRoutes) are
   // served.
   HttpServer(const ServerOptions& options, Registry& registry, Governance& governance,
-             AccessControl& access, AccessAdmin& admin);
+             AccessControl& access, AccessAdmin& admin, WebhookService& webhooks);
   ~HttpServer();
 
   HttpServer(const HttpServer&) = delete;
@@ -76,6 +78,7 @@ class HttpServer {
   Governance& governance_;
   AccessControl& access_;
   AccessAdmin& admin_;
+  WebhookService& webhooks_;
   std::unique_ptr<httplib::Server> server_;
   const uint32_t instance_id_;  // Random per process: request ids differ across restarts.
   std::atomic<uint64_t> next_request_ = 1;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "registry/mlflow_errors.h"
+#include "registry/search/page_token.h"
 #include "registry/validation.h"
 
 namespace modelwarden {
@@ -135,6 +136,8 @@ Result<Written<RegisteredModel>> RegistryService::RenameRegisteredModel(
       ctx, RenameModelChange{name, new_name},
       [&](ModelRows& rows, ChangeState& state) -> Status {
         RETURN_IF_ERROR(RequireModel(rows, name, state));
+        // Renaming a model to its own name succeeds in MLflow (the row keeps its name).
+        if (new_name == name) return Status::Ok();
         ASSIGN_OR_RETURN(std::optional<RegisteredModel> taken, rows.FindModel(new_name));
         if (taken) return NameTaken(new_name, HasPromptTagKey(taken->tags), false);
         return Status::Ok();
@@ -166,9 +169,31 @@ Result<Written<Done>> RegistryService::DeleteRegisteredModel(const CallContext& 
 
 Result<Page<RegisteredModel>> RegistryService::SearchRegisteredModels(const CallContext& ctx,
                                                                       const SearchQuery& query) {
+  if (query.max_results && *query.max_results < 1) return EmptyModelPage(ctx, query);
   ASSIGN_OR_RETURN(StoreSearch search, ParseSearch(query, SearchTarget::kRegisteredModels));
   ASSIGN_OR_RETURN(search.read_scope, governor_.SearchScope(ctx));
   return store_.SearchRegisteredModels(search);
+}
+
+// MLflow's registered-model search has no lower bound on max_results: it asks the database
+// for max_results + 1 rows and answers the first max_results of them, i.e. none, with a page
+// token when a row came back (sqlalchemy_store.search_registered_models). For 0 that token is
+// this page's offset, issued when a model matches at it; for -1 (LIMIT 0) it always comes. Below
+// -1, SQLite's negative LIMIT makes MLflow return rows; modelwarden answers those like -1.
+Result<Page<RegisteredModel>> RegistryService::EmptyModelPage(const CallContext& ctx,
+                                                              const SearchQuery& query) {
+  SearchQuery probe = query;
+  probe.max_results = 1;
+  ASSIGN_OR_RETURN(StoreSearch search, ParseSearch(probe, SearchTarget::kRegisteredModels));
+  Page<RegisteredModel> empty;
+  bool more = *query.max_results < 0;
+  if (!more) {
+    ASSIGN_OR_RETURN(search.read_scope, governor_.SearchScope(ctx));
+    ASSIGN_OR_RETURN(Page<RegisteredModel> found, store_.SearchRegisteredModels(search));
+    more = !found.items.empty();
+  }
+  if (more) empty.next_page_token = EncodePageToken(search.offset);
+  return empty;
 }
 
 Result<std::vector<ModelVersion>> RegistryService::GetLatestVersions(
