@@ -104,6 +104,8 @@ std::string_view OperationName(Operation operation) {
       return "ListTokens";
     case Operation::kRevokeToken:
       return "RevokeToken";
+    case Operation::kImportRegisteredModel:
+      return "ImportRegisteredModel";
   }
   return "Unknown";
 }

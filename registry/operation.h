@@ -61,6 +61,8 @@ enum class Operation {
   kCreateToken,
   kListTokens,
   kRevokeToken,
+  // modelwarden's own jobs (no route).
+  kImportRegisteredModel,  // `modelwarden import`: one model brought over from another registry.
 };
 
 // "CreateRegisteredModel", ... (MLflow's RPC names where MLflow has one).

@@ -31,4 +31,19 @@ std::string Dialect::StartsWithColumn(const std::string& column,
   return "substr(" + column + ", 1, length(" + prefix_column + ")) = " + prefix_column;
 }
 
+const char* Dialect::SelectTableNames() const {
+  if (id_ == SqlDialect::kMysql) {
+    return "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()";
+  }
+  return "SELECT name FROM sqlite_master WHERE type = 'table'";
+}
+
+const char* Dialect::SelectColumnNames() const {
+  if (id_ == SqlDialect::kMysql) {
+    return "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+           "AND TABLE_NAME = ?";
+  }
+  return "SELECT name FROM pragma_table_info(?)";
+}
+
 }  // namespace modelwarden

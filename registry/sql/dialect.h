@@ -29,6 +29,10 @@ class Dialect {
   std::string StartsWith(const std::string& column) const;
   // True when `column` starts with the value of `prefix_column`.
   std::string StartsWithColumn(const std::string& column, const std::string& prefix_column) const;
+  // A query of the names of the tables of the connection's database, one per row.
+  const char* SelectTableNames() const;
+  // A query of the names of the columns of the table bound to its one `?`, one per row.
+  const char* SelectColumnNames() const;
 
  private:
   explicit Dialect(SqlDialect id) : id_(id) {}

@@ -272,6 +272,7 @@ const std::map<Operation, Needs>& NeedsTable() {
       {O::kCreateToken, Needs::kSelf},
       {O::kListTokens, Needs::kSelf},
       {O::kRevokeToken, Needs::kSelf},
+      {O::kImportRegisteredModel, Needs::kAdmin},
   };
   return table;
 }
@@ -294,7 +295,7 @@ bool Allows(Needs needs, Permission permission) {
 }
 
 TEST_F(AccessControlTest, EveryOperationForEveryPermission) {
-  ASSERT_EQ(NeedsTable().size(), static_cast<size_t>(Operation::kRevokeToken) + 1);
+  ASSERT_EQ(NeedsTable().size(), static_cast<size_t>(Operation::kImportRegisteredModel) + 1);
   // One user per level on model "m"; the default lets nothing through, so the grant decides.
   Configure({/*enabled=*/true, Permission::kNoPermissions});
   const std::vector<Permission> levels = {Permission::kNoPermissions, Permission::kRead,
