@@ -131,6 +131,18 @@ size_t CountCodePoints(std::string_view utf8) {
   return n;
 }
 
+std::string PercentEncode(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      out += '%' + HexEncodeUpper(std::string_view(&c, 1));
+    }
+  }
+  return out;
+}
+
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
   std::string out;
   if (!DecodePercent(text, plus_is_space, /*keep_malformed=*/false, &out)) return std::nullopt;

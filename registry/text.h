@@ -47,6 +47,9 @@ size_t CountCodePoints(std::string_view utf8);
 // ' ' as well (query strings, as Python's parse_qsl reads them). nullopt when a '%' is not
 // followed by two hex digits.
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
+// RFC 3986 percent-encoding: every byte but the unreserved characters (letters, digits, '-',
+// '_', '.', '~') as %XX, upper case; for query values and path segments.
+std::string PercentEncode(std::string_view text);
 // Python's urllib.parse.unquote and unquote_plus, on bytes: the same decoding, but a malformed
 // escape (a '%' not followed by two hex digits) is kept as it is.
 std::string Unquote(std::string_view text);
