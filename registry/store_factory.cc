@@ -99,6 +99,13 @@ Result<Stores> OpenStores(const StoreOptions& options) {
                                  "': use sqlite:///path.db or mysql://user:password@host:port/db");
 }
 
+bool IsNewSqliteFile(const std::string& uri) {
+  if (!StartsWith(uri, "sqlite://")) return false;
+  Result<std::string> path = SqlitePathOfUri(uri);
+  std::error_code error;
+  return path.ok() && *path != ":memory:" && !std::filesystem::exists(*path, error);
+}
+
 // The password ends at the last '@': it may itself hold '/' or '@' (a URI that fails to parse
 // cannot say where its user information ends). An '@' later in a path over-masks, harmlessly.
 std::string MaskStoreUri(const std::string& uri) {

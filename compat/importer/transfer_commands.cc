@@ -33,9 +33,12 @@ int Fail(const std::string& what, const Status& status) {
   return kExitUnusable;
 }
 
-Result<Stores> OpenTarget(const ServerOptions& options) {
+// `dry_run`: a SQLite file that does not exist yet is not created; the plan is made against an
+// empty registry in memory, which is what the file would start as.
+Result<Stores> OpenTarget(const ServerOptions& options, bool dry_run = false) {
   StoreOptions store;
   store.uri = options.backend_store_uri;
+  if (dry_run && IsNewSqliteFile(store.uri)) store.uri = "sqlite:///:memory:";
   store.pool_size = 2;
   store.pool_wait_timeout_ms = options.pool_wait_timeout_ms;
   return OpenStores(store);
@@ -157,7 +160,7 @@ int RunImport(const ServerOptions& options, const TransferOptions& transfer) {
   }
   import.dry_run = transfer.dry_run;
   import.enforce = transfer.enforce;
-  Result<Stores> stores = OpenTarget(options);
+  Result<Stores> stores = OpenTarget(options, transfer.dry_run || !transfer.suggest_renames.empty());
   if (!stores.ok()) {
     return Fail("cannot open backend store " + MaskStoreUri(options.backend_store_uri),
                 stores.status());
