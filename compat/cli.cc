@@ -173,7 +173,11 @@ const OptionSpec kOptions[] = {
      "Wait this long for the tracking server's next byte, then answer 504"},
     {"tracking-ui-url", "URL", &ServerOptions::tracking_ui_url, kEverywhere, Listed::kNo,
      Shown::kPlain, nullptr, nullptr,
-     "Tracking UI address for the run_link of new versions (default: the upstream)"},
+     "Tracking UI address for --fill-run-link (default: the upstream)"},
+    {"fill-run-link", "BOOL", &ServerOptions::fill_run_link, kEverywhere, Listed::kWithUpstream,
+     Shown::kPlain, nullptr, nullptr,
+     "Store the run's page as the run_link of a new version that has a run and no link "
+     "(default: what the client sent, as MLflow)"},
     {kConfig, "FILE", kNoField, kFlag | kEnvironment, Listed::kNo, Shown::kPlain, nullptr, nullptr,
      "INI-style file with the options above"},
     // `modelwarden import` and `export`; they take the store and policy options above too.

@@ -44,6 +44,8 @@ class ModelReader {
   // ascending.
   virtual Result<std::vector<std::string>> ListModelNames(const std::string& after,
                                                           size_t limit) = 0;
+  // The numbers of the live versions in `stage`, ascending.
+  virtual Result<std::vector<int64_t>> VersionsInStage(const std::string& name, Stage stage) = 0;
 };
 
 // Consistent reads of the registry, for what needs one snapshot but no lock. Thread-safe.

@@ -25,6 +25,7 @@ class SqlModelRows final : public ModelRows {
                                            const std::string& alias) override;
   Result<std::vector<ModelSnapshot>> FindSnapshots(const std::vector<std::string>& names) override;
   Result<std::vector<std::string>> ListModelNames(const std::string& after, size_t limit) override;
+  Result<std::vector<int64_t>> VersionsInStage(const std::string& name, Stage stage) override;
 
   Status InsertModel(const NewRegisteredModel& model, int64_t now) override;
   Status GrantCreatorManage(const std::string& name, const std::string& username) override;

@@ -233,7 +233,8 @@ TEST(CliOptionsTest, DescribeOptionsListsTheEffectiveOptions) {
                                           "  auth-admin-username = root\n"
                                           "  tracking-upstream = http://me:***@tracker:5000\n"
                                           "  tracking-upstream-connect-timeout-ms = 5000\n"
-                                          "  tracking-upstream-timeout-ms = 60000\n");
+                                          "  tracking-upstream-timeout-ms = 60000\n"
+                                          "  fill-run-link = false\n");
 }
 
 }  // namespace
