@@ -72,9 +72,9 @@ ImportPlan PlanImport(const ModelSnapshot& source, const std::optional<ModelSnap
         mine.version.creation_timestamp != v.version.creation_timestamp) {
       plan = ImportPlan{};
       plan.action = ImportAction::kConflict;
-      plan.conflict = "version " + std::to_string(v.version.version) +
-                      " here was created at " + std::to_string(mine.version.creation_timestamp) +
-                      ", the source's at " + std::to_string(v.version.creation_timestamp) +
+      plan.conflict = "version " + std::to_string(v.version.version) + " here was created at " +
+                      std::to_string(mine.version.creation_timestamp) + ", the source's at " +
+                      std::to_string(v.version.creation_timestamp) +
                       ": another history; import it under another name with --rename-map";
       return plan;
     }

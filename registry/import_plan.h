@@ -31,8 +31,8 @@ std::string_view ImportActionName(ImportAction action);
 
 struct ImportPlan {
   ImportAction action = ImportAction::kCreate;
-  bool model_changed = false;    // Timestamps, description or tags are written.
-  bool aliases_changed = false;  // The aliases are replaced.
+  bool model_changed = false;             // Timestamps, description or tags are written.
+  bool aliases_changed = false;           // The aliases are replaced.
   std::vector<int64_t> new_versions;      // Written: absent here.
   std::vector<int64_t> changed_versions;  // Written: here, but different.
   std::vector<int64_t> kept_versions;     // Only here: left as they are.

@@ -7,8 +7,9 @@ namespace modelwarden {
 namespace {
 
 std::vector<Tag> Sorted(std::vector<Tag> tags) {
-  std::sort(tags.begin(), tags.end(),
-            [](const Tag& a, const Tag& b) { return std::tie(a.key, a.value) < std::tie(b.key, b.value); });
+  std::sort(tags.begin(), tags.end(), [](const Tag& a, const Tag& b) {
+    return std::tie(a.key, a.value) < std::tie(b.key, b.value);
+  });
   return tags;
 }
 
@@ -31,9 +32,8 @@ bool SameVersion(const VersionSnapshot& a, const VersionSnapshot& b) {
          x.creation_timestamp == y.creation_timestamp &&
          x.last_updated_timestamp == y.last_updated_timestamp && x.user_id == y.user_id &&
          x.description == y.description && x.source == y.source && x.run_id == y.run_id &&
-         x.run_link == y.run_link && x.status == y.status &&
-         x.status_message == y.status_message && x.storage_location == y.storage_location &&
-         Sorted(x.tags) == Sorted(y.tags);
+         x.run_link == y.run_link && x.status == y.status && x.status_message == y.status_message &&
+         x.storage_location == y.storage_location && Sorted(x.tags) == Sorted(y.tags);
 }
 
 bool SameModelFields(const RegisteredModel& a, const RegisteredModel& b) {

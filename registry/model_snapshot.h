@@ -29,7 +29,7 @@ struct VersionSnapshot {
 };
 
 struct ModelSnapshot {
-  RegisteredModel model;                 // latest_versions left empty: derived from `versions`.
+  RegisteredModel model;                  // latest_versions left empty: derived from `versions`.
   std::vector<VersionSnapshot> versions;  // Ascending by number.
 };
 

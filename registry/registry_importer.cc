@@ -30,9 +30,8 @@ Status CheckLength(std::string_view text, size_t max, const std::string& what) {
 
 Status CheckTags(const std::vector<Tag>& tags, const std::string& where) {
   for (const Tag& tag : tags) {
-    RETURN_IF_ERROR(CheckLength(tag.key, kMaxTagKeyLength, "the key of tag '" +
-                                                               tag.key.substr(0, 40) + "' of " +
-                                                               where));
+    RETURN_IF_ERROR(CheckLength(tag.key, kMaxTagKeyLength,
+                                "the key of tag '" + tag.key.substr(0, 40) + "' of " + where));
   }
   return Status::Ok();
 }
@@ -95,7 +94,8 @@ Status WriteModel(ModelRows& rows, const ModelSnapshot& model, const ImportPlan&
   for (const VersionSnapshot& v : model.versions) {
     if (written.count(v.version.version) != 0) RETURN_IF_ERROR(rows.PutVersion(v));
   }
-  if (plan.aliases_changed) RETURN_IF_ERROR(rows.ReplaceAliases(model.model.name, model.model.aliases));
+  if (plan.aliases_changed)
+    RETURN_IF_ERROR(rows.ReplaceAliases(model.model.name, model.model.aliases));
   return Status::Ok();
 }
 
@@ -128,15 +128,15 @@ void Count(const ModelReport& report, ImportSummary& summary) {
       ++summary.conflicts;
       break;
   }
-  summary.versions_written += static_cast<int64_t>(report.plan.new_versions.size() +
-                                                   report.plan.changed_versions.size());
+  summary.versions_written +=
+      static_cast<int64_t>(report.plan.new_versions.size() + report.plan.changed_versions.size());
 }
 
 }  // namespace
 
 Result<ImportSummary> RegistryImporter::Run(const CallContext& ctx, RegistrySource& source,
-                                            const ImportOptions& options,
-                                            const Listener& on_model, const Progress& progress) {
+                                            const ImportOptions& options, const Listener& on_model,
+                                            const Progress& progress) {
   options_ = options;
   source_ = source.Describe();
   ImportSummary summary;

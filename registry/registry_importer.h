@@ -70,9 +70,9 @@ struct ImportSummary {
   int64_t unchanged = 0;
   int64_t conflicts = 0;
   int64_t refused = 0;
-  int64_t failed = 0;                // Not imported for another reason (bad name, database).
-  int64_t versions_written = 0;      // New and changed versions.
-  int64_t models_with_findings = 0;  // Models the policy had something to say about.
+  int64_t failed = 0;                       // Not imported for another reason (bad name, database).
+  int64_t versions_written = 0;             // New and changed versions.
+  int64_t models_with_findings = 0;         // Models the policy had something to say about.
   std::vector<std::string> unused_renames;  // Rename-map entries no source model had.
 };
 

@@ -15,9 +15,7 @@ class StoreSource final : public RegistrySource {
       : store_(store), description_(std::move(description)), names_(std::move(names)) {}
 
   std::string Describe() const override { return description_; }
-  std::optional<int64_t> ModelCount() const override {
-    return static_cast<int64_t>(names_.size());
-  }
+  std::optional<int64_t> ModelCount() const override { return static_cast<int64_t>(names_.size()); }
 
   Result<std::vector<ModelSnapshot>> Next(size_t max) override {
     const size_t end = std::min(names_.size(), next_ + max);

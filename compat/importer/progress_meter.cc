@@ -22,9 +22,9 @@ ProgressMeter::ProgressMeter(std::string what, FILE* out, bool terminal)
 bool ProgressMeter::IsTerminal(FILE* file) { return isatty(fileno(file)) == 1; }
 
 std::string ProgressMeter::Text(int64_t done, std::optional<int64_t> total) const {
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::steady_clock::now() - started_)
-                           .count();
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_)
+          .count();
   std::string text = std::to_string(done);
   if (total && *total > 0) {
     text += "/" + std::to_string(*total) + " " + what_ + " (" +

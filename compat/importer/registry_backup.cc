@@ -134,10 +134,9 @@ Result<std::pair<int64_t, std::string>> CheckBackup(const std::string& path) {
                                    "is this a file of `modelwarden export`?");
   }
   if (header->body->GetInt64() != kBackupFormatVersion) {
-    return Status::InvalidArgument(path + ":1: format version " +
-                                   std::to_string(header->body->GetInt64()) +
-                                   " is not one this modelwarden reads (" +
-                                   std::to_string(kBackupFormatVersion) + ")");
+    return Status::InvalidArgument(
+        path + ":1: format version " + std::to_string(header->body->GetInt64()) +
+        " is not one this modelwarden reads (" + std::to_string(kBackupFormatVersion) + ")");
   }
   std::string source;
   if (auto it = header->doc.FindMember("source");
@@ -177,16 +176,18 @@ Result<std::pair<int64_t, std::string>> CheckBackup(const std::string& path) {
       case ParsedLine::Kind::kEnd:
         if (Count(*line.body, "registered_models") != models ||
             Count(*line.body, "model_versions") != versions) {
-          return Status::InvalidArgument(where + ": the end line counts other models or "
-                                                 "versions than the file holds");
+          return Status::InvalidArgument(where +
+                                         ": the end line counts other models or "
+                                         "versions than the file holds");
         }
         ended = true;
         break;
     }
   }
   if (!ended) {
-    return Status::InvalidArgument(path + ": the file ends without its end line: it is "
-                                          "incomplete (was it cut short?)");
+    return Status::InvalidArgument(path +
+                                   ": the file ends without its end line: it is "
+                                   "incomplete (was it cut short?)");
   }
   return std::make_pair(models, source);
 }

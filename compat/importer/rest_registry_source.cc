@@ -57,16 +57,15 @@ class RestClient {
     std::unique_ptr<httplib::Client> client = pool_->Acquire();
     httplib::Headers headers = {{"Accept", "application/json"}};
     const std::string user = !options_.username.empty() ? options_.username : pool_->user();
-    const std::string password =
-        !options_.username.empty() ? options_.password : pool_->password();
+    const std::string password = !options_.username.empty() ? options_.password : pool_->password();
     if (!options_.username.empty() || options_.token.empty()) {
       if (!user.empty() || !password.empty()) client->set_basic_auth(user, password);
     } else {
       client->set_bearer_token_auth(options_.token);
     }
     const auto started = std::chrono::steady_clock::now();
-    httplib::Result res = client->Get(pool_->base_path() + "/api/2.0/mlflow" + endpoint + query,
-                                      headers);
+    httplib::Result res =
+        client->Get(pool_->base_path() + "/api/2.0/mlflow" + endpoint + query, headers);
     const auto waited = std::chrono::steady_clock::now() - started;
     pool_->Release(std::move(client));
     const std::string what = "GET " + endpoint;
@@ -176,8 +175,8 @@ VersionSnapshot DeletedVersion(const std::string& name, int64_t number, const Mo
 Status ReadStorageLocations(RestClient& client, std::vector<ModelSnapshot>& models) {
   for (ModelSnapshot& model : models) {
     for (VersionSnapshot& v : model.versions) {
-      if (v.deleted || !(StartsWith(v.version.source, "runs:/") ||
-                         StartsWith(v.version.source, "models:/"))) {
+      if (v.deleted ||
+          !(StartsWith(v.version.source, "runs:/") || StartsWith(v.version.source, "models:/"))) {
         continue;
       }
       ASSIGN_OR_RETURN(rj::Document doc,
@@ -207,14 +206,13 @@ Result<std::unique_ptr<RegistrySource>> OpenRestRegistry(const RestSourceOptions
 
   std::map<std::string, ModelSnapshot> by_name;
   for (const std::string filter : {"", kPromptFilter}) {
-    RETURN_IF_ERROR(AllPages(client, "/registered-models/search", "registered_models",
-                             options.models_per_page, filter,
-                             [&](const rj::Value& item, const std::string& where) -> Status {
-                               ASSIGN_OR_RETURN(RegisteredModel model,
-                                                ReadRegisteredModel(item, where));
-                               by_name[model.name].model = std::move(model);
-                               return Status::Ok();
-                             }));
+    RETURN_IF_ERROR(
+        AllPages(client, "/registered-models/search", "registered_models", options.models_per_page,
+                 filter, [&](const rj::Value& item, const std::string& where) -> Status {
+                   ASSIGN_OR_RETURN(RegisteredModel model, ReadRegisteredModel(item, where));
+                   by_name[model.name].model = std::move(model);
+                   return Status::Ok();
+                 }));
   }
   std::map<std::pair<std::string, int64_t>, VersionSnapshot> versions;
   for (const std::string filter : {"", kPromptFilter}) {

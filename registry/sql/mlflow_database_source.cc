@@ -24,15 +24,13 @@ namespace {
 
 // MLflow's alembic revisions, oldest first (each file's down_revision is the one before).
 constexpr const char* kRevisions[] = {
-    "451aebb31d03", "90e64c465722", "181f10493468", "df50e92ffc5e", "7ac759974ad8",
-    "89d4b8295536", "2b4d017a5e9b", "cfd24bdc0731", "0a8213491aaa", "728d730b5ebd",
-    "27a6a02d2cf1", "84291f40a231", "a8c4a736bde6", "39d1c3be5f05", "c48cb773bb87",
-    "bd07f7e963c5", "0c779009ac13", "cc1f77228345", "97727af70f4d", "3500859a5d39",
-    "7f2a7d5fae7d", "2d6e25af4d3e", "acf3f17fdcc7", "867495a8f9d4", "5b0e9adcef9c",
-    "4465047574b1", "f5a4f2784254", "0584bdc529eb", "400f98739977", "6953534de441",
-    "bda7b8c39065", "cbc13b556ace", "770bee3ae1dd", "a1b2c3d4e5f6", "de4033877273",
-    "1a0cddfcaa16", "534353b11cbc", "71994744cf8e", "3da73c924c2f", "bf29a5ff90ea",
-    "1b5f0d9ad7c1",
+    "451aebb31d03", "90e64c465722", "181f10493468", "df50e92ffc5e", "7ac759974ad8", "89d4b8295536",
+    "2b4d017a5e9b", "cfd24bdc0731", "0a8213491aaa", "728d730b5ebd", "27a6a02d2cf1", "84291f40a231",
+    "a8c4a736bde6", "39d1c3be5f05", "c48cb773bb87", "bd07f7e963c5", "0c779009ac13", "cc1f77228345",
+    "97727af70f4d", "3500859a5d39", "7f2a7d5fae7d", "2d6e25af4d3e", "acf3f17fdcc7", "867495a8f9d4",
+    "5b0e9adcef9c", "4465047574b1", "f5a4f2784254", "0584bdc529eb", "400f98739977", "6953534de441",
+    "bda7b8c39065", "cbc13b556ace", "770bee3ae1dd", "a1b2c3d4e5f6", "de4033877273", "1a0cddfcaa16",
+    "534353b11cbc", "71994744cf8e", "3da73c924c2f", "bf29a5ff90ea", "1b5f0d9ad7c1",
 };
 
 // The revisions that change what the registry's tables hold.
@@ -102,8 +100,7 @@ Result<MlflowSchema> RecogniseMlflowSchema(SqlConnection& db) {
   const int position = Position(schema.revision);
   schema.known_revision = position >= 0;
   if (schema.known_revision && !AtLeast(position, kRegistryTables)) {
-    return Status::InvalidArgument("The MLflow database is at alembic revision " +
-                                   schema.revision +
+    return Status::InvalidArgument("The MLflow database is at alembic revision " + schema.revision +
                                    ", from before MLflow had a model registry: there is nothing "
                                    "to import.");
   }
@@ -119,9 +116,12 @@ Result<MlflowSchema> RecogniseMlflowSchema(SqlConnection& db) {
   schema.release = AtLeast(position, kMlflow3) ? "MLflow 3.x" : "MLflow 2.x or earlier";
   // The tables must be what the revision says they are; anything else was changed by hand.
   const std::pair<bool, const char*> expected[] = {
-      {schema.model_tags, kModelTags},   {schema.version_tags, kVersionTags},
-      {schema.run_link, kRunLink},       {schema.aliases, kAliases},
-      {schema.storage_location, kStorageLocation}, {schema.workspace, kWorkspaces},
+      {schema.model_tags, kModelTags},
+      {schema.version_tags, kVersionTags},
+      {schema.run_link, kRunLink},
+      {schema.aliases, kAliases},
+      {schema.storage_location, kStorageLocation},
+      {schema.workspace, kWorkspaces},
   };
   for (const auto& [found, since] : expected) {
     if (found != AtLeast(position, since)) {
@@ -253,11 +253,12 @@ class RegistryReader {
   Status ReadVersions() {
     std::vector<SqlValue> params;
     const std::string sql =
-        std::string("SELECT name, version, creation_time, last_updated_time, description, "
-                    "user_id, current_stage, source, ") +
+        std::string(
+            "SELECT name, version, creation_time, last_updated_time, description, "
+            "user_id, current_stage, source, ") +
         (schema_.storage_location ? "storage_location" : "NULL") + ", run_id, " +
-        (schema_.run_link ? "run_link" : "NULL") +
-        ", status, status_message FROM model_versions" + Where(params);
+        (schema_.run_link ? "run_link" : "NULL") + ", status, status_message FROM model_versions" +
+        Where(params);
     ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db_.Query(sql, params));
     for (const SqlRow& row : rows) {
       ModelSnapshot* model = Model(row.Text(0));
@@ -312,9 +313,8 @@ class RegistryReader {
 
   Status ReadAliases() {
     std::vector<SqlValue> params;
-    const std::string sql =
-        "SELECT name, alias, version FROM registered_model_aliases" + Where(params) +
-        " ORDER BY alias";
+    const std::string sql = "SELECT name, alias, version FROM registered_model_aliases" +
+                            Where(params) + " ORDER BY alias";
     ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db_.Query(sql, params));
     for (const SqlRow& row : rows) {
       if (ModelSnapshot* model = Model(row.Text(0))) {
@@ -391,8 +391,8 @@ Result<std::unique_ptr<RegistrySource>> OpenMlflowDatabase(const MlflowDatabaseO
   }();
   db->Rollback();  // Nothing was written; ends the snapshot.
   RETURN_IF_ERROR(read);
-  std::string description = "MLflow database " + MaskStoreUri(options.uri) +
-                            " (alembic revision " + schema.revision + ", " + schema.release;
+  std::string description = "MLflow database " + MaskStoreUri(options.uri) + " (alembic revision " +
+                            schema.revision + ", " + schema.release;
   if (schema.workspace) description += ", workspace '" + options.workspace + "'";
   description += ")";
   if (!schema.known_revision) {

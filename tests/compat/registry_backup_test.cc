@@ -87,8 +87,8 @@ class RegistryBackupTest : public ::testing::Test {
  protected:
   std::string Path(const std::string& name) {
     const std::string path = ::testing::TempDir() + "modelwarden_backup_" +
-                             ::testing::UnitTest::GetInstance()->current_test_info()->name() +
-                             "_" + name;
+                             ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+                             name;
     paths_.push_back(path);
     return path;
   }
@@ -122,8 +122,7 @@ TEST_F(RegistryBackupTest, EveryFieldRoundTripsExactly) {
   EXPECT_EQ(written->versions, 3);
   const std::vector<std::string> lines = Lines(path);
   ASSERT_EQ(lines.size(), 1u + 2 + 3 + 1);
-  EXPECT_EQ(lines[0],
-            R"({"modelwarden_export":1,"exported_at":1767225600000,"source":"a list"})");
+  EXPECT_EQ(lines[0], R"({"modelwarden_export":1,"exported_at":1767225600000,"source":"a list"})");
   EXPECT_THAT(lines[3], HasSubstr(R"("current_stage":"Deleted_Internal")"));
   EXPECT_EQ(lines.back(), R"({"end":{"registered_models":2,"model_versions":3}})");
 

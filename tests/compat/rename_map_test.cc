@@ -20,10 +20,9 @@ TEST(RenameMapTest, ReadsPairsWithQuotesHeaderBlankLinesAndCrlf) {
       "  spaced  ,spaced.name",
       "renames.csv");
   ASSERT_TRUE(map.ok()) << map.status().ToString();
-  EXPECT_THAT(*map, UnorderedElementsAre(Pair("Churn Model", "churn.model"),
-                                         Pair("a,b", "x.\"quoted\""),
-                                         Pair("line\nbreak", "line.break"),
-                                         Pair("  spaced  ", "spaced.name")));
+  EXPECT_THAT(*map, UnorderedElementsAre(
+                        Pair("Churn Model", "churn.model"), Pair("a,b", "x.\"quoted\""),
+                        Pair("line\nbreak", "line.break"), Pair("  spaced  ", "spaced.name")));
 }
 
 TEST(RenameMapTest, MistakesNameTheLine) {

@@ -45,9 +45,7 @@ class SnapshotList final : public RegistrySource {
   std::optional<int64_t> ModelCount() const override {
     return static_cast<int64_t>(models_.size());
   }
-  Result<std::vector<ModelSnapshot>> Next(size_t) override {
-    return std::exchange(models_, {});
-  }
+  Result<std::vector<ModelSnapshot>> Next(size_t) override { return std::exchange(models_, {}); }
 
  private:
   std::vector<ModelSnapshot> models_;
@@ -73,8 +71,8 @@ ModelSnapshot Model(const std::string& name, Stage stage, std::vector<Tag> tags 
 class ImportPolicyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string path = ::testing::TempDir() + "/import_policy_test_" +
-                             std::to_string(getpid()) + ".json";
+    const std::string path =
+        ::testing::TempDir() + "/import_policy_test_" + std::to_string(getpid()) + ".json";
     std::ofstream(path) << kPolicy;
     auto holder = PolicyHolder::Load(path);
     ASSERT_OK(holder);
@@ -132,7 +130,8 @@ TEST_F(ImportPolicyTest, TheCheckersReportButDoNotBlock) {
   const ImportSummary summary = Run(/*enforce=*/false);
   EXPECT_EQ(summary.created, 3);
   EXPECT_EQ(summary.models_with_findings, 3);
-  for (const char* name : {"fraud.detector", "Churn Model", "tmp.scratch"}) EXPECT_TRUE(Exists(name));
+  for (const char* name : {"fraud.detector", "Churn Model", "tmp.scratch"})
+    EXPECT_TRUE(Exists(name));
   EXPECT_THAT(reports_["fraud.detector"].findings,
               ElementsAre(HasSubstr("[data] (warn) version 1 [registration]: model version tag "
                                     "'training_data_version' is required")));

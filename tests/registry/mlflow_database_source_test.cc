@@ -4,6 +4,8 @@
 // written by the real MLflow 3.6 client. Each is recognised by its revision and read whole,
 // read-only.
 
+#include "registry/sql/mlflow_database_source.h"
+
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -12,7 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "registry/sql/mlflow_database_source.h"
 #include "registry/store_factory.h"
 #include "tests/registry/backends.h"
 #include "tests/test_util.h"
@@ -149,7 +150,8 @@ TEST_P(MlflowFixtureTest, RecognisesTheRevisionAndReadsTheRegistryWhole) {
             has_storage_location
                 ? "s3://artifacts/1/0123456789abcdef0123456789abcdef/artifacts/model"
                 : "");
-  EXPECT_EQ(v3.run_link, "http://tracker:5000/#/experiments/1/runs/0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(v3.run_link,
+            "http://tracker:5000/#/experiments/1/runs/0123456789abcdef0123456789abcdef");
   const ModelVersion& v4 = fraud.versions[3].version;
   EXPECT_EQ(v4.status, VersionStatus::kFailedRegistration);
   EXPECT_EQ(v4.status_message, "copy failed");
@@ -190,8 +192,7 @@ TEST_P(MlflowFixtureTest, ReadsWithoutWriting) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, MlflowFixtureTest, ::testing::ValuesIn(Fixtures()),
-                         FixtureName);
+INSTANTIATE_TEST_SUITE_P(Fixtures, MlflowFixtureTest, ::testing::ValuesIn(Fixtures()), FixtureName);
 
 class MlflowSchemaTest : public ::testing::TestWithParam<Backend> {
  protected:
