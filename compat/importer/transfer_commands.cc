@@ -1,8 +1,10 @@
 #include "compat/importer/transfer_commands.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -76,6 +78,46 @@ void PrintReport(const ModelReport& report, bool dry_run, ProgressMeter& meter) 
   for (const std::string& finding : report.findings) meter.Print("  " + finding);
 }
 
+// How many models break each rule, for the tally that closes the report: with thousands of
+// models the per-model lines scroll away, and a migrating team plans its work rule by rule.
+class RuleTally {
+ public:
+  // `findings` as ModelReport documents them: "[rule] (enforce|warn) <where>: ...".
+  void Add(const std::vector<std::string>& findings) {
+    std::set<std::string> rules;
+    for (const std::string& finding : findings) {
+      const size_t end = finding.find(") ");
+      if (finding.empty() || finding[0] != '[' || end == std::string::npos) continue;
+      const std::string rule = finding.substr(0, end + 1);
+      ++findings_[rule];
+      if (rules.insert(rule).second) ++models_[rule];
+    }
+  }
+
+  // Enforced rules first, then by the number of models, most first.
+  void Print() const {
+    if (models_.empty()) return;
+    std::vector<std::pair<std::string, int64_t>> rows(models_.begin(), models_.end());
+    auto enforced = [](const std::string& rule) {
+      return rule.find("(enforce)") != std::string::npos;
+    };
+    std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+      if (enforced(a.first) != enforced(b.first)) return enforced(a.first);
+      return a.second > b.second;
+    });
+    std::printf("the policy's findings by rule:\n");
+    for (const auto& [rule, models] : rows) {
+      std::printf("  %s: %lld %s, %lld %s\n", rule.c_str(), static_cast<long long>(models),
+                  models == 1 ? "model" : "models", static_cast<long long>(findings_.at(rule)),
+                  findings_.at(rule) == 1 ? "finding" : "findings");
+    }
+  }
+
+ private:
+  std::map<std::string, int64_t> models_;
+  std::map<std::string, int64_t> findings_;
+};
+
 void PrintSummary(const ImportSummary& s, bool dry_run, double seconds) {
   const char* would = dry_run ? "would be " : "";
   std::printf(
@@ -86,7 +128,8 @@ void PrintSummary(const ImportSummary& s, bool dry_run, double seconds) {
       static_cast<long long>(s.conflicts), static_cast<long long>(s.refused), would,
       static_cast<long long>(s.failed), static_cast<long long>(s.versions_written), would);
   if (s.models_with_findings > 0) {
-    std::printf("; the policy reports on %lld models", static_cast<long long>(s.models_with_findings));
+    std::printf("; the policy reports on %lld models",
+                static_cast<long long>(s.models_with_findings));
   }
   std::printf(" (%.1f s)\n", seconds);
   for (const std::string& name : s.unused_renames) {
@@ -160,7 +203,8 @@ int RunImport(const ServerOptions& options, const TransferOptions& transfer) {
   }
   import.dry_run = transfer.dry_run;
   import.enforce = transfer.enforce;
-  Result<Stores> stores = OpenTarget(options, transfer.dry_run || !transfer.suggest_renames.empty());
+  Result<Stores> stores =
+      OpenTarget(options, transfer.dry_run || !transfer.suggest_renames.empty());
   if (!stores.ok()) {
     return Fail("cannot open backend store " + MaskStoreUri(options.backend_store_uri),
                 stores.status());
@@ -184,9 +228,13 @@ int RunImport(const ServerOptions& options, const TransferOptions& transfer) {
   ctx.principal = Principal::System("import");
   ctx.client_address = "cli";
   ProgressMeter meter("models", stderr, ProgressMeter::IsTerminal(stderr));
+  RuleTally tally;
   Result<ImportSummary> summary = importer.Run(
       ctx, **source, import,
-      [&](const ModelReport& report) { PrintReport(report, transfer.dry_run, meter); },
+      [&](const ModelReport& report) {
+        PrintReport(report, transfer.dry_run, meter);
+        tally.Add(report.findings);
+      },
       [&](int64_t done, std::optional<int64_t> total) { meter.Update(done, total); });
   meter.Clear();
   for (const std::string& note : (*source)->Notes()) std::printf("note: %s\n", note.c_str());
@@ -199,6 +247,7 @@ int RunImport(const ServerOptions& options, const TransferOptions& transfer) {
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  tally.Print();
   PrintSummary(*summary, transfer.dry_run, seconds);
   const bool complete = summary->conflicts + summary->refused + summary->failed == 0;
   return complete ? 0 : kExitIncomplete;
@@ -211,14 +260,14 @@ int RunExport(const ServerOptions& options, const TransferOptions& transfer) {
     return Fail("cannot open backend store " + MaskStoreUri(options.backend_store_uri),
                 stores.status());
   }
-  Result<std::unique_ptr<RegistrySource>> source = OpenStoreSource(
-      *stores->models, "modelwarden " + MaskStoreUri(options.backend_store_uri));
+  Result<std::unique_ptr<RegistrySource>> source =
+      OpenStoreSource(*stores->models, "modelwarden " + MaskStoreUri(options.backend_store_uri));
   if (!source.ok()) return Fail("cannot read the store", source.status());
   SystemClock clock;
   ProgressMeter meter("models", stderr, ProgressMeter::IsTerminal(stderr));
-  Result<ExportSummary> summary =
-      ExportRegistry(**source, transfer.to_file, clock.NowMillis(),
-                     [&](int64_t done, std::optional<int64_t> total) { meter.Update(done, total); });
+  Result<ExportSummary> summary = ExportRegistry(
+      **source, transfer.to_file, clock.NowMillis(),
+      [&](int64_t done, std::optional<int64_t> total) { meter.Update(done, total); });
   meter.Clear();
   if (!summary.ok()) return Fail("export failed", summary.status());
   const double seconds =

@@ -73,9 +73,9 @@ class ImportApiTest : public ApiTest {
   // model whose highest version was deleted, descriptions set and cleared.
   void Seed() {
     CreateModel("fraud.detector", {{"team", "fraud"}, {"owner", "jane.doe@example.com"}});
-    ASSERT_TRUE(IsOkJson(api().Patch(
-        "/registered-models/update",
-        R"({"name":"fraud.detector","description":"Scores card transactions."})")));
+    ASSERT_TRUE(IsOkJson(
+        api().Patch("/registered-models/update",
+                    R"({"name":"fraud.detector","description":"Scores card transactions."})")));
     for (int i = 1; i <= 4; ++i) {
       CreateVersion("fraud.detector", "s3://models/fraud/" + std::to_string(i),
                     {{"metrics.auc", "0.9" + std::to_string(i)}});
@@ -83,15 +83,16 @@ class ImportApiTest : public ApiTest {
     ASSERT_TRUE(IsOkJson(
         api().Delete("/model-versions/delete", R"({"name":"fraud.detector","version":"2"})")));
     for (const auto& [version, stage] : {std::pair{"1", "Archived"}, {"3", "Production"}}) {
-      ASSERT_TRUE(IsOkJson(api().Post(
-          "/model-versions/transition-stage",
-          std::string(R"({"name":"fraud.detector","version":")") + version +
-              R"(","stage":")" + stage + R"(","archive_existing_versions":false})")));
+      ASSERT_TRUE(IsOkJson(api().Post("/model-versions/transition-stage",
+                                      std::string(R"({"name":"fraud.detector","version":")") +
+                                          version + R"(","stage":")" + stage +
+                                          R"(","archive_existing_versions":false})")));
     }
-    ASSERT_TRUE(IsOkJson(api().Post(
-        "/registered-models/alias", R"({"name":"fraud.detector","alias":"champion","version":"3"})")));
-    ASSERT_TRUE(IsOkJson(api().Patch("/model-versions/update",
-                                     R"({"name":"fraud.detector","version":"4"})")));
+    ASSERT_TRUE(
+        IsOkJson(api().Post("/registered-models/alias",
+                            R"({"name":"fraud.detector","alias":"champion","version":"3"})")));
+    ASSERT_TRUE(IsOkJson(
+        api().Patch("/model-versions/update", R"({"name":"fraud.detector","version":"4"})")));
     CreateModel("Churn Model");
     CreateVersion("Churn Model", "s3://models/churn/1");
     CreateModel("summarize", {{"mlflow.prompt.is_prompt", "true"}});
@@ -100,8 +101,8 @@ class ImportApiTest : public ApiTest {
                     {{"mlflow.prompt.is_prompt", "true"},
                      {"mlflow.prompt.text", "Summarize " + std::to_string(i)}});
     }
-    ASSERT_TRUE(IsOkJson(api().Post(
-        "/registered-models/alias", R"({"name":"summarize","alias":"production","version":"2"})")));
+    ASSERT_TRUE(IsOkJson(api().Post("/registered-models/alias",
+                                    R"({"name":"summarize","alias":"production","version":"2"})")));
     CreateModel("top.deleted");
     CreateVersion("top.deleted", "s3://models/top/1");
     CreateVersion("top.deleted", "s3://models/top/2");
@@ -202,7 +203,8 @@ TEST_P(ImportApiTest, OverRestWithMlflowsCredentialVariables) {
   ServerProcess source(MODELWARDEN_BINARY,
                        {"--backend-store-uri", "sqlite:///" + temp_dir() + "/auth.db", "--auth",
                         "--auth-admin-username", "admin", "--auth-password-iterations", "1000"},
-                       temp_dir() + "/auth.log", {"MODELWARDEN_AUTH_ADMIN_PASSWORD=a long password"});
+                       temp_dir() + "/auth.log",
+                       {"MODELWARDEN_AUTH_ADMIN_PASSWORD=a long password"});
   ASSERT_TRUE(source.Start());
   ApiClient admin(source.port());
   admin.SetHeader("Authorization", "Basic " + std::string("YWRtaW46YSBsb25nIHBhc3N3b3Jk"));
@@ -212,9 +214,8 @@ TEST_P(ImportApiTest, OverRestWithMlflowsCredentialVariables) {
   const CommandResult refused = Modelwarden(import);
   EXPECT_EQ(refused.exit_status, 2) << last_command_;
   EXPECT_THAT(refused.err, HasSubstr("MLFLOW_TRACKING_USERNAME"));
-  const CommandResult imported =
-      Modelwarden(import, {"MLFLOW_TRACKING_USERNAME=admin",
-                           "MLFLOW_TRACKING_PASSWORD=a long password"});
+  const CommandResult imported = Modelwarden(
+      import, {"MLFLOW_TRACKING_USERNAME=admin", "MLFLOW_TRACKING_PASSWORD=a long password"});
   EXPECT_EQ(imported.exit_status, 0) << last_command_;
   EXPECT_THAT(imported.out, HasSubstr("created secret.model"));
   EXPECT_THAT(imported.err, Not(HasSubstr("a long password")));
@@ -228,11 +229,12 @@ TEST_P(ImportApiTest, FromAnMlflowDatabaseTheAnswersAreMlflows) {
   ASSERT_TRUE(mlflow.ok());
   ASSERT_TRUE((*mlflow)->ExecuteScript(Fixture("sqlite-mlflow-3.6-client.sql")).ok());
   const std::string before = FileBytes((*mlflow)->name());
-  const CommandResult imported = Modelwarden("import --from-db " + ShellQuote((*mlflow)->uri()) +
-                                             " --backend-store-uri " +
-                                             ShellQuote(database().uri()));
+  const CommandResult imported =
+      Modelwarden("import --from-db " + ShellQuote((*mlflow)->uri()) + " --backend-store-uri " +
+                  ShellQuote(database().uri()));
   ASSERT_EQ(imported.exit_status, 0) << last_command_;
-  EXPECT_THAT(imported.out, HasSubstr("created fraud.detector: 4 versions (1 deleted), 2 tags, 1 alias"));
+  EXPECT_THAT(imported.out,
+              HasSubstr("created fraud.detector: 4 versions (1 deleted), 2 tags, 1 alias"));
   EXPECT_THAT(imported.err, HasSubstr("alembic revision 1b5f0d9ad7c1, MLflow 3.x"));
   EXPECT_EQ(FileBytes((*mlflow)->name()), before) << "the MLflow database was changed";
 
@@ -258,8 +260,8 @@ TEST_P(ImportApiTest, ExportThenImportRoundTripsExactly) {
   Seed();
   const std::string first = temp_dir() + "/first.jsonl";
   const std::string second = temp_dir() + "/second.jsonl";
-  const CommandResult exported = Modelwarden("export --to " + ShellQuote(first) +
-                                             " --backend-store-uri " + ShellQuote(database().uri()));
+  const CommandResult exported = Modelwarden(
+      "export --to " + ShellQuote(first) + " --backend-store-uri " + ShellQuote(database().uri()));
   ASSERT_EQ(exported.exit_status, 0) << last_command_;
   EXPECT_THAT(exported.out, HasSubstr("4 models and 9 versions exported"));
   const CommandResult imported = Modelwarden("import --from-file " + ShellQuote(first) +
@@ -292,7 +294,8 @@ TEST_P(ImportApiTest, KilledMidwayLeavesWholeModelsAndResumes) {
   const std::string backup = temp_dir() + "/big.jsonl";
   {
     std::ofstream out(backup);
-    out << R"({"modelwarden_export":1,"exported_at":1,"source":"test"})" << "\n";
+    out << R"({"modelwarden_export":1,"exported_at":1,"source":"test"})"
+        << "\n";
     for (int m = 0; m < kModels; ++m) {
       const std::string name = "bulk.model-" + std::to_string(m);
       out << R"({"registered_model":{"name":")" << name
@@ -302,11 +305,13 @@ TEST_P(ImportApiTest, KilledMidwayLeavesWholeModelsAndResumes) {
         out << R"({"model_version":{"name":")" << name << R"(","version":")" << v
             << R"(","creation_timestamp":)" << 1000 + v << R"(,"last_updated_timestamp":)"
             << 2000 + v << R"(,"current_stage":")" << (v == 2 ? "Deleted_Internal" : "None")
-            << R"(","source":"s3://b/)" << v << R"(","status":"READY","tags":[{"key":"k","value":"v"}]}})"
+            << R"(","source":"s3://b/)" << v
+            << R"(","status":"READY","tags":[{"key":"k","value":"v"}]}})"
             << "\n";
       }
     }
-    out << R"({"end":{"registered_models":1500,"model_versions":6000}})" << "\n";
+    out << R"({"end":{"registered_models":1500,"model_versions":6000}})"
+        << "\n";
   }
   const std::vector<std::string> args = {"import", "--from-file", backup, "--backend-store-uri",
                                          database().uri()};
@@ -365,7 +370,8 @@ TEST_P(ImportApiTest, DryRunRenameMapAndSuggestedRenames) {
   auto mlflow = TestDatabase::Create(Backend::kSqliteFile);
   ASSERT_TRUE(mlflow.ok());
   ASSERT_TRUE((*mlflow)->ExecuteScript(Fixture("sqlite-mlflow-3.6-client.sql")).ok());
-  const std::string policy = std::string(MODELWARDEN_SOURCE_DIR) + "/enforcement/policy.example.json";
+  const std::string policy =
+      std::string(MODELWARDEN_SOURCE_DIR) + "/enforcement/policy.example.json";
   const std::string common = " --from-db " + ShellQuote((*mlflow)->uri()) + " --policy-file " +
                              ShellQuote(policy) + " --backend-store-uri " +
                              ShellQuote(database().uri());
@@ -379,6 +385,11 @@ TEST_P(ImportApiTest, DryRunRenameMapAndSuggestedRenames) {
                                  "model tag 'use_case' is required at Production and is missing. "
                                  "Fix: set the registered-model tag use_case"));
   EXPECT_THAT(dry.out, HasSubstr("3 would be created"));
+  // And, before the summary, how many models break each rule: enforced rules first.
+  EXPECT_THAT(dry.out, HasSubstr("the policy's findings by rule:\n  [risk-level-tag] (enforce): 2 "
+                                 "models, "));
+  EXPECT_THAT(dry.out, HasSubstr("\n  [naming.pattern] (enforce): 1 model, 1 finding\n"));
+  EXPECT_THAT(dry.out, HasSubstr("  [git-commit-tag] (warn): 3 models, "));
   EXPECT_FALSE(api().Get("/registered-models/get", {{"name", "fraud.detector"}}).status == 200);
   // With --enforce the dry run says what would be refused, and fails like the import would.
   const CommandResult dry_enforced = Modelwarden("import --dry-run --enforce" + common);
@@ -388,7 +399,8 @@ TEST_P(ImportApiTest, DryRunRenameMapAndSuggestedRenames) {
 
   // A starting map for the names the naming rule refuses.
   const std::string map = temp_dir() + "/renames.csv";
-  const CommandResult suggested = Modelwarden("import --suggest-renames " + ShellQuote(map) + common);
+  const CommandResult suggested =
+      Modelwarden("import --suggest-renames " + ShellQuote(map) + common);
   ASSERT_EQ(suggested.exit_status, 0) << last_command_;
   EXPECT_EQ(Lines(map), (std::vector<std::string>{"old,new", "Churn Model,churn.model"}));
 
@@ -413,13 +425,12 @@ TEST_P(ImportApiTest, DryRunRenameMapAndSuggestedRenames) {
 TEST_P(ImportApiTest, AServerOnAnMlflowDatabaseSaysToImportIt) {
   auto mlflow = TestDatabase::Create(GetParam());
   ASSERT_TRUE(mlflow.ok());
-  ASSERT_TRUE((*mlflow)
-                  ->ExecuteScript(Fixture(GetParam() == Backend::kMysql
-                                              ? "mysql-mlflow-3.6-client.sql"
-                                              : "sqlite-mlflow-3.6-client.sql"))
-                  .ok());
-  const std::string before =
-      GetParam() == Backend::kSqliteFile ? FileBytes((*mlflow)->name()) : "";
+  ASSERT_TRUE(
+      (*mlflow)
+          ->ExecuteScript(Fixture(GetParam() == Backend::kMysql ? "mysql-mlflow-3.6-client.sql"
+                                                                : "sqlite-mlflow-3.6-client.sql"))
+          .ok());
+  const std::string before = GetParam() == Backend::kSqliteFile ? FileBytes((*mlflow)->name()) : "";
   ServerProcess on_mlflow(MODELWARDEN_BINARY, {"--backend-store-uri", (*mlflow)->uri()},
                           temp_dir() + "/on_mlflow.log");
   EXPECT_FALSE(on_mlflow.Start());
@@ -428,11 +439,10 @@ TEST_P(ImportApiTest, AServerOnAnMlflowDatabaseSaysToImportIt) {
   EXPECT_THAT(log, HasSubstr("modelwarden import --from-db"));
   EXPECT_THAT(log, Not(HasSubstr("INTERNAL_ERROR")));
   EXPECT_THAT(log, Not(HasSubstr("already exists")));
-  const CommandResult report =
-      Modelwarden("policy report --policy-file " +
-                  ShellQuote(std::string(MODELWARDEN_SOURCE_DIR) +
-                             "/enforcement/policy.example.json") +
-                  " --backend-store-uri " + ShellQuote((*mlflow)->uri()));
+  const CommandResult report = Modelwarden(
+      "policy report --policy-file " +
+      ShellQuote(std::string(MODELWARDEN_SOURCE_DIR) + "/enforcement/policy.example.json") +
+      " --backend-store-uri " + ShellQuote((*mlflow)->uri()));
   EXPECT_EQ(report.exit_status, 2) << last_command_;
   EXPECT_THAT(report.err, HasSubstr("modelwarden import --from-db"));
   EXPECT_THAT(report.err, Not(HasSubstr("INTERNAL_ERROR")));
