@@ -31,6 +31,12 @@ constexpr char kUsage[] =
     "                                [--backend-store-uri URI]   (prints the secret once)\n"
     "       modelwarden token list [--username USER] [--backend-store-uri URI]\n"
     "       modelwarden token revoke --id ID [--backend-store-uri URI]\n"
+    "       modelwarden import (--from URL | --from-db URI | --from-file FILE.jsonl)\n"
+    "                          [--dry-run] [--policy-file FILE] [--enforce] [--rename-map "
+    "FILE.csv]\n"
+    "                          [--suggest-renames FILE.csv] [--workspace NAME]\n"
+    "                          [--backend-store-uri URI]\n"
+    "       modelwarden export --to FILE.jsonl [--backend-store-uri URI]\n"
     "       modelwarden --help | --version\n"
     "\n"
     "An MLflow Model Registry compatible server (REST API /api/2.0/mlflow/...).\n";
@@ -49,11 +55,18 @@ constexpr char kRegistryStoreUri[] = "registry-store-uri";  // MLflow's other na
 constexpr char kConfig[] = "config";
 constexpr char kHelp[] = "help";
 constexpr char kVersion[] = "version";
+constexpr char kFrom[] = "from";
+constexpr char kFromDb[] = "from-db";
+constexpr char kFromFile[] = "from-file";
+constexpr char kTo[] = "to";
+constexpr char kEnforce[] = "enforce";
+constexpr char kSuggestRenames[] = "suggest-renames";
 
-// The ServerOptions member an option fills, which also gives its type and default. Options that
-// fill none (--config, the alias) take a string.
+// The ServerOptions or TransferOptions member an option fills, which also gives its type and
+// default. Options that fill none (--config, the alias) take a string.
 using Field = std::variant<std::monostate, std::string ServerOptions::*, int ServerOptions::*,
-                           bool ServerOptions::*, size_t ServerOptions::*>;
+                           bool ServerOptions::*, size_t ServerOptions::*,
+                           std::string TransferOptions::*, bool TransferOptions::*>;
 
 // Where an option may be given.
 enum Sources : unsigned {
@@ -61,6 +74,8 @@ enum Sources : unsigned {
   kEnvironment = 2,  // MODELWARDEN_NAME, then the MLflow variables.
   kConfigFile = 4,   // name = value in the --config file.
   kEverywhere = kFlag | kEnvironment | kConfigFile,
+  kImportFlag = 8,   // A flag of `modelwarden import` only.
+  kExportFlag = 16,  // A flag of `modelwarden export` only.
 };
 
 // When DescribeOptions lists an option.
@@ -194,6 +209,30 @@ const OptionSpec kOptions[] = {
      "Refuse webhook receivers at loopback, link-local and private addresses"},
     {kConfig, "FILE", kNoField, kFlag | kEnvironment, Listed::kNo, Shown::kPlain, nullptr, nullptr,
      "INI-style file with the options above"},
+    // `modelwarden import` and `export`; they take the store and policy options above too.
+    {kFrom, "URL", &TransferOptions::from_url, kImportFlag, Listed::kNo, Shown::kPlain, nullptr,
+     nullptr,
+     "Import from an MLflow-compatible registry's REST API (MLflow 2.x/3.x, modelwarden); "
+     "credentials from MLFLOW_TRACKING_USERNAME/PASSWORD or MLFLOW_TRACKING_TOKEN"},
+    {kFromDb, "URI", &TransferOptions::from_db, kImportFlag, Listed::kNo, Shown::kPlain, nullptr,
+     nullptr,
+     "Import from an MLflow tracking database, read-only: sqlite:///mlflow.db or "
+     "mysql://user:password@host/db"},
+    {kFromFile, "FILE", &TransferOptions::from_file, kImportFlag, Listed::kNo, Shown::kPlain,
+     nullptr, nullptr, "Import a backup written by `modelwarden export`"},
+    {"dry-run", "BOOL", &TransferOptions::dry_run, kImportFlag, Listed::kNo, Shown::kPlain, nullptr,
+     nullptr, "Print the plan and the policy's report on what would be imported; write nothing"},
+    {kEnforce, "BOOL", &TransferOptions::enforce, kImportFlag, Listed::kNo, Shown::kPlain, nullptr,
+     nullptr, "Refuse models that break an enforced rule of --policy-file (default: report them)"},
+    {"rename-map", "FILE", &TransferOptions::rename_map, kImportFlag, Listed::kNo, Shown::kPlain,
+     nullptr, nullptr, "CSV of old,new: import the model `old` of the source as `new`"},
+    {kSuggestRenames, "FILE", &TransferOptions::suggest_renames, kImportFlag, Listed::kNo,
+     Shown::kPlain, nullptr, nullptr,
+     "Write a CSV rename map for the names --policy-file's naming rule refuses; import nothing"},
+    {"workspace", "NAME", &TransferOptions::workspace, kImportFlag, Listed::kNo, Shown::kPlain,
+     nullptr, nullptr, "With --from-db of an MLflow with workspaces: the workspace to import"},
+    {kTo, "FILE", &TransferOptions::to_file, kExportFlag, Listed::kNo, Shown::kPlain, nullptr,
+     nullptr, "Export every model and version (deleted ones too) to this JSON Lines file"},
 };
 
 // Callers visit Field with one lambda per alternative.
@@ -223,6 +262,7 @@ std::vector<std::string> EnvironmentVariables(const OptionSpec& option) {
 // The Boost.PO value of `option`, with ServerOptions' default where it has one.
 po::value_semantic* Semantic(const OptionSpec& option) {
   static const ServerOptions defaults;
+  static const TransferOptions transfer_defaults;
   return std::visit(
       Overloaded{
           [&](std::monostate) -> po::value_semantic* {
@@ -250,32 +290,47 @@ po::value_semantic* Semantic(const OptionSpec& option) {
                 ->value_name(option.value_name)
                 ->default_value(static_cast<long long>(defaults.*field));
           },
+          [&](std::string TransferOptions::*field) -> po::value_semantic* {
+            auto* value = po::value<std::string>()->value_name(option.value_name);
+            if (!(transfer_defaults.*field).empty()) value->default_value(transfer_defaults.*field);
+            return value;
+          },
+          [&](bool TransferOptions::*) -> po::value_semantic* {
+            return po::value<bool>()
+                ->value_name(option.value_name)
+                ->default_value(false, "false")
+                ->implicit_value(true, "true");
+          },
       },
       option.field);
 }
 
-// The options that may come from `source`.
-po::options_description Description(Sources source) {
-  po::options_description description("Server options", /*line_length=*/100,
+// The options that may come from one of `sources`.
+po::options_description Description(unsigned sources, const char* caption = "Server options") {
+  po::options_description description(caption, /*line_length=*/100,
                                       /*min_description_length=*/50);
   for (const OptionSpec& option : kOptions) {
-    if ((option.sources & source) == 0) continue;
+    if ((option.sources & sources) == 0) continue;
     description.add_options()(option.name, Semantic(option), option.help);
   }
   return description;
 }
 
-po::options_description CommandLineDescription() {
+// The server's flags, and a command's own (kImportFlag, kExportFlag) when `command_flags`.
+po::options_description CommandLineDescription(unsigned command_flags = 0) {
   po::options_description description = Description(kFlag);
   description.add_options()         //
       ("help,h", "Show this help")  //
       (kVersion, "Show the version");
+  if (command_flags != 0) description.add(Description(command_flags, "Import and export options"));
   return description;
 }
 
 std::string HelpText() {
   std::ostringstream out;
-  out << kUsage << "\n" << CommandLineDescription() << kPrecedence;
+  out << kUsage << "\n"
+      << CommandLineDescription() << "\n"
+      << Description(kImportFlag | kExportFlag, "Import and export options") << kPrecedence;
   // One variable per line with the flag it stands for.
   for (const OptionSpec& option : kOptions) {
     if ((option.sources & kEnvironment) == 0) continue;
@@ -374,8 +429,9 @@ Status StoreConfigFile(const std::string& path, po::variables_map& values) {
   return Status::Ok();
 }
 
-// Copies every stored option into its ServerOptions member.
-Status ReadValues(const po::variables_map& values, ServerOptions& options) {
+// Copies every stored option into its ServerOptions or TransferOptions member.
+Status ReadValues(const po::variables_map& values, ServerOptions& options,
+                  TransferOptions& transfer) {
   for (const OptionSpec& option : kOptions) {
     if (values.count(option.name) == 0) continue;
     const po::variable_value& value = values[option.name];
@@ -401,6 +457,14 @@ Status ReadValues(const po::variables_map& values, ServerOptions& options) {
                                                " must be positive, got " + std::to_string(number));
               }
               options.*field = static_cast<size_t>(number);
+              return Status::Ok();
+            },
+            [&](std::string TransferOptions::*field) {
+              transfer.*field = value.as<std::string>();
+              return Status::Ok();
+            },
+            [&](bool TransferOptions::*field) {
+              transfer.*field = value.as<bool>();
               return Status::Ok();
             },
         },
@@ -502,10 +566,12 @@ Status Validate(const ServerOptions& options) {
   return Status::Ok();
 }
 
+// `command_flags`: the flags of import or export accepted beside the server's.
 Result<CommandLine> ParseServerCommand(const std::vector<std::string>& args,
-                                       const EnvironmentLookup& environment) {
+                                       const EnvironmentLookup& environment,
+                                       unsigned command_flags = 0) {
   CommandLine command;
-  const po::options_description description = CommandLineDescription();
+  const po::options_description description = CommandLineDescription(command_flags);
   po::variables_map values;
   try {
     StoreFlags(args, description, values);
@@ -531,7 +597,7 @@ Result<CommandLine> ParseServerCommand(const std::vector<std::string>& args,
   } catch (const po::error& e) {
     return Status::InvalidArgument(e.what());
   }
-  RETURN_IF_ERROR(ReadValues(values, command.options));
+  RETURN_IF_ERROR(ReadValues(values, command.options, command.transfer));
   RETURN_IF_ERROR(Validate(command.options));
   ReadEnvironmentOnly(environment, command.options);
   return command;
@@ -621,6 +687,40 @@ Result<CommandLine> ParseTokenCommand(const std::vector<std::string>& args,
   return command;
 }
 
+// `import SOURCE [flags]` or `export --to FILE [flags]` (args[0] is the command): the server's
+// flags (the store, the policy) and the command's own.
+Result<CommandLine> ParseTransferCommand(const std::vector<std::string>& args,
+                                         const EnvironmentLookup& environment) {
+  const bool import = args[0] == "import";
+  ASSIGN_OR_RETURN(CommandLine command,
+                   ParseServerCommand(std::vector<std::string>(args.begin() + 1, args.end()),
+                                      environment, import ? kImportFlag : kExportFlag));
+  if (command.action != CommandLine::Action::kServe) return command;  // --help, --version.
+  const TransferOptions& t = command.transfer;
+  if (!import) {
+    if (t.to_file.empty()) return Status::InvalidArgument("export needs --to FILE.jsonl");
+    command.action = CommandLine::Action::kExport;
+    return command;
+  }
+  const int sources = !t.from_url.empty() + !t.from_db.empty() + !t.from_file.empty();
+  if (sources != 1) {
+    return Status::InvalidArgument("import needs exactly one of --" + std::string(kFrom) +
+                                   " URL, --" + kFromDb + " URI and --" + kFromFile + " FILE");
+  }
+  if ((t.enforce || !t.suggest_renames.empty()) && command.options.policy_file.empty()) {
+    return Status::InvalidArgument(std::string("--") + (t.enforce ? kEnforce : kSuggestRenames) +
+                                   " needs --policy-file FILE");
+  }
+  for (const auto& [variable, field] :
+       {std::make_pair("MLFLOW_TRACKING_USERNAME", &TransferOptions::source_username),
+        std::make_pair("MLFLOW_TRACKING_PASSWORD", &TransferOptions::source_password),
+        std::make_pair("MLFLOW_TRACKING_TOKEN", &TransferOptions::source_token)}) {
+    command.transfer.*field = environment(variable).value_or("");
+  }
+  command.action = CommandLine::Action::kImport;
+  return command;
+}
+
 // `option`'s value as DescribeOptions shows it; nullopt when it is not listed.
 std::optional<std::string> ListedValue(const OptionSpec& option, const ServerOptions& options) {
   const std::string text =
@@ -632,6 +732,8 @@ std::optional<std::string> ListedValue(const OptionSpec& option, const ServerOpt
                        return std::string(options.*field ? "true" : "false");
                      },
                      [&](size_t ServerOptions::*field) { return std::to_string(options.*field); },
+                     [](std::string TransferOptions::*) { return std::string(); },
+                     [](bool TransferOptions::*) { return std::string(); },
                  },
                  option.field);
   switch (option.listed) {
@@ -689,6 +791,7 @@ Result<CommandLine> ParseCommandLine(int argc, const char* const argv[],
   }
   if (command == "policy") return ParsePolicyCommand(args, environment);
   if (command == "token") return ParseTokenCommand(args, environment);
+  if (command == "import" || command == "export") return ParseTransferCommand(args, environment);
   if (command != "server") {
     return Status::InvalidArgument("unknown command '" + command + "'; try 'modelwarden --help'");
   }

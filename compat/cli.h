@@ -2,6 +2,8 @@
 // `modelwarden policy validate FILE`, `modelwarden policy report --policy-file FILE [flags]`,
 // `modelwarden token create --username U [--name N] [--expires-in-days D] [flags]`,
 // `modelwarden token list [--username U] [flags]`, `modelwarden token revoke --id N [flags]`,
+// `modelwarden import (--from URL | --from-db URI | --from-file FILE) [flags]`,
+// `modelwarden export --to FILE [flags]`,
 // `modelwarden --help`, `modelwarden --version`. Options come from, highest precedence first:
 // flags, environment (MODELWARDEN_*, then MLflow's MLFLOW_* names), the INI file named by --config
 // (same option names, `name = value`), and the defaults of ServerOptions. The only
@@ -14,6 +16,7 @@
 #include <string>
 
 #include "compat/server_options.h"
+#include "compat/transfer_options.h"
 #include "enforcement/access/access_control.h"
 #include "registry/status.h"
 
@@ -34,7 +37,9 @@ struct CommandLine {
     kPolicyReport,
     kTokenCreate,
     kTokenList,
-    kTokenRevoke
+    kTokenRevoke,
+    kImport,
+    kExport
   };
   Action action = Action::kServe;
   ServerOptions options;    // Meaningful for kServe, kPolicyReport and the token commands.
@@ -45,6 +50,8 @@ struct CommandLine {
   std::string token_name;
   int64_t token_expires_in_days = 90;
   int64_t token_id = 0;
+  // `modelwarden import` and `export` (with `options` for the store and the policy).
+  TransferOptions transfer;
 };
 
 // kInvalidParameterValue with a message naming the flag, variable or file at fault.

@@ -17,6 +17,7 @@
 #include "compat/artifacts/version_artifacts.h"
 #include "compat/cli.h"
 #include "compat/http_server.h"
+#include "compat/importer/transfer_commands.h"
 #include "compat/tracker/tracker_client.h"
 #include "compat/tracker/tracking_proxy.h"
 #include "compat/webhooks/http_webhook_transport.h"
@@ -428,6 +429,10 @@ int main(int argc, char* argv[]) {
     case CommandLine::Action::kTokenList:
     case CommandLine::Action::kTokenRevoke:
       return ManageTokens(*command);
+    case CommandLine::Action::kImport:
+      return modelwarden::RunImport(command->options, command->transfer);
+    case CommandLine::Action::kExport:
+      return modelwarden::RunExport(command->options, command->transfer);
   }
   return kExitUsage;
 }

@@ -3,6 +3,7 @@
 #include <iterator>
 #include <type_traits>
 
+#include "enforcement/policy/compliance_report.h"
 #include "enforcement/policy/metadata_rule.h"
 #include "enforcement/policy/naming_rule.h"
 #include "enforcement/policy/promotion_gate.h"
@@ -26,6 +27,10 @@ std::string RunOfNewVersion(const NewModelVersion& version) {
 struct Judgement {
   std::vector<CheckResult> checks;
   std::string denied;  // e.g. "Transition of m version 3 to Production denied by policy".
+  // An import: every failed check is reported (Verdict::warnings), enforced ones refuse only
+  // when `refuses`.
+  bool import = false;
+  bool refuses = true;
 };
 
 void Append(std::vector<CheckResult>& to, std::vector<CheckResult> more) {
@@ -110,6 +115,25 @@ class PolicyJudge {
                          std::string(StageName(c.stage)) + ")";
         j.checks.push_back(std::move(check));
       }
+    }
+    return j;
+  }
+  // A model brought over from another registry is judged as it will be, by the checks of the
+  // compliance report (`modelwarden policy report`).
+  Result<Judgement> operator()(const ImportModelChange& c) {
+    Judgement j{{},
+                "Importing model " + QuoteForMessage(c.snapshot.model.name) + " denied by policy"};
+    j.import = true;
+    j.refuses = c.enforce;
+    std::vector<ModelVersion> live;
+    for (const VersionSnapshot& v : c.snapshot.versions) {
+      if (!v.deleted) live.push_back(v.version);
+    }
+    for (Violation& v : CheckModelCompliance(policy_, c.snapshot.model, live)) {
+      CheckResult check = std::move(v.check);
+      check.message = (v.version ? "version " + std::to_string(*v.version) : "model") + " [" +
+                      v.context + "]: " + check.message;
+      j.checks.push_back(std::move(check));
     }
     return j;
   }
@@ -247,9 +271,10 @@ Result<Verdict> EnforcingGovernor::Judge(const CallContext&, const Change& chang
                    std::visit(PolicyJudge(*policy, state, facts, reader), change));
   Verdict verdict;
   verdict.checks = ToAuditChecks(judgement.checks);
-  if (IsDenied(judgement.checks)) {
+  if (judgement.import) verdict.warnings = Findings(judgement.checks);
+  if (judgement.refuses && IsDenied(judgement.checks)) {
     verdict.denial = DenialStatus(judgement.denied, judgement.checks);
-  } else {
+  } else if (!judgement.import) {
     verdict.warnings = Warnings(judgement.checks);
   }
   return verdict;

@@ -2,6 +2,8 @@
 
 #include <type_traits>
 
+#include "registry/import_plan.h"
+
 namespace modelwarden {
 namespace {
 
@@ -93,6 +95,15 @@ struct Describer {
   void operator()(const DeleteVersionTagChange& c) const {
     if (state.version) event.before = TagState(state.version->tags, c.key);
     event.after = "tag " + c.key + " unset";
+  }
+  void operator()(const ImportModelChange& c) const {
+    if (state.snapshot) {
+      event.before = std::to_string(state.snapshot->versions.size()) + " versions, last updated " +
+                     std::to_string(state.snapshot->model.last_updated_timestamp);
+    }
+    const ImportPlan plan = PlanImport(c.snapshot, state.snapshot);
+    event.after = "from " + c.source + ": " + std::string(ImportActionName(plan.action)) + ", " +
+                  DescribePlan(plan, c.snapshot);
   }
 };
 

@@ -29,6 +29,7 @@ constexpr Operation OperationOfType() {
   if constexpr (std::is_same_v<T, DeleteVersionTagChange>) {
     return Operation::kDeleteModelVersionTag;
   }
+  if constexpr (std::is_same_v<T, ImportModelChange>) return Operation::kImportRegisteredModel;
 }
 
 // Changes that name an existing version by its number.
@@ -53,6 +54,8 @@ const std::string& ModelOf(const Change& change) {
           return c.model.name;
         } else if constexpr (std::is_same_v<T, CreateVersionChange>) {
           return c.version.name;
+        } else if constexpr (std::is_same_v<T, ImportModelChange>) {
+          return c.snapshot.model.name;
         } else {
           return c.name;
         }

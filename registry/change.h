@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "registry/entities.h"
+#include "registry/model_snapshot.h"
 #include "registry/operation.h"
 #include "registry/requests.h"
 
@@ -81,11 +82,20 @@ struct DeleteVersionTagChange {
   std::string key;
 };
 
-using Change =
-    std::variant<CreateModelChange, UpdateModelChange, RenameModelChange, DeleteModelChange,
-                 SetModelTagChange, DeleteModelTagChange, SetAliasChange, DeleteAliasChange,
-                 CreateVersionChange, UpdateVersionChange, DeleteVersionChange,
-                 TransitionStageChange, SetVersionTagChange, DeleteVersionTagChange>;
+// `modelwarden import` (registry/registry_importer.h), not an MLflow RPC: one model made exactly
+// what another registry holds, with its version numbers, timestamps, users, stages and deleted
+// versions.
+struct ImportModelChange {
+  ModelSnapshot snapshot;  // As it will be written (renamed, aliases of absent versions dropped).
+  std::string source;      // Where it comes from, for the audit log; never a credential.
+  bool enforce = false;    // The policy's enforced rules refuse it; otherwise they only report.
+};
+
+using Change = std::variant<CreateModelChange, UpdateModelChange, RenameModelChange,
+                            DeleteModelChange, SetModelTagChange, DeleteModelTagChange,
+                            SetAliasChange, DeleteAliasChange, CreateVersionChange,
+                            UpdateVersionChange, DeleteVersionChange, TransitionStageChange,
+                            SetVersionTagChange, DeleteVersionTagChange, ImportModelChange>;
 
 // The RPC the change comes from.
 Operation OperationOf(const Change& change);
@@ -101,6 +111,9 @@ std::vector<std::string> LockedModels(const Change& change);
 struct ChangeState {
   std::optional<RegisteredModel> model;  // Absent for CreateModel.
   std::optional<ModelVersion> version;   // The version the change names, if any.
+  // ImportModel: the model as the registry holds it now, deleted versions included; absent
+  // when it does not exist yet.
+  std::optional<ModelSnapshot> snapshot;
 };
 
 }  // namespace modelwarden

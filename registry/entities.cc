@@ -40,6 +40,14 @@ std::string_view VersionStatusName(VersionStatus status) {
   return "READY";
 }
 
+std::optional<VersionStatus> VersionStatusFromString(std::string_view name) {
+  for (VersionStatus status : {VersionStatus::kPendingRegistration,
+                               VersionStatus::kFailedRegistration, VersionStatus::kReady}) {
+    if (name == VersionStatusName(status)) return status;
+  }
+  return std::nullopt;
+}
+
 std::vector<Tag> LastValuePerKey(const std::vector<Tag>& tags) {
   std::vector<Tag> out;
   std::unordered_map<std::string, size_t> position;

@@ -22,6 +22,8 @@ inline constexpr Stage kAllStages[] = {Stage::kNone, Stage::kStaging, Stage::kPr
 
 enum class VersionStatus { kPendingRegistration, kFailedRegistration, kReady };
 std::string_view VersionStatusName(VersionStatus status);
+// VersionStatusName's inverse (exact spelling); nullopt for anything else.
+std::optional<VersionStatus> VersionStatusFromString(std::string_view name);
 
 // The tag that turns a registered model (and its versions) into a prompt.
 inline constexpr std::string_view kIsPromptTagKey = "mlflow.prompt.is_prompt";

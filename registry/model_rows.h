@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "registry/entities.h"
+#include "registry/model_snapshot.h"
 #include "registry/requests.h"
 #include "registry/status.h"
 
@@ -34,6 +35,15 @@ class ModelReader {
   // The version `alias` points at; nullopt when the alias is not set.
   virtual Result<std::optional<int64_t>> FindAlias(const std::string& name,
                                                    const std::string& alias) = 0;
+
+  // For import and export: the named models, each with every version the registry holds
+  // (deleted ones too) and their tags, in the order of `names`; absent names are skipped.
+  virtual Result<std::vector<ModelSnapshot>> FindSnapshots(
+      const std::vector<std::string>& names) = 0;
+  // Up to `limit` names of models (prompts included) that sort after `after`, byte by byte,
+  // ascending.
+  virtual Result<std::vector<std::string>> ListModelNames(const std::string& after,
+                                                          size_t limit) = 0;
   // The numbers of the live versions in `stage`, ascending.
   virtual Result<std::vector<int64_t>> VersionsInStage(const std::string& name, Stage stage) = 0;
 };
@@ -85,6 +95,19 @@ class ModelRows : public ModelReader {
   virtual Status SetVersionTag(const std::string& name, int64_t version, const Tag& tag) = 0;
   virtual Status DeleteVersionTag(const std::string& name, int64_t version,
                                   const std::string& key) = 0;
+
+  // Import (registry/registry_importer.h): rows exactly as another registry holds them, which
+  // MLflow's API cannot write (given numbers, timestamps, users, stages, deleted versions).
+  // Creates the model or overwrites its timestamps and description, and replaces its tags.
+  // Its versions and aliases are left alone.
+  virtual Status PutModel(const RegisteredModel& model) = 0;
+  // Creates or overwrites version `version.version.version` of its model with every field as
+  // given, a deleted one as MLflow's soft-deleted row, and replaces its tags. The model's row
+  // must exist and is not touched (its last_updated_timestamp is the caller's to set).
+  virtual Status PutVersion(const VersionSnapshot& version) = 0;
+  // Replaces the model's aliases by `aliases`.
+  virtual Status ReplaceAliases(const std::string& name,
+                                const std::vector<ModelVersionAlias>& aliases) = 0;
 };
 
 }  // namespace modelwarden

@@ -122,6 +122,8 @@ std::string_view OperationName(Operation operation) {
       return "GetWebhookDelivery";
     case Operation::kRedeliverWebhookDelivery:
       return "RedeliverWebhookDelivery";
+    case Operation::kImportRegisteredModel:
+      return "ImportRegisteredModel";
   }
   return "Unknown";
 }

@@ -72,6 +72,8 @@ enum class Operation {
   kListWebhookDeliveries,
   kGetWebhookDelivery,
   kRedeliverWebhookDelivery,
+  // modelwarden's own jobs (no route).
+  kImportRegisteredModel,  // `modelwarden import`: one model brought over from another registry.
 };
 
 // "CreateRegisteredModel", ... (MLflow's RPC names where MLflow has one).

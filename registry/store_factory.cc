@@ -1,11 +1,15 @@
 #include "registry/store_factory.h"
 
+#include <filesystem>
+#include <system_error>
+
 #include "registry/sql/connection_pool.h"
 #include "registry/sql/mysql_uri.h"
 #include "registry/sql/schema.h"
 #include "registry/sql/sql_auth_store.h"
 #include "registry/sql/sql_model_store.h"
 #include "registry/sql/sqlite_connection.h"
+#include "registry/sql/sqlite_uri.h"
 #include "registry/text.h"
 #ifdef MODELWARDEN_HAVE_MYSQL
 #include "registry/sql/mysql_connection.h"
@@ -14,19 +18,17 @@
 namespace modelwarden {
 namespace {
 
-// SQLAlchemy's spelling: sqlite:///relative.db, sqlite:////absolute.db, sqlite:// (memory).
-Result<std::string> SqlitePath(const std::string& uri) {
-  const std::string rest = uri.substr(std::string("sqlite://").size());
-  if (rest.empty() || rest == "/:memory:") return std::string(":memory:");
-  if (rest[0] != '/') {
-    return Status::InvalidArgument("Invalid SQLite URI '" + uri +
-                                   "': expected sqlite:///relative/path.db or "
-                                   "sqlite:////absolute/path.db");
-  }
-  std::string path = rest.substr(1);
-  const size_t query = path.find('?');
-  if (query != std::string::npos) path.resize(query);
-  return path;
+// Looked at read-only before a writable connection switches the file to WAL: another
+// program's database is refused unchanged.
+Status RefuseForeignFile(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) return Status::Ok();  // It will be created.
+  SqliteOptions sqlite;
+  sqlite.path = path;
+  sqlite.read_only = true;
+  Result<std::unique_ptr<SqlConnection>> connection = OpenSqliteConnection(sqlite);
+  if (!connection.ok()) return connection.status();
+  return RefuseForeignDatabase(**connection);
 }
 
 Stores StoresOver(std::shared_ptr<ConnectionPool> pool, SqlDialect dialect) {
@@ -53,7 +55,7 @@ Result<std::unique_ptr<ModelStore>> OpenModelStore(const StoreOptions& options) 
 Result<Stores> OpenStores(const StoreOptions& options) {
   const std::string& uri = options.uri;
   if (StartsWith(uri, "sqlite://")) {
-    ASSIGN_OR_RETURN(std::string path, SqlitePath(uri));
+    ASSIGN_OR_RETURN(std::string path, SqlitePathOfUri(uri));
     if (path == ":memory:") {
       // Every connection to ":memory:" is a new, empty database: share exactly one.
       SqliteOptions memory;
@@ -70,6 +72,7 @@ Result<Stores> OpenStores(const StoreOptions& options) {
           std::make_shared<ConnectionPool>(std::move(factory), 1, options.pool_wait_timeout_ms),
           SqlDialect::kSqlite);
     }
+    RETURN_IF_ERROR(RefuseForeignFile(path));
     auto writer_lock = std::make_shared<std::mutex>();
     ConnectionPool::Factory factory = [path, writer_lock]() {
       SqliteOptions sqlite;
@@ -94,6 +97,13 @@ Result<Stores> OpenStores(const StoreOptions& options) {
   }
   return Status::InvalidArgument("Unsupported backend store URI '" + MaskStoreUri(uri) +
                                  "': use sqlite:///path.db or mysql://user:password@host:port/db");
+}
+
+bool IsNewSqliteFile(const std::string& uri) {
+  if (!StartsWith(uri, "sqlite://")) return false;
+  Result<std::string> path = SqlitePathOfUri(uri);
+  std::error_code error;
+  return path.ok() && *path != ":memory:" && !std::filesystem::exists(*path, error);
 }
 
 // The password ends at the last '@': it may itself hold '/' or '@' (a URI that fails to parse

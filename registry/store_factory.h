@@ -28,6 +28,10 @@ struct Stores {
 // without Connector/C++; kTemporarilyUnavailable when the database cannot be reached.
 Result<Stores> OpenStores(const StoreOptions& options);
 
+// True for a sqlite:// URI whose file does not exist yet (OpenStores would create it); false
+// otherwise (in memory, an existing file, a MySQL database, which its admin creates).
+bool IsNewSqliteFile(const std::string& uri);
+
 // OpenStores(options).models.
 Result<std::unique_ptr<ModelStore>> OpenModelStore(const StoreOptions& options);
 

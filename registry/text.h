@@ -51,8 +51,9 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
 // escape (a '%' not followed by two hex digits) is kept as it is.
 std::string Unquote(std::string_view text);
 std::string UnquotePlus(std::string_view text);
-// Python's urllib.parse.quote: every byte but letters, digits, "_.-~" and those in `safe`
-// becomes %XX.
+// Python's urllib.parse.quote: every byte but RFC 3986's unreserved characters (letters,
+// digits, "_.-~") and those in `safe` becomes %XX, upper case. Quote(value, "") encodes a query
+// value or a path segment.
 std::string Quote(std::string_view text, std::string_view safe = "/");
 
 // Base64 (RFC 4648), all on OpenSSL's codec.

@@ -12,16 +12,15 @@ Result<std::unique_ptr<UpstreamPool>> UpstreamPool::Create(const UpstreamOptions
       R"(^(https?)://(?:([^:@/]*)(?::([^@/]*))?@)?([^:/?#@]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?(/[^?#]*)?$)");
   std::smatch m;
   if (!std::regex_match(options.url, m, kUrl)) {
-    return Status::InvalidArgument(
-        "--tracking-upstream must be http(s)://host[:port][/path], got '" +
-        MaskStoreUri(options.url) + "'");
+    return Status::InvalidArgument(options.flag + " must be http(s)://host[:port][/path], got '" +
+                                   MaskStoreUri(options.url) + "'");
   }
   std::unique_ptr<UpstreamPool> pool(new UpstreamPool(options));
   const std::string scheme = m[1];
   const std::string host = m[4];
   const std::string port = m[5].matched ? m[5].str() : (scheme == "https" ? "443" : "80");
   if (std::stoi(port) < 1 || std::stoi(port) > 65535) {
-    return Status::InvalidArgument("--tracking-upstream has an invalid port: '" + port + "'");
+    return Status::InvalidArgument(options.flag + " has an invalid port: '" + port + "'");
   }
   pool->scheme_host_port_ = scheme + "://" + host + ":" + port;
   pool->display_ = pool->scheme_host_port_;
@@ -76,7 +75,7 @@ UpstreamFailure DescribeUpstreamFailure(const UpstreamPool& pool, httplib::Error
     return std::to_string(static_cast<double>(ms.count()) / 1000.0).substr(0, 5) + " s";
   };
   UpstreamFailure failure;
-  const std::string upstream = "the tracking server " + pool.display();
+  const std::string upstream = options.role + " " + pool.display();
   switch (error) {
     case httplib::Error::Connection:
       if (idle + margin >= options.connect_timeout) {

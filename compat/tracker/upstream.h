@@ -29,6 +29,10 @@ struct UpstreamOptions {
   std::chrono::milliseconds read_timeout{60000};
   // Idle keep-alive connections kept for reuse.
   size_t max_idle_connections = 16;
+  // How messages name the URL's option and the server, e.g. for `modelwarden import --from`:
+  // "--from" and "the source registry".
+  std::string flag = "--tracking-upstream";
+  std::string role = "the tracking server";
 };
 
 class UpstreamPool {

@@ -80,6 +80,7 @@ AccessRule RequiredAccess(Operation operation) {
     case Operation::kDeleteGroup:
     case Operation::kAddGroupMember:
     case Operation::kRemoveGroupMember:
+    case Operation::kImportRegisteredModel:
       return {Requirement::kAdmin};
   }
   return {Requirement::kAdmin};

@@ -51,6 +51,17 @@ std::vector<std::string> Warnings(const std::vector<CheckResult>& checks) {
   return out;
 }
 
+std::vector<std::string> Findings(const std::vector<CheckResult>& checks) {
+  std::vector<std::string> out;
+  for (const CheckResult& c : checks) {
+    if (c.passed || c.mode == RuleMode::kOff) continue;
+    std::string line = Line(c);
+    line.insert(line.find(']') + 1, " (" + std::string(RuleModeName(c.mode)) + ")");
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
 Status DenialStatus(const std::string& what, const std::vector<CheckResult>& checks) {
   std::vector<const CheckResult*> failed;
   for (const CheckResult& c : checks) {

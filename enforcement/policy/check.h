@@ -36,6 +36,8 @@ bool IsDenied(const std::vector<CheckResult>& checks);
 
 // One line per failed check in warn mode: "[rule] message. Fix: ...".
 std::vector<std::string> Warnings(const std::vector<CheckResult>& checks);
+// One line per failed check in either mode: "[rule] (enforce) message. Fix: ...".
+std::vector<std::string> Findings(const std::vector<CheckResult>& checks);
 
 // INVALID_PARAMETER_VALUE listing every failed enforced check on its own line, under `what`
 // (e.g. "Promotion of m version 3 to Production denied by policy").

@@ -25,18 +25,47 @@ Result<std::vector<T>> AllPages(Search search) {
 
 }  // namespace
 
+std::vector<Violation> CheckModelCompliance(const Policy& policy, const RegisteredModel& model,
+                                            const std::vector<ModelVersion>& versions) {
+  std::vector<Violation> violations;
+  const auto record = [&](std::optional<int64_t> version, const std::string& context,
+                          const std::vector<CheckResult>& checks) {
+    for (const CheckResult& check : checks) {
+      if (check.passed || check.mode == RuleMode::kOff) continue;
+      violations.push_back({model.name, version, context, check});
+    }
+  };
+  record(std::nullopt, "name", CheckModelName(policy.naming, model.name, IsPrompt(model.tags)));
+  record(std::nullopt, "registration",
+         CheckMetadata(policy.requirements, Checkpoint::kRegistration, &model, nullptr));
+  for (const ModelVersion& version : versions) {
+    record(version.version, "registration",
+           CheckMetadata(policy.requirements, Checkpoint::kRegistration, nullptr, &version));
+    if (version.current_stage == Stage::kStaging || version.current_stage == Stage::kProduction) {
+      record(version.version, std::string(StageName(version.current_stage)),
+             EvaluatePromotion(policy, model, version, version.current_stage, nullptr, "",
+                               /*via_alias=*/true));
+    }
+    for (const ModelVersionAlias& alias : model.aliases) {
+      const std::optional<Stage> stage = AliasStage(policy, alias.alias);
+      if (alias.version != version.version || !stage) continue;
+      record(version.version, "alias " + alias.alias,
+             EvaluatePromotion(policy, model, version, *stage, nullptr, "", /*via_alias=*/true));
+    }
+  }
+  return violations;
+}
+
 Result<ComplianceReport> BuildComplianceReport(Registry& registry, const Policy& policy) {
   CallContext ctx;
   ctx.request_id = "compliance-report";
   ctx.principal = Principal::System("compliance-report");
   ComplianceReport report;
   std::set<std::string> flagged;
-  const auto record = [&](const RegisteredModel& model, std::optional<int64_t> version,
-                          const std::string& context, const std::vector<CheckResult>& checks) {
-    for (const CheckResult& check : checks) {
-      if (check.passed || check.mode == RuleMode::kOff) continue;
-      report.violations.push_back({model.name, version, context, check});
-      flagged.insert(model.name);
+  const auto record = [&](std::vector<Violation> violations) {
+    for (Violation& v : violations) {
+      flagged.insert(v.model);
+      report.violations.push_back(std::move(v));
     }
   };
 
@@ -55,13 +84,9 @@ Result<ComplianceReport> BuildComplianceReport(Registry& registry, const Policy&
 
   for (const RegisteredModel& model : models) {
     ++report.models;
-    record(model, std::nullopt, "name",
-           CheckModelName(policy.naming, model.name, IsPrompt(model.tags)));
-    record(model, std::nullopt, "registration",
-           CheckMetadata(policy.requirements, Checkpoint::kRegistration, &model, nullptr));
-
     // MLflow's filter grammar has no escapes: a name with a quote cannot be searched for.
     if (model.name.find('\'') != std::string::npos) {
+      record(CheckModelCompliance(policy, model, {}));
       report.versions_not_checked.push_back(model.name);
       continue;
     }
@@ -76,22 +101,8 @@ Result<ComplianceReport> BuildComplianceReport(Registry& registry, const Policy&
                        query.page_token = token;
                        return registry.SearchModelVersions(ctx, query);
                      }));
-    for (const ModelVersion& version : versions) {
-      ++report.versions;
-      record(model, version.version, "registration",
-             CheckMetadata(policy.requirements, Checkpoint::kRegistration, nullptr, &version));
-      if (version.current_stage == Stage::kStaging || version.current_stage == Stage::kProduction) {
-        record(model, version.version, std::string(StageName(version.current_stage)),
-               EvaluatePromotion(policy, model, version, version.current_stage, nullptr, "",
-                                 /*via_alias=*/true));
-      }
-      for (const ModelVersionAlias& alias : model.aliases) {
-        const std::optional<Stage> stage = AliasStage(policy, alias.alias);
-        if (alias.version != version.version || !stage) continue;
-        record(model, version.version, "alias " + alias.alias,
-               EvaluatePromotion(policy, model, version, *stage, nullptr, "", /*via_alias=*/true));
-      }
-    }
+    report.versions += static_cast<int64_t>(versions.size());
+    record(CheckModelCompliance(policy, model, versions));
   }
   report.models_with_violations = static_cast<int64_t>(flagged.size());
   return report;

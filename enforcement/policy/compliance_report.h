@@ -35,4 +35,9 @@ struct ComplianceReport {
 // out).
 Result<ComplianceReport> BuildComplianceReport(Registry& registry, const Policy& policy);
 
+// The same checks for one model and its live `versions`: every failed check (enforce or warn
+// mode). Also what `modelwarden import` reports of a model it brings over.
+std::vector<Violation> CheckModelCompliance(const Policy& policy, const RegisteredModel& model,
+                                            const std::vector<ModelVersion>& versions);
+
 }  // namespace modelwarden

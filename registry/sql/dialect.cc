@@ -44,4 +44,19 @@ std::string Dialect::ForceIndex(const std::string& index) const {
   return id_ == SqlDialect::kMysql ? " FORCE INDEX (" + index + ")" : " INDEXED BY " + index;
 }
 
+const char* Dialect::SelectTableNames() const {
+  if (id_ == SqlDialect::kMysql) {
+    return "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()";
+  }
+  return "SELECT name FROM sqlite_master WHERE type = 'table'";
+}
+
+const char* Dialect::SelectColumnNames() const {
+  if (id_ == SqlDialect::kMysql) {
+    return "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+           "AND TABLE_NAME = ?";
+  }
+  return "SELECT name FROM pragma_table_info(?)";
+}
+
 }  // namespace modelwarden

@@ -48,6 +48,10 @@ class Dialect {
   // it once per row, whereas for a LEFT JOIN it may first build a Bloom filter from every row
   // that could match).
   bool AntiJoinIsLeftJoin() const { return id_ == SqlDialect::kMysql; }
+  // A query of the names of the tables of the connection's database, one per row.
+  const char* SelectTableNames() const;
+  // A query of the names of the columns of the table bound to its one `?`, one per row.
+  const char* SelectColumnNames() const;
 
  private:
   explicit Dialect(SqlDialect id) : id_(id) {}

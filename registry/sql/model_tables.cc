@@ -41,7 +41,7 @@ ModelVersion VersionFromRow(const SqlRow& row, size_t first) {
   v.storage_location = row.Text(first + 8);
   v.run_id = NullableText(row, first + 9);
   v.run_link = NullableText(row, first + 10);
-  v.status = VersionStatus::kReady;
+  v.status = VersionStatusFromString(row.Text(first + 11)).value_or(VersionStatus::kReady);
   v.status_message = row.Text(first + 12);
   return v;
 }
@@ -109,19 +109,19 @@ Result<std::optional<ModelVersion>> LoadVersion(SqlConnection& db, const std::st
   return std::optional<ModelVersion>(std::move(versions[0]));
 }
 
-Result<std::vector<RegisteredModel>> LoadModels(SqlConnection& db,
-                                                const std::vector<std::string>& names) {
-  std::vector<RegisteredModel> models;
-  if (names.empty()) return models;
-  std::vector<SqlValue> params(names.begin(), names.end());
-  const std::string in_names = "(" + Placeholders(names.size()) + ")";
+namespace {
+
+// The rows of the named models with their tags and aliases, by name.
+Result<std::map<std::string, RegisteredModel>> LoadModelRows(SqlConnection& db,
+                                                             const std::vector<SqlValue>& params,
+                                                             const std::string& in_names) {
+  std::map<std::string, RegisteredModel> by_name;
 
   ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
                    db.Query("SELECT name, creation_time, last_updated_time, description FROM "
                             "registered_models WHERE name IN " +
                                 in_names,
                             params));
-  std::map<std::string, RegisteredModel> by_name;
   for (const SqlRow& row : rows) {
     RegisteredModel& m = by_name[row.Text(0)];
     m.name = row.Text(0);
@@ -129,7 +129,7 @@ Result<std::vector<RegisteredModel>> LoadModels(SqlConnection& db,
     m.last_updated_timestamp = row.Int(2);
     m.description = row.Text(3);
   }
-  if (by_name.empty()) return models;
+  if (by_name.empty()) return by_name;
 
   ASSIGN_OR_RETURN(rows, db.Query("SELECT t.name, t.`key`, t.value FROM registered_model_tags t "
                                   "WHERE t.name IN " +
@@ -144,13 +144,26 @@ Result<std::vector<RegisteredModel>> LoadModels(SqlConnection& db,
   for (const SqlRow& row : rows) {
     by_name[row.Text(0)].aliases.push_back({row.Text(1), row.Int(2)});
   }
+  return by_name;
+}
+
+}  // namespace
+
+Result<std::vector<RegisteredModel>> LoadModels(SqlConnection& db,
+                                                const std::vector<std::string>& names) {
+  std::vector<RegisteredModel> models;
+  if (names.empty()) return models;
+  std::vector<SqlValue> params(names.begin(), names.end());
+  const std::string in_names = "(" + Placeholders(names.size()) + ")";
+  ASSIGN_OR_RETURN(auto by_name, LoadModelRows(db, params, in_names));
+  if (by_name.empty()) return models;
 
   // The highest live version per stage. MLflow lists the stages in the order it first meets
   // them walking the versions upwards (dbmodels/models.py SqlRegisteredModel.to_mlflow_entity),
   // i.e. by each stage's lowest live version.
   std::vector<SqlValue> latest_params = params;
   latest_params.emplace_back(std::string(kDeletedStage));
-  ASSIGN_OR_RETURN(rows,
+  ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
                    db.Query(std::string("SELECT l.first_version, ") + kVersionColumns +
                                 " FROM model_versions mv JOIN (SELECT name, current_stage, "
                                 "MIN(version) AS first_version, MAX(version) AS last_version FROM "
@@ -170,6 +183,45 @@ Result<std::vector<RegisteredModel>> LoadModels(SqlConnection& db,
     if (it != by_name.end()) models.push_back(std::move(it->second));
   }
   return models;
+}
+
+Result<std::vector<ModelSnapshot>> LoadSnapshots(SqlConnection& db,
+                                                 const std::vector<std::string>& names) {
+  std::vector<ModelSnapshot> snapshots;
+  if (names.empty()) return snapshots;
+  std::vector<SqlValue> params(names.begin(), names.end());
+  const std::string in_names = "(" + Placeholders(names.size()) + ")";
+  ASSIGN_OR_RETURN(auto by_name, LoadModelRows(db, params, in_names));
+  if (by_name.empty()) return snapshots;
+
+  ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                   db.Query(std::string("SELECT ") + kVersionColumns +
+                                " FROM model_versions mv WHERE mv.name IN " + in_names +
+                                " ORDER BY mv.name, mv.version",
+                            params));
+  std::vector<ModelVersion> versions;
+  std::vector<bool> deleted;
+  versions.reserve(rows.size());
+  for (const SqlRow& row : rows) {
+    versions.push_back(VersionFromRow(row));
+    deleted.push_back(row.Text(6) == kDeletedStage);
+  }
+  RETURN_IF_ERROR(AttachVersionTags(db, versions));
+  std::map<std::string, std::vector<VersionSnapshot>> versions_by_name;
+  for (size_t i = 0; i < versions.size(); ++i) {
+    if (deleted[i]) versions[i].current_stage = Stage::kNone;
+    versions_by_name[versions[i].name].push_back({std::move(versions[i]), deleted[i]});
+  }
+  for (const std::string& name : names) {
+    auto it = by_name.find(name);
+    if (it == by_name.end()) continue;
+    ModelSnapshot snapshot;
+    snapshot.model = std::move(it->second);
+    snapshot.versions = std::move(versions_by_name[name]);
+    snapshots.push_back(std::move(snapshot));
+    by_name.erase(it);  // A name asked for twice is returned once.
+  }
+  return snapshots;
 }
 
 }  // namespace modelwarden

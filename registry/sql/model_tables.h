@@ -1,7 +1,7 @@
-// How the registry's entities are read back from their tables: the columns, MLflow's markers
-// of a soft-deleted version, and the loading of models and versions with their tags and
-// aliases in a fixed number of statements whatever their number. Used by the unit of work's
-// rows (sql_model_rows.h) and by searches (model_search.h).
+// How the registry's entities are read back from their tables: the columns, and the loading of
+// models and versions with their tags and aliases in a fixed number of statements whatever
+// their number. Used by the unit of work's rows (sql_model_rows.h) and by searches
+// (model_search.h). MLflow's markers of a soft-deleted version are in registry/model_snapshot.h.
 #pragma once
 
 #include <cstddef>
@@ -11,17 +11,11 @@
 #include <vector>
 
 #include "registry/entities.h"
+#include "registry/model_snapshot.h"
 #include "registry/sql/sql_connection.h"
 #include "registry/status.h"
 
 namespace modelwarden {
-
-// MLflow marks a soft-deleted version with this stage (STAGE_DELETED_INTERNAL) and redacts
-// its location fields (sqlalchemy_store.delete_model_version).
-inline constexpr char kDeletedStage[] = "Deleted_Internal";
-inline constexpr char kRedactedSource[] = "REDACTED-SOURCE-PATH";
-inline constexpr char kRedactedRunId[] = "REDACTED-RUN-ID";
-inline constexpr char kRedactedRunLink[] = "REDACTED-RUN-LINK";
 
 // The columns VersionFromRow reads, in its order, from model_versions aliased `mv`.
 inline constexpr char kVersionColumns[] =
@@ -46,5 +40,10 @@ Result<std::optional<ModelVersion>> LoadVersion(SqlConnection& db, const std::st
 // `names`; absent names are skipped.
 Result<std::vector<RegisteredModel>> LoadModels(SqlConnection& db,
                                                 const std::vector<std::string>& names);
+
+// The named models with tags and aliases (no latest_versions) and every version, deleted ones
+// included, with tags; in the order of `names`, absent names skipped.
+Result<std::vector<ModelSnapshot>> LoadSnapshots(SqlConnection& db,
+                                                 const std::vector<std::string>& names);
 
 }  // namespace modelwarden

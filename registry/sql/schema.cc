@@ -4,8 +4,11 @@
 #include <cstdio>
 #include <ctime>
 #include <iterator>
+#include <set>
 #include <string>
 #include <vector>
+
+#include "registry/sql/dialect.h"
 
 namespace modelwarden {
 namespace {
@@ -483,6 +486,7 @@ Result<std::string> ByteExactCollation(SqlConnection& connection) {
 
 Status ApplyPending(SqlConnection& connection, int target) {
   const bool mysql = connection.dialect() == SqlDialect::kMysql;
+  RETURN_IF_ERROR(RefuseForeignDatabase(connection));
   RETURN_IF_ERROR(
       connection
           .Execute(mysql ? "CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL "
@@ -526,6 +530,30 @@ Status ApplyPending(SqlConnection& connection, int target) {
 }
 
 }  // namespace
+
+// MLflow's tracking database has its registry in tables of the same names as ours, but no
+// schema_version: migrating it would fail halfway on "table registered_models already exists".
+Status RefuseForeignDatabase(SqlConnection& connection) {
+  ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                   connection.Query(Dialect::Of(connection.dialect()).SelectTableNames(), {}));
+  std::set<std::string> tables;
+  for (const SqlRow& row : rows) tables.insert(row.Text(0));
+  if (tables.count("schema_version") != 0) return Status::Ok();
+  if (tables.count("alembic_version") == 0 && tables.count("registered_models") == 0) {
+    return Status::Ok();
+  }
+  std::string revision = "unknown";
+  if (tables.count("alembic_version") != 0) {
+    ASSIGN_OR_RETURN(rows, connection.Query("SELECT version_num FROM alembic_version", {}));
+    if (!rows.empty()) revision = rows[0].Text(0);
+  }
+  return Status(ErrorCode::kInvalidState,
+                "This database is an MLflow tracking database (alembic revision " + revision +
+                    "), not a modelwarden one; modelwarden does not run on it and has not "
+                    "changed it. Give modelwarden a database of its own and bring the registry "
+                    "over with `modelwarden import --from-db <this database's URI>`, which reads "
+                    "it read-only.");
+}
 
 int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
 

@@ -12,10 +12,16 @@ namespace modelwarden {
 int LatestSchemaVersion();
 
 // Applies every migration newer than the database's version, each in its own transaction
-// where the dialect allows. kInvalidState when the database is newer than this build.
+// where the dialect allows. kInvalidState when the database is newer than this build, or is
+// another program's (RefuseForeignDatabase).
 Status MigrateSchema(SqlConnection& connection);
 // Applies the migrations up to `version` only, e.g. for tests that need a registry of an older
 // build to migrate.
 Status MigrateSchemaTo(SqlConnection& connection, int version);
+
+// kInvalidState, naming `modelwarden import --from-db`, when the database is an MLflow tracking
+// database (it has alembic_version or registered_models, and no schema_version); OK for an
+// empty database or a modelwarden one. Reads only.
+Status RefuseForeignDatabase(SqlConnection& connection);
 
 }  // namespace modelwarden

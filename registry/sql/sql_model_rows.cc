@@ -74,6 +74,28 @@ constexpr char kInsertVersionTag[] =
 constexpr char kDeleteVersionTag[] =
     "DELETE FROM model_version_tags WHERE name = ? AND version = ? AND `key` = ?";
 
+// ---- import: rows as another registry holds them ----
+constexpr char kListModelNames[] =
+    "SELECT name FROM registered_models WHERE name > ? ORDER BY name LIMIT ?";
+constexpr char kOverwriteModel[] =
+    "UPDATE registered_models SET creation_time = ?, last_updated_time = ?, description = ? "
+    "WHERE name = ?";
+constexpr char kInsertModelAsIs[] =
+    "INSERT INTO registered_models (creation_time, last_updated_time, description, name) "
+    "VALUES (?, ?, ?, ?)";
+constexpr char kDeleteModelTags[] = "DELETE FROM registered_model_tags WHERE name = ?";
+constexpr char kOverwriteVersion[] =
+    "UPDATE model_versions SET creation_time = ?, last_updated_time = ?, description = ?, "
+    "user_id = ?, current_stage = ?, source = ?, storage_location = ?, run_id = ?, "
+    "run_link = ?, status = ?, status_message = ? WHERE name = ? AND version = ?";
+constexpr char kInsertVersionAsIs[] =
+    "INSERT INTO model_versions (creation_time, last_updated_time, description, user_id, "
+    "current_stage, source, storage_location, run_id, run_link, status, status_message, name, "
+    "version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr char kDeleteTagsOfVersion[] =
+    "DELETE FROM model_version_tags WHERE name = ? AND version = ?";
+constexpr char kDeleteAliasesOfModel[] = "DELETE FROM registered_model_aliases WHERE name = ?";
+
 // ---- grants on models (the tables are AuthStore's; see schema.cc migration 3) ----
 constexpr char kDeleteCreatorGrant[] =
     "DELETE FROM auth_grants WHERE subject_type = 'user' AND resource_type = 'model' AND "
@@ -93,6 +115,10 @@ constexpr char kRenameModelGrants[] =
     "UPDATE auth_grants SET resource = ? WHERE resource_type = 'model' AND resource = ?";
 
 SqlValue NullIfEmpty(const std::string& text) { return text.empty() ? SqlValue{} : SqlValue{text}; }
+
+SqlValue NullIfUnset(const std::optional<std::string>& text) {
+  return text ? SqlValue{*text} : SqlValue{};
+}
 
 }  // namespace
 
@@ -272,6 +298,75 @@ Status SqlModelRows::SetVersionTag(const std::string& name, int64_t version, con
 Status SqlModelRows::DeleteVersionTag(const std::string& name, int64_t version,
                                       const std::string& key) {
   return db_.Execute(kDeleteVersionTag, {name, version, key}).status();
+}
+
+Result<std::vector<ModelSnapshot>> SqlModelRows::FindSnapshots(
+    const std::vector<std::string>& names) {
+  if (lock_reads_) {
+    for (const std::string& name : names) RETURN_IF_ERROR(LockBeforeRead(name));
+  }
+  return LoadSnapshots(db_, names);
+}
+
+Result<std::vector<std::string>> SqlModelRows::ListModelNames(const std::string& after,
+                                                              size_t limit) {
+  ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                   db_.Query(kListModelNames, {after, static_cast<int64_t>(limit)}));
+  std::vector<std::string> names;
+  names.reserve(rows.size());
+  for (const SqlRow& row : rows) names.push_back(row.Text(0));
+  return names;
+}
+
+Status SqlModelRows::PutModel(const RegisteredModel& model) {
+  const std::vector<SqlValue> values = {model.creation_timestamp, model.last_updated_timestamp,
+                                        model.description, model.name};
+  ASSIGN_OR_RETURN(int64_t overwritten, db_.Execute(kOverwriteModel, values));
+  if (overwritten == 0) {
+    RETURN_IF_ERROR(db_.Execute(kInsertModelAsIs, values));
+  } else {
+    RETURN_IF_ERROR(db_.Execute(kDeleteModelTags, {model.name}));
+  }
+  for (const Tag& tag : model.tags) RETURN_IF_ERROR(SetModelTag(model.name, tag));
+  return Status::Ok();
+}
+
+// Written as MLflow's own rows are: a deleted version keeps the stage Deleted_Internal, and
+// NULL stays NULL where MLflow's columns allow it.
+Status SqlModelRows::PutVersion(const VersionSnapshot& snapshot) {
+  const ModelVersion& v = snapshot.version;
+  const std::string stage =
+      snapshot.deleted ? std::string(kDeletedStage) : std::string(StageName(v.current_stage));
+  const std::vector<SqlValue> values = {v.creation_timestamp,
+                                        v.last_updated_timestamp,
+                                        NullIfUnset(v.description),
+                                        NullIfEmpty(v.user_id),
+                                        stage,
+                                        v.source,
+                                        NullIfEmpty(v.storage_location),
+                                        NullIfUnset(v.run_id),
+                                        NullIfUnset(v.run_link),
+                                        std::string(VersionStatusName(v.status)),
+                                        NullIfEmpty(v.status_message),
+                                        v.name,
+                                        v.version};
+  ASSIGN_OR_RETURN(int64_t overwritten, db_.Execute(kOverwriteVersion, values));
+  if (overwritten == 0) {
+    RETURN_IF_ERROR(db_.Execute(kInsertVersionAsIs, values));
+  } else {
+    RETURN_IF_ERROR(db_.Execute(kDeleteTagsOfVersion, {v.name, v.version}));
+  }
+  for (const Tag& tag : v.tags) RETURN_IF_ERROR(SetVersionTag(v.name, v.version, tag));
+  return Status::Ok();
+}
+
+Status SqlModelRows::ReplaceAliases(const std::string& name,
+                                    const std::vector<ModelVersionAlias>& aliases) {
+  RETURN_IF_ERROR(db_.Execute(kDeleteAliasesOfModel, {name}));
+  for (const ModelVersionAlias& alias : aliases) {
+    RETURN_IF_ERROR(db_.Execute(kInsertAlias, {name, alias.alias, alias.version}));
+  }
+  return Status::Ok();
 }
 
 }  // namespace modelwarden

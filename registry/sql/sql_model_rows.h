@@ -23,6 +23,8 @@ class SqlModelRows final : public ModelRows {
                                                   int64_t version) override;
   Result<std::optional<int64_t>> FindAlias(const std::string& name,
                                            const std::string& alias) override;
+  Result<std::vector<ModelSnapshot>> FindSnapshots(const std::vector<std::string>& names) override;
+  Result<std::vector<std::string>> ListModelNames(const std::string& after, size_t limit) override;
   Result<std::vector<int64_t>> VersionsInStage(const std::string& name, Stage stage) override;
 
   Status InsertModel(const NewRegisteredModel& model, int64_t now) override;
@@ -46,6 +48,10 @@ class SqlModelRows final : public ModelRows {
   Status SetVersionTag(const std::string& name, int64_t version, const Tag& tag) override;
   Status DeleteVersionTag(const std::string& name, int64_t version,
                           const std::string& key) override;
+  Status PutModel(const RegisteredModel& model) override;
+  Status PutVersion(const VersionSnapshot& version) override;
+  Status ReplaceAliases(const std::string& name,
+                        const std::vector<ModelVersionAlias>& aliases) override;
 
  private:
   Result<bool> LockBeforeRead(const std::string& name);

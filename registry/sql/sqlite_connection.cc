@@ -179,7 +179,9 @@ class SqliteConnection final : public SqlConnection {
 
 Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions& options) {
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  const int flags =
+      (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(options.path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::fprintf(stderr, "cannot open sqlite database %s: %s\n", options.path.c_str(),
@@ -191,6 +193,10 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions&
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   auto connection = std::make_unique<SqliteConnection>(db, options.writer_lock);
   const bool in_memory = options.path == ":memory:";
+  if (options.read_only) {
+    RETURN_IF_ERROR(connection->ExecuteOnce("PRAGMA query_only = ON"));
+    return std::unique_ptr<SqlConnection>(std::move(connection));
+  }
   // analysis_limit: ANALYZE (after a migration, and from PRAGMA optimize) samples at most
   // this many rows per index, enough for the planner and quick on any size.
   for (const char* pragma : {"PRAGMA foreign_keys = OFF", "PRAGMA case_sensitive_like = ON",

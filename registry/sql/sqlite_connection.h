@@ -21,6 +21,10 @@ struct SqliteOptions {
   // busy handler, whose growing sleeps starve some writers for seconds under load. Null: none
   // (busy_timeout alone, e.g. for other processes on the same file).
   std::shared_ptr<std::mutex> writer_lock;
+  // Opens an existing file read-only (SQLITE_OPEN_READONLY and PRAGMA query_only): no
+  // statement can change it, and its journal mode is left as it is. For reading another
+  // program's database (`modelwarden import --from-db`).
+  bool read_only = false;
 };
 
 Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions& options);

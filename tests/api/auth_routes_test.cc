@@ -122,7 +122,9 @@ TEST(RouteTable, EveryRouteHasItsRequirement) {
 }
 
 TEST(RouteTable, EveryOperationBelongsToARoute) {
-  // Operation is a dense enum from kCreateRegisteredModel to kRevokeToken.
+  // Operation is a dense enum from kCreateRegisteredModel to kRevokeToken, the operations of
+  // routes; after them come modelwarden's own jobs (kImportRegisteredModel), which no route
+  // serves.
   constexpr int kOperations = static_cast<int>(Operation::kRevokeToken) + 1;
   std::set<int> covered;
   for (const AnyRoute& route : AllRoutes()) {

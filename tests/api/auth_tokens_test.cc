@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "tests/api/auth_fixture.h"
+#include "tests/api/command.h"
 
 namespace modelwarden::testing {
 namespace {
@@ -16,38 +17,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
-
-std::string ShellQuote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
-
-struct CommandResult {
-  int exit_status = -1;
-  std::string out;  // stdout only.
-};
-
-// Runs `modelwarden <args>` with a shell; stderr goes to `stderr_path`.
-CommandResult RunModelwarden(const std::string& args, const std::string& stderr_path) {
-  CommandResult result;
-  const std::string command =
-      ShellQuote(MODELWARDEN_BINARY) + " " + args + " 2>" + ShellQuote(stderr_path);
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.out.append(buffer, n);
-  const int status = pclose(pipe);
-  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 std::string Trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();

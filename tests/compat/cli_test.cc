@@ -244,5 +244,60 @@ TEST(CliTest, PolicyCommands) {
   EXPECT_EQ(Parse({"policy", "frobnicate"}).status().code(), ErrorCode::kInvalidParameterValue);
 }
 
+TEST(CliTest, ImportCommands) {
+  Result<CommandLine> db =
+      Parse({"import", "--from-db", "sqlite:///mlflow.db", "--dry-run", "--policy-file", "p.json",
+             "--enforce", "--rename-map", "renames.csv", "--backend-store-uri", "sqlite:///mw.db"});
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_EQ(db->action, CommandLine::Action::kImport);
+  EXPECT_EQ(db->transfer.from_db, "sqlite:///mlflow.db");
+  EXPECT_TRUE(db->transfer.dry_run);
+  EXPECT_TRUE(db->transfer.enforce);
+  EXPECT_EQ(db->transfer.rename_map, "renames.csv");
+  EXPECT_EQ(db->transfer.workspace, "default");
+  EXPECT_EQ(db->options.backend_store_uri, "sqlite:///mw.db");
+  EXPECT_EQ(db->options.policy_file, "p.json");
+
+  // MLflow's client variables authenticate --from; they are never flags.
+  Result<CommandLine> rest =
+      Parse({"import", "--from", "http://mlflow:5000"}, {{"MLFLOW_TRACKING_USERNAME", "svc"},
+                                                         {"MLFLOW_TRACKING_PASSWORD", "pw"},
+                                                         {"MLFLOW_TRACKING_TOKEN", "tok"}});
+  ASSERT_TRUE(rest.ok()) << rest.status().ToString();
+  EXPECT_EQ(rest->transfer.from_url, "http://mlflow:5000");
+  EXPECT_EQ(rest->transfer.source_username, "svc");
+  EXPECT_EQ(rest->transfer.source_password, "pw");
+  EXPECT_EQ(rest->transfer.source_token, "tok");
+  EXPECT_FALSE(rest->transfer.dry_run);
+
+  Result<CommandLine> file = Parse({"import", "--from-file", "backup.jsonl"});
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->transfer.from_file, "backup.jsonl");
+
+  Result<CommandLine> out = Parse({"export", "--to", "backup.jsonl"});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->action, CommandLine::Action::kExport);
+  EXPECT_EQ(out->transfer.to_file, "backup.jsonl");
+
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"import"},                                                     // No source.
+           {"import", "--from-db", "sqlite:///a.db", "--from-file", "b"},  // Two sources.
+           {"import", "--from-db", "sqlite:///a.db", "--enforce"},         // Nothing to enforce.
+           {"import", "--from-db", "sqlite:///a.db", "--suggest-renames", "r.csv"},
+           {"import", "--from-db", "sqlite:///a.db", "--to", "x.jsonl"},  // An export flag.
+           {"export"},
+           {"export", "--to", "x.jsonl", "--dry-run"},
+           {"server", "--dry-run"},  // Not a server flag.
+       }) {
+    std::string joined;
+    for (const std::string& arg : bad) joined += arg + " ";
+    EXPECT_EQ(Parse(bad).status().code(), ErrorCode::kInvalidParameterValue) << joined;
+  }
+  Result<CommandLine> help = Parse({"--help"});
+  ASSERT_TRUE(help.ok());
+  EXPECT_NE(help->text.find("--from-db"), std::string::npos);
+  EXPECT_NE(help->text.find("modelwarden export --to FILE.jsonl"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace modelwarden

@@ -284,6 +284,7 @@ const std::map<Operation, Needs>& NeedsTable() {
       {O::kListWebhookDeliveries, Needs::kAdmin},
       {O::kGetWebhookDelivery, Needs::kAdmin},
       {O::kRedeliverWebhookDelivery, Needs::kAdmin},
+      {O::kImportRegisteredModel, Needs::kAdmin},
   };
   return table;
 }
@@ -306,7 +307,7 @@ bool Allows(Needs needs, Permission permission) {
 }
 
 TEST_F(AccessControlTest, EveryOperationForEveryPermission) {
-  ASSERT_EQ(NeedsTable().size(), static_cast<size_t>(Operation::kRedeliverWebhookDelivery) + 1);
+  ASSERT_EQ(NeedsTable().size(), static_cast<size_t>(Operation::kImportRegisteredModel) + 1);
   // One user per level on model "m"; the default lets nothing through, so the grant decides.
   Configure({/*enabled=*/true, Permission::kNoPermissions});
   const std::vector<Permission> levels = {Permission::kNoPermissions, Permission::kRead,

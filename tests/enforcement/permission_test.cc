@@ -237,6 +237,16 @@ const std::vector<Expected>& ExpectedTable() {
       {O::kCreateToken, R::kSelf, false, "CreateToken"},
       {O::kListTokens, R::kSelf, false, "ListTokens"},
       {O::kRevokeToken, R::kSelf, false, "RevokeToken"},
+      {O::kCreateWebhook, R::kWebhooks, false, "CreateWebhook"},
+      {O::kListWebhooks, R::kWebhooks, false, "ListWebhooks"},
+      {O::kGetWebhook, R::kWebhooks, false, "GetWebhook"},
+      {O::kUpdateWebhook, R::kWebhooks, false, "UpdateWebhook"},
+      {O::kDeleteWebhook, R::kWebhooks, false, "DeleteWebhook"},
+      {O::kTestWebhook, R::kWebhooks, false, "TestWebhook"},
+      {O::kListWebhookDeliveries, R::kWebhooks, false, "ListWebhookDeliveries"},
+      {O::kGetWebhookDelivery, R::kWebhooks, false, "GetWebhookDelivery"},
+      {O::kRedeliverWebhookDelivery, R::kWebhooks, false, "RedeliverWebhookDelivery"},
+      {O::kImportRegisteredModel, R::kAdmin, false, "ImportRegisteredModel"},
   };
   return table;
 }
@@ -246,8 +256,8 @@ TEST(OperationTest, TheTableCoversEveryOperationOnce) {
   for (const Expected& row : ExpectedTable()) {
     EXPECT_TRUE(seen.insert(static_cast<int>(row.operation)).second) << row.name;
   }
-  // Operations are numbered from 0 to kRevokeToken, the last one.
-  EXPECT_EQ(seen.size(), static_cast<size_t>(Operation::kRevokeToken) + 1);
+  // Operations are numbered from 0 to kImportRegisteredModel, the last one.
+  EXPECT_EQ(seen.size(), static_cast<size_t>(Operation::kImportRegisteredModel) + 1);
   EXPECT_EQ(*seen.begin(), 0);
 }
 

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "registry/sql/sqlite_connection.h"
 #include "registry/store_factory.h"
@@ -139,6 +141,34 @@ Status TestDatabase::ExecuteSql(const std::string& sql) const {
       break;
   }
   return Status::Internal("ExecuteSql needs a database other processes can open");
+}
+
+Status TestDatabase::ExecuteScript(const std::string& path) const {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::unique_ptr<SqlConnection> connection;
+  if (backend_ == Backend::kSqliteFile) {
+    SqliteOptions options;
+    options.path = cleanup_;
+    ASSIGN_OR_RETURN(connection, OpenSqliteConnection(options));
+  } else if (backend_ == Backend::kMysql) {
+#ifdef MODELWARDEN_HAVE_MYSQL
+    ASSIGN_OR_RETURN(MysqlConnectionOptions options, ParseMysqlUri(uri_));
+    ASSIGN_OR_RETURN(connection, OpenMysqlConnection(options));
+#endif
+  }
+  if (!connection) return Status::Internal("ExecuteScript needs a database of its own");
+  std::string line, statement;
+  while (std::getline(in, line)) {
+    if (statement.empty() && line.rfind("--", 0) == 0) continue;
+    statement += line + "\n";
+    if (!line.empty() && line.back() == ';') {
+      statement.resize(statement.size() - 2);  // The ";\n".
+      RETURN_IF_ERROR(connection->Execute(statement, {}));
+      statement.clear();
+    }
+  }
+  return Status::Ok();
 }
 
 void StoresTest::SetUp() {

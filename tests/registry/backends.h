@@ -39,6 +39,11 @@ class TestDatabase {
   // Runs one statement on the database through a connection of its own, e.g. to age a row in
   // a way no API allows. Not for kSqliteMemory (a private database).
   Status ExecuteSql(const std::string& sql) const;
+  // Runs the statements of the SQL file at `path` in order, on one connection: each ends at a
+  // line that ends with ';'; lines starting with "--" are comments. Not for kSqliteMemory.
+  Status ExecuteScript(const std::string& path) const;
+  // The database's own name: the SQLite file's path, or the MySQL database's name.
+  const std::string& name() const { return cleanup_; }
 
  private:
   TestDatabase(Backend backend, std::string uri, std::string cleanup)

@@ -438,5 +438,52 @@ TEST(SchemaTest, MysqlMigrationsCreateTheExpectedSchema) {
 }
 #endif
 
+// An MLflow tracking database has tables of the same names and no schema_version: migrating
+// it is refused before anything is created, with the command that brings its registry over.
+TEST(SchemaTest, AnMlflowDatabaseIsRefusedUntouched) {
+  for (Backend backend : {Backend::kSqliteFile, Backend::kMysql}) {
+    if (!BackendConfigured(backend)) continue;
+#ifndef MODELWARDEN_HAVE_MYSQL
+    if (backend == Backend::kMysql) continue;
+#endif
+    SCOPED_TRACE(::modelwarden::testing::BackendName(backend));
+    Result<std::unique_ptr<TestDatabase>> database = TestDatabase::Create(backend);
+    ASSERT_TRUE(database.ok()) << database.status().ToString();
+    const std::string fixture = std::string(MODELWARDEN_SOURCE_DIR) + "/tests/fixtures/mlflow/" +
+                                (backend == Backend::kMysql ? "mysql" : "sqlite") +
+                                "-0584bdc529eb.sql";
+    ASSERT_TRUE((*database)->ExecuteScript(fixture).ok());
+    std::unique_ptr<SqlConnection> connection;
+    if (backend == Backend::kSqliteFile) {
+      SqliteOptions options;
+      options.path = (*database)->name();
+      Result<std::unique_ptr<SqlConnection>> opened = OpenSqliteConnection(options);
+      ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+      connection = std::move(*opened);
+    } else {
+#ifdef MODELWARDEN_HAVE_MYSQL
+      Result<MysqlConnectionOptions> options = ParseMysqlUri((*database)->uri());
+      ASSERT_TRUE(options.ok()) << options.status().ToString();
+      Result<std::unique_ptr<SqlConnection>> opened = OpenMysqlConnection(*options);
+      ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+      connection = std::move(*opened);
+#endif
+    }
+    const Status refused = MigrateSchema(*connection);
+    EXPECT_EQ(refused.code(), ErrorCode::kInvalidState);
+    EXPECT_NE(refused.message().find("`modelwarden import --from-db"), std::string::npos)
+        << refused.message();
+    EXPECT_NE(refused.message().find("0584bdc529eb"), std::string::npos) << refused.message();
+    Result<std::vector<SqlRow>> tables =
+        connection->Query(backend == Backend::kMysql
+                              ? "SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+                                "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'schema_version'"
+                              : "SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_version'",
+                          {});
+    ASSERT_TRUE(tables.ok()) << tables.status().ToString();
+    EXPECT_EQ((*tables)[0].Int(0), 0) << "nothing may be created in the MLflow database";
+  }
+}
+
 }  // namespace
 }  // namespace modelwarden
