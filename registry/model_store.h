@@ -15,6 +15,7 @@
 
 #include "registry/audit_log.h"
 #include "registry/entities.h"
+#include "registry/lease.h"
 #include "registry/model_rows.h"
 #include "registry/requests.h"
 #include "registry/search_filter.h"
@@ -32,7 +33,7 @@ struct StoreSearch {
   std::optional<ReadScope> read_scope;  // nullopt: every model is readable.
 };
 
-class ModelStore : public AuditLog, public ModelSnapshots, public WriteTransactions {
+class ModelStore : public AuditLog, public ModelSnapshots, public WriteTransactions, public Leases {
  public:
   // Models with tags, aliases and latest_versions; next_page_token set only when more exist.
   virtual Result<Page<RegisteredModel>> SearchRegisteredModels(const StoreSearch& search) = 0;

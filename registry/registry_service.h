@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "registry/approval.h"
 #include "registry/change.h"
 #include "registry/clock.h"
 #include "registry/governor.h"
@@ -36,6 +37,14 @@ struct RegistryServiceOptions {
   // and local sources inside a run's artifacts (registry/source_resolution.h), and fills
   // run_link from the run when the client sent none.
   Tracker* tracker = nullptr;
+};
+
+// A version a retention rule deletes (soft, as MLflow) or archives.
+struct Retirement {
+  std::string name;
+  int64_t version = 0;
+  bool archive = false;
+  RetentionMark mark;
 };
 
 class RegistryService final : public Registry {
@@ -96,10 +105,26 @@ class RegistryService final : public Registry {
   Result<Written<Done>> DeleteModelVersionTag(const CallContext& ctx, const std::string& name,
                                               int64_t version, const std::string& key) override;
 
+  // modelwarden's own writes, each one unit of work like the RPCs'.
+  // A retention rule's change (enforcement/lifecycle/retention_runner.h); the governor judges
+  // it against the rule again on the locked state. kResourceDoesNotExist when the version is
+  // gone; kInvalidParameterValue when the rule no longer applies (e.g. an alias was set).
+  Result<Written<Done>> RetireVersion(const CallContext& ctx, const Retirement& retirement);
+  // Asks for a second person's approval of `move` whatever the policy says (approvals/create):
+  // the move's own checks run, then the request is recorded. kAborted naming the approval
+  // when it was recorded (or one for the same move was pending already); the move's errors
+  // otherwise.
+  Status RequestApproval(const CallContext& ctx, const ApprovalMove& move,
+                         const std::string& comment);
+
  private:
   // The model, or MLflow's "not found".
   Result<RegisteredModel> ReadModel(const std::string& name);
   Status ResolveWithTracker(const CallContext& ctx, CreateVersionChange& change);
+  // The units of work of a stage transition and of setting an alias, however asked for.
+  Result<Written<ModelVersion>> Transition(const CallContext& ctx,
+                                           const TransitionStageChange& change);
+  Result<Written<Done>> SetAlias(const CallContext& ctx, const SetAliasChange& change);
 
   ModelStore& store_;
   Governor& governor_;

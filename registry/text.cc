@@ -1,6 +1,7 @@
 #include "registry/text.h"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 namespace modelwarden {
 namespace {
@@ -204,6 +205,12 @@ std::optional<std::string> DecodeBase64LikePython(std::string_view text) {
   }
   if (quad_pos != 0) return std::nullopt;
   return DecodeBlocks(kept);
+}
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
 
 }  // namespace modelwarden

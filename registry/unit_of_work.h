@@ -2,13 +2,16 @@
 // Governor::Preauthorize and Prepare before the transaction; then, in one ModelStore::Write
 // that has locked the model's rows: Governor::Authorize, MLflow's own checks, Governor::Judge,
 // the change and its audit entry; Governor::Committed after the commit. A refusal commits only
-// its audit entry. Thread-safe if the store and the governor are.
+// its audit entry; a move that waits for a second person's approval commits only the approval
+// request and its audit entry (registry/approval_request.h). Thread-safe if the store and the
+// governor are.
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <utility>
 
+#include "registry/approval_request.h"
 #include "registry/audit_record.h"
 #include "registry/change.h"
 #include "registry/clock.h"
@@ -80,6 +83,9 @@ Result<Written<T>> UnitOfWork::Run(const CallContext& ctx, const Change& change,
       refusal = verdict.denial;
       event.outcome = AuditOutcome::kDenied;
       return txn.AppendAudit(event);
+    }
+    if (std::optional<ApprovalDemand> demand = ApprovalDemandOf(change, verdict)) {
+      return DeferForApproval(ctx, change, state, *demand, now, txn, event, refusal);
     }
     ASSIGN_OR_RETURN(written.value, apply(txn.models(), state, now));
     written.warnings = std::move(verdict.warnings);

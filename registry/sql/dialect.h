@@ -29,6 +29,12 @@ class Dialect {
   std::string StartsWith(const std::string& column) const;
   // True when `column` starts with the value of `prefix_column`.
   std::string StartsWithColumn(const std::string& column, const std::string& prefix_column) const;
+  // The database server's clock in milliseconds since the Unix epoch, as an integer
+  // expression: one clock for every server process on the database (leases).
+  const char* NowMillis() const;
+  // A statement whose one cell is the id the connection's last INSERT gave an
+  // AUTOINCREMENT / AUTO_INCREMENT column (per connection, so concurrent inserts do not mix).
+  const char* SelectLastInsertId() const;
 
  private:
   explicit Dialect(SqlDialect id) : id_(id) {}

@@ -23,6 +23,15 @@ class SqlModelRows final : public ModelRows {
                                                   int64_t version) override;
   Result<std::optional<int64_t>> FindAlias(const std::string& name,
                                            const std::string& alias) override;
+  Result<int64_t> CountNewerVersions(const std::string& name, int64_t version,
+                                     const std::vector<Stage>& stages) override;
+  Result<std::vector<InventoryModel>> ReadInventory(const std::string& after, int64_t max_models,
+                                                    int64_t now) override;
+  Result<std::optional<Approval>> FindApproval(int64_t id) override;
+  Result<std::optional<Approval>> FindPendingApproval(const ApprovalMove& move,
+                                                      int64_t now) override;
+  Result<bool> HasPendingApproval(const std::string& name, int64_t version, int64_t now) override;
+  Result<Page<Approval>> ListApprovals(const ApprovalQuery& query) override;
 
   Status InsertModel(const NewRegisteredModel& model, int64_t now) override;
   Status GrantCreatorManage(const std::string& name, const std::string& username) override;
@@ -45,6 +54,8 @@ class SqlModelRows final : public ModelRows {
   Status SetVersionTag(const std::string& name, int64_t version, const Tag& tag) override;
   Status DeleteVersionTag(const std::string& name, int64_t version,
                           const std::string& key) override;
+  Result<int64_t> InsertApproval(const NewApproval& approval) override;
+  Status DecideApproval(int64_t id, const ApprovalDecision& decision) override;
 
  private:
   Result<bool> LockBeforeRead(const std::string& name);
