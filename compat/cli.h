@@ -2,7 +2,10 @@
 // `modelwarden policy validate FILE`, `modelwarden policy report --policy-file FILE [flags]`,
 // `modelwarden token create --username U [--name N] [--expires-in-days D] [flags]`,
 // `modelwarden token list [--username U] [flags]`, `modelwarden token revoke --id N [flags]`,
-// `modelwarden --help`, `modelwarden --version`. Options come from, highest precedence first:
+// `modelwarden retention plan|apply --policy-file FILE [--max-changes N]
+// [--models-per-page N] [flags]`, the client commands `modelwarden check ...` and
+// `modelwarden approvals ...` (compat/client/client_command.h), `modelwarden --help`,
+// `modelwarden --version`. Options come from, highest precedence first:
 // flags, environment (MODELWARDEN_*, then MLflow's MLFLOW_* names), the INI file named by --config
 // (same option names, `name = value`), and the defaults of ServerOptions. The only
 // Boost.Program_options user. Thread-compatible.
@@ -13,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "compat/client/client_command.h"
 #include "compat/server_options.h"
 #include "enforcement/access/access_control.h"
 #include "registry/status.h"
@@ -34,7 +38,11 @@ struct CommandLine {
     kPolicyReport,
     kTokenCreate,
     kTokenList,
-    kTokenRevoke
+    kTokenRevoke,
+    kRetentionPlan,
+    kRetentionApply,
+    kCheck,
+    kApprovals,
   };
   Action action = Action::kServe;
   ServerOptions options;    // Meaningful for kServe, kPolicyReport and the token commands.
@@ -45,6 +53,11 @@ struct CommandLine {
   std::string token_name;
   int64_t token_expires_in_days = 90;
   int64_t token_id = 0;
+  // `modelwarden retention plan|apply`: --max-changes (apply; 0: all), --models-per-page.
+  int64_t retention_max_changes = 0;
+  int64_t retention_models_per_page = 500;
+  // `modelwarden check` and `modelwarden approvals`.
+  ClientCommand client;
 };
 
 // kInvalidParameterValue with a message naming the flag, variable or file at fault.

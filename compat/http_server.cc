@@ -220,12 +220,13 @@ void Serve(const std::function<Result<Reply>(const CallContext&, const RequestRe
 }  // namespace
 
 HttpServer::HttpServer(const ServerOptions& options, Registry& registry, Governance& governance,
-                       AccessControl& access, AccessAdmin& admin)
+                       AccessControl& access, AccessAdmin& admin, Approvals& approvals)
     : options_(options),
       registry_(registry),
       governance_(governance),
       access_(access),
       admin_(admin),
+      approvals_(approvals),
       server_(std::make_unique<httplib::Server>()),
       instance_id_(std::random_device{}()) {
   RegisterRoutes();
@@ -267,6 +268,12 @@ void HttpServer::RegisterRoutes() {
     add(route.method, route.path,
         [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
           return handler(ctx, reader, governance_);
+        });
+  }
+  for (const ApprovalRoute& route : kApprovalRoutes) {
+    add(route.method, route.path,
+        [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
+          return handler(ctx, reader, approvals_);
         });
   }
   // MLflow serves its auth API only under --app-name basic-auth.

@@ -21,6 +21,7 @@
 #include "enforcement/access/access_admin.h"
 #include "enforcement/access/access_control.h"
 #include "enforcement/governance.h"
+#include "enforcement/lifecycle/approvals.h"
 #include "registry/registry.h"
 #include "registry/status.h"
 
@@ -38,7 +39,7 @@ class HttpServer {
   // and /version needs credentials, and the auth routes (compat/routes.h kAccessRoutes) are
   // served.
   HttpServer(const ServerOptions& options, Registry& registry, Governance& governance,
-             AccessControl& access, AccessAdmin& admin);
+             AccessControl& access, AccessAdmin& admin, Approvals& approvals);
   ~HttpServer();
 
   HttpServer(const HttpServer&) = delete;
@@ -70,6 +71,7 @@ class HttpServer {
   Governance& governance_;
   AccessControl& access_;
   AccessAdmin& admin_;
+  Approvals& approvals_;
   std::unique_ptr<httplib::Server> server_;
   const uint32_t instance_id_;  // Random per process: request ids differ across restarts.
   std::atomic<uint64_t> next_request_ = 1;

@@ -105,14 +105,21 @@ Result<Page<ApprovalView>> ApprovalService::List(const CallContext& ctx,
   request.operation = Operation::kListApprovals;
   request.model = query.name;
   RETURN_IF_ERROR(access_.Authorize(ctx, request));
+  // The status asked for is the status now; an approval that expired or went stale without a
+  // decision is still stored as pending.
+  ApprovalQuery stored_query = query;
+  if (query.status == ApprovalStatus::kExpired || query.status == ApprovalStatus::kInvalidated) {
+    stored_query.status.reset();
+  }
   Page<ApprovalView> page;
   const int64_t now = clock_.NowMillis();
   RETURN_IF_ERROR(store_.Read([&](ModelReader& reader) -> Status {
-    ASSIGN_OR_RETURN(Page<Approval> stored, reader.ListApprovals(query));
+    ASSIGN_OR_RETURN(Page<Approval> stored, reader.ListApprovals(stored_query));
     page = Page<ApprovalView>{};
     page.next_page_token = stored.next_page_token;
     for (Approval& approval : stored.items) {
       ASSIGN_OR_RETURN(ApprovalView view, View(std::move(approval), reader, now));
+      if (query.status && view.status != *query.status) continue;
       page.items.push_back(std::move(view));
     }
     return Status::Ok();

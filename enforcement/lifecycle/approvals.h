@@ -43,7 +43,7 @@ class Approvals {
                                   const std::string& comment) = 0;
   // kResourceDoesNotExist for an unknown id.
   virtual Result<ApprovalView> Get(const CallContext& ctx, int64_t id) = 0;
-  // Newest first. kInvalidParameterValue for a bad max_results or page token.
+  // Newest first; a status filter matches the status now (a page may then hold fewer).
   virtual Result<Page<ApprovalView>> List(const CallContext& ctx, const ApprovalQuery& query) = 0;
 
   // Approves and makes the move in one unit of work, judging it by the policy as it is now
