@@ -279,7 +279,7 @@ int RunRetention(const modelwarden::CommandLine& command) {
   EnforcingGovernor governor(**policy, access, *store->models, nullptr, &clock);
   RegistryService registry(*store->models, governor, clock);
   RetentionPlanner planner(**policy, *store->models, clock);
-  RetentionRunner runner(planner, registry, *store->models, clock);
+  RetentionRunner runner(planner, registry, *store->models);
   RetentionOptions retention;
   retention.models_per_page = command.retention_models_per_page;
   retention.max_changes = command.retention_max_changes;
@@ -363,7 +363,7 @@ int Serve(const modelwarden::ServerOptions& options) {
   HttpServer server(options, registry, governance, access, access_admin, approvals);
   if (proxy) server.ForwardOtherPaths(*proxy);
   RetentionPlanner planner(*policy, *store->models, clock);
-  RetentionRunner retention_runner(planner, registry, *store->models, clock);
+  RetentionRunner retention_runner(planner, registry, *store->models);
   std::unique_ptr<RetentionSchedule> retention;
   if (options.retention_interval_minutes > 0) {
     RetentionOptions retention_options;

@@ -1,5 +1,6 @@
 #include "enforcement/lifecycle/retention_runner.h"
 
+#include <chrono>
 #include <utility>
 
 namespace modelwarden {
@@ -31,10 +32,14 @@ Result<RetentionSummary> RetentionRunner::Plan(const RetentionOptions& options,
 }
 
 // Renewed well before it expires, so that no unit of work runs on a lease another process
-// may already have taken.
+// may already have taken. Measured on this process's steady clock: the lease itself is timed
+// by the database's.
 Status RetentionRunner::Renew(const RetentionOptions& options, int64_t& renewed_at) {
   if (!options.use_lease) return Status::Ok();
-  const int64_t now = clock_.NowMillis();
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count() +
+                      1;  // Never 0, which means "not yet taken".
   if (renewed_at != 0 && now - renewed_at < options.lease_ttl_ms / 4) return Status::Ok();
   ASSIGN_OR_RETURN(bool held,
                    leases_.AcquireLease(kRetentionLease, options.holder, options.lease_ttl_ms));

@@ -19,7 +19,6 @@
 #include <string>
 
 #include "enforcement/lifecycle/retention_planner.h"
-#include "registry/clock.h"
 #include "registry/lease.h"
 #include "registry/registry_service.h"
 
@@ -75,9 +74,8 @@ class RetentionRunner {
   using OnPage = std::function<void(const RetentionSummary& so_far)>;
 
   // All borrowed; they must outlive the runner.
-  RetentionRunner(RetentionPlanner& planner, RegistryService& registry, Leases& leases,
-                  const Clock& clock)
-      : planner_(planner), registry_(registry), leases_(leases), clock_(clock) {}
+  RetentionRunner(RetentionPlanner& planner, RegistryService& registry, Leases& leases)
+      : planner_(planner), registry_(registry), leases_(leases) {}
 
   Result<RetentionSummary> Plan(const RetentionOptions& options, const OnChange& on_change,
                                 const OnPage& on_page = nullptr);
@@ -96,7 +94,6 @@ class RetentionRunner {
   RetentionPlanner& planner_;
   RegistryService& registry_;
   Leases& leases_;
-  const Clock& clock_;
 };
 
 }  // namespace modelwarden

@@ -165,19 +165,38 @@ std::string MysqlSchema(SqlConnection& connection, const std::string& collation)
                "SUB_PART FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()");
 }
 
-constexpr char kMysqlSchema[] = R"(table | audit_events | InnoDB | {collation}
+constexpr char kMysqlSchema[] = R"(table | approvals | InnoDB | {collation}
+table | audit_events | InnoDB | {collation}
 table | auth_epoch | InnoDB | {collation}
 table | auth_grants | InnoDB | {collation}
 table | auth_group_members | InnoDB | {collation}
 table | auth_groups | InnoDB | {collation}
 table | auth_tokens | InnoDB | {collation}
 table | auth_users | InnoDB | {collation}
+table | leases | InnoDB | {collation}
 table | model_version_tags | InnoDB | {collation}
 table | model_versions | InnoDB | {collation}
 table | registered_model_aliases | InnoDB | {collation}
 table | registered_model_tags | InnoDB | {collation}
 table | registered_models | InnoDB | {collation}
 table | schema_version | InnoDB | {default}
+column | approvals | 01 | id | bigint | NULL | NO | NULL | auto_increment | NULL
+column | approvals | 02 | model_name | varchar | 256 | NO | NULL |  | {collation}
+column | approvals | 03 | version | int | NULL | NO | NULL |  | NULL
+column | approvals | 04 | target_stage | varchar | 20 | YES | NULL |  | {collation}
+column | approvals | 05 | alias | varchar | 255 | YES | NULL |  | {collation}
+column | approvals | 06 | archive_existing_versions | tinyint | NULL | NO | NULL |  | NULL
+column | approvals | 07 | rule_id | varchar | 256 | NO | NULL |  | {collation}
+column | approvals | 08 | status | varchar | 16 | NO | NULL |  | {collation}
+column | approvals | 09 | requested_by | varchar | 256 | NO | NULL |  | {collation}
+column | approvals | 10 | request_comment | mediumtext | 16777215 | NO | NULL |  | {collation}
+column | approvals | 11 | creation_time | bigint | NULL | NO | NULL |  | NULL
+column | approvals | 12 | expiration_time | bigint | NULL | NO | NULL |  | NULL
+column | approvals | 13 | version_fingerprint | char | 64 | NO | NULL |  | {collation}
+column | approvals | 14 | decided_by | varchar | 256 | YES | NULL |  | {collation}
+column | approvals | 15 | decision_comment | mediumtext | 16777215 | YES | NULL |  | {collation}
+column | approvals | 16 | decision_time | bigint | NULL | YES | NULL |  | NULL
+column | approvals | 17 | reason | mediumtext | 16777215 | YES | NULL |  | {collation}
 column | audit_events | 01 | id | bigint | NULL | NO | NULL | auto_increment | NULL
 column | audit_events | 02 | timestamp | bigint | NULL | NO | NULL |  | NULL
 column | audit_events | 03 | request_id | varchar | 64 | NO | NULL |  | {collation}
@@ -214,6 +233,9 @@ column | auth_users | 01 | id | bigint | NULL | NO | NULL | auto_increment | NUL
 column | auth_users | 02 | username | varchar | 255 | NO | NULL |  | {collation}
 column | auth_users | 03 | password_hash | varchar | 512 | NO | NULL |  | {collation}
 column | auth_users | 04 | is_admin | tinyint | NULL | NO | 0 |  | NULL
+column | leases | 01 | name | varchar | 64 | NO | NULL |  | {collation}
+column | leases | 02 | holder | varchar | 256 | NO | NULL |  | {collation}
+column | leases | 03 | expiration_time | bigint | NULL | NO | NULL |  | NULL
 column | model_version_tags | 01 | name | varchar | 256 | NO | NULL |  | {collation}
 column | model_version_tags | 02 | version | int | NULL | NO | NULL |  | NULL
 column | model_version_tags | 03 | key | varchar | 250 | NO | NULL |  | {collation}
@@ -243,6 +265,12 @@ column | registered_models | 03 | last_updated_time | bigint | NULL | NO | NULL 
 column | registered_models | 04 | description | mediumtext | 16777215 | YES | NULL |  | {collation}
 column | schema_version | 01 | version | int | NULL | NO | NULL |  | NULL
 column | schema_version | 02 | applied_at | bigint | NULL | NO | NULL |  | NULL
+index | approvals | PRIMARY | 0 | 1 | id | NULL
+index | approvals | approvals_model | 1 | 1 | model_name | NULL
+index | approvals | approvals_model | 1 | 2 | version | NULL
+index | approvals | approvals_model | 1 | 3 | status | NULL
+index | approvals | approvals_status | 1 | 1 | status | NULL
+index | approvals | approvals_status | 1 | 2 | id | NULL
 index | audit_events | PRIMARY | 0 | 1 | id | NULL
 index | audit_events | audit_events_model | 1 | 1 | model_name | NULL
 index | audit_events | audit_events_model | 1 | 2 | id | NULL
@@ -270,6 +298,7 @@ index | auth_tokens | auth_tokens_hash | 0 | 1 | token_hash | NULL
 index | auth_tokens | auth_tokens_user | 1 | 1 | user_id | NULL
 index | auth_users | PRIMARY | 0 | 1 | id | NULL
 index | auth_users | auth_users_username | 0 | 1 | username | NULL
+index | leases | PRIMARY | 0 | 1 | name | NULL
 index | model_version_tags | PRIMARY | 0 | 1 | name | NULL
 index | model_version_tags | PRIMARY | 0 | 2 | version | NULL
 index | model_version_tags | PRIMARY | 0 | 3 | key | NULL
