@@ -12,8 +12,14 @@ namespace {
 constexpr char kEmptyResponse[] = "{}";
 constexpr int64_t kDefaultTokenDays = 90;
 
+// modelwarden's endpoints take `username` to mean another user; left out, the caller. Sent
+// empty it names no one (it must never widen to "every user").
 Result<std::string> UsernameOrCaller(const CallContext& ctx, const RequestReader& request) {
   ASSIGN_OR_RETURN(std::optional<std::string> username, request.OptionalString("username"));
+  if (username && username->empty()) {
+    return Status::InvalidArgument(
+        "Parameter 'username' must not be empty; leave it out to mean yourself.");
+  }
   return username.value_or(ctx.principal.name);
 }
 

@@ -169,7 +169,11 @@ const OptionSpec kOptions[] = {
      "Wait this long for the tracking server's next byte, then answer 504"},
     {"tracking-ui-url", "URL", &ServerOptions::tracking_ui_url, kEverywhere, Listed::kNo,
      Shown::kPlain, nullptr, nullptr,
-     "Tracking UI address for the run_link of new versions (default: the upstream)"},
+     "Tracking UI address for --fill-run-link (default: the upstream)"},
+    {"fill-run-link", "BOOL", &ServerOptions::fill_run_link, kEverywhere, Listed::kWithUpstream,
+     Shown::kPlain, nullptr, nullptr,
+     "Store the run's page as the run_link of a new version that has a run and no link "
+     "(default: what the client sent, as MLflow)"},
     {"retention-interval-minutes", "MIN", &ServerOptions::retention_interval_minutes, kEverywhere,
      Listed::kAlways, Shown::kPlain, nullptr, nullptr,
      "Run the policy's retention rules every MIN minutes (one server at a time); 0: never"},

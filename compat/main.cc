@@ -227,7 +227,7 @@ int ManageTokens(const modelwarden::CommandLine& command) {
     return 0;
   }
   if (command.action == CommandLine::Action::kTokenRevoke) {
-    const Status revoked = admin.RevokeToken(ctx, command.token_id, "");
+    const Status revoked = admin.RevokeToken(ctx, command.token_id, std::nullopt);
     if (!revoked.ok()) {
       std::fprintf(stderr, "modelwarden: %s\n", revoked.message().c_str());
       return 1;
@@ -235,7 +235,9 @@ int ManageTokens(const modelwarden::CommandLine& command) {
     std::printf("token %lld revoked\n", static_cast<long long>(command.token_id));
     return 0;
   }
-  Result<std::vector<ApiToken>> tokens = admin.ListTokens(ctx, command.token_username);
+  Result<std::vector<ApiToken>> tokens = admin.ListTokens(
+      ctx, command.token_username.empty() ? std::nullopt
+                                          : std::optional<std::string>(command.token_username));
   if (!tokens.ok()) {
     std::fprintf(stderr, "modelwarden: %s\n", tokens.status().message().c_str());
     return 1;
@@ -356,6 +358,7 @@ int Serve(const modelwarden::ServerOptions& options) {
     service_options.source_pattern_text = options.source_validation_regex;
   }
   service_options.tracker = tracker.get();
+  service_options.fill_run_link = options.fill_run_link;
   EnforcingGovernor governor(*policy, access, *store->models, tracker.get(), &clock);
   RegistryService registry(*store->models, governor, clock, std::move(service_options));
   GovernanceService governance(*policy, access, governor, *store->models, *store->models, registry);

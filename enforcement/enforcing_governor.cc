@@ -121,7 +121,8 @@ class PolicyJudge {
         j.checks,
         ReviewPromotion(policy_, {&*state_.model, &*state_.version, c.stage, ""}, reader_, facts_));
     // Archiving the versions that hold the stage moves them too: the lifecycle must allow it.
-    if (c.archive_existing_versions && OthersHold(c.stage, c.version)) {
+    ASSIGN_OR_RETURN(const bool others, OthersHold(c.name, c.stage, c.version));
+    if (c.archive_existing_versions && others) {
       for (CheckResult& check : CheckTransition(policy_.lifecycle, c.stage, Stage::kArchived)) {
         check.message += " (archive_existing_versions would archive the other versions in " +
                          std::string(StageName(c.stage)) + ")";
@@ -168,9 +169,12 @@ class PolicyJudge {
     }
   }
 
-  bool OthersHold(Stage stage, int64_t version) const {
-    for (const ModelVersion& v : state_.model->latest_versions) {
-      if (v.current_stage == stage && v.version != version) return true;
+  // Whether a live version other than `version` is in `stage` (any of them, not only the
+  // newest: archive_existing_versions moves them all).
+  Result<bool> OthersHold(const std::string& name, Stage stage, int64_t version) {
+    ASSIGN_OR_RETURN(std::vector<int64_t> holders, reader_.VersionsInStage(name, stage));
+    for (int64_t holder : holders) {
+      if (holder != version) return true;
     }
     return false;
   }
@@ -208,8 +212,9 @@ AccessRequest EnforcingGovernor::AccessRequestFor(const Change& change) const {
   return request;
 }
 
+// The unit of work records a refusal, as the change it refused.
 Status EnforcingGovernor::Preauthorize(const CallContext& ctx, const Change& change) {
-  return access_.Authorize(ctx, AccessRequestFor(change));
+  return access_.Authorize(ctx, AccessRequestFor(change), AccessControl::Refusals::kLeaveToCaller);
 }
 
 OutsideFacts EnforcingGovernor::LookUp(const std::vector<std::string>& run_ids) const {
@@ -261,8 +266,36 @@ Result<OutsideFacts> EnforcingGovernor::Prepare(const CallContext&, const Change
   return LookUp(runs);
 }
 
-Status EnforcingGovernor::Authorize(const CallContext& ctx, const Change& change, AuthStore& auth) {
-  return access_.AuthorizeIn(auth, ctx.principal, AccessRequestFor(change));
+Status EnforcingGovernor::Authorize(const CallContext& ctx, const Change& change, AuthStore& auth,
+                                    ModelReader& reader) {
+  AccessRequest request = AccessRequestFor(change);
+  if (std::holds_alternative<RenameModelChange>(change) && access_.enabled()) {
+    ASSIGN_OR_RETURN(request.carried_stage, StageCarried(request.model, reader));
+  }
+  // Creating, renaming and deleting a model write its grants: they take the epoch's lock
+  // for writing from the start, as an access change does (no shared lock to upgrade later).
+  const bool writes_grants = std::holds_alternative<CreateModelChange>(change) ||
+                             std::holds_alternative<RenameModelChange>(change) ||
+                             std::holds_alternative<DeleteModelChange>(change);
+  return access_.AuthorizeIn(
+      auth, ctx.principal, request,
+      writes_grants ? AuthStore::EpochLock::kExclusive : AuthStore::EpochLock::kShared);
+}
+
+Result<std::optional<Stage>> EnforcingGovernor::StageCarried(const std::string& name,
+                                                             ModelReader& reader) const {
+  ASSIGN_OR_RETURN(std::optional<RegisteredModel> model, reader.FindModel(name));
+  std::optional<Stage> carried;
+  if (!model) return carried;
+  const auto carry = [&](Stage stage) {
+    if (stage == Stage::kProduction || (stage == Stage::kStaging && !carried)) carried = stage;
+  };
+  for (const ModelVersion& v : model->latest_versions) carry(v.current_stage);
+  const auto policy = policy_.Current();
+  for (const ModelVersionAlias& alias : model->aliases) {
+    if (std::optional<Stage> stage = AliasStage(*policy, alias.alias)) carry(*stage);
+  }
+  return carried;
 }
 
 Result<Verdict> EnforcingGovernor::Judge(const CallContext&, const Change& change,

@@ -36,7 +36,8 @@ class EnforcingGovernor final : public Governor {
 
   Status Preauthorize(const CallContext& ctx, const Change& change) override;
   Result<OutsideFacts> Prepare(const CallContext& ctx, const Change& change) override;
-  Status Authorize(const CallContext& ctx, const Change& change, AuthStore& auth) override;
+  Status Authorize(const CallContext& ctx, const Change& change, AuthStore& auth,
+                   ModelReader& reader) override;
   Result<Verdict> Judge(const CallContext& ctx, const Change& change, const ChangeState& state,
                         const OutsideFacts& facts, ModelReader& reader) override;
   void Committed(const Change& change) override;
@@ -46,6 +47,9 @@ class EnforcingGovernor final : public Governor {
 
  private:
   AccessRequest AccessRequestFor(const Change& change) const;
+  // The highest stage the model holds a version in, or an alias stands for: what a rename
+  // carries to the new name.
+  Result<std::optional<Stage>> StageCarried(const std::string& name, ModelReader& reader) const;
   // The tracker's answer for each run, looked up once.
   OutsideFacts LookUp(const std::vector<std::string>& run_ids) const;
 

@@ -101,7 +101,12 @@ Result<Page<AuditEvent>> GovernanceService::SearchAuditLog(const CallContext& ct
   request.operation = Operation::kSearchAuditEvents;
   request.model = query.model_name;
   RETURN_IF_ERROR(access_.Authorize(ctx, request));
-  return audit_log_.SearchAuditEvents(query);
+  // READ on a model is READ on the model that has the name now, not on what an earlier model
+  // of that name (renamed away or deleted) recorded.
+  AuditQuery limited = query;
+  ASSIGN_OR_RETURN(const bool everything, access_.SeesEverything(ctx));
+  limited.since_name_taken = !everything;
+  return audit_log_.SearchAuditEvents(limited);
 }
 
 }  // namespace modelwarden

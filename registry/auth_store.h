@@ -49,10 +49,16 @@ class AuthStore {
   // The user with their groups and every grant to them or their groups, and the epoch they
   // were read at. kResourceDoesNotExist for an unknown user.
   virtual Result<AccessProfile> LoadAccessProfile(const std::string& username) = 0;
+  // How a unit of work reads the access epoch. kShared keeps any access change from
+  // committing until the transaction ends (its decision stays true until its commit);
+  // kExclusive is for a transaction that will change access data itself. Both block on an
+  // access change that has not committed yet, and then read its epoch. (On SQLite the
+  // writer lock already does all of this.)
+  enum class EpochLock { kNone, kShared, kExclusive };
   // A number that every change of users, groups, grants or tokens increments in its own
   // transaction (also the grants a model's creation, rename or deletion writes): two reads
   // that see the same epoch see the same access data.
-  virtual Result<int64_t> AccessEpoch() = 0;
+  virtual Result<int64_t> AccessEpoch(EpochLock lock = EpochLock::kNone) = 0;
 
   // kResourceAlreadyExists.
   virtual Result<Group> CreateGroup(const std::string& name) = 0;

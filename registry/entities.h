@@ -123,6 +123,9 @@ struct AuditQuery {
   std::string operation;
   std::optional<int64_t> since;  // Inclusive, ms.
   std::optional<int64_t> until;  // Exclusive, ms.
+  // With model_name: only what was recorded since the model that has the name now got it (its
+  // creation, or the rename onto it), not the history of an earlier model of that name.
+  bool since_name_taken = false;
   int64_t max_results = 100;
   int64_t offset = 0;
 };

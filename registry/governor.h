@@ -56,14 +56,17 @@ class Governor {
 
   // Before anything is looked up for the change (the tracker, the database): refuses a caller
   // who may not ask for `change` at all, on cached grants (a refusal is confirmed on fresh
-  // ones and recorded). Only refuses early: what allows the change is Authorize.
-  // kPermissionDenied.
+  // ones; the unit of work records it). Only refuses early: what allows the change is
+  // Authorize. kPermissionDenied.
   virtual Status Preauthorize(const CallContext& ctx, const Change& change) = 0;
   // Before the unit of work: what the change's checks will need from outside the database.
   virtual Result<OutsideFacts> Prepare(const CallContext& ctx, const Change& change) = 0;
   // In the unit of work, first: may the caller make `change`, on their grants as `auth` reads
-  // them now? kPermissionDenied; kUnauthenticated for a user deleted meanwhile.
-  virtual Status Authorize(const CallContext& ctx, const Change& change, AuthStore& auth) = 0;
+  // them now, and on what `reader` says of the locked model where that matters (a rename
+  // carries the model's promotions to its new name)? kPermissionDenied; kUnauthenticated for
+  // a user deleted meanwhile.
+  virtual Status Authorize(const CallContext& ctx, const Change& change, AuthStore& auth,
+                           ModelReader& reader) = 0;
   // In the unit of work, on the state `change` found (MLflow's own checks passed): the policy's
   // verdict. `reader` reads more of the locked state (e.g. the version an alias points at). An
   // error (the database failing) is returned as such, not as a verdict.
@@ -88,7 +91,9 @@ class PermitAll final : public Governor {
   Result<OutsideFacts> Prepare(const CallContext&, const Change&) override {
     return OutsideFacts{};
   }
-  Status Authorize(const CallContext&, const Change&, AuthStore&) override { return Status::Ok(); }
+  Status Authorize(const CallContext&, const Change&, AuthStore&, ModelReader&) override {
+    return Status::Ok();
+  }
   Result<Verdict> Judge(const CallContext&, const Change&, const ChangeState&, const OutsideFacts&,
                         ModelReader&) override {
     return Verdict{};

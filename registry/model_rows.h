@@ -36,6 +36,8 @@ class ModelReader {
   // The version `alias` points at; nullopt when the alias is not set.
   virtual Result<std::optional<int64_t>> FindAlias(const std::string& name,
                                                    const std::string& alias) = 0;
+  // The numbers of the live versions in `stage`, ascending.
+  virtual Result<std::vector<int64_t>> VersionsInStage(const std::string& name, Stage stage) = 0;
   // How many live versions of `name` numbered above `version` are in one of `stages`.
   virtual Result<int64_t> CountNewerVersions(const std::string& name, int64_t version,
                                              const std::vector<Stage>& stages) = 0;

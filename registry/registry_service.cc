@@ -118,7 +118,12 @@ Result<Written<RegisteredModel>> RegistryService::RenameRegisteredModel(
         return Status::Ok();
       },
       [&](ModelRows& rows, const ChangeState&, int64_t now) -> Result<RegisteredModel> {
-        RETURN_IF_ERROR(rows.RenameModel(name, new_name, now));
+        const Status moved = rows.RenameModel(name, new_name, now);
+        // Registered meanwhile by another server process (MySQL locks no row that is absent).
+        if (moved.code() == ErrorCode::kResourceAlreadyExists) {
+          return NameTaken(new_name, /*old_is_prompt=*/false, /*new_is_prompt=*/false);
+        }
+        RETURN_IF_ERROR(moved);
         ASSIGN_OR_RETURN(std::optional<RegisteredModel> renamed, rows.FindModel(new_name));
         if (!renamed) return Status::Internal("The renamed model was not found.");
         return std::move(*renamed);

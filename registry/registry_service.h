@@ -34,9 +34,11 @@ struct RegistryServiceOptions {
   std::optional<Regex> source_pattern;
   std::string source_pattern_text;
   // Borrowed, optional (--tracking-upstream): resolves runs:/ and models:/<model_id> sources
-  // and local sources inside a run's artifacts (registry/source_resolution.h), and fills
-  // run_link from the run when the client sent none.
+  // and local sources inside a run's artifacts (registry/source_resolution.h).
   Tracker* tracker = nullptr;
+  // With a tracker: store the run's page as run_link when the client sent none. Off: run_link
+  // is what the client sent, as MLflow stores it (the UI links the run itself).
+  bool fill_run_link = false;
 };
 
 // A version a retention rule deletes (soft, as MLflow) or archives.

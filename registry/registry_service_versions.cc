@@ -45,7 +45,7 @@ Result<Written<ModelVersion>> RegistryService::CreateModelVersion(const CallCont
     RETURN_IF_ERROR(ValidateModelVersionSource(version.source));
   } else if (!is_prompt) {
     // The caller must be allowed to register before the tracker is asked about their source.
-    RETURN_IF_ERROR(governor_.Preauthorize(ctx, change));
+    RETURN_IF_ERROR(unit_.Preauthorize(ctx, change));
     RETURN_IF_ERROR(ResolveWithTracker(ctx, change));
   }
   const std::string user_id = ctx.principal.name;
@@ -78,7 +78,7 @@ Result<Written<ModelVersion>> RegistryService::CreateModelVersion(const CallCont
 }
 
 // A runs:/ or models:/<model_id> source, or a local path, resolved to its run and storage
-// location; run_link filled from the run when the client sent none.
+// location; with fill_run_link, run_link filled from the run when the client sent none.
 Status RegistryService::ResolveWithTracker(const CallContext& ctx, CreateVersionChange& change) {
   NewModelVersion& version = change.version;
   ASSIGN_OR_RETURN(ResolvedSource resolved,
@@ -86,10 +86,11 @@ Status RegistryService::ResolveWithTracker(const CallContext& ctx, CreateVersion
   change.storage_location = resolved.storage_location;
   change.run_id_from_source = resolved.run_id != version.run_id;
   version.run_id = resolved.run_id;
-  if (!version.run_link.empty() || version.run_id.empty()) return Status::Ok();
-  // MLflow's UI links a version to its run page when run_link is empty; clients other than the
-  // UI (and the UI when the tracker is elsewhere) need the link stored. A run the tracker
-  // cannot show just leaves it empty: whether the run must exist is the policy's call.
+  if (!options_.fill_run_link || !version.run_link.empty() || version.run_id.empty()) {
+    return Status::Ok();
+  }
+  // A run the tracker cannot show just leaves the link empty: whether the run must exist is
+  // the policy's call.
   Result<TrackedRun> run = resolved.run ? Result<TrackedRun>(std::move(*resolved.run))
                                         : options_.tracker->GetRun(version.run_id);
   if (run.ok()) {

@@ -7,6 +7,7 @@
 // governor are.
 #pragma once
 
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <utility>
@@ -40,6 +41,10 @@ class UnitOfWork {
   Result<Written<T>> Run(const CallContext& ctx, const Change& change, const Check& check,
                          const Apply<T>& apply, bool preauthorized = false);
 
+  // Governor::Preauthorize, with a refusal recorded as the change it refused (a failure to
+  // record is logged: the refusal stands either way). Run calls it unless told it ran.
+  Status Preauthorize(const CallContext& ctx, const Change& change);
+
  private:
   // The version number an answer carries into the audit log, if any.
   static std::optional<int64_t> VersionIn(const ModelVersion& version) { return version.version; }
@@ -48,15 +53,38 @@ class UnitOfWork {
     return std::nullopt;
   }
 
+  // The audit entry of a change access control refused.
+  static AuditEvent Refused(const CallContext& ctx, const Change& change, const Status& refusal,
+                            int64_t now) {
+    AuditEvent event = DescribeChange(ctx, change, ChangeState{});
+    event.timestamp = now;
+    event.outcome = AuditOutcome::kDenied;
+    event.checks.push_back({"access", CheckOutcome::kFailed, refusal.message()});
+    return event;
+  }
+
   ModelStore& store_;
   Governor& governor_;
   const Clock& clock_;
 };
 
+inline Status UnitOfWork::Preauthorize(const CallContext& ctx, const Change& change) {
+  const Status allowed = governor_.Preauthorize(ctx, change);
+  if (allowed.code() == ErrorCode::kPermissionDenied) {
+    const Status recorded =
+        store_.AppendAuditEvent(Refused(ctx, change, allowed, clock_.NowMillis()));
+    if (!recorded.ok()) {
+      std::fprintf(stderr, "[error] request %s: access denial not recorded in the audit log: %s\n",
+                   ctx.request_id.c_str(), recorded.ToString().c_str());
+    }
+  }
+  return allowed;
+}
+
 template <typename T>
 Result<Written<T>> UnitOfWork::Run(const CallContext& ctx, const Change& change, const Check& check,
                                    const Apply<T>& apply, bool preauthorized) {
-  if (!preauthorized) RETURN_IF_ERROR(governor_.Preauthorize(ctx, change));
+  if (!preauthorized) RETURN_IF_ERROR(Preauthorize(ctx, change));
   ASSIGN_OR_RETURN(const OutsideFacts facts, governor_.Prepare(ctx, change));
   const int64_t now = clock_.NowMillis();
   Written<T> written;
@@ -64,14 +92,10 @@ Result<Written<T>> UnitOfWork::Run(const CallContext& ctx, const Change& change,
   RETURN_IF_ERROR(store_.Write(LockedModels(change), [&](WriteTxn& txn) -> Status {
     refusal = Status::Ok();
     ChangeState state;
-    const Status allowed = governor_.Authorize(ctx, change, txn.auth());
+    const Status allowed = governor_.Authorize(ctx, change, txn.auth(), txn.models());
     if (allowed.code() == ErrorCode::kPermissionDenied) {
       refusal = allowed;
-      AuditEvent event = DescribeChange(ctx, change, state);
-      event.timestamp = now;
-      event.outcome = AuditOutcome::kDenied;
-      event.checks.push_back({"access", CheckOutcome::kFailed, allowed.message()});
-      return txn.AppendAudit(event);
+      return txn.AppendAudit(Refused(ctx, change, allowed, now));
     }
     RETURN_IF_ERROR(allowed);
     RETURN_IF_ERROR(check(txn.models(), state));

@@ -67,9 +67,11 @@ AccessRequest Ask(Operation operation) {
   return request;
 }
 
-AccessRequest AskAbout(Operation operation, const std::string& username) {
+// About one user (nullopt: about every user, which only admins may ask).
+AccessRequest AskAbout(Operation operation, const std::optional<std::string>& username) {
   AccessRequest request = Ask(operation);
   request.username = username;
+  request.needs_admin = !username.has_value();
   return request;
 }
 
@@ -111,7 +113,8 @@ Status AccessAdmin::Change(const CallContext& ctx, const AccessRequest& request,
     event.operation = std::string(OperationName(request.operation));
     event.model_name = request.model;
     event.after = after;
-    const Status allowed = access_.AuthorizeIn(txn.auth(), ctx.principal, request);
+    const Status allowed =
+        access_.AuthorizeIn(txn.auth(), ctx.principal, request, AuthStore::EpochLock::kExclusive);
     if (allowed.code() == ErrorCode::kPermissionDenied) {
       refusal = allowed;
       event.outcome = AuditOutcome::kDenied;
@@ -309,14 +312,21 @@ Result<NewToken> AccessAdmin::CreateToken(const CallContext& ctx, const std::str
 }
 
 Result<std::vector<ApiToken>> AccessAdmin::ListTokens(const CallContext& ctx,
-                                                      const std::string& username) {
+                                                      const std::optional<std::string>& username) {
   RETURN_IF_ERROR(access_.Authorize(ctx, AskAbout(Operation::kListTokens, username)));
-  return store_.ListTokens(username);
+  if (username && username->empty()) return std::vector<ApiToken>{};  // No user has this name.
+  return store_.ListTokens(username.value_or(""));
 }
 
-Status AccessAdmin::RevokeToken(const CallContext& ctx, int64_t id, const std::string& owner) {
+Status AccessAdmin::RevokeToken(const CallContext& ctx, int64_t id,
+                                const std::optional<std::string>& owner) {
+  if (owner && owner->empty()) {
+    return Status::NotFound("Token with id=" + std::to_string(id) + " not found");
+  }
   return Change(ctx, AskAbout(Operation::kRevokeToken, owner), "token " + std::to_string(id),
-                [&](AuthStore& auth) { return auth.RevokeToken(id, owner, clock_.NowMillis()); });
+                [&](AuthStore& auth) {
+                  return auth.RevokeToken(id, owner.value_or(""), clock_.NowMillis());
+                });
 }
 
 }  // namespace modelwarden

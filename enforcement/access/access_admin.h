@@ -80,9 +80,11 @@ class AccessAdmin {
   // `expires_in_days` 0: never expires.
   Result<NewToken> CreateToken(const CallContext& ctx, const std::string& username,
                                const std::string& name, int64_t expires_in_days);
-  Result<std::vector<ApiToken>> ListTokens(const CallContext& ctx, const std::string& username);
-  // Revokes token `id` of `owner` (any owner's when empty).
-  Status RevokeToken(const CallContext& ctx, int64_t id, const std::string& owner);
+  // The tokens of `username`; nullopt: every user's (admins only).
+  Result<std::vector<ApiToken>> ListTokens(const CallContext& ctx,
+                                           const std::optional<std::string>& username);
+  // Revokes token `id` of `owner`; nullopt: whoever owns it (admins only).
+  Status RevokeToken(const CallContext& ctx, int64_t id, const std::optional<std::string>& owner);
 
  private:
   // The unit of work of one access change: authorize `request` on the transaction's grants,

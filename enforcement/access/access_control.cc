@@ -125,6 +125,15 @@ Result<std::shared_ptr<const AccessProfile>> AccessControl::Profile(const std::s
   return Remember(username, std::move(loaded), generation);
 }
 
+// The caller's profile; a caller who no longer exists (deleted by another server process while
+// their credentials were cached here) is unauthenticated, not a missing resource.
+Result<std::shared_ptr<const AccessProfile>> AccessControl::CallerProfile(const CallContext& ctx,
+                                                                          bool fresh) {
+  Result<std::shared_ptr<const AccessProfile>> profile = Profile(ctx.principal.name, fresh);
+  RETURN_IF_ERROR(UnknownUserIsUnauthenticated(profile.status(), kBadCredentials));
+  return profile;
+}
+
 uint64_t AccessControl::Generation() {
   std::shared_lock lock(mutex_);
   return generation_;
@@ -223,27 +232,29 @@ std::optional<Status> AccessControl::DecideWithoutProfile(const Principal& princ
   return std::nullopt;
 }
 
-Status AccessControl::Authorize(const CallContext& ctx, const AccessRequest& request) {
+Status AccessControl::Authorize(const CallContext& ctx, const AccessRequest& request,
+                                Refusals refusals) {
   if (std::optional<Status> decided = DecideWithoutProfile(ctx.principal)) return *decided;
-  ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile,
-                   Profile(ctx.principal.name, false));
+  ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, CallerProfile(ctx, false));
   Status status = Decide(*profile, request);
   if (status.code() != ErrorCode::kPermissionDenied) return status;
-  ASSIGN_OR_RETURN(profile, Profile(ctx.principal.name, true));
+  ASSIGN_OR_RETURN(profile, CallerProfile(ctx, true));
   status = Decide(*profile, request);
-  if (status.code() == ErrorCode::kPermissionDenied) RecordRefusal(ctx, request, status);
+  if (status.code() == ErrorCode::kPermissionDenied && refusals == Refusals::kRecord) {
+    RecordRefusal(ctx, request, status);
+  }
   return status;
 }
 
 // The cached profile decides when the access data has not changed since it was read (the
 // same epoch, whatever its age); otherwise the transaction reads the profile itself.
 Status AccessControl::AuthorizeIn(AuthStore& auth, const Principal& principal,
-                                  const AccessRequest& request) {
+                                  const AccessRequest& request, AuthStore::EpochLock lock) {
   if (std::optional<Status> decided = DecideWithoutProfile(principal)) return *decided;
-  ASSIGN_OR_RETURN(const int64_t epoch, auth.AccessEpoch());
+  ASSIGN_OR_RETURN(const int64_t epoch, auth.AccessEpoch(lock));
   std::shared_ptr<const AccessProfile> profile;
   {
-    std::shared_lock lock(mutex_);
+    std::shared_lock guard(mutex_);
     auto it = profiles_.find(principal.name);
     if (it != profiles_.end() && it->second.profile->epoch == epoch) profile = it->second.profile;
   }
@@ -287,9 +298,8 @@ Status AccessControl::Decide(const AccessProfile& profile, const AccessRequest& 
     case Requirement::kAdmin:
       return AdminOnly(request.operation);
     case Requirement::kSelf:
-      if (request.username.empty() || request.username == profile.user.username) {
-        return Status::Ok();
-      }
+      if (request.needs_admin) return AdminOnly(request.operation);
+      if (!request.username || *request.username == profile.user.username) return Status::Ok();
       return Status::PermissionDenied("Permission denied: only admins may call " +
                                       std::string(OperationName(request.operation)) +
                                       " for another user.");
@@ -317,6 +327,9 @@ Status AccessControl::Decide(const AccessProfile& profile, const AccessRequest& 
     case Requirement::kRenameModel:
       RETURN_IF_ERROR(
           NeedOnModel(profile, request.operation, request.model, Permission::kEdit, fallback));
+      if (request.carried_stage) {
+        RETURN_IF_ERROR(NeedPromote(profile, request.new_name, *request.carried_stage));
+      }
       if (!options_.registration_needs_grant) return Status::Ok();
       return NeedOnModel(profile, request.operation, request.new_name, Permission::kEdit, fallback);
     case Requirement::kReadModel:
@@ -333,12 +346,23 @@ Status AccessControl::Decide(const AccessProfile& profile, const AccessRequest& 
   return AdminOnly(request.operation);
 }
 
+Result<bool> AccessControl::SeesEverything(const CallContext& ctx) {
+  if (std::optional<Status> decided = DecideWithoutProfile(ctx.principal)) {
+    if (!decided->ok()) return *decided;
+    return true;
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, CallerProfile(ctx, false));
+  return profile->user.is_admin;
+}
+
 Result<std::optional<ReadScope>> AccessControl::ReadScopeFor(const Principal& principal) {
   if (std::optional<Status> decided = DecideWithoutProfile(principal)) {
     if (!decided->ok()) return *decided;
     return std::optional<ReadScope>();
   }
-  ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, Profile(principal.name, false));
+  CallContext ctx;
+  ctx.principal = principal;
+  ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, CallerProfile(ctx, false));
   if (profile->user.is_admin) return std::optional<ReadScope>();
   ReadScope scope = BuildReadScope(*profile, options_.default_permission);
   const bool everything = !scope.live && scope.default_readable && scope.hidden_names.empty() &&

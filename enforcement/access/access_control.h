@@ -55,8 +55,13 @@ struct AccessRequest {
   std::string model;                 // The registered model (or name) it is on; "" for none.
   std::string new_name;              // kRenameModel: the name the model gets.
   std::optional<Stage> promotes_to;  // A version moves into this stage (transition or alias).
-  std::string username;              // kSelf: the user the request is about; "" for the caller.
-  bool needs_admin = false;          // kManageGrant: a prefix or PROMOTE grant, or every grant.
+  // kRenameModel: the model holds a version in this stage (or an alias standing for it), which
+  // the new name would then have: PROMOTE on the new name is needed for it.
+  std::optional<Stage> carried_stage;
+  // kSelf: the user the request is about; nullopt: the caller. ("" is a user no one is.)
+  std::optional<std::string> username;
+  // kManageGrant: a prefix or PROMOTE grant, or every grant; kSelf: about every user.
+  bool needs_admin = false;
 };
 
 // What a user may do with one model, and why.
@@ -82,12 +87,25 @@ class AccessControl {
   // kUnauthenticated for an unknown, revoked or expired token.
   Result<Principal> AuthenticateToken(const std::string& secret);
 
+  // Whether a confirmed refusal is recorded in the audit log here, or by the caller (a unit of
+  // work, which describes the refused change better than the request can).
+  enum class Refusals { kRecord, kLeaveToCaller };
   // On the cached profile (see the top of this file). Ok, or kPermissionDenied naming what is
   // missing; kUnauthenticated for an anonymous caller while authentication is on.
-  Status Authorize(const CallContext& ctx, const AccessRequest& request);
-  // On the profile `auth` (a unit of work's) reads now. Records nothing: the unit of work
-  // records its own refusal. kUnauthenticated for a user that no longer exists.
-  Status AuthorizeIn(AuthStore& auth, const Principal& principal, const AccessRequest& request);
+  Status Authorize(const CallContext& ctx, const AccessRequest& request,
+                   Refusals refusals = Refusals::kRecord);
+  // On the grants as `auth` (a unit of work's) sees them: the cached profile when the access
+  // epoch is the one it was read at, else a profile read in the transaction. The epoch is read
+  // with `lock` (a change that will itself change access data takes kExclusive, any other
+  // kShared), so no access change commits between this decision and the unit's commit.
+  // Records nothing: the unit of work records its own refusal. kUnauthenticated for a user
+  // that no longer exists.
+  Status AuthorizeIn(AuthStore& auth, const Principal& principal, const AccessRequest& request,
+                     AuthStore::EpochLock lock = AuthStore::EpochLock::kShared);
+
+  // Whether the caller may see everything (authentication off, an admin, a system principal).
+  // kUnauthenticated for an anonymous caller while authentication is on.
+  Result<bool> SeesEverything(const CallContext& ctx);
 
   // The limit on the caller's searches, from their (cached) profile; nullopt when there is
   // none (auth off, an admin, a system principal, or grants that hide nothing under a readable
@@ -119,6 +137,7 @@ class AccessControl {
   // kUnauthenticated for an anonymous caller while it is on. Else nullopt.
   std::optional<Status> DecideWithoutProfile(const Principal& principal) const;
   Result<std::shared_ptr<const AccessProfile>> Profile(const std::string& username, bool fresh);
+  Result<std::shared_ptr<const AccessProfile>> CallerProfile(const CallContext& ctx, bool fresh);
   uint64_t Generation();
   // Caches `loaded` unless Invalidate() ran since `generation` was taken; returns it either way.
   std::shared_ptr<const AccessProfile> Remember(const std::string& username, AccessProfile loaded,

@@ -129,6 +129,16 @@ Result<Page<AuditEvent>> SelectAuditEvents(SqlConnection& db, const AuditQuery& 
     sql += " AND timestamp < ?";
     params.emplace_back(*query.until);
   }
+  if (query.since_name_taken && !query.model_name.empty()) {
+    // The newest entry of a change that gave a model this name: its creation (recorded under
+    // the name) or a rename onto it (recorded under the old name, "name=<new>" after).
+    sql +=
+        " AND id >= COALESCE((SELECT MAX(n.id) FROM audit_events n WHERE n.outcome <> 'denied' "
+        "AND ((n.operation = 'CreateRegisteredModel' AND n.model_name = ?) OR (n.operation = "
+        "'RenameRegisteredModel' AND n.after_state = ?))), 0)";
+    params.emplace_back(query.model_name);
+    params.emplace_back("name=" + query.model_name);
+  }
   sql += " ORDER BY id DESC LIMIT ? OFFSET ?";
   params.emplace_back(query.max_results + 1);
   params.emplace_back(query.offset);

@@ -10,6 +10,11 @@ const Dialect& Dialect::Of(SqlDialect id) {
 
 const char* Dialect::ForUpdate() const { return id_ == SqlDialect::kMysql ? " FOR UPDATE" : ""; }
 
+// LOCK IN SHARE MODE: MariaDB's spelling, which MySQL 8 still accepts.
+const char* Dialect::ForShare() const {
+  return id_ == SqlDialect::kMysql ? " LOCK IN SHARE MODE" : "";
+}
+
 std::string Dialect::OnConflictUpdate(const std::string& keys, const std::string& column) const {
   if (id_ == SqlDialect::kMysql) {
     return " ON DUPLICATE KEY UPDATE " + column + " = VALUES(" + column + ")";

@@ -21,6 +21,9 @@ class Dialect {
   // SQLite, whose write transactions hold the database's writer lock from their first
   // statement.
   const char* ForUpdate() const;
+  // Appended to a SELECT whose rows stay readable but cannot be changed by others until the
+  // transaction ends (MySQL's shared lock). Empty on SQLite, for the same reason.
+  const char* ForShare() const;
   // Appended to an INSERT into a table whose primary key is `keys` (e.g. "name, `key`"):
   // on a conflict, the existing row's `column` takes the new value.
   std::string OnConflictUpdate(const std::string& keys, const std::string& column) const;

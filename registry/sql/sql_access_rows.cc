@@ -197,8 +197,12 @@ Result<std::vector<SqlRow>> SelectGrant(SqlConnection& db, const Grant& key, int
 
 Status BumpAccessEpoch(SqlConnection& db) { return db.Execute(kBumpEpoch, {}).status(); }
 
-Result<int64_t> SqlAccessRows::AccessEpoch() {
-  ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db_.Query(kSelectEpoch, {}));
+Result<int64_t> SqlAccessRows::AccessEpoch(EpochLock lock) {
+  const Dialect& dialect = Dialect::Of(db_.dialect());
+  const char* suffix = lock == EpochLock::kShared      ? dialect.ForShare()
+                       : lock == EpochLock::kExclusive ? dialect.ForUpdate()
+                                                       : "";
+  ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db_.Query(std::string(kSelectEpoch) + suffix, {}));
   if (rows.empty()) return Status::Internal("The access epoch is missing.");
   return rows[0].Int(0);
 }

@@ -26,7 +26,7 @@ class SqlAccessRows final : public AuthStore {
   Status DeleteUser(const std::string& username) override;
   Result<bool> HasAdmin() override;
   Result<AccessProfile> LoadAccessProfile(const std::string& username) override;
-  Result<int64_t> AccessEpoch() override;
+  Result<int64_t> AccessEpoch(EpochLock lock = EpochLock::kNone) override;
   Result<Group> CreateGroup(const std::string& name) override;
   Result<Group> GetGroup(const std::string& name) override;
   Result<std::vector<Group>> ListGroups() override;

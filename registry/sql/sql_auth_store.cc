@@ -68,7 +68,7 @@ class SqlAuthStore final : public AuthStore {
   Result<AccessProfile> LoadAccessProfile(const std::string& username) override {
     return Reading(*pool_, [&](AuthStore& rows) { return rows.LoadAccessProfile(username); });
   }
-  Result<int64_t> AccessEpoch() override {
+  Result<int64_t> AccessEpoch(EpochLock) override {
     return Reading(*pool_, [&](AuthStore& rows) { return rows.AccessEpoch(); });
   }
   Result<Group> CreateGroup(const std::string& name) override {

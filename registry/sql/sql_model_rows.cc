@@ -49,6 +49,8 @@ constexpr char kDeleteVersionAliases[] =
     "DELETE FROM registered_model_aliases WHERE name = ? AND version = ?";
 
 // ---- model versions ----
+constexpr char kSelectVersionsInStage[] =
+    "SELECT version FROM model_versions WHERE name = ? AND current_stage = ? ORDER BY version";
 constexpr char kSelectNextVersion[] =
     "SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE name = ?";
 constexpr char kInsertVersion[] =
@@ -131,6 +133,16 @@ Result<std::optional<int64_t>> SqlModelRows::FindAlias(const std::string& name,
   ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db_.Query(kSelectAlias, {name, alias}));
   if (rows.empty()) return std::optional<int64_t>();
   return std::optional<int64_t>(rows[0].Int(0));
+}
+
+Result<std::vector<int64_t>> SqlModelRows::VersionsInStage(const std::string& name, Stage stage) {
+  ASSIGN_OR_RETURN(bool exists, LockBeforeRead(name));
+  std::vector<int64_t> versions;
+  if (!exists) return versions;
+  ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
+                   db_.Query(kSelectVersionsInStage, {name, std::string(StageName(stage))}));
+  for (const SqlRow& row : rows) versions.push_back(row.Int(0));
+  return versions;
 }
 
 Result<int64_t> SqlModelRows::CountNewerVersions(const std::string& name, int64_t version,

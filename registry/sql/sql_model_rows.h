@@ -32,6 +32,7 @@ class SqlModelRows final : public ModelRows {
                                                       int64_t now) override;
   Result<bool> HasPendingApproval(const std::string& name, int64_t version, int64_t now) override;
   Result<Page<Approval>> ListApprovals(const ApprovalQuery& query) override;
+  Result<std::vector<int64_t>> VersionsInStage(const std::string& name, Stage stage) override;
 
   Status InsertModel(const NewRegisteredModel& model, int64_t now) override;
   Status GrantCreatorManage(const std::string& name, const std::string& username) override;

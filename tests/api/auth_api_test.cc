@@ -16,6 +16,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
 std::string Q(const std::string& text) { return JsonString(text); }
@@ -502,6 +503,28 @@ TEST_P(AuthDefaultNoPermissionsTest, OnlyGrantsGiveAccess) {
   EXPECT_TRUE(IsDenied(SetModelTag(alice, "hidden.model")));
   EXPECT_TRUE(
       IsOkJson(alice.mlflow.Delete("/registered-models/delete", R"({"name":"alice.own"})")));
+}
+
+// The audit log is read by model name, with READ on that name. A name is not a model: once
+// alice's model has left the name (renamed or deleted), whoever registers it next must not
+// read the history of the model they may not read (its tag values, descriptions, sources).
+TEST_P(AuthDefaultNoPermissionsTest, ANameTakenOverOpensNoOtherModelsAuditLog) {
+  CreateUser("alice");
+  CreateUser("bob");
+  Caller alice = As("alice");
+  ASSERT_TRUE(IsOkJson(alice.mlflow.Post(
+      "/registered-models/create",
+      R"({"name":"secret.model","tags":[{"key":"db_dsn","value":"postgres://svc:hunter2@db"}]})")));
+  ASSERT_TRUE(IsOkJson(alice.mlflow.Post(
+      "/model-versions/create", R"({"name":"secret.model","source":"s3://alice-private/m"})")));
+  ASSERT_TRUE(IsOkJson(alice.mlflow.Post("/registered-models/rename",
+                                         R"({"name":"secret.model","new_name":"secret.v2"})")));
+  Caller bob = As("bob");
+  EXPECT_TRUE(IsDenied(GetModel(bob, "secret.v2")));
+  ASSERT_TRUE(IsOkJson(bob.mlflow.Post("/registered-models/create", R"({"name":"secret.model"})")));
+  const ApiResponse history = bob.mw.Get("/audit-events/search", {{"model_name", "secret.model"}});
+  EXPECT_THAT(history.body, Not(HasSubstr("hunter2"))) << history.Describe();
+  EXPECT_THAT(history.body, Not(HasSubstr("alice-private"))) << history.Describe();
 }
 
 MODELWARDEN_INSTANTIATE_API_TESTS(AuthDefaultNoPermissionsTest);

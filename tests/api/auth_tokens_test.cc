@@ -144,6 +144,29 @@ TEST_P(AuthTokensTest, CreateUseListRevoke) {
   EXPECT_TRUE(IsUnauthenticated(forever_bearer.Get("/registered-models/search")));
 }
 
+// "username": "" is not an absent username: it must not turn a user's own-token request into
+// one about every user's tokens.
+TEST_P(AuthTokensTest, AnEmptyUsernameReachesNoOtherUsersTokens) {
+  CreateUser("alice");
+  CreateUser("bob");
+  const ApiResponse created = As("alice").mw.Post("/tokens/create", R"({"name":"alice-ci"})");
+  ASSERT_TRUE(IsOkJson(created)) << created.Describe();
+  const std::string secret = *created.StringAt("/secret");
+  const int64_t id = created.At("/token/id")->GetInt64();
+
+  Caller bob = As("bob");
+  const ApiResponse listed = bob.mw.Get("/tokens/list", {{"username", ""}});
+  EXPECT_THAT(listed.body, Not(HasSubstr("alice"))) << listed.Describe();
+  const ApiResponse revoked =
+      bob.mw.Post("/tokens/revoke", "{\"id\":" + std::to_string(id) + R"(,"username":""})");
+  EXPECT_NE(revoked.status, 200) << revoked.Describe();
+  // alice's token still works, and nothing was revoked in her name.
+  EXPECT_TRUE(IsOkJson(Client("Bearer " + secret).Get("/registered-models/search")));
+  const ApiResponse hers = As("alice").mw.Get("/tokens/list");
+  ASSERT_TRUE(IsOkJson(hers)) << hers.Describe();
+  EXPECT_EQ(hers.At("/tokens/0/revocation_timestamp"), nullptr) << hers.body;
+}
+
 TEST_P(AuthTokensTest, ExpiredTokenIsRefused) {
   CreateUser("alice");
   const ApiResponse created = As("alice").mw.Post("/tokens/create", R"({"name":"old"})");

@@ -276,12 +276,18 @@ TEST_P(TrackerTest, StalledTrackerAnswers504AndLeavesTheRegistryServing) {
   EXPECT_EQ(got.status, 200) << got.Describe();
 }
 
-TEST_P(TrackerTest, VersionsGetRunLinkAndResolvedSources) {
+TEST_P(TrackerTest, VersionsKeepTheirRunLinkAndGetResolvedSources) {
   CreateModel("linked");
+  // run_link is what the client sent, as MLflow stores it: the UI links the run itself.
   ApiResponse v1 = api().Post("/model-versions/create",
                               R"({"name":"linked","source":"s3://b/m","run_id":"run1"})");
   ASSERT_EQ(v1.status, 200) << v1.Describe();
-  EXPECT_EQ(v1.StringAt("/model_version/run_link"), tracker->url() + "/#/experiments/1/runs/run1");
+  EXPECT_EQ(v1.StringAt("/model_version/run_link").value_or(""), "");
+  ApiResponse sent = api().Post(
+      "/model-versions/create",
+      R"({"name":"linked","source":"s3://b/m","run_id":"run1","run_link":"https://ui/run1"})");
+  ASSERT_EQ(sent.status, 200) << sent.Describe();
+  EXPECT_EQ(sent.StringAt("/model_version/run_link"), "https://ui/run1");
 
   ApiResponse v2 =
       api().Post("/model-versions/create", R"({"name":"linked","source":"runs:/run1/model"})");
@@ -289,14 +295,16 @@ TEST_P(TrackerTest, VersionsGetRunLinkAndResolvedSources) {
   EXPECT_EQ(v2.StringAt("/model_version/run_id"), "run1");
   EXPECT_EQ(v2.StringAt("/model_version/source"), "runs:/run1/model");
   ApiResponse uri =
-      api().Get("/model-versions/get-download-uri", {{"name", "linked"}, {"version", "2"}});
+      api().Get("/model-versions/get-download-uri",
+                {{"name", "linked"}, {"version", *v2.StringAt("/model_version/version")}});
   EXPECT_EQ(uri.StringAt("/artifact_uri"), "mlflow-artifacts:/1/run1/artifacts/model");
 
   ApiResponse v3 =
       api().Post("/model-versions/create", R"({"name":"linked","source":"models:/m-abc"})");
   ASSERT_EQ(v3.status, 200) << v3.Describe();
   EXPECT_EQ(v3.StringAt("/model_version/run_id"), "run1");
-  uri = api().Get("/model-versions/get-download-uri", {{"name", "linked"}, {"version", "3"}});
+  uri = api().Get("/model-versions/get-download-uri",
+                  {{"name", "linked"}, {"version", *v3.StringAt("/model_version/version")}});
   EXPECT_EQ(uri.StringAt("/artifact_uri"), "mlflow-artifacts:/1/models/m-abc/artifacts");
 
   ApiResponse missing =
@@ -349,6 +357,31 @@ TEST_P(TrackerTest, ProductionGateReadsTheRunsMetrics) {
 }
 
 MODELWARDEN_INSTANTIATE_API_TESTS(TrackerTest);
+
+// --fill-run-link: a version created with a run and no link gets the run's page.
+class FillRunLinkTest : public TrackerTest {
+ protected:
+  std::vector<std::string> ExtraServerArgs() const override {
+    std::vector<std::string> args = TrackerTest::ExtraServerArgs();
+    args.push_back("--fill-run-link");
+    args.push_back("true");
+    return args;
+  }
+};
+
+TEST_P(FillRunLinkTest, NewVersionsWithARunGetItsPage) {
+  CreateModel("linked");
+  ApiResponse v1 = api().Post("/model-versions/create",
+                              R"({"name":"linked","source":"s3://b/m","run_id":"run1"})");
+  ASSERT_EQ(v1.status, 200) << v1.Describe();
+  EXPECT_EQ(v1.StringAt("/model_version/run_link"), tracker->url() + "/#/experiments/1/runs/run1");
+  ApiResponse sent = api().Post(
+      "/model-versions/create",
+      R"({"name":"linked","source":"s3://b/m","run_id":"run1","run_link":"https://ui/run1"})");
+  EXPECT_EQ(sent.StringAt("/model_version/run_link"), "https://ui/run1");  // Never overwritten.
+}
+
+MODELWARDEN_INSTANTIATE_API_TESTS(FillRunLinkTest);
 
 // A tracker that is not there: 502 for forwarded paths, registry unaffected, and a gate that
 // needs the run refuses the promotion (fail closed) instead of failing with a 500.

@@ -70,7 +70,8 @@ std::string Fields(const ServerOptions& o) {
       << "\ntracking_upstream=" << o.tracking_upstream
       << "\ntracking_upstream_connect_timeout_ms=" << o.tracking_upstream_connect_timeout_ms
       << "\ntracking_upstream_timeout_ms=" << o.tracking_upstream_timeout_ms
-      << "\ntracking_ui_url=" << o.tracking_ui_url << "\n";
+      << "\ntracking_ui_url=" << o.tracking_ui_url
+      << "\nretention_interval_minutes=" << o.retention_interval_minutes << "\n";
   return out.str();
 }
 
@@ -114,6 +115,8 @@ const std::vector<OptionCase>& AllOptions() {
       {"tracking-upstream-timeout-ms", "MODELWARDEN_TRACKING_UPSTREAM_TIMEOUT_MS", "12",
        "tracking_upstream_timeout_ms=12"},
       {"tracking-ui-url", "MODELWARDEN_TRACKING_UI_URL", "http://ui", "tracking_ui_url=http://ui"},
+      {"retention-interval-minutes", "MODELWARDEN_RETENTION_INTERVAL_MINUTES", "15",
+       "retention_interval_minutes=15"},
   };
   return *cases;
 }
@@ -205,7 +208,8 @@ TEST(CliOptionsTest, DescribeOptionsListsTheEffectiveOptions) {
                                           "  access-log = false\n"
                                           "  pool-wait-timeout-ms = 5000\n"
                                           "  policy-file = (none)\n"
-                                          "  auth = false\n");
+                                          "  auth = false\n"
+                                          "  retention-interval-minutes = 0\n");
   options.backend_store_uri = "mysql://u:pw@db:3306/r";
   options.policy_file = "p.json";
   options.source_validation_regex = "^s3://";
@@ -233,7 +237,9 @@ TEST(CliOptionsTest, DescribeOptionsListsTheEffectiveOptions) {
                                           "  auth-admin-username = root\n"
                                           "  tracking-upstream = http://me:***@tracker:5000\n"
                                           "  tracking-upstream-connect-timeout-ms = 5000\n"
-                                          "  tracking-upstream-timeout-ms = 60000\n");
+                                          "  tracking-upstream-timeout-ms = 60000\n"
+                                          "  fill-run-link = false\n"
+                                          "  retention-interval-minutes = 0\n");
 }
 
 }  // namespace

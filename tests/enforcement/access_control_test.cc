@@ -442,6 +442,20 @@ TEST_F(AccessControlTest, SelfServiceOperations) {
   }
 }
 
+// kSelf reads an empty username as "the caller"; the token calls of AccessAdmin read it as
+// "every owner". A user may not reach other users' tokens through that gap.
+TEST_F(AccessControlTest, AnEmptyTokenOwnerIsNotEveryOwner) {
+  AddUser("bob");
+  Result<NewToken> roots = admin_->CreateToken(root_, "root", "ci", 30);
+  ASSERT_OK(roots);
+  Result<std::vector<ApiToken>> listed = admin_->ListTokens(As("bob"), "");
+  if (listed.ok()) {
+    for (const ApiToken& token : *listed) EXPECT_EQ(token.username, "bob") << token.name;
+  }
+  EXPECT_FALSE(admin_->RevokeToken(As("bob"), roots->token.id, "").ok());
+  EXPECT_OK(access_->AuthenticateToken(roots->secret));
+}
+
 TEST_F(AccessControlTest, AuditLogNeedsReadOnTheModelOrAdmin) {
   Configure({/*enabled=*/true, Permission::kNoPermissions});
   AddUser("bob");
@@ -661,7 +675,7 @@ class HookedAuthStore final : public AuthStore {
     if (after_load) std::exchange(after_load, nullptr)();
     return profile;
   }
-  Result<int64_t> AccessEpoch() override { return inner_.AccessEpoch(); }
+  Result<int64_t> AccessEpoch(EpochLock lock) override { return inner_.AccessEpoch(lock); }
   Result<User> CreateUser(const std::string& u, const std::string& h, bool a) override {
     return inner_.CreateUser(u, h, a);
   }

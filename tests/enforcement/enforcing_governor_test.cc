@@ -288,6 +288,25 @@ TEST_F(EnforcingGovernorTest, ArchivingExistingVersionsMustBeAnAllowedTransition
   EXPECT_OK(registry_->TransitionModelVersionStage(ctx_, "m", 2, Stage::kProduction, false));
 }
 
+// The versions archive_existing_versions moves are every other live version in the stage, not
+// only the newest one (latest_versions): when the candidate is itself the newest holder, the
+// older holders still leave the stage, and the lifecycle must allow that.
+TEST_F(EnforcingGovernorTest, ArchivingOlderHoldersIsJudgedWhenTheCandidateIsTheNewestHolder) {
+  UsePolicy(R"({"lifecycle": {"mode": "enforce", "allowed_transitions": {
+      "None": ["Staging", "Production"], "Staging": ["Production"], "Production": []}}})");
+  ASSERT_OK(registry_->CreateRegisteredModel(ctx_, {"m", "", {}}));
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_OK(registry_->CreateModelVersion(ctx_, {"m", "s3://b/m", "", "", "", {}}));
+  }
+  ASSERT_OK(registry_->TransitionModelVersionStage(ctx_, "m", 1, Stage::kProduction, false));
+  ASSERT_OK(registry_->TransitionModelVersionStage(ctx_, "m", 2, Stage::kProduction, false));
+  // v2 (the newest in Production) "moves" to Production again, archiving v1: Production ->
+  // Archived, which this lifecycle forbids.
+  auto denied = registry_->TransitionModelVersionStage(ctx_, "m", 2, Stage::kProduction, true);
+  EXPECT_CODE(denied, ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(service_->GetModelVersion(ctx_, "m", 1)->current_stage, Stage::kProduction);
+}
+
 TEST_F(EnforcingGovernorTest, ExistenceErrorsComeBeforePolicyDenials) {
   EXPECT_CODE(registry_->RenameRegisteredModel(ctx_, "absent.model", "BAD NAME"),
               ErrorCode::kResourceDoesNotExist);
@@ -414,6 +433,68 @@ TEST_F(InProcessAccessTest, PromotionsNeedPromoteAndAliasesCountAsTheStageThePol
   ASSERT_OK(stores_.auth->CreateGrant(::modelwarden::testing::MakeGrant(
       SubjectType::kUser, "editor", ResourceType::kModel, "fraud.model", "PROMOTE")));
   EXPECT_OK(registry.SetRegisteredModelAlias(editor, "fraud.model", "champion", 1));
+}
+
+// PROMOTE is scoped by name ("owners build, release managers promote"), and a rename moves a
+// model's Production versions to another name: a rename must not take a promotion where its
+// caller could not have made it. Here alice may promote under sandbox. only, and may edit
+// (and, with registration_needs_grant, register) under prod.
+TEST_F(InProcessAccessTest, ARenameCarriesNoPromotionPastThePromoteGrant) {
+  AuthOptions options;
+  options.enabled = true;
+  options.default_permission = Permission::kNoPermissions;
+  options.registration_needs_grant = true;
+  options.password_iterations = 1000;
+  AccessControl access(*stores_.auth, clock_, options, stores_.models.get());
+  EnforcingGovernor governor(policy_, access, *stores_.models);
+  RegistryService registry(*stores_.models, governor, clock_);
+  ASSERT_OK(stores_.auth->CreateUser("alice", "hash", /*is_admin=*/false));
+  for (const auto& [prefix, permission] : std::vector<std::pair<std::string, std::string>>{
+           {"sandbox.", "EDIT"}, {"sandbox.", "PROMOTE"}, {"prod.", "EDIT"}}) {
+    ASSERT_OK(stores_.auth->CreateGrant(::modelwarden::testing::MakeGrant(
+        SubjectType::kUser, "alice", ResourceType::kPrefix, prefix, permission)));
+  }
+  const CallContext alice = As("alice");
+  ASSERT_OK(registry.CreateRegisteredModel(alice, {"sandbox.m", "", {}}));
+  ASSERT_OK(registry.CreateModelVersion(alice, {"sandbox.m", "s3://b/m", "", "", "", {}}));
+  ASSERT_OK(registry.TransitionModelVersionStage(alice, "sandbox.m", 1, Stage::kProduction, false));
+  // Under prod. alice may not promote...
+  ASSERT_OK(registry.CreateRegisteredModel(As("root"), {"prod.other", "", {}}));
+  ASSERT_OK(registry.CreateModelVersion(As("root"), {"prod.other", "s3://b/o", "", "", "", {}}));
+  EXPECT_CODE(
+      registry.TransitionModelVersionStage(alice, "prod.other", 1, Stage::kProduction, false),
+      ErrorCode::kPermissionDenied);
+  // ...so she may not rename a model with a version in Production there either.
+  EXPECT_CODE(registry.RenameRegisteredModel(alice, "sandbox.m", "prod.m"),
+              ErrorCode::kPermissionDenied);
+  EXPECT_CODE(registry.GetModelVersion(As("root"), "prod.m", 1), ErrorCode::kResourceDoesNotExist);
+}
+
+// A refusal's entry says what was refused as the change's own entry would: the version and
+// what it asked for, whichever step refused it (here Preauthorize, on the cached grants).
+TEST_F(InProcessAccessTest, ARefusalIsAuditedWithTheVersionAndChangeItNamed) {
+  EXPECT_CODE(registry_->SetModelVersionTag(As("reader"), "fraud.model", 1, {"k", "v"}),
+              ErrorCode::kPermissionDenied);
+  AuditQuery query;
+  query.principal = "reader";
+  auto log = stores_.models->SearchAuditEvents(query);
+  ASSERT_OK(log);
+  ASSERT_EQ(log->items.size(), 1u);
+  const AuditEvent& refused = log->items[0];
+  EXPECT_EQ(refused.operation, "SetModelVersionTag");
+  EXPECT_EQ(refused.outcome, AuditOutcome::kDenied);
+  EXPECT_EQ(refused.version, std::optional<int64_t>(1));
+  EXPECT_EQ(refused.after, "tag k=v");
+}
+
+// A user that does not exist (deleted by another server after authentication, or named by an
+// in-process caller) is unauthenticated, as inside the unit of work (AuthorizeIn) - never a
+// 404 that a client reads as "the model does not exist".
+TEST_F(InProcessAccessTest, AUserThatDoesNotExistIsUnauthenticatedNotNotFound) {
+  EXPECT_CODE(registry_->GetRegisteredModel(As("ghost"), "fraud.model"),
+              ErrorCode::kUnauthenticated);
+  EXPECT_CODE(registry_->SetRegisteredModelTag(As("ghost"), "fraud.model", {"k", "v"}),
+              ErrorCode::kUnauthenticated);
 }
 
 TEST_F(InProcessAccessTest, ReadersReadAndSystemPrincipalsAreTrusted) {

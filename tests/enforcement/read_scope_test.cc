@@ -70,7 +70,9 @@ class ScopeGovernor final : public Governor {
   Result<OutsideFacts> Prepare(const CallContext&, const Change&) override {
     return OutsideFacts{};
   }
-  Status Authorize(const CallContext&, const Change&, AuthStore&) override { return Status::Ok(); }
+  Status Authorize(const CallContext&, const Change&, AuthStore&, ModelReader&) override {
+    return Status::Ok();
+  }
   Result<Verdict> Judge(const CallContext&, const Change&, const ChangeState&, const OutsideFacts&,
                         ModelReader&) override {
     return Verdict{};

@@ -2,8 +2,12 @@
 // available backend (SQLite in memory and in a file, and MariaDB when configured).
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
+#include <future>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "registry/registry_service.h"
 #include "tests/registry/backends.h"
@@ -611,7 +615,7 @@ class ScriptedGovernor final : public Governor {
   Result<OutsideFacts> Prepare(const CallContext&, const Change&) override {
     return OutsideFacts{};
   }
-  Status Authorize(const CallContext&, const Change& change, AuthStore&) override {
+  Status Authorize(const CallContext&, const Change& change, AuthStore&, ModelReader&) override {
     if (OperationOf(change) == refused) return Status::PermissionDenied("not you");
     return Status::Ok();
   }
@@ -681,6 +685,65 @@ TEST_P(RegistryConformanceTest, UnitOfWorkCommitsTheChangeWithItsEntryOrOnlyTheD
   EXPECT_THAT(log->items[2].checks,
               ElementsAre(AuditCheck{"owner", CheckOutcome::kPassed, "tag owner is set"},
                           AuditCheck{"card", CheckOutcome::kWarned, "no\tcard\n \\ here"}));
+}
+
+// Lets everything through; runs `on_judge` once, while the first change it judges holds its
+// locks (e.g. to let another server change the database at that moment).
+class HookedGovernor final : public Governor {
+ public:
+  std::function<void()> on_judge;
+
+  Status Preauthorize(const CallContext&, const Change&) override { return Status::Ok(); }
+  Result<OutsideFacts> Prepare(const CallContext&, const Change&) override {
+    return OutsideFacts{};
+  }
+  Status Authorize(const CallContext&, const Change&, AuthStore&, ModelReader&) override {
+    return Status::Ok();
+  }
+  Result<Verdict> Judge(const CallContext&, const Change&, const ChangeState&, const OutsideFacts&,
+                        ModelReader&) override {
+    if (on_judge) std::exchange(on_judge, nullptr)();
+    return Verdict{};
+  }
+  void Committed(const Change&) override {}
+  Status AuthorizeRead(const CallContext&, Operation, const std::string&) override {
+    return Status::Ok();
+  }
+  Result<std::optional<ReadScope>> SearchScope(const CallContext&) override {
+    return std::optional<ReadScope>();
+  }
+};
+
+// Another server registers the name a rename is moving to while the rename is being judged
+// (MySQL locks no row for a name that is absent). Either the rename wins and the create fails,
+// or the rename fails as MLflow's does - not with the database's wording.
+TEST_P(RegistryConformanceTest, ANameTakenDuringARenameAnswersMlflowsError) {
+  if (GetParam() == Backend::kSqliteMemory) GTEST_SKIP() << "needs a second connection";
+  CreateModel("a");
+  auto other_store = database_->OpenStore();
+  ASSERT_OK(other_store);
+  RegistryService other(**other_store, permit_all_, clock_);
+  std::promise<Status> created;
+  std::future<Status> create = created.get_future();
+  std::thread creator;
+  HookedGovernor governor;
+  governor.on_judge = [&] {
+    creator = std::thread([&] {
+      created.set_value(other.CreateRegisteredModel(ctx_, {"x", "", {}}).status());
+    });
+    // SQLite: the create waits for this unit of work's writer lock; MySQL: it commits now.
+    create.wait_for(std::chrono::seconds(2));
+  };
+  RegistryService governed(*store_, governor, clock_);
+  const Result<Written<RegisteredModel>> renamed = governed.RenameRegisteredModel(ctx_, "a", "x");
+  creator.join();
+  const Status created_status = create.get();
+  if (renamed.ok()) {
+    EXPECT_CODE(created_status, ErrorCode::kResourceAlreadyExists);
+  } else {
+    EXPECT_CODE(renamed, ErrorCode::kResourceAlreadyExists);
+    EXPECT_EQ(renamed.status().message(), "Registered Model (name=x) already exists.");
+  }
 }
 
 TEST_P(RegistryConformanceTest, AuditLogFiltersAndPages) {
