@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -218,6 +220,86 @@ TEST_P(RetentionTest, MaxChangesBoundsAPassAndTheNextOneGoesOn) {
   ASSERT_OK(second);
   EXPECT_EQ(second->deleted, 2);
   EXPECT_FALSE(second->stopped_at_limit);
+}
+
+// A pass and a user's promotions meet on the same versions: each version ends either retired by
+// the pass (and the promotion answered that it is gone) or promoted (and the pass skipped it),
+// never both and never neither; the unit of work, not the plan, decides.
+TEST_P(RetentionTest, APassAndPromotionsThatMeetNeverBothWin) {
+  constexpr int kVersions = 60;
+  CreateModel("p.race", kVersions);
+  clock_.Advance(40 * kDay);
+  std::mutex mu;
+  std::condition_variable started_cv;
+  bool started = false;
+  std::map<int64_t, RetentionResult> retired;
+  std::thread pass([&] {
+    auto done = runner_->Apply(RetentionOptions{}, [&](const RetentionEvent& e) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        retired[e.change.version] = e.result;
+        started = true;
+      }
+      started_cv.notify_all();
+      std::this_thread::sleep_for(std::chrono::microseconds(300));  // Let the promoter in.
+    });
+    EXPECT_OK(done);
+  });
+  {
+    // Promote once the pass makes its changes, so that the two really meet.
+    std::unique_lock<std::mutex> lock(mu);
+    started_cv.wait(lock, [&] { return started; });
+  }
+  // From the other end of the model (the pass goes newest first): a stage, an alias, an
+  // approval request in turn.
+  std::map<int64_t, Status> promoted;
+  for (int64_t v = 1; v <= kVersions; ++v) {
+    switch (v % 3) {
+      case 0:
+        promoted[v] =
+            registry_->TransitionModelVersionStage(As("root"), "p.race", v, Stage::kStaging, false)
+                .status();
+        break;
+      case 1:
+        promoted[v] =
+            registry_->SetRegisteredModelAlias(As("root"), "p.race", "pin" + std::to_string(v), v)
+                .status();
+        break;
+      default:
+        promoted[v] =
+            approvals_
+                ->Create(As("root"), ApprovalMove{"p.race", v, Stage::kProduction, false, ""}, "")
+                .status();
+    }
+  }
+  pass.join();
+  int retired_count = 0;
+  int promoted_count = 0;
+  for (int64_t v = 1; v <= kVersions; ++v) {
+    const bool was_retired = retired.count(v) != 0 && retired[v] == RetentionResult::kApplied;
+    const bool was_promoted = promoted[v].ok();
+    EXPECT_NE(was_retired, was_promoted)
+        << "version " << v << ": " << promoted[v].ToString() << " / "
+        << (retired.count(v) != 0 ? static_cast<int>(retired[v]) : -1);
+    if (was_retired) {
+      ++retired_count;
+      EXPECT_EQ(promoted[v].code(), ErrorCode::kResourceDoesNotExist) << v;
+      EXPECT_FALSE(Version("p.race", v)) << v;
+    } else if (was_promoted) {
+      ++promoted_count;
+      EXPECT_TRUE(Version("p.race", v)) << v;
+      if (retired.count(v) != 0) EXPECT_EQ(retired[v], RetentionResult::kSkipped) << v;
+    }
+  }
+  // Both sides won some: otherwise the two never met and this proved nothing.
+  EXPECT_GT(retired_count, 0);
+  EXPECT_GT(promoted_count, 0);
+  // Every retirement is audited under the principal retention, and nothing else is.
+  int audited = 0;
+  for (const AuditEvent& e : Audit("p.race", "DeleteModelVersion")) {
+    if (e.principal == "retention" && e.outcome == AuditOutcome::kAllowed) ++audited;
+  }
+  EXPECT_EQ(audited, retired_count);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RetentionTest, ::testing::ValuesIn(AvailableBackends()),
