@@ -288,7 +288,9 @@ TEST_P(RetentionTest, APassAndPromotionsThatMeetNeverBothWin) {
     } else if (was_promoted) {
       ++promoted_count;
       EXPECT_TRUE(Version("p.race", v)) << v;
-      if (retired.count(v) != 0) EXPECT_EQ(retired[v], RetentionResult::kSkipped) << v;
+      if (retired.count(v) != 0) {
+        EXPECT_EQ(retired[v], RetentionResult::kSkipped) << v;
+      }
     }
   }
   // Both sides won some: otherwise the two never met and this proved nothing.
