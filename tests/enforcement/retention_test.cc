@@ -14,6 +14,7 @@
 #include <thread>
 #include <tuple>
 
+#include "enforcement/lifecycle/retention_schedule.h"
 #include "tests/enforcement/lifecycle_fixture.h"
 
 namespace modelwarden::testing {
@@ -302,6 +303,53 @@ TEST_P(RetentionTest, APassAndPromotionsThatMeetNeverBothWin) {
     if (e.principal == "retention" && e.outcome == AuditOutcome::kAllowed) ++audited;
   }
   EXPECT_EQ(audited, retired_count);
+}
+
+// A server's schedule (--retention-interval-minutes) runs passes on a thread of its own, under
+// the lease, each change audited as the principal retention, one log line per pass; Stop ends
+// it.
+TEST_P(RetentionTest, TheScheduleRunsPassesUntilStopped) {
+  CreateModel("p.s", 3);
+  clock_.Advance(40 * kDay);
+  std::mutex mu;
+  std::vector<std::string> lines;
+  RetentionOptions options;
+  options.holder = "scheduled-server";
+  RetentionSchedule schedule(*runner_, *policy_, std::chrono::milliseconds(20), options,
+                             [&](const std::string& line) {
+                               std::lock_guard<std::mutex> lock(mu);
+                               lines.push_back(line);
+                             });
+  schedule.Start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  bool gone = false;
+  while (!gone && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    gone = !Version("p.s", 1) && !Version("p.s", 2) && !Version("p.s", 3);
+  }
+  schedule.Stop();
+  EXPECT_TRUE(gone) << "no scheduled pass deleted the versions within 30 s";
+  size_t passes = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    passes = lines.size();
+    ASSERT_GE(passes, 1u);
+    EXPECT_THAT(lines.front(), HasSubstr("retention: pass as scheduled-server: 3 deleted"));
+  }
+  int audited = 0;
+  for (const AuditEvent& e : Audit("p.s", "DeleteModelVersion")) {
+    if (e.principal == "retention" && e.outcome == AuditOutcome::kAllowed) ++audited;
+  }
+  EXPECT_EQ(audited, 3);
+  // Stopped: no pass runs any more, and the lease is free for another server.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(lines.size(), passes);
+  }
+  auto taken = stores_.models->AcquireLease(kRetentionLease, "another-server", 60000);
+  ASSERT_OK(taken);
+  EXPECT_TRUE(*taken);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RetentionTest, ::testing::ValuesIn(AvailableBackends()),
