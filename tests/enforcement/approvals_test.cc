@@ -100,6 +100,31 @@ TEST_P(ApprovalsTest, AHeldMoveCreatesAPendingApprovalAndChangesNothingElse) {
       registry_->TransitionModelVersionStage(As("root"), "ops.m", 1, Stage::kProduction, false));
 }
 
+// A rule in warn mode holds nothing: the move is made at once, with a warning that it would
+// have waited, and (as any move that does not wait) needs the caller's PROMOTE.
+TEST_P(ApprovalsTest, AWarnRuleMovesAtOnceWithAWarning) {
+  std::string warn = kPolicy;
+  const std::string enforced = R"("id": "four-eyes", "mode": "enforce")";
+  warn.replace(warn.find(enforced), enforced.size(), R"("id": "four-eyes", "mode": "warn")");
+  UsePolicy(warn);
+  EXPECT_CODE(
+      registry_->TransitionModelVersionStage(As("carol"), "fraud.m", 1, Stage::kProduction, false),
+      ErrorCode::kPermissionDenied);
+  auto moved =
+      registry_->TransitionModelVersionStage(As("alice"), "fraud.m", 1, Stage::kProduction, false);
+  ASSERT_OK(moved);
+  ASSERT_EQ(moved->warnings.size(), 1u);
+  EXPECT_THAT(moved->warnings[0], HasSubstr("four-eyes"));
+  EXPECT_THAT(moved->warnings[0], HasSubstr("needs a second person's approval"));
+  EXPECT_EQ(StageOf(1), Stage::kProduction);
+  auto pending = approvals_->List(As("root"), ApprovalQuery{"fraud.m", ApprovalStatus::kPending});
+  ASSERT_OK(pending);
+  EXPECT_TRUE(pending->items.empty());
+  const AuditEvent move = Newest("TransitionModelVersionStage");
+  EXPECT_EQ(move.principal, "alice");
+  EXPECT_EQ(move.outcome, AuditOutcome::kWarned);
+}
+
 TEST_P(ApprovalsTest, TheRequesterMayNotApproveNorCanSomeoneWithoutPromote) {
   const int64_t id = Request();
   auto own = approvals_->Approve(As("alice"), id, "");
