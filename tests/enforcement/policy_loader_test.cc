@@ -255,8 +255,8 @@ TEST(PolicyLoaderTest, RejectsUnknownKeysNamingTheAllowedOnes) {
   ASSERT_EQ(lines.size(), 6u) << error;
   EXPECT_EQ(lines[0],
             "policy.json: $._comment: expected one of the keys \"description\", \"naming\", "
-            "\"requirements\", \"model_card\", \"lifecycle\", \"gates\", \"runs\", got "
-            "unknown key \"_comment\"");
+            "\"requirements\", \"model_card\", \"lifecycle\", \"gates\", \"runs\", "
+            "\"approvals\", \"retention\", got unknown key \"_comment\"");
   EXPECT_TRUE(Contains(lines[1], "$.naming.patern: expected one of the keys"));
   EXPECT_TRUE(Contains(lines[1], "\"pattern\""));
   EXPECT_TRUE(Contains(lines[1], "got unknown key \"patern\""));
