@@ -37,6 +37,17 @@ constexpr char kUsage[] =
     "                          [--suggest-renames FILE.csv] [--workspace NAME]\n"
     "                          [--backend-store-uri URI]\n"
     "       modelwarden export --to FILE.jsonl [--backend-store-uri URI]\n"
+    "       modelwarden retention plan --policy-file FILE [--backend-store-uri URI]\n"
+    "       modelwarden retention apply --policy-file FILE [--max-changes N] [--models-per-page "
+    "N]\n"
+    "                                   [--backend-store-uri URI]\n"
+    "       modelwarden check --server URL --model NAME --version N (--stage S | --alias A)\n"
+    "                         [--format text|json|junit]   (exit 0 passes, 1 denied, 2 error)\n"
+    "       modelwarden approvals list [--model NAME] [--status S] | get --id N\n"
+    "                         | create --model NAME --version N (--stage S | --alias A)\n"
+    "                         | approve|reject|cancel --id N [--comment TEXT]   [--server URL]\n"
+    "         (check and approvals: credentials from MLFLOW_TRACKING_USERNAME/_PASSWORD or\n"
+    "          MLFLOW_TRACKING_TOKEN; --server defaults to MLFLOW_TRACKING_URI)\n"
     "       modelwarden --help | --version\n"
     "\n"
     "An MLflow Model Registry compatible server (REST API /api/2.0/mlflow/...).\n";
@@ -207,6 +218,9 @@ const OptionSpec kOptions[] = {
     {"webhook-deny-private-targets", "BOOL", &ServerOptions::webhook_deny_private_targets,
      kEverywhere, Listed::kAlways, Shown::kPlain, nullptr, nullptr,
      "Refuse webhook receivers at loopback, link-local and private addresses"},
+    {"retention-interval-minutes", "MIN", &ServerOptions::retention_interval_minutes, kEverywhere,
+     Listed::kAlways, Shown::kPlain, nullptr, nullptr,
+     "Run the policy's retention rules every MIN minutes (one server at a time); 0: never"},
     {kConfig, "FILE", kNoField, kFlag | kEnvironment, Listed::kNo, Shown::kPlain, nullptr, nullptr,
      "INI-style file with the options above"},
     // `modelwarden import` and `export`; they take the store and policy options above too.
@@ -558,6 +572,11 @@ Status Validate(const ServerOptions& options) {
     return Status::InvalidArgument("--workers must be between 1 and 4096, got " +
                                    std::to_string(options.workers));
   }
+  if (options.retention_interval_minutes < 0 || options.retention_interval_minutes > 7 * 24 * 60) {
+    return Status::InvalidArgument(
+        "--retention-interval-minutes must be between 0 (never) and 10080 (a week), got " +
+        std::to_string(options.retention_interval_minutes));
+  }
   if (options.pool_wait_timeout_ms < 0) {
     return Status::InvalidArgument("--pool-wait-timeout-ms must not be negative, got " +
                                    std::to_string(options.pool_wait_timeout_ms));
@@ -721,6 +740,49 @@ Result<CommandLine> ParseTransferCommand(const std::vector<std::string>& args,
   return command;
 }
 
+// `retention plan|apply [--max-changes N] [--models-per-page N] [server flags]` (args[0] is
+// "retention"): the policy file and the store are the server's flags.
+Result<CommandLine> ParseRetentionCommand(const std::vector<std::string>& args,
+                                          const EnvironmentLookup& environment) {
+  const std::string sub = args.size() > 1 ? args[1] : "";
+  if (sub != "plan" && sub != "apply") {
+    return Status::InvalidArgument(
+        "usage: modelwarden retention plan|apply --policy-file FILE [flags]");
+  }
+  std::vector<std::string> rest;
+  std::string max_changes, per_page;
+  for (size_t i = 2; i < args.size(); ++i) {
+    std::string* target = nullptr;
+    if (args[i] == "--max-changes" && sub == "apply") target = &max_changes;
+    if (args[i] == "--models-per-page") target = &per_page;
+    if (target == nullptr) {
+      rest.push_back(args[i]);
+      continue;
+    }
+    if (i + 1 >= args.size()) return Status::InvalidArgument(args[i] + " needs a value");
+    *target = args[++i];
+  }
+  ASSIGN_OR_RETURN(CommandLine command, ParseServerCommand(rest, environment));
+  if (command.action != CommandLine::Action::kServe) return command;  // --help, --version.
+  if (command.options.policy_file.empty()) {
+    return Status::InvalidArgument("retention " + sub +
+                                   " needs --policy-file FILE (the rules are in its "
+                                   "\"retention\" section)");
+  }
+  command.action =
+      sub == "plan" ? CommandLine::Action::kRetentionPlan : CommandLine::Action::kRetentionApply;
+  if (!max_changes.empty()) {
+    ASSIGN_OR_RETURN(command.retention_max_changes, ParseCount("--max-changes", max_changes));
+  }
+  if (!per_page.empty()) {
+    ASSIGN_OR_RETURN(command.retention_models_per_page, ParseCount("--models-per-page", per_page));
+    if (command.retention_models_per_page < 1) {
+      return Status::InvalidArgument("--models-per-page must be at least 1");
+    }
+  }
+  return command;
+}
+
 // `option`'s value as DescribeOptions shows it; nullopt when it is not listed.
 std::optional<std::string> ListedValue(const OptionSpec& option, const ServerOptions& options) {
   const std::string text =
@@ -792,6 +854,14 @@ Result<CommandLine> ParseCommandLine(int argc, const char* const argv[],
   if (command == "policy") return ParsePolicyCommand(args, environment);
   if (command == "token") return ParseTokenCommand(args, environment);
   if (command == "import" || command == "export") return ParseTransferCommand(args, environment);
+  if (command == "retention") return ParseRetentionCommand(args, environment);
+  if (command == "check" || command == "approvals") {
+    CommandLine client;
+    client.action =
+        command == "check" ? CommandLine::Action::kCheck : CommandLine::Action::kApprovals;
+    ASSIGN_OR_RETURN(client.client, ParseClientCommand(args, environment));
+    return client;
+  }
   if (command != "server") {
     return Status::InvalidArgument("unknown command '" + command + "'; try 'modelwarden --help'");
   }

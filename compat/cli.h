@@ -4,7 +4,10 @@
 // `modelwarden token list [--username U] [flags]`, `modelwarden token revoke --id N [flags]`,
 // `modelwarden import (--from URL | --from-db URI | --from-file FILE) [flags]`,
 // `modelwarden export --to FILE [flags]`,
-// `modelwarden --help`, `modelwarden --version`. Options come from, highest precedence first:
+// `modelwarden retention plan|apply --policy-file FILE [--max-changes N]
+// [--models-per-page N] [flags]`, the client commands `modelwarden check ...` and
+// `modelwarden approvals ...` (compat/client/client_command.h), `modelwarden --help`,
+// `modelwarden --version`. Options come from, highest precedence first:
 // flags, environment (MODELWARDEN_*, then MLflow's MLFLOW_* names), the INI file named by --config
 // (same option names, `name = value`), and the defaults of ServerOptions. The only
 // Boost.Program_options user. Thread-compatible.
@@ -15,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "compat/client/client_command.h"
 #include "compat/server_options.h"
 #include "compat/transfer_options.h"
 #include "enforcement/access/access_control.h"
@@ -39,7 +43,11 @@ struct CommandLine {
     kTokenList,
     kTokenRevoke,
     kImport,
-    kExport
+    kExport,
+    kRetentionPlan,
+    kRetentionApply,
+    kCheck,
+    kApprovals,
   };
   Action action = Action::kServe;
   ServerOptions options;    // Meaningful for kServe, kPolicyReport and the token commands.
@@ -52,6 +60,11 @@ struct CommandLine {
   int64_t token_id = 0;
   // `modelwarden import` and `export` (with `options` for the store and the policy).
   TransferOptions transfer;
+  // `modelwarden retention plan|apply`: --max-changes (apply; 0: all), --models-per-page.
+  int64_t retention_max_changes = 0;
+  int64_t retention_models_per_page = 500;
+  // `modelwarden check` and `modelwarden approvals`.
+  ClientCommand client;
 };
 
 // kInvalidParameterValue with a message naming the flag, variable or file at fault.

@@ -30,6 +30,10 @@ MlflowError ToMlflowError(ErrorCode code) {
       return {"TEMPORARILY_UNAVAILABLE", 503};
     case ErrorCode::kInvalidState:
       return {"INVALID_STATE", 500};
+    // A move that waits for a second person's approval: 409 is in none of the MLflow client's
+    // retry lists (mlflow/utils/request_utils.py), unlike 5xx.
+    case ErrorCode::kAborted:
+      return {"ABORTED", 409};
     case ErrorCode::kInternalError:
       return {"INTERNAL_ERROR", 500};
     case ErrorCode::kOk:

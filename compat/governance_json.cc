@@ -20,6 +20,8 @@ std::string PromotionReportResponse(const PromotionReport& report) {
   if (report.stage) WriteStringField(writer, "stage", std::string(StageName(*report.stage)));
   if (!report.alias.empty()) WriteStringField(writer, "alias", report.alias);
   WriteBoolField(writer, "allowed", report.allowed);
+  if (!report.approval_rule.empty())
+    WriteStringField(writer, "approval_rule", report.approval_rule);
   writer.Key("checks");
   writer.StartArray();
   for (const CheckResult& check : report.checks) {

@@ -8,8 +8,8 @@
 
 namespace modelwarden {
 
-// {"check": {"name", "version", "stage"?, "alias"?, "allowed", "checks": [{"rule_id", "mode",
-// "result", "message", "fix"?}]}}
+// {"check": {"name", "version", "stage"?, "alias"?, "allowed", "approval_rule"?, "checks":
+// [{"rule_id", "mode", "result", "message", "fix"?, "values"?}]}}
 std::string PromotionReportResponse(const PromotionReport& report);
 // {"model_card": {"name", "version", "origin", "markdown", "sections": [...]}}
 std::string ModelCardResponse(const ModelCardView& card);

@@ -235,13 +235,15 @@ std::string AttachmentDisposition(const std::string& filename) {
 }  // namespace
 
 HttpServer::HttpServer(const ServerOptions& options, Registry& registry, Governance& governance,
-                       AccessControl& access, AccessAdmin& admin, WebhookService& webhooks)
+                       AccessControl& access, AccessAdmin& admin, WebhookService& webhooks,
+                       Approvals& approvals)
     : options_(options),
       registry_(registry),
       governance_(governance),
       access_(access),
       admin_(admin),
       webhooks_(webhooks),
+      approvals_(approvals),
       server_(std::make_unique<httplib::Server>()),
       instance_id_(std::random_device{}()) {
   RegisterRoutes();
@@ -283,6 +285,12 @@ void HttpServer::RegisterRoutes() {
     add(route.method, route.path,
         [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
           return handler(ctx, reader, governance_);
+        });
+  }
+  for (const ApprovalRoute& route : kApprovalRoutes) {
+    add(route.method, route.path,
+        [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
+          return handler(ctx, reader, approvals_);
         });
   }
   // MLflow serves its auth API only under --app-name basic-auth.

@@ -22,6 +22,7 @@
 #include "enforcement/access/access_admin.h"
 #include "enforcement/access/access_control.h"
 #include "enforcement/governance.h"
+#include "enforcement/lifecycle/approvals.h"
 #include "enforcement/webhooks/webhook_service.h"
 #include "registry/registry.h"
 #include "registry/status.h"
@@ -41,7 +42,8 @@ class HttpServer {
   // and /version needs credentials, and the auth routes (compat/routes.h kAccessRoutes) are
   // served.
   HttpServer(const ServerOptions& options, Registry& registry, Governance& governance,
-             AccessControl& access, AccessAdmin& admin, WebhookService& webhooks);
+             AccessControl& access, AccessAdmin& admin, WebhookService& webhooks,
+             Approvals& approvals);
   ~HttpServer();
 
   HttpServer(const HttpServer&) = delete;
@@ -79,6 +81,7 @@ class HttpServer {
   AccessControl& access_;
   AccessAdmin& admin_;
   WebhookService& webhooks_;
+  Approvals& approvals_;
   std::unique_ptr<httplib::Server> server_;
   const uint32_t instance_id_;  // Random per process: request ids differ across restarts.
   std::atomic<uint64_t> next_request_ = 1;

@@ -16,15 +16,22 @@
 
 #include "compat/artifacts/version_artifacts.h"
 #include "compat/cli.h"
+#include "compat/client/approvals_command.h"
+#include "compat/client/check_command.h"
 #include "compat/http_server.h"
 #include "compat/importer/transfer_commands.h"
+#include "compat/retention_command.h"
 #include "compat/tracker/tracker_client.h"
 #include "compat/tracker/tracking_proxy.h"
 #include "compat/webhooks/http_webhook_transport.h"
 #include "enforcement/access/access_admin.h"
 #include "enforcement/access/access_control.h"
+#include "enforcement/access/crypto.h"
 #include "enforcement/enforcing_governor.h"
 #include "enforcement/governance_service.h"
+#include "enforcement/lifecycle/approval_service.h"
+#include "enforcement/lifecycle/retention_runner.h"
+#include "enforcement/lifecycle/retention_schedule.h"
 #include "enforcement/policy/compliance_report.h"
 #include "enforcement/policy/policy_holder.h"
 #include "enforcement/policy/policy_loader.h"
@@ -78,20 +85,27 @@ modelwarden::Result<modelwarden::Stores> OpenStore(const modelwarden::ServerOpti
 }
 
 int ValidatePolicy(const std::string& path) {
-  // Offline there is no server to ask; run.metrics gates are accepted and said to need one.
+  // Offline there is no server to ask; run.metrics gates are accepted and said to need one,
+  // approval rules likewise assumed to meet --auth.
   modelwarden::PolicyLoadOptions load_options;
   load_options.tracker_configured = true;
+  load_options.auth_enabled = true;
   auto policy = modelwarden::LoadPolicyFile(path, load_options);
   if (!policy.ok()) {
     std::fprintf(stderr, "%s\n", policy.status().message().c_str());
     return 1;
   }
-  std::printf("%s: valid (naming %s, %zu requirements, model card %s, lifecycle %s, %zu gates)\n",
-              path.c_str(), std::string(modelwarden::RuleModeName(policy->naming.mode)).c_str(),
-              policy->requirements.size(),
-              std::string(modelwarden::RuleModeName(policy->model_card.mode)).c_str(),
-              std::string(modelwarden::RuleModeName(policy->lifecycle.mode)).c_str(),
-              policy->gates.size());
+  std::printf(
+      "%s: valid (naming %s, %zu requirements, model card %s, lifecycle %s, %zu gates, %zu "
+      "approval rules, %zu retention rules)\n",
+      path.c_str(), std::string(modelwarden::RuleModeName(policy->naming.mode)).c_str(),
+      policy->requirements.size(),
+      std::string(modelwarden::RuleModeName(policy->model_card.mode)).c_str(),
+      std::string(modelwarden::RuleModeName(policy->lifecycle.mode)).c_str(), policy->gates.size(),
+      policy->approvals.rules.size(), policy->retention.size());
+  if (!policy->approvals.rules.empty()) {
+    std::printf("%s: approval rules: the server needs --auth\n", path.c_str());
+  }
   const bool reads_runs =
       policy->runs.mode != modelwarden::RuleMode::kOff ||
       std::any_of(policy->gates.begin(), policy->gates.end(),
@@ -266,6 +280,47 @@ int ManageTokens(const modelwarden::CommandLine& command) {
   return 0;
 }
 
+// Names this process in the retention lease: host, process and a random part.
+std::string LeaseHolder() {
+  char host[256] = "host";
+  gethostname(host, sizeof(host) - 1);
+  return std::string(host) + ":" + std::to_string(getpid()) + ":" +
+         modelwarden::HexEncode(modelwarden::RandomBytes(4));
+}
+
+// `modelwarden retention plan|apply`, straight against the store, each change through the
+// governed write path as the system principal "retention".
+int RunRetention(const modelwarden::CommandLine& command) {
+  using namespace modelwarden;
+  const ServerOptions& options = command.options;
+  PolicyLoadOptions load_options;
+  load_options.tracker_configured = !options.tracking_upstream.empty();
+  load_options.auth_enabled = true;  // Approval rules are not this command's concern.
+  auto policy = PolicyHolder::Load(options.policy_file, load_options);
+  if (!policy.ok()) {
+    std::fprintf(stderr, "%s\n", policy.status().message().c_str());
+    return 2;
+  }
+  auto store = OpenStore(options);
+  if (!store.ok()) return 2;
+  SystemClock clock;
+  AccessControl access(*store->auth, clock, *AuthOptionsFrom(options), store->models.get());
+  EnforcingGovernor governor(**policy, access, *store->models, nullptr, &clock);
+  RegistryService registry(*store->models, governor, clock);
+  RetentionPlanner planner(**policy, *store->models, clock);
+  RetentionRunner runner(planner, registry, *store->models);
+  RetentionOptions retention;
+  retention.models_per_page = command.retention_models_per_page;
+  retention.max_changes = command.retention_max_changes;
+  // A server's scheduled pass and this command never run at once.
+  retention.use_lease = true;
+  retention.holder = LeaseHolder();
+  if (command.action == CommandLine::Action::kRetentionPlan) {
+    return RunRetentionPlan(runner, retention, stdout, stderr);
+  }
+  return RunRetentionApply(runner, retention, stdout, stderr, isatty(fileno(stderr)) != 0);
+}
+
 int Serve(const modelwarden::ServerOptions& options) {
   using namespace modelwarden;
 
@@ -302,6 +357,7 @@ int Serve(const modelwarden::ServerOptions& options) {
   }
   PolicyLoadOptions load_options;
   load_options.tracker_configured = tracker != nullptr;
+  load_options.auth_enabled = options.auth;
 
   std::unique_ptr<PolicyHolder> policy = std::make_unique<PolicyHolder>();
   if (!options.policy_file.empty()) {
@@ -344,16 +400,28 @@ int Serve(const modelwarden::ServerOptions& options) {
   DeliveryWorker deliveries(*store->models, *secrets, webhook_transport, clock,
                             DeliveryOptionsFrom(options));
   service_options.outbox_listener = &deliveries;
-  EnforcingGovernor governor(*policy, access, *store->models, tracker.get());
+  EnforcingGovernor governor(*policy, access, *store->models, tracker.get(), &clock);
   RegistryService registry(*store->models, governor, clock, std::move(service_options));
   GovernanceService governance(*policy, access, governor, *store->models, *store->models, registry);
   WebhookService webhooks(*store->models, *store->models, access, clock, *secrets,
                           webhook_transport, WebhookOptionsFrom(options), &deliveries);
-  HttpServer server(options, registry, governance, access, access_admin, webhooks);
+  ApprovalService approvals(registry, *store->models, governor, access, *store->auth, clock);
+  HttpServer server(options, registry, governance, access, access_admin, webhooks, approvals);
   if (proxy) server.ForwardOtherPaths(*proxy);
   VersionArtifacts artifacts(registry, tracker.get(), artifact_pool.get(),
                              options.local_artifact_root);
   server.ServeVersionArtifacts(artifacts);
+  RetentionPlanner planner(*policy, *store->models, clock);
+  RetentionRunner retention_runner(planner, registry, *store->models);
+  std::unique_ptr<RetentionSchedule> retention;
+  if (options.retention_interval_minutes > 0) {
+    RetentionOptions retention_options;
+    retention_options.holder = LeaseHolder();
+    retention = std::make_unique<RetentionSchedule>(
+        retention_runner, *policy, std::chrono::minutes(options.retention_interval_minutes),
+        retention_options,
+        [](const std::string& line) { std::fprintf(stderr, "modelwarden: %s\n", line.c_str()); });
+  }
 
   const sigset_t signals = WatchedSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // Before any thread starts: all inherit it.
@@ -391,8 +459,10 @@ int Serve(const modelwarden::ServerOptions& options) {
     }
   });
 
+  if (retention) retention->Start();
   const Status status = server.Listen();
   listen_returned = true;
+  if (retention) retention->Stop();
   deliveries.Stop();
   if (!signalled) kill(getpid(), SIGTERM);  // Wakes the watcher when Listen failed.
   watcher.join();
@@ -433,6 +503,13 @@ int main(int argc, char* argv[]) {
       return modelwarden::RunImport(command->options, command->transfer);
     case CommandLine::Action::kExport:
       return modelwarden::RunExport(command->options, command->transfer);
+    case CommandLine::Action::kRetentionPlan:
+    case CommandLine::Action::kRetentionApply:
+      return RunRetention(*command);
+    case CommandLine::Action::kCheck:
+      return modelwarden::RunCheck(command->client, stdout, stderr);
+    case CommandLine::Action::kApprovals:
+      return modelwarden::RunApprovals(command->client, stdout, stderr);
   }
   return kExitUsage;
 }

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "compat/access_handlers.h"
+#include "compat/approval_handlers.h"
 #include "compat/governance_handlers.h"
 #include "compat/model_version_handlers.h"
 #include "compat/registered_model_handlers.h"
@@ -114,6 +115,26 @@ inline constexpr GovernanceRoute kGovernanceRoutes[] = {
      &HandleSetModelCard},
     {HttpMethod::kGet, "/modelwarden/audit-events/search", Operation::kSearchAuditEvents,
      &HandleSearchAuditEvents},
+};
+
+// modelwarden's four-eyes approvals (compat/approval_handlers.h), below the same prefixes.
+struct ApprovalRoute {
+  HttpMethod method;
+  std::string_view path;
+  Operation operation;
+  ApprovalHandler handler;
+};
+
+inline constexpr ApprovalRoute kApprovalRoutes[] = {
+    {HttpMethod::kPost, "/modelwarden/approvals/create", Operation::kCreateApproval,
+     &HandleCreateApproval},
+    {HttpMethod::kGet, "/modelwarden/approvals/get", Operation::kGetApproval, &HandleGetApproval},
+    {HttpMethod::kGet, "/modelwarden/approvals/list", Operation::kListApprovals,
+     &HandleListApprovals},
+    {HttpMethod::kPost, "/modelwarden/approvals/approve", Operation::kApprove, &HandleApprove},
+    {HttpMethod::kPost, "/modelwarden/approvals/reject", Operation::kReject, &HandleReject},
+    {HttpMethod::kPost, "/modelwarden/approvals/cancel", Operation::kCancelApproval,
+     &HandleCancelApproval},
 };
 
 // MLflow's basic-auth REST API (mlflow/server/auth/routes.py) and modelwarden's access

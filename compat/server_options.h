@@ -72,6 +72,9 @@ struct ServerOptions {
   int tracking_upstream_timeout_ms = 60000;
   // Where users open the tracking UI, for the run_link of new versions. Empty: the upstream.
   std::string tracking_ui_url;
+  // Minutes between the server's retention passes (the policy's retention rules); 0: none.
+  // With several servers on one database only one runs a pass at a time (a database lease).
+  int retention_interval_minutes = 0;
   // Store a link to the run's page as the run_link of a new version created with a run and
   // without one. Off (MLflow): run_link is what the client sent, and MLflow's UI links the run
   // itself, inside the UI the user is in.

@@ -3,11 +3,13 @@
 #include <iterator>
 #include <type_traits>
 
+#include "enforcement/policy/approval_rule.h"
 #include "enforcement/policy/compliance_report.h"
 #include "enforcement/policy/metadata_rule.h"
 #include "enforcement/policy/naming_rule.h"
 #include "enforcement/policy/promotion_gate.h"
 #include "enforcement/policy/promotion_review.h"
+#include "enforcement/policy/retention_review.h"
 #include "enforcement/policy/run_rule.h"
 #include "registry/source_resolution.h"
 
@@ -31,18 +33,29 @@ struct Judgement {
   // when `refuses`.
   bool import = false;
   bool refuses = true;
+  std::optional<ApprovalDemand> approval = std::nullopt;  // The move waits for a second person.
 };
 
 void Append(std::vector<CheckResult>& to, std::vector<CheckResult> more) {
   to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 }
 
+// Whether a move waits for an approval: the caller asked for one, or an enforced four-eyes
+// rule covers it. A move an approval allows does not wait again.
+bool WaitsForApproval(const Policy& policy, const std::string& name, std::optional<Stage> stage,
+                      bool by_alias, const MoveApproval& how) {
+  if (how.path == MoveApproval::Path::kRequested) return true;
+  if (how.path == MoveApproval::Path::kApproved || !stage) return false;
+  const ApprovalRule* rule = ApprovalRuleFor(policy, name, *stage, by_alias);
+  return rule != nullptr && rule->mode == RuleMode::kEnforce;
+}
+
 // The policy's checks for each kind of change, on the state the change found.
 class PolicyJudge {
  public:
   PolicyJudge(const Policy& policy, const ChangeState& state, const OutsideFacts& facts,
-              ModelReader& reader)
-      : policy_(policy), state_(state), facts_(facts), reader_(reader) {}
+              ModelReader& reader, int64_t now)
+      : policy_(policy), state_(state), facts_(facts), reader_(reader), now_(now) {}
 
   Result<Judgement> operator()(const CreateModelChange& c) {
     RegisteredModel pending;
@@ -81,10 +94,15 @@ class PolicyJudge {
                 "Setting alias '" + c.alias + "' on " + VersionLabel(c.name, c.version) +
                     (stage ? " (counts as " + std::string(StageName(*stage)) + ")" : "") +
                     " denied by policy"};
-    if (!stage) return j;
+    if (!stage) {
+      Hold(j, c.name, std::nullopt, true, c.approval, "");
+      return j;
+    }
     ASSIGN_OR_RETURN(j.checks,
                      ReviewPromotion(policy_, {&*state_.model, &*state_.version, *stage, c.alias},
                                      reader_, facts_));
+    Hold(j, c.name, stage, true, c.approval,
+         "setting alias '" + c.alias + "' (" + std::string(StageName(*stage)) + ")");
     return j;
   }
   Result<Judgement> operator()(const CreateVersionChange& c) {
@@ -116,6 +134,22 @@ class PolicyJudge {
         j.checks.push_back(std::move(check));
       }
     }
+    if (c.retention) {
+      ASSIGN_OR_RETURN(std::vector<CheckResult> retention,
+                       ReviewRetention(policy_, *c.retention, RetentionAction::kArchive,
+                                       *state_.model, *state_.version, reader_, now_));
+      Append(j.checks, std::move(retention));
+    }
+    Hold(j, c.name, c.stage, false, c.approval,
+         "moving a version to " + std::string(StageName(c.stage)));
+    return j;
+  }
+  // Only a retention rule's deletion is judged: a client's is MLflow's plain delete.
+  Result<Judgement> operator()(const DeleteVersionChange& c) {
+    Judgement j{{}, "Retention of " + VersionLabel(c.name, c.version) + " denied by policy"};
+    if (!c.retention) return j;
+    ASSIGN_OR_RETURN(j.checks, ReviewRetention(policy_, *c.retention, RetentionAction::kDelete,
+                                               *state_.model, *state_.version, reader_, now_));
     return j;
   }
   // A model brought over from another registry is judged as it will be, by the checks of the
@@ -144,6 +178,21 @@ class PolicyJudge {
   }
 
  private:
+  // The four-eyes rules on a move into `stage` (unset: an alias that stands for no stage): an
+  // enforced rule (or the caller) makes it wait; a warn rule only says it would have.
+  void Hold(Judgement& j, const std::string& name, std::optional<Stage> stage, bool by_alias,
+            const MoveApproval& how, const std::string& move) const {
+    if (how.path == MoveApproval::Path::kApproved) return;
+    const ApprovalRule* rule = stage ? ApprovalRuleFor(policy_, name, *stage, by_alias) : nullptr;
+    const bool enforced = rule != nullptr && rule->mode == RuleMode::kEnforce;
+    if (enforced || how.path == MoveApproval::Path::kRequested) {
+      j.approval =
+          ApprovalDemand{enforced ? rule->id : "", policy_.approvals.expires_after_hours * 3600000};
+    } else if (rule != nullptr) {
+      j.checks.push_back(ApprovalWarning(*rule, move));
+    }
+  }
+
   // Whether a live version other than `version` is in `stage` (any of them, not only the
   // newest: archive_existing_versions moves them all).
   Result<bool> OthersHold(const std::string& name, Stage stage, int64_t version) {
@@ -158,21 +207,31 @@ class PolicyJudge {
   const ChangeState& state_;
   const OutsideFacts& facts_;
   ModelReader& reader_;
+  const int64_t now_;
 };
 
 }  // namespace
 
 AccessRequest EnforcingGovernor::AccessRequestFor(const Change& change) const {
+  const auto policy = policy_.Current();
   AccessRequest request;
   request.operation = OperationOf(change);
   request.model = ModelOf(change);
   if (const auto* rename = std::get_if<RenameModelChange>(&change)) {
     request.new_name = rename->new_name;
   } else if (const auto* transition = std::get_if<TransitionStageChange>(&change)) {
-    request.promotes_to = transition->stage;
+    // A move that waits for an approval needs no PROMOTE of its requester: the approver's
+    // PROMOTE makes it.
+    if (!WaitsForApproval(*policy, transition->name, transition->stage, false,
+                          transition->approval)) {
+      request.promotes_to = transition->stage;
+    }
   } else if (const auto* alias = std::get_if<SetAliasChange>(&change)) {
     // As the policy's own checks: an alias stands for a stage while the lifecycle is on.
-    request.promotes_to = AliasStage(*policy_.Current(), alias->alias);
+    const std::optional<Stage> stage = AliasStage(*policy, alias->alias);
+    if (!WaitsForApproval(*policy, alias->name, stage, true, alias->approval)) {
+      request.promotes_to = stage;
+    }
   }
   return request;
 }
@@ -267,8 +326,9 @@ Result<Verdict> EnforcingGovernor::Judge(const CallContext&, const Change& chang
                                          const ChangeState& state, const OutsideFacts& facts,
                                          ModelReader& reader) {
   const auto policy = policy_.Current();
-  ASSIGN_OR_RETURN(Judgement judgement,
-                   std::visit(PolicyJudge(*policy, state, facts, reader), change));
+  ASSIGN_OR_RETURN(
+      Judgement judgement,
+      std::visit(PolicyJudge(*policy, state, facts, reader, clock_.NowMillis()), change));
   Verdict verdict;
   verdict.checks = ToAuditChecks(judgement.checks);
   if (judgement.import) verdict.warnings = Findings(judgement.checks);
@@ -276,6 +336,7 @@ Result<Verdict> EnforcingGovernor::Judge(const CallContext&, const Change& chang
     verdict.denial = DenialStatus(judgement.denied, judgement.checks);
   } else if (!judgement.import) {
     verdict.warnings = Warnings(judgement.checks);
+    verdict.approval = std::move(judgement.approval);
   }
   return verdict;
 }

@@ -29,6 +29,9 @@ struct PromotionReport {
   std::string alias;
   bool allowed = true;
   std::vector<CheckResult> checks;
+  // Set when an enforced four-eyes rule holds the move: made by a client, it would wait for a
+  // second person's approval (the checks above are judged again then).
+  std::string approval_rule;
 };
 
 struct ModelCardView {

@@ -1,5 +1,6 @@
 #include "enforcement/governance_service.h"
 
+#include "enforcement/policy/approval_rule.h"
 #include "enforcement/policy/model_card.h"
 #include "enforcement/policy/promotion_review.h"
 #include "registry/mlflow_errors.h"
@@ -61,6 +62,11 @@ Result<PromotionReport> GovernanceService::CheckPromotion(const CallContext& ctx
     return Status::Ok();
   }));
   report.allowed = !IsDenied(report.checks);
+  if (report.stage) {
+    const ApprovalRule* rule =
+        ApprovalRuleFor(*policy, name, *report.stage, /*by_alias=*/!target.alias.empty());
+    if (rule != nullptr && rule->mode == RuleMode::kEnforce) report.approval_rule = rule->id;
+  }
   return report;
 }
 

@@ -24,6 +24,17 @@ std::string AliasState(const std::string& alias, std::optional<int64_t> version)
   return "alias " + alias + (version ? " -> version " + std::to_string(*version) : " unset");
 }
 
+// What the audit log adds to a move an approval allowed, or a change a retention rule made.
+std::string Provenance(const MoveApproval& approval) {
+  if (approval.path != MoveApproval::Path::kApproved) return "";
+  return " (approval " + std::to_string(approval.approval_id) + ", requested by " +
+         approval.requested_by + ")";
+}
+std::string Provenance(const std::optional<RetentionMark>& retention) {
+  if (!retention) return "";
+  return " (retention rule " + retention->rule_id + ": " + retention->reason + ")";
+}
+
 std::optional<int64_t> AliasTarget(const ChangeState& state, const std::string& alias) {
   if (!state.model) return std::nullopt;
   for (const ModelVersionAlias& a : state.model->aliases) {
@@ -59,7 +70,7 @@ struct Describer {
   }
   void operator()(const SetAliasChange& c) const {
     event.before = AliasState(c.alias, AliasTarget(state, c.alias));
-    event.after = AliasState(c.alias, c.version);
+    event.after = AliasState(c.alias, c.version) + Provenance(c.approval);
   }
   void operator()(const DeleteAliasChange& c) const {
     const std::optional<int64_t> target = AliasTarget(state, c.alias);
@@ -80,13 +91,16 @@ struct Describer {
     if (state.version) event.before = "description=" + state.version->description.value_or("");
     event.after = "description=" + c.description.value_or("");
   }
-  void operator()(const DeleteVersionChange&) const {}
+  void operator()(const DeleteVersionChange& c) const {
+    if (c.retention) event.after = "deleted" + Provenance(c.retention);
+  }
   void operator()(const TransitionStageChange& c) const {
     if (state.version) {
       event.before = "stage=" + std::string(StageName(state.version->current_stage));
     }
     event.after = "stage=" + std::string(StageName(c.stage)) +
-                  (c.archive_existing_versions ? ", archive_existing_versions" : "");
+                  (c.archive_existing_versions ? ", archive_existing_versions" : "") +
+                  Provenance(c.approval) + Provenance(c.retention);
   }
   void operator()(const SetVersionTagChange& c) const {
     if (state.version) event.before = TagState(state.version->tags, c.tag.key);

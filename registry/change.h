@@ -17,6 +17,26 @@
 
 namespace modelwarden {
 
+// How a move (a stage transition or an alias) stands towards the policy's four-eyes approval
+// rules (registry/approval.h).
+struct MoveApproval {
+  enum class Path {
+    kByPolicy,   // An ordinary request: the policy says whether it waits for an approval.
+    kRequested,  // The caller asks for an approval whatever the policy (approvals/create).
+    kApproved,   // The move an approval allows, made when its approver approves it.
+  };
+  Path path = Path::kByPolicy;
+  int64_t approval_id = 0;   // kApproved: the approval.
+  std::string requested_by;  // kApproved: who asked, for the audit log.
+  std::string comment;       // kRequested: the requester's note to the approvers.
+};
+
+// A change made by a retention rule of the policy, and why.
+struct RetentionMark {
+  std::string rule_id;
+  std::string reason;  // e.g. "5 newer versions in None; created 2025-01-02 (90 days ago)".
+};
+
 struct CreateModelChange {
   NewRegisteredModel model;
 };
@@ -43,6 +63,7 @@ struct SetAliasChange {
   std::string name;
   std::string alias;
   int64_t version = 0;
+  MoveApproval approval = {};
 };
 struct DeleteAliasChange {
   std::string name;
@@ -64,12 +85,15 @@ struct UpdateVersionChange {
 struct DeleteVersionChange {
   std::string name;
   int64_t version = 0;
+  std::optional<RetentionMark> retention = std::nullopt;  // Set when a retention rule deletes.
 };
 struct TransitionStageChange {
   std::string name;
   int64_t version = 0;
   Stage stage = Stage::kNone;
   bool archive_existing_versions = false;
+  MoveApproval approval = {};
+  std::optional<RetentionMark> retention = std::nullopt;  // Set when a retention rule archives.
 };
 struct SetVersionTagChange {
   std::string name;

@@ -97,6 +97,8 @@ std::string_view AuditOutcomeName(AuditOutcome outcome) {
       return "allowed";
     case AuditOutcome::kWarned:
       return "warned";
+    case AuditOutcome::kPending:
+      return "pending";
     case AuditOutcome::kDenied:
       return "denied";
   }
@@ -104,7 +106,8 @@ std::string_view AuditOutcomeName(AuditOutcome outcome) {
 }
 
 std::optional<AuditOutcome> ParseAuditOutcome(std::string_view name) {
-  for (AuditOutcome o : {AuditOutcome::kAllowed, AuditOutcome::kWarned, AuditOutcome::kDenied}) {
+  for (AuditOutcome o : {AuditOutcome::kAllowed, AuditOutcome::kWarned, AuditOutcome::kDenied,
+                         AuditOutcome::kPending}) {
     if (AuditOutcomeName(o) == name) return o;
   }
   return std::nullopt;

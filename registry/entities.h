@@ -95,9 +95,10 @@ struct AuditCheck {
   }
 };
 
-// What became of a change: made, made with warnings, or refused.
-enum class AuditOutcome { kAllowed, kWarned, kDenied };
-// "allowed", "warned", "denied".
+// What became of a change: made, made with warnings, refused, or waiting for a second person's
+// approval (registry/approval.h).
+enum class AuditOutcome { kAllowed, kWarned, kDenied, kPending };
+// "allowed", "warned", "denied", "pending".
 std::string_view AuditOutcomeName(AuditOutcome outcome);
 std::optional<AuditOutcome> ParseAuditOutcome(std::string_view name);
 

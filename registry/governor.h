@@ -34,11 +34,20 @@ struct OutsideFacts {
   std::map<std::string, Result<TrackedRun>> runs;
 };
 
+// A move the policy lets through only once a second person approves it.
+struct ApprovalDemand {
+  std::string rule_id;           // The rule that asks for it; empty when the caller asked.
+  int64_t expires_after_ms = 0;  // How long the approval stays open.
+};
+
 // The policy's answer to one change.
 struct Verdict {
   Status denial;                      // OK: the change may be made.
   std::vector<AuditCheck> checks;     // Every check that ran, for the audit log.
   std::vector<std::string> warnings;  // Failed checks in warn mode, for the caller.
+  // Set (with an OK denial) when the change is a move that waits for a second person's
+  // approval: the unit of work records the request instead (registry/approval_request.h).
+  std::optional<ApprovalDemand> approval;
 };
 
 class Governor {

@@ -14,10 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "registry/approval.h"
 #include "registry/entities.h"
 #include "registry/model_snapshot.h"
 #include "registry/requests.h"
 #include "registry/status.h"
+#include "registry/version_inventory.h"
 
 namespace modelwarden {
 
@@ -46,6 +48,27 @@ class ModelReader {
                                                           size_t limit) = 0;
   // The numbers of the live versions in `stage`, ascending.
   virtual Result<std::vector<int64_t>> VersionsInStage(const std::string& name, Stage stage) = 0;
+  // How many live versions of `name` numbered above `version` are in one of `stages`.
+  virtual Result<int64_t> CountNewerVersions(const std::string& name, int64_t version,
+                                             const std::vector<Stage>& stages) = 0;
+  // The models named after `after` in byte order, at most `max_models`, each with its tags and
+  // live versions (newest first), their aliases, and whether an approval pending at `now`
+  // names them.
+  virtual Result<std::vector<InventoryModel>> ReadInventory(const std::string& after,
+                                                            int64_t max_models, int64_t now) = 0;
+
+  // Approvals (registry/approval.h).
+  // The approval `id`, whatever its status; nullopt when absent.
+  virtual Result<std::optional<Approval>> FindApproval(int64_t id) = 0;
+  // The newest approval of exactly `move` (model, version, stage or alias) still pending and
+  // unexpired at `now`; nullopt when none.
+  virtual Result<std::optional<Approval>> FindPendingApproval(const ApprovalMove& move,
+                                                              int64_t now) = 0;
+  // Whether an approval pending and unexpired at `now` names the version.
+  virtual Result<bool> HasPendingApproval(const std::string& name, int64_t version,
+                                          int64_t now) = 0;
+  // Newest first; next_page_token set when more match.
+  virtual Result<Page<Approval>> ListApprovals(const ApprovalQuery& query) = 0;
 };
 
 // Consistent reads of the registry, for what needs one snapshot but no lock. Thread-safe.
@@ -65,11 +88,12 @@ class ModelRows : public ModelReader {
   virtual Status GrantCreatorManage(const std::string& name, const std::string& username) = 0;
   virtual Status UpdateModelDescription(const std::string& name, const std::string& description,
                                         int64_t now) = 0;
-  // Moves the model with its versions (deleted ones too), tags, aliases and the grants on it;
-  // bumps the model's and every version's last_updated_timestamp. A subject's grant left on
-  // `new_name` from before gives way to its grant of the same kind on the model.
+  // Moves the model with its versions (deleted ones too), tags, aliases, approvals and the
+  // grants on it; bumps the model's and every version's last_updated_timestamp. A subject's
+  // grant left on `new_name` from before gives way to its grant of the same kind on the model.
   virtual Status RenameModel(const std::string& name, const std::string& new_name, int64_t now) = 0;
-  // Hard delete of the model, its versions, tags, aliases and the grants on it.
+  // Hard delete of the model, its versions, tags, aliases and the grants on it; its pending
+  // approvals become invalidated (a model re-created under the name is another model).
   virtual Status DeleteModel(const std::string& name) = 0;
   // Upsert.
   virtual Status SetModelTag(const std::string& name, const Tag& tag) = 0;
@@ -108,6 +132,10 @@ class ModelRows : public ModelReader {
   // Replaces the model's aliases by `aliases`.
   virtual Status ReplaceAliases(const std::string& name,
                                 const std::vector<ModelVersionAlias>& aliases) = 0;
+  // A new pending approval; returns its id.
+  virtual Result<int64_t> InsertApproval(const NewApproval& approval) = 0;
+  // Records how the approval `id` ended (its status leaves pending).
+  virtual Status DecideApproval(int64_t id, const ApprovalDecision& decision) = 0;
 };
 
 }  // namespace modelwarden

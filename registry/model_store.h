@@ -16,6 +16,7 @@
 
 #include "registry/audit_log.h"
 #include "registry/entities.h"
+#include "registry/lease.h"
 #include "registry/model_rows.h"
 #include "registry/requests.h"
 #include "registry/search_filter.h"
@@ -42,7 +43,8 @@ struct StoreSearch {
 class ModelStore : public AuditLog,
                    public ModelSnapshots,
                    public WriteTransactions,
-                   public WebhookStore {
+                   public WebhookStore,
+                   public Leases {
  public:
   // Models with tags, aliases and latest_versions; next_page_token set only when more exist,
   // holding the offset and the sort key of the page's last row (page_token.h).

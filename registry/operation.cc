@@ -54,6 +54,18 @@ std::string_view OperationName(Operation operation) {
       return "SetModelCard";
     case Operation::kSearchAuditEvents:
       return "SearchAuditEvents";
+    case Operation::kCreateApproval:
+      return "CreateApproval";
+    case Operation::kGetApproval:
+      return "GetApproval";
+    case Operation::kListApprovals:
+      return "ListApprovals";
+    case Operation::kApprove:
+      return "Approve";
+    case Operation::kReject:
+      return "Reject";
+    case Operation::kCancelApproval:
+      return "CancelApproval";
     case Operation::kCreateUser:
       return "CreateUser";
     case Operation::kGetUser:

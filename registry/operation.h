@@ -34,6 +34,13 @@ enum class Operation {
   kGetModelCard,
   kSetModelCard,
   kSearchAuditEvents,
+  // modelwarden four-eyes approvals.
+  kCreateApproval,
+  kGetApproval,
+  kListApprovals,
+  kApprove,
+  kReject,
+  kCancelApproval,
   // MLflow basic-auth.
   kCreateUser,
   kGetUser,

@@ -252,15 +252,21 @@ Result<Written<Done>> RegistryService::SetRegisteredModelAlias(const CallContext
                                                                const std::string& name,
                                                                const std::string& alias,
                                                                int64_t version) {
+  return SetAlias(ctx, SetAliasChange{name, alias, version});
+}
+
+Result<Written<Done>> RegistryService::SetAlias(const CallContext& ctx,
+                                                const SetAliasChange& change) {
+  const std::string& name = change.name;
   RETURN_IF_ERROR(ValidateModelName(name));
   return unit_.Run<Done>(
-      ctx, SetAliasChange{name, alias, version},
+      ctx, change,
       [&](ModelRows& rows, ChangeState& state) -> Status {
-        RETURN_IF_ERROR(ValidateAliasForSet(alias));
-        return RequireVersionAndModel(rows, name, version, state);
+        RETURN_IF_ERROR(ValidateAliasForSet(change.alias));
+        return RequireVersionAndModel(rows, name, change.version, state);
       },
       [&](ModelRows& rows, const ChangeState&, int64_t) -> Result<Done> {
-        RETURN_IF_ERROR(rows.SetAlias(name, alias, version));
+        RETURN_IF_ERROR(rows.SetAlias(name, change.alias, change.version));
         return Done{};
       });
 }

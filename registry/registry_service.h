@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "registry/approval.h"
 #include "registry/change.h"
 #include "registry/clock.h"
 #include "registry/governor.h"
@@ -42,6 +43,14 @@ struct RegistryServiceOptions {
   // With a tracker: store the run's page as run_link when the client sent none. Off: run_link
   // is what the client sent, as MLflow stores it (the UI links the run itself).
   bool fill_run_link = false;
+};
+
+// A version a retention rule deletes (soft, as MLflow) or archives.
+struct Retirement {
+  std::string name;
+  int64_t version = 0;
+  bool archive = false;
+  RetentionMark mark;
 };
 
 class RegistryService final : public Registry {
@@ -102,11 +111,27 @@ class RegistryService final : public Registry {
   Result<Written<Done>> DeleteModelVersionTag(const CallContext& ctx, const std::string& name,
                                               int64_t version, const std::string& key) override;
 
+  // modelwarden's own writes, each one unit of work like the RPCs'.
+  // A retention rule's change (enforcement/lifecycle/retention_runner.h); the governor judges
+  // it against the rule again on the locked state. kResourceDoesNotExist when the version is
+  // gone; kInvalidParameterValue when the rule no longer applies (e.g. an alias was set).
+  Result<Written<Done>> RetireVersion(const CallContext& ctx, const Retirement& retirement);
+  // Asks for a second person's approval of `move` whatever the policy says (approvals/create):
+  // the move's own checks run, then the request is recorded. kAborted naming the approval
+  // when it was recorded (or one for the same move was pending already); the move's errors
+  // otherwise.
+  Status RequestApproval(const CallContext& ctx, const ApprovalMove& move,
+                         const std::string& comment);
+
  private:
   // The model, or MLflow's "not found".
   Result<RegisteredModel> ReadModel(const std::string& name);
   Result<Page<RegisteredModel>> EmptyModelPage(const CallContext& ctx, const SearchQuery& query);
   Status ResolveWithTracker(const CallContext& ctx, CreateVersionChange& change);
+  // The units of work of a stage transition and of setting an alias, however asked for.
+  Result<Written<ModelVersion>> Transition(const CallContext& ctx,
+                                           const TransitionStageChange& change);
+  Result<Written<Done>> SetAlias(const CallContext& ctx, const SetAliasChange& change);
 
   ModelStore& store_;
   Governor& governor_;

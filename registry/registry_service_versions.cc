@@ -185,26 +185,73 @@ Result<Written<Done>> RegistryService::DeleteModelVersion(const CallContext& ctx
 Result<Written<ModelVersion>> RegistryService::TransitionModelVersionStage(
     const CallContext& ctx, const std::string& name, int64_t version, Stage stage,
     bool archive_existing_versions) {
+  return Transition(ctx, TransitionStageChange{name, version, stage, archive_existing_versions});
+}
+
+Result<Written<ModelVersion>> RegistryService::Transition(const CallContext& ctx,
+                                                          const TransitionStageChange& change) {
+  const std::string& name = change.name;
   RETURN_IF_ERROR(ValidateModelName(name));
   // MLflow raises an uncoded exception here (HTTP 500, which clients retry); a 400 is right.
-  if (archive_existing_versions && stage != Stage::kStaging && stage != Stage::kProduction) {
+  if (change.archive_existing_versions && change.stage != Stage::kStaging &&
+      change.stage != Stage::kProduction) {
     return Status::InvalidArgument(
         "Model version transition cannot archive existing model versions because '" +
-        std::string(StageName(stage)) +
+        std::string(StageName(change.stage)) +
         "' is not an Active stage. Valid stages are Staging, "
         "Production.");
   }
   return unit_.Run<ModelVersion>(
-      ctx, TransitionStageChange{name, version, stage, archive_existing_versions},
+      ctx, change,
       [&](ModelRows& rows, ChangeState& state) {
-        return RequireVersionAndModel(rows, name, version, state);
+        return RequireVersionAndModel(rows, name, change.version, state);
       },
       [&](ModelRows& rows, const ChangeState&, int64_t now) -> Result<ModelVersion> {
-        RETURN_IF_ERROR(rows.SetVersionStage(name, version, stage, archive_existing_versions, now));
-        ASSIGN_OR_RETURN(std::optional<ModelVersion> moved, rows.FindVersion(name, version));
+        RETURN_IF_ERROR(rows.SetVersionStage(name, change.version, change.stage,
+                                             change.archive_existing_versions, now));
+        ASSIGN_OR_RETURN(std::optional<ModelVersion> moved, rows.FindVersion(name, change.version));
         if (!moved) return Status::Internal("The moved version was not found.");
         return std::move(*moved);
       });
+}
+
+Result<Written<Done>> RegistryService::RetireVersion(const CallContext& ctx,
+                                                     const Retirement& retirement) {
+  const std::string& name = retirement.name;
+  const int64_t version = retirement.version;
+  if (retirement.archive) {
+    TransitionStageChange change{name, version, Stage::kArchived, false};
+    change.retention = retirement.mark;
+    ASSIGN_OR_RETURN(Written<ModelVersion> moved, Transition(ctx, change));
+    return Written<Done>{Done{}, std::move(moved.warnings)};
+  }
+  RETURN_IF_ERROR(ValidateModelName(name));
+  // The model too: a rule may select models by their tags.
+  return unit_.Run<Done>(
+      ctx, DeleteVersionChange{name, version, retirement.mark},
+      [&](ModelRows& rows, ChangeState& state) {
+        return RequireVersionAndModel(rows, name, version, state);
+      },
+      [&](ModelRows& rows, const ChangeState&, int64_t now) -> Result<Done> {
+        RETURN_IF_ERROR(rows.SoftDeleteVersion(name, version, now));
+        return Done{};
+      });
+}
+
+Status RegistryService::RequestApproval(const CallContext& ctx, const ApprovalMove& move,
+                                        const std::string& comment) {
+  MoveApproval requested;
+  requested.path = MoveApproval::Path::kRequested;
+  requested.comment = comment;
+  if (move.stage) {
+    TransitionStageChange change{move.name, move.version, *move.stage,
+                                 move.archive_existing_versions};
+    change.approval = requested;
+    return Transition(ctx, change).status();
+  }
+  SetAliasChange change{move.name, move.alias, move.version};
+  change.approval = requested;
+  return SetAlias(ctx, change).status();
 }
 
 Result<std::string> RegistryService::GetModelVersionDownloadUri(const CallContext& ctx,

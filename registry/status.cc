@@ -26,6 +26,8 @@ const char* ErrorCodeName(ErrorCode code) {
       return "TEMPORARILY_UNAVAILABLE";
     case ErrorCode::kNotImplemented:
       return "NOT_IMPLEMENTED";
+    case ErrorCode::kAborted:
+      return "ABORTED";
     case ErrorCode::kInternalError:
       return "INTERNAL_ERROR";
   }

@@ -24,6 +24,9 @@ enum class ErrorCode {
   kInvalidState,
   kTemporarilyUnavailable,
   kNotImplemented,
+  // The change was not made because it waits on something else (a pending approval). MLflow's
+  // ABORTED: HTTP 409, which its clients do not retry.
+  kAborted,
   kInternalError,
 };
 

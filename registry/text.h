@@ -1,5 +1,6 @@
 // The small text helpers every layer shares, defined once: ASCII character classes and case
-// mapping, prefixes, trimming, hex, UTF-8 code points, percent-decoding, base64 and random UUIDs.
+// mapping, prefixes, trimming, hex, UTF-8 code points, percent-decoding, base64, SHA-256 and
+// random UUIDs.
 // Strings are bytes (UTF-8 or binary); only ASCII is ever classified or case-mapped, whatever the
 // locale. In the lowest layer so that registry, enforcement and compat all use these. Pure
 // functions; thread-safe.
@@ -74,5 +75,7 @@ std::optional<std::string> DecodeBase64LikePython(std::string_view text);
 // A random (version 4) UUID from OpenSSL's CSPRNG, as Python's str(uuid.uuid4()) writes it:
 // "1b4e28ba-2fa1-41d2-883f-0016d3cca427". Aborts if the generator fails.
 std::string NewUuid4();
+// SHA-256 of `data` as 64 lower-case hex digits (OpenSSL's).
+std::string Sha256Hex(std::string_view data);
 
 }  // namespace modelwarden

@@ -3,8 +3,9 @@
 // that has locked the model's rows: Governor::Authorize, MLflow's own checks, Governor::Judge,
 // the change, the webhook deliveries of its events and its audit entry; Governor::Committed
 // after the commit. A refusal commits only its audit entry (and, for a policy denial, the
-// deliveries of the policy.denied event). Thread-safe if the store, the governor and the
-// listener are.
+// deliveries of the policy.denied event); a move that waits for a second person's approval
+// commits only the approval request and its audit entry (registry/approval_request.h).
+// Thread-safe if the store, the governor and the listener are.
 #pragma once
 
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <optional>
 #include <utility>
 
+#include "registry/approval_request.h"
 #include "registry/audit_record.h"
 #include "registry/change.h"
 #include "registry/clock.h"
@@ -121,6 +123,9 @@ Result<Written<T>> UnitOfWork::Run(const CallContext& ctx, const Change& change,
       ASSIGN_OR_RETURN(deliveries,
                        RecordPolicyDenial(txn, ctx, change, event.checks, verdict.denial, now));
       return txn.AppendAudit(event);
+    }
+    if (std::optional<ApprovalDemand> demand = ApprovalDemandOf(change, verdict)) {
+      return DeferForApproval(ctx, change, state, *demand, now, txn, event, refusal);
     }
     ASSIGN_OR_RETURN(written.value, apply(txn.models(), state, now));
     written.warnings = std::move(verdict.warnings);

@@ -306,6 +306,14 @@ Status AccessControl::Decide(const AccessProfile& profile, const AccessRequest& 
     case Requirement::kAuditLog:
       if (request.model.empty()) return AdminOnly(request.operation);
       return NeedOnModel(profile, request.operation, request.model, Permission::kRead, fallback);
+    case Requirement::kPromoteModel:
+      RETURN_IF_ERROR(
+          NeedOnModel(profile, request.operation, request.model, Permission::kRead, fallback));
+      if (HasPromoteGrant(profile, request.model)) return Status::Ok();
+      return Status::PermissionDenied(
+          "Permission denied: " + std::string(OperationName(request.operation)) +
+          " needs a PROMOTE grant on registered model '" + request.model + "'; user '" +
+          profile.user.username + "' has none.");
     case Requirement::kManageGrant:
       if (request.needs_admin) {
         return Status::PermissionDenied(

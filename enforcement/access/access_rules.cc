@@ -16,6 +16,9 @@ AccessRule RequiredAccess(Operation operation) {
     case Operation::kGetModelVersionDownloadUri:
     case Operation::kCheckPromotion:
     case Operation::kGetModelCard:
+    case Operation::kGetApproval:
+    // Only the requester may cancel (enforcement/lifecycle/approval_service.h).
+    case Operation::kCancelApproval:
       return {Requirement::kReadModel};
     case Operation::kUpdateRegisteredModel:
     case Operation::kSetRegisteredModelTag:
@@ -24,6 +27,9 @@ AccessRule RequiredAccess(Operation operation) {
     case Operation::kUpdateModelVersion:
     case Operation::kSetModelVersionTag:
     case Operation::kSetModelCard:
+    // Requesting an approval needs what the move needs but PROMOTE: the approver's PROMOTE
+    // makes the move.
+    case Operation::kCreateApproval:
       return {Requirement::kUpdateModel};
     case Operation::kTransitionModelVersionStage:
     case Operation::kSetRegisteredModelAlias:
@@ -40,7 +46,12 @@ AccessRule RequiredAccess(Operation operation) {
     case Operation::kGetCurrentUser:
       return {Requirement::kAuthenticated};
     case Operation::kSearchAuditEvents:
+    case Operation::kListApprovals:
       return {Requirement::kAuditLog};
+    // Never the requester (enforcement/lifecycle/approval_service.h).
+    case Operation::kApprove:
+    case Operation::kReject:
+      return {Requirement::kPromoteModel};
     case Operation::kCreateModelPermission:
     case Operation::kGetModelPermission:
     case Operation::kUpdateModelPermission:

@@ -18,7 +18,8 @@ enum class Requirement {
   kRegisterModel,  // Authenticated; EDIT on the name too when registration needs a grant.
   kRenameModel,    // EDIT on the model; on the new name too when registration needs a grant.
   kSelf,           // The user the request names is the caller (none named: the caller).
-  kAuditLog,       // READ on the model when one is named, else admin.
+  kAuditLog,       // READ on the model when one is named, else admin (audit log, approvals).
+  kPromoteModel,   // READ and a PROMOTE grant on the model: deciding on a move another asked.
   kManageGrant,    // MANAGE on the model for an access grant on one model; admin otherwise.
   kWebhooks,       // A WEBHOOKS grant covering the webhook's model_prefix (AccessRequest::model).
   kAdmin,

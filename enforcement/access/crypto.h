@@ -1,18 +1,20 @@
 // The few cryptographic primitives access control and webhooks need, all from OpenSSL (never
-// our own): random bytes, SHA-256, HMAC-SHA256, PBKDF2-HMAC-SHA256, HKDF-SHA256, AES-256-GCM,
-// constant-time comparison. (Base64 is registry/text.h's.) Stateless and thread-safe.
+// our own): random bytes, HMAC-SHA256, PBKDF2-HMAC-SHA256, HKDF-SHA256, AES-256-GCM,
+// constant-time comparison. (Base64 and SHA-256 are registry/text.h's: the registry
+// fingerprints versions with it.) Stateless and thread-safe.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "registry/text.h"
+
 namespace modelwarden {
 
 // `count` bytes from OpenSSL's CSPRNG. Aborts if the generator fails (nothing safe to do).
 std::string RandomBytes(size_t count);
 
-std::string Sha256Hex(std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);
 std::string Pbkdf2Sha256(std::string_view password, std::string_view salt, int iterations,
                          size_t length);

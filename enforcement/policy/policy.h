@@ -3,6 +3,7 @@
 // Immutable once loaded; shared read-only between threads.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -118,6 +119,42 @@ struct RunPolicy {
   bool require_run = false;
 };
 
+// A four-eyes rule: moving a version of a matching model into one of `stages` (or setting an
+// alias the lifecycle maps to one) waits until a second person with PROMOTE approves it.
+struct ApprovalRule {
+  std::string id;
+  RuleMode mode = RuleMode::kEnforce;    // warn: the move is made, with a warning.
+  std::vector<Stage> stages;             // Staging and/or Production.
+  bool aliases = true;                   // Aliases that stand for one of `stages` too.
+  std::optional<Pattern> model_pattern;  // The whole model name must match; unset: every model.
+};
+
+struct ApprovalsPolicy {
+  int64_t expires_after_hours = 72;  // An undecided approval expires after this long.
+  std::vector<ApprovalRule> rules;
+};
+
+enum class RetentionAction { kDelete, kArchive };
+
+// A retention rule: of the versions of the models it selects that are in `stages`, the newest
+// `keep_latest` stay; the others are deleted (soft, as MLflow) or archived once older than
+// `older_than_days`. Never touched whatever the rule: versions holding an alias, in Staging or
+// Production, named by a pending approval, or created in the last hour.
+struct RetentionRule {
+  std::string id;
+  RuleMode mode = RuleMode::kEnforce;  // warn: reported by plan and apply, never changed.
+  // Which models: the name matches (whole name) and/or the model has the tag (with the value,
+  // when one is given). At least one of the two.
+  std::optional<Pattern> model_pattern;
+  std::optional<std::string> tag_key;
+  std::optional<std::string> tag_value;
+  bool include_prompts = false;                // Prompts (tag mlflow.prompt.is_prompt) are skipped.
+  std::vector<Stage> stages = {Stage::kNone};  // None and/or Archived.
+  std::optional<int64_t> keep_latest;          // At least one of these two.
+  std::optional<int64_t> older_than_days;
+  RetentionAction action = RetentionAction::kDelete;
+};
+
 struct Policy {
   std::string source;  // The file it came from, for messages.
   NamingPolicy naming;
@@ -126,6 +163,8 @@ struct Policy {
   LifecyclePolicy lifecycle;
   std::vector<QualityGate> gates;
   RunPolicy runs;
+  ApprovalsPolicy approvals;
+  std::vector<RetentionRule> retention;  // In file order: the first rule that acts on a version.
 };
 
 // The version tag that holds a model card.

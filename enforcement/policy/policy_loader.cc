@@ -58,9 +58,9 @@ void ParseGates(PolicyReader& in, const rj::Value& v, const std::string& path,
 
 void ParseRoot(PolicyReader& in, const rj::Value& root, Policy& policy) {
   const std::string path = "$";
-  if (!in.CheckObject(
-          root, path,
-          {"description", "naming", "requirements", "model_card", "lifecycle", "gates", "runs"})) {
+  if (!in.CheckObject(root, path,
+                      {"description", "naming", "requirements", "model_card", "lifecycle", "gates",
+                       "runs", "approvals", "retention"})) {
     return;
   }
   in.ReadDescription(root, path);
@@ -81,6 +81,12 @@ void ParseRoot(PolicyReader& in, const rj::Value& root, Policy& policy) {
   }
   if (const rj::Value* v = Member(root, "runs")) {
     policy_loader::ParseRuns(in, *v, Child(path, "runs"), policy.runs);
+  }
+  if (const rj::Value* v = Member(root, "approvals")) {
+    policy_loader::ParseApprovals(in, *v, Child(path, "approvals"), policy.approvals);
+  }
+  if (const rj::Value* v = Member(root, "retention")) {
+    policy_loader::ParseRetention(in, *v, Child(path, "retention"), policy.retention);
   }
 }
 

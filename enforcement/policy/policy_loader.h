@@ -17,6 +17,9 @@ struct PolicyLoadOptions {
   // Whether the server has a tracking upstream. Without one, gates on run.metrics.<key> and
   // the "runs" section could never pass: they are errors.
   bool tracker_configured = false;
+  // Whether the server authenticates its callers. Without it every caller is anonymous, so no
+  // one could approve another's request: enforced approval rules are errors.
+  bool auth_enabled = false;
 };
 
 // kInvalidParameterValue with the message above; all problems found, one per line.

@@ -345,7 +345,7 @@ std::optional<std::string> PolicyReader::ReadRuleId(const rj::Value& object,
   std::string id(ViewOf(*v));
   auto [it, inserted] = rule_ids_.emplace(id, id_path);
   if (!inserted) {
-    Problem(id_path, "a rule id used once across requirements and gates",
+    Problem(id_path, "a rule id used once across requirements, gates, approvals and retention",
             Quote(id) + ", already the id of " + it->second);
   }
   return id;

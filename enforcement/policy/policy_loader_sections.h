@@ -27,6 +27,12 @@ void ParseLifecycle(PolicyReader& in, const rj::Value& v, const std::string& pat
 void ParseGate(PolicyReader& in, const rj::Value& v, const std::string& path, QualityGate& gate);
 // $.runs
 void ParseRuns(PolicyReader& in, const rj::Value& v, const std::string& path, RunPolicy& runs);
+// $.approvals
+void ParseApprovals(PolicyReader& in, const rj::Value& v, const std::string& path,
+                    ApprovalsPolicy& approvals);
+// $.retention
+void ParseRetention(PolicyReader& in, const rj::Value& v, const std::string& path,
+                    std::vector<RetentionRule>& rules);
 
 }  // namespace policy_loader
 }  // namespace modelwarden

@@ -59,4 +59,14 @@ const char* Dialect::SelectColumnNames() const {
   return "SELECT name FROM pragma_table_info(?)";
 }
 
+const char* Dialect::NowMillis() const {
+  if (id_ == SqlDialect::kMysql) return "CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)";
+  // julianday() has millisecond resolution; 2440587.5 is the Unix epoch's Julian day.
+  return "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+}
+
+const char* Dialect::SelectLastInsertId() const {
+  return id_ == SqlDialect::kMysql ? "SELECT LAST_INSERT_ID()" : "SELECT last_insert_rowid()";
+}
+
 }  // namespace modelwarden

@@ -52,6 +52,12 @@ class Dialect {
   const char* SelectTableNames() const;
   // A query of the names of the columns of the table bound to its one `?`, one per row.
   const char* SelectColumnNames() const;
+  // The database server's clock in milliseconds since the Unix epoch, as an integer
+  // expression: one clock for every server process on the database (leases).
+  const char* NowMillis() const;
+  // A statement whose one cell is the id the connection's last INSERT gave an
+  // AUTOINCREMENT / AUTO_INCREMENT column (per connection, so concurrent inserts do not mix).
+  const char* SelectLastInsertId() const;
 
  private:
   explicit Dialect(SqlDialect id) : id_(id) {}

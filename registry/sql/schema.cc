@@ -437,6 +437,72 @@ constexpr const char* kWebhooksMysql[] = {
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
 };
 
+// Version 7: four-eyes approvals of moves (registry/approval.h), and leases: a named job that
+// one server process at a time may run (retention), held until expiration_time (the database's
+// clock, ms). The retention lease exists from the start, so taking it always locks a row.
+constexpr const char* kLifecycleSqlite[] = {
+    R"sql(CREATE TABLE approvals (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  model_name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  target_stage TEXT,
+  alias TEXT,
+  archive_existing_versions INTEGER NOT NULL,
+  rule_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  requested_by TEXT NOT NULL,
+  request_comment TEXT NOT NULL,
+  creation_time INTEGER NOT NULL,
+  expiration_time INTEGER NOT NULL,
+  version_fingerprint TEXT NOT NULL,
+  decided_by TEXT,
+  decision_comment TEXT,
+  decision_time INTEGER,
+  reason TEXT
+))sql",
+    R"sql(CREATE INDEX approvals_model ON approvals (model_name, version, status))sql",
+    R"sql(CREATE INDEX approvals_status ON approvals (status, id))sql",
+    R"sql(CREATE TABLE leases (
+  name TEXT NOT NULL PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expiration_time INTEGER NOT NULL
+))sql",
+    "INSERT INTO leases (name, holder, expiration_time) VALUES ('retention', '', 0)",
+};
+constexpr const char* kLifecycleMysql[] = {
+    R"sql(CREATE TABLE approvals (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  model_name VARCHAR(256) COLLATE {collation} NOT NULL,
+  version INT NOT NULL,
+  target_stage VARCHAR(20),
+  alias VARCHAR(255) COLLATE {collation},
+  archive_existing_versions TINYINT NOT NULL,
+  rule_id VARCHAR(256) NOT NULL,
+  status VARCHAR(16) NOT NULL,
+  requested_by VARCHAR(256) COLLATE {collation} NOT NULL,
+  request_comment MEDIUMTEXT NOT NULL,
+  creation_time BIGINT NOT NULL,
+  expiration_time BIGINT NOT NULL,
+  version_fingerprint CHAR(64) NOT NULL,
+  decided_by VARCHAR(256) COLLATE {collation},
+  decision_comment MEDIUMTEXT,
+  decision_time BIGINT,
+  reason MEDIUMTEXT,
+  PRIMARY KEY (id),
+  KEY approvals_model (model_name, version, status),
+  KEY approvals_status (status, id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    R"sql(CREATE TABLE leases (
+  name VARCHAR(64) NOT NULL,
+  holder VARCHAR(256) NOT NULL,
+  expiration_time BIGINT NOT NULL,
+  PRIMARY KEY (name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    "INSERT INTO leases (name, holder, expiration_time) VALUES ('retention', '', 0)",
+};
+
+// Numbers are given out per branch of development, so a build may know a migration with a
+// lower number than one a database already has: every migration not recorded is applied.
 constexpr Migration kMigrations[] = {
     {1, Of(kRegistrySqlite), Of(kRegistryMysql)},
     {2, Of(kAuditSqlite), Of(kAuditMysql)},
@@ -444,6 +510,7 @@ constexpr Migration kMigrations[] = {
     {4, Of(kAccessEpochSqlite), Of(kAccessEpochMysql)},
     {5, Of(kSearchOrderSqlite), Of(kSearchOrderMysql)},
     {6, Of(kWebhooksSqlite), Of(kWebhooksMysql)},
+    {7, Of(kLifecycleSqlite), Of(kLifecycleMysql)},
 };
 
 // The planner's statistics, renewed after a migration changed the tables or their indexes.
@@ -462,10 +529,12 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
   return text;
 }
 
-Result<int> CurrentVersion(SqlConnection& connection) {
+Result<std::set<int>> AppliedVersions(SqlConnection& connection) {
   ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
-                   connection.Query("SELECT MAX(version) FROM schema_version", {}));
-  return rows.empty() ? 0 : static_cast<int>(rows[0].Int(0));
+                   connection.Query("SELECT version FROM schema_version", {}));
+  std::set<int> applied;
+  for (const SqlRow& row : rows) applied.insert(static_cast<int>(row.Int(0)));
+  return applied;
 }
 
 // The first byte-exact (binary, NO PAD) utf8mb4 collation this MySQL-compatible server has.
@@ -495,7 +564,8 @@ Status ApplyPending(SqlConnection& connection, int target) {
                            "PRIMARY KEY, applied_at INTEGER NOT NULL)",
                    {})
           .status());
-  ASSIGN_OR_RETURN(int current, CurrentVersion(connection));
+  ASSIGN_OR_RETURN(const std::set<int> applied, AppliedVersions(connection));
+  const int current = applied.empty() ? 0 : *applied.rbegin();
   if (current > LatestSchemaVersion()) {
     return Status(ErrorCode::kInvalidState,
                   "The database schema (version " + std::to_string(current) +
@@ -508,7 +578,7 @@ Status ApplyPending(SqlConnection& connection, int target) {
   }
   bool migrated = false;
   for (const Migration& migration : kMigrations) {
-    if (migration.version <= current) continue;
+    if (applied.count(migration.version) != 0) continue;
     if (migration.version > target) break;
     migrated = true;
     const Statements statements = mysql ? migration.mysql : migration.sqlite;
@@ -556,6 +626,12 @@ Status RefuseForeignDatabase(SqlConnection& connection) {
 }
 
 int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+std::vector<int> SchemaVersions() {
+  std::vector<int> versions;
+  for (const Migration& migration : kMigrations) versions.push_back(migration.version);
+  return versions;
+}
 
 Status MigrateSchema(SqlConnection& connection) {
   return MigrateSchemaTo(connection, LatestSchemaVersion());

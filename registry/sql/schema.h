@@ -4,6 +4,8 @@
 // lock.
 #pragma once
 
+#include <vector>
+
 #include "registry/sql/sql_connection.h"
 
 namespace modelwarden {
@@ -11,7 +13,11 @@ namespace modelwarden {
 // The newest migration this build knows.
 int LatestSchemaVersion();
 
-// Applies every migration newer than the database's version, each in its own transaction
+// The numbers of every migration this build knows, ascending (not necessarily contiguous:
+// numbers are handed out per branch of development).
+std::vector<int> SchemaVersions();
+
+// Applies every migration the database has not recorded, in order, each in its own transaction
 // where the dialect allows. kInvalidState when the database is newer than this build, or is
 // another program's (RefuseForeignDatabase).
 Status MigrateSchema(SqlConnection& connection);

@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "registry/sql/approval_rows.h"
+#include "registry/sql/inventory_rows.h"
 #include "registry/sql/model_tables.h"
 #include "registry/sql/sql_access_rows.h"
 
@@ -170,6 +172,47 @@ Result<std::vector<int64_t>> SqlModelRows::VersionsInStage(const std::string& na
   return versions;
 }
 
+Result<int64_t> SqlModelRows::CountNewerVersions(const std::string& name, int64_t version,
+                                                 const std::vector<Stage>& stages) {
+  RETURN_IF_ERROR(LockBeforeRead(name));
+  return CountNewerVersionsIn(db_, name, version, stages);
+}
+
+Result<std::vector<InventoryModel>> SqlModelRows::ReadInventory(const std::string& after,
+                                                                int64_t max_models, int64_t now) {
+  return SelectInventory(db_, after, max_models, now);
+}
+
+// An approval's rows change only in units of work that hold its model's lock, which the
+// caller took: they are read as they are.
+Result<std::optional<Approval>> SqlModelRows::FindApproval(int64_t id) {
+  return SelectApproval(db_, id);
+}
+
+Result<std::optional<Approval>> SqlModelRows::FindPendingApproval(const ApprovalMove& move,
+                                                                  int64_t now) {
+  RETURN_IF_ERROR(LockBeforeRead(move.name));
+  return SelectPendingApproval(db_, move, now);
+}
+
+Result<bool> SqlModelRows::HasPendingApproval(const std::string& name, int64_t version,
+                                              int64_t now) {
+  RETURN_IF_ERROR(LockBeforeRead(name));
+  return PendingApprovalNames(db_, name, version, now);
+}
+
+Result<Page<Approval>> SqlModelRows::ListApprovals(const ApprovalQuery& query) {
+  return SelectApprovals(db_, query);
+}
+
+Result<int64_t> SqlModelRows::InsertApproval(const NewApproval& approval) {
+  return InsertApprovalRow(db_, approval);
+}
+
+Status SqlModelRows::DecideApproval(int64_t id, const ApprovalDecision& decision) {
+  return DecideApprovalRow(db_, id, decision);
+}
+
 Status SqlModelRows::InsertModel(const NewRegisteredModel& model, int64_t now) {
   RETURN_IF_ERROR(db_.Execute(kInsertModel, {model.name, now, now, model.description}));
   for (const Tag& tag : model.tags) RETURN_IF_ERROR(SetModelTag(model.name, tag));
@@ -200,6 +243,7 @@ Status SqlModelRows::RenameModel(const std::string& name, const std::string& new
   RETURN_IF_ERROR(db_.Execute(kRenameVersions, {new_name, now, name}));
   RETURN_IF_ERROR(db_.Execute(kRenameVersionTags, {new_name, name}));
   RETURN_IF_ERROR(db_.Execute(kRenameAliases, {new_name, name}));
+  RETURN_IF_ERROR(RenameApprovals(db_, name, new_name));
   return MoveModelGrants(name, new_name);
 }
 
@@ -218,7 +262,7 @@ Status SqlModelRows::MoveModelGrants(const std::string& name, const std::string&
 Status SqlModelRows::DeleteModel(const std::string& name) {
   RETURN_IF_ERROR(BumpAccessEpoch(db_));
   for (const char* sql : kDeleteModelStatements) RETURN_IF_ERROR(db_.Execute(sql, {name}));
-  return Status::Ok();
+  return InvalidateApprovalsOfModel(db_, name);
 }
 
 Status SqlModelRows::SetModelTag(const std::string& name, const Tag& tag) {

@@ -25,6 +25,15 @@ class SqlModelRows final : public ModelRows {
                                            const std::string& alias) override;
   Result<std::vector<ModelSnapshot>> FindSnapshots(const std::vector<std::string>& names) override;
   Result<std::vector<std::string>> ListModelNames(const std::string& after, size_t limit) override;
+  Result<int64_t> CountNewerVersions(const std::string& name, int64_t version,
+                                     const std::vector<Stage>& stages) override;
+  Result<std::vector<InventoryModel>> ReadInventory(const std::string& after, int64_t max_models,
+                                                    int64_t now) override;
+  Result<std::optional<Approval>> FindApproval(int64_t id) override;
+  Result<std::optional<Approval>> FindPendingApproval(const ApprovalMove& move,
+                                                      int64_t now) override;
+  Result<bool> HasPendingApproval(const std::string& name, int64_t version, int64_t now) override;
+  Result<Page<Approval>> ListApprovals(const ApprovalQuery& query) override;
   Result<std::vector<int64_t>> VersionsInStage(const std::string& name, Stage stage) override;
 
   Status InsertModel(const NewRegisteredModel& model, int64_t now) override;
@@ -52,6 +61,8 @@ class SqlModelRows final : public ModelRows {
   Status PutVersion(const VersionSnapshot& version) override;
   Status ReplaceAliases(const std::string& name,
                         const std::vector<ModelVersionAlias>& aliases) override;
+  Result<int64_t> InsertApproval(const NewApproval& approval) override;
+  Status DecideApproval(int64_t id, const ApprovalDecision& decision) override;
 
  private:
   Result<bool> LockBeforeRead(const std::string& name);

@@ -8,6 +8,7 @@
 #include "registry/sql/audit_rows.h"
 #include "registry/sql/delivery_queue.h"
 #include "registry/sql/dialect.h"
+#include "registry/sql/lease_rows.h"
 #include "registry/sql/model_search.h"
 #include "registry/sql/sql_access_rows.h"
 #include "registry/sql/sql_model_rows.h"
@@ -86,6 +87,21 @@ class SqlModelStore final : public ModelStore {
   Status AppendAuditEvent(const AuditEvent& event) override {
     return WithWriteTransaction(*pool_,
                                 [&](SqlConnection& db) { return InsertAuditEvent(db, event); });
+  }
+
+  Result<bool> AcquireLease(const std::string& name, const std::string& holder,
+                            int64_t ttl_ms) override {
+    bool acquired = false;
+    RETURN_IF_ERROR(WithWriteTransaction(*pool_, [&](SqlConnection& db) -> Status {
+      ASSIGN_OR_RETURN(acquired, AcquireLeaseRow(db, dialect_, name, holder, ttl_ms));
+      return Status::Ok();
+    }));
+    return acquired;
+  }
+
+  Status ReleaseLease(const std::string& name, const std::string& holder) override {
+    return WithWriteTransaction(
+        *pool_, [&](SqlConnection& db) { return ReleaseLeaseRow(db, name, holder); });
   }
 
   Result<Page<AuditEvent>> SearchAuditEvents(const AuditQuery& query) override {

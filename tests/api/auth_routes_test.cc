@@ -31,6 +31,9 @@ std::vector<AnyRoute> AllRoutes() {
   for (const GovernanceRoute& r : kGovernanceRoutes) {
     routes.push_back({r.method, std::string(r.path), r.operation});
   }
+  for (const ApprovalRoute& r : kApprovalRoutes) {
+    routes.push_back({r.method, std::string(r.path), r.operation});
+  }
   for (const AccessRoute& r : kAccessRoutes) {
     routes.push_back({r.method, std::string(r.path), r.operation});
   }
@@ -69,6 +72,12 @@ const std::map<std::string, std::pair<Requirement, bool>>& ExpectedRequirements(
       {"GET /modelwarden/model-versions/card", {R::kReadModel, false}},
       {"POST /modelwarden/model-versions/card", {R::kUpdateModel, false}},
       {"GET /modelwarden/audit-events/search", {R::kAuditLog, false}},
+      {"POST /modelwarden/approvals/create", {R::kUpdateModel, false}},
+      {"GET /modelwarden/approvals/get", {R::kReadModel, false}},
+      {"GET /modelwarden/approvals/list", {R::kAuditLog, false}},
+      {"POST /modelwarden/approvals/approve", {R::kPromoteModel, false}},
+      {"POST /modelwarden/approvals/reject", {R::kPromoteModel, false}},
+      {"POST /modelwarden/approvals/cancel", {R::kReadModel, false}},
       {"POST /mlflow/users/create", {R::kAdmin, false}},
       {"GET /mlflow/users/get", {R::kSelf, false}},
       {"PATCH /mlflow/users/update-password", {R::kSelf, false}},

@@ -70,7 +70,8 @@ std::string Fields(const ServerOptions& o) {
       << "\ntracking_upstream=" << o.tracking_upstream
       << "\ntracking_upstream_connect_timeout_ms=" << o.tracking_upstream_connect_timeout_ms
       << "\ntracking_upstream_timeout_ms=" << o.tracking_upstream_timeout_ms
-      << "\ntracking_ui_url=" << o.tracking_ui_url << "\n";
+      << "\ntracking_ui_url=" << o.tracking_ui_url
+      << "\nretention_interval_minutes=" << o.retention_interval_minutes << "\n";
   return out.str();
 }
 
@@ -114,6 +115,8 @@ const std::vector<OptionCase>& AllOptions() {
       {"tracking-upstream-timeout-ms", "MODELWARDEN_TRACKING_UPSTREAM_TIMEOUT_MS", "12",
        "tracking_upstream_timeout_ms=12"},
       {"tracking-ui-url", "MODELWARDEN_TRACKING_UI_URL", "http://ui", "tracking_ui_url=http://ui"},
+      {"retention-interval-minutes", "MODELWARDEN_RETENTION_INTERVAL_MINUTES", "15",
+       "retention_interval_minutes=15"},
   };
   return *cases;
 }
@@ -212,7 +215,8 @@ TEST(CliOptionsTest, DescribeOptionsListsTheEffectiveOptions) {
                                           "  webhook-delivery-workers = 10\n"
                                           "  webhook-retry-window-seconds = 86400\n"
                                           "  webhook-delivery-retention-days = 7\n"
-                                          "  webhook-deny-private-targets = false\n");
+                                          "  webhook-deny-private-targets = false\n"
+                                          "  retention-interval-minutes = 0\n");
   options.backend_store_uri = "mysql://u:pw@db:3306/r";
   options.policy_file = "p.json";
   options.source_validation_regex = "^s3://";
@@ -248,7 +252,8 @@ TEST(CliOptionsTest, DescribeOptionsListsTheEffectiveOptions) {
                                           "  webhook-delivery-workers = 10\n"
                                           "  webhook-retry-window-seconds = 86400\n"
                                           "  webhook-delivery-retention-days = 7\n"
-                                          "  webhook-deny-private-targets = false\n");
+                                          "  webhook-deny-private-targets = false\n"
+                                          "  retention-interval-minutes = 0\n");
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ constexpr Expected kTable[] = {
     {ErrorCode::kInvalidState, "INVALID_STATE", 500},
     {ErrorCode::kTemporarilyUnavailable, "TEMPORARILY_UNAVAILABLE", 503},
     {ErrorCode::kNotImplemented, "NOT_IMPLEMENTED", 501},
+    {ErrorCode::kAborted, "ABORTED", 409},
     {ErrorCode::kInternalError, "INTERNAL_ERROR", 500},
 };
 

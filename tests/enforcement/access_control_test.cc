@@ -248,6 +248,12 @@ const std::map<Operation, Needs>& NeedsTable() {
       {O::kGetModelCard, Needs::kRead},
       {O::kSetModelCard, Needs::kEdit},
       {O::kSearchAuditEvents, Needs::kRead},  // With model_name; without it admin only.
+      {O::kCreateApproval, Needs::kEdit},
+      {O::kGetApproval, Needs::kRead},
+      {O::kListApprovals, Needs::kRead},  // With a model name; without it admin only.
+      {O::kApprove, Needs::kAdmin},       // A PROMOTE grant, which none of these levels is.
+      {O::kReject, Needs::kAdmin},
+      {O::kCancelApproval, Needs::kRead},  // The requester only: approval_service.h.
       {O::kCreateUser, Needs::kAdmin},
       {O::kGetUser, Needs::kSelf},
       {O::kUpdateUserPassword, Needs::kSelf},

@@ -255,8 +255,8 @@ TEST(PolicyLoaderTest, RejectsUnknownKeysNamingTheAllowedOnes) {
   ASSERT_EQ(lines.size(), 6u) << error;
   EXPECT_EQ(lines[0],
             "policy.json: $._comment: expected one of the keys \"description\", \"naming\", "
-            "\"requirements\", \"model_card\", \"lifecycle\", \"gates\", \"runs\", got "
-            "unknown key \"_comment\"");
+            "\"requirements\", \"model_card\", \"lifecycle\", \"gates\", \"runs\", "
+            "\"approvals\", \"retention\", got unknown key \"_comment\"");
   EXPECT_TRUE(Contains(lines[1], "$.naming.patern: expected one of the keys"));
   EXPECT_TRUE(Contains(lines[1], "\"pattern\""));
   EXPECT_TRUE(Contains(lines[1], "got unknown key \"patern\""));
@@ -350,8 +350,8 @@ TEST(PolicyLoaderTest, RejectsBadRegularExpressions) {
 TEST(PolicyLoaderTest, RejectsDuplicateRuleIdsAcrossRequirementsAndGates) {
   EXPECT_EQ(ErrorOf(R"({"requirements": [{"id": "auc", "key": "k", "applies_at": ["staging"]}],
                         "gates": [{"id": "auc", "metric": "m", "op": ">", "threshold": 0}]})"),
-            "policy.json: $.gates[0].id: expected a rule id used once across requirements and "
-            "gates, got \"auc\", already the id of $.requirements[0].id");
+            "policy.json: $.gates[0].id: expected a rule id used once across requirements, gates, "
+            "approvals and retention, got \"auc\", already the id of $.requirements[0].id");
   EXPECT_TRUE(Contains(ErrorOf(R"({"requirements": [
                          {"id": "x", "key": "k", "applies_at": ["staging"]},
                          {"id": "x", "key": "k", "applies_at": ["staging"]}]})"),
@@ -534,8 +534,8 @@ TEST(PolicyLoaderTest, ReportsEveryProblemTogether) {
       "\"block\"",
       "policy.json: $.requirements[1].applies_at[0]: expected one of \"registration\", "
       "\"staging\", \"production\", got \"launch\"",
-      "policy.json: $.gates[0].id: expected a rule id used once across requirements and gates, "
-      "got \"owner\", already the id of $.requirements[0].id",
+      "policy.json: $.gates[0].id: expected a rule id used once across requirements, gates, "
+      "approvals and retention, got \"owner\", already the id of $.requirements[0].id",
       "policy.json: $.gates[0]: expected either \"op\" with \"threshold\" (a threshold gate) or "
       "\"max_regression\" (a regression gate); write two gates for two checks, got both",
   };

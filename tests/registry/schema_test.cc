@@ -62,7 +62,9 @@ std::string SqliteSchema(SqlConnection& connection) {
 }
 
 constexpr char kSqliteSchema[] =
-    R"(index | audit_events_model | audit_events | CREATE INDEX audit_events_model ON audit_events (model_name, id)
+    R"(index | approvals_model | approvals | CREATE INDEX approvals_model ON approvals (model_name, version, status)
+index | approvals_status | approvals | CREATE INDEX approvals_status ON approvals (status, id)
+index | audit_events_model | audit_events | CREATE INDEX audit_events_model ON audit_events (model_name, id)
 index | audit_events_operation | audit_events | CREATE INDEX audit_events_operation ON audit_events (operation, id)
 index | audit_events_principal | audit_events | CREATE INDEX audit_events_principal ON audit_events (principal, id)
 index | audit_events_timestamp | audit_events | CREATE INDEX audit_events_timestamp ON audit_events (timestamp)
@@ -81,6 +83,7 @@ index | sqlite_autoindex_auth_group_members_1 | auth_group_members | NULL
 index | sqlite_autoindex_auth_groups_1 | auth_groups | NULL
 index | sqlite_autoindex_auth_tokens_1 | auth_tokens | NULL
 index | sqlite_autoindex_auth_users_1 | auth_users | NULL
+index | sqlite_autoindex_leases_1 | leases | NULL
 index | sqlite_autoindex_model_version_tags_1 | model_version_tags | NULL
 index | sqlite_autoindex_model_versions_1 | model_versions | NULL
 index | sqlite_autoindex_registered_model_aliases_1 | registered_model_aliases | NULL
@@ -95,6 +98,7 @@ index | webhook_deliveries_webhook | webhook_deliveries | CREATE INDEX webhook_d
 index | webhook_delivery_attempts_delivery | webhook_delivery_attempts | CREATE INDEX webhook_delivery_attempts_delivery ON webhook_delivery_attempts (delivery_id, id)
 index | webhook_events_event | webhook_events | CREATE INDEX webhook_events_event ON webhook_events (entity, action)
 index | webhooks_listing | webhooks | CREATE INDEX webhooks_listing ON webhooks (deleted_time, creation_time)
+table | approvals | approvals | CREATE TABLE approvals ( id INTEGER PRIMARY KEY AUTOINCREMENT, model_name TEXT NOT NULL, version INTEGER NOT NULL, target_stage TEXT, alias TEXT, archive_existing_versions INTEGER NOT NULL, rule_id TEXT NOT NULL, status TEXT NOT NULL, requested_by TEXT NOT NULL, request_comment TEXT NOT NULL, creation_time INTEGER NOT NULL, expiration_time INTEGER NOT NULL, version_fingerprint TEXT NOT NULL, decided_by TEXT, decision_comment TEXT, decision_time INTEGER, reason TEXT )
 table | audit_events | audit_events | CREATE TABLE audit_events ( id INTEGER PRIMARY KEY AUTOINCREMENT, timestamp INTEGER NOT NULL, request_id TEXT NOT NULL, principal TEXT NOT NULL, client_address TEXT NOT NULL, operation TEXT NOT NULL, model_name TEXT NOT NULL, version INTEGER, outcome TEXT NOT NULL, before_state TEXT NOT NULL, after_state TEXT NOT NULL, checks TEXT NOT NULL )
 table | auth_epoch | auth_epoch | CREATE TABLE auth_epoch ( id INTEGER NOT NULL PRIMARY KEY, epoch INTEGER NOT NULL )
 table | auth_grants | auth_grants | CREATE TABLE auth_grants ( id INTEGER PRIMARY KEY AUTOINCREMENT, subject_type TEXT NOT NULL, subject_id INTEGER NOT NULL, resource_type TEXT NOT NULL, resource TEXT NOT NULL, kind TEXT NOT NULL, permission TEXT NOT NULL, UNIQUE (subject_type, subject_id, resource_type, resource, kind) )
@@ -102,6 +106,7 @@ table | auth_group_members | auth_group_members | CREATE TABLE auth_group_member
 table | auth_groups | auth_groups | CREATE TABLE auth_groups ( id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE )
 table | auth_tokens | auth_tokens | CREATE TABLE auth_tokens ( id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, creation_time INTEGER NOT NULL, expiration_time INTEGER NOT NULL, revocation_time INTEGER NOT NULL )
 table | auth_users | auth_users | CREATE TABLE auth_users ( id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, is_admin INTEGER NOT NULL DEFAULT 0 )
+table | leases | leases | CREATE TABLE leases ( name TEXT NOT NULL PRIMARY KEY, holder TEXT NOT NULL, expiration_time INTEGER NOT NULL )
 table | model_version_tags | model_version_tags | CREATE TABLE model_version_tags ( name TEXT NOT NULL, version INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (name, version, key) )
 table | model_versions | model_versions | CREATE TABLE model_versions ( name TEXT NOT NULL, version INTEGER NOT NULL, creation_time INTEGER NOT NULL, last_updated_time INTEGER NOT NULL, description TEXT, user_id TEXT, current_stage TEXT NOT NULL, source TEXT, storage_location TEXT, run_id TEXT, run_link TEXT, status TEXT NOT NULL, status_message TEXT, PRIMARY KEY (name, version) )
 table | registered_model_aliases | registered_model_aliases | CREATE TABLE registered_model_aliases ( name TEXT NOT NULL, alias TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (name, alias) )
@@ -175,6 +180,28 @@ TEST(SchemaTest, MigratingAFilledSqliteRegistryIndexesAndAnalyzesIt) {
             "registered_models_last_updated_desc | 50\n");
 }
 
+// A database may lack a migration below the newest one it has (numbers were handed out per
+// branch of development): every migration not recorded is applied all the same.
+TEST(SchemaTest, AppliesEveryMigrationTheDatabaseHasNotRecorded) {
+  SqliteOptions options;
+  options.path = ":memory:";
+  Result<std::unique_ptr<SqlConnection>> connection = OpenSqliteConnection(options);
+  ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+  SqlConnection& db = **connection;
+  ASSERT_TRUE(MigrateSchema(db).ok());
+  // Migration 5 undone and unrecorded; 6 and 7 stay.
+  RunAll(db, {"DROP INDEX registered_models_last_updated",
+              "DROP INDEX registered_models_last_updated_desc",
+              "DROP INDEX registered_model_tags_key_value_name",
+              "CREATE INDEX registered_model_tags_key_value ON registered_model_tags (key, value)",
+              "DELETE FROM schema_version WHERE version = 5"});
+  ASSERT_TRUE(MigrateSchema(db).ok());
+  EXPECT_EQ(SqliteSchema(db), kSqliteSchema);
+  Result<std::vector<SqlRow>> recorded = db.Query("SELECT COUNT(*) FROM schema_version", {});
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_EQ((*recorded)[0].Int(0), static_cast<int64_t>(SchemaVersions().size()));
+}
+
 #ifdef MODELWARDEN_HAVE_MYSQL
 // The schema as information_schema describes it, in terms MySQL 8 and MariaDB agree on (no
 // display widths, no version-specific spelling of a missing default). Collations read as
@@ -199,13 +226,15 @@ std::string MysqlSchema(SqlConnection& connection, const std::string& collation)
                "SUB_PART FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()");
 }
 
-constexpr char kMysqlSchema[] = R"(table | audit_events | InnoDB | {collation}
+constexpr char kMysqlSchema[] = R"(table | approvals | InnoDB | {collation}
+table | audit_events | InnoDB | {collation}
 table | auth_epoch | InnoDB | {collation}
 table | auth_grants | InnoDB | {collation}
 table | auth_group_members | InnoDB | {collation}
 table | auth_groups | InnoDB | {collation}
 table | auth_tokens | InnoDB | {collation}
 table | auth_users | InnoDB | {collation}
+table | leases | InnoDB | {collation}
 table | model_version_tags | InnoDB | {collation}
 table | model_versions | InnoDB | {collation}
 table | registered_model_aliases | InnoDB | {collation}
@@ -216,6 +245,23 @@ table | webhook_deliveries | InnoDB | {collation}
 table | webhook_delivery_attempts | InnoDB | {collation}
 table | webhook_events | InnoDB | {collation}
 table | webhooks | InnoDB | {collation}
+column | approvals | 01 | id | bigint | NULL | NO | NULL | auto_increment | NULL
+column | approvals | 02 | model_name | varchar | 256 | NO | NULL |  | {collation}
+column | approvals | 03 | version | int | NULL | NO | NULL |  | NULL
+column | approvals | 04 | target_stage | varchar | 20 | YES | NULL |  | {collation}
+column | approvals | 05 | alias | varchar | 255 | YES | NULL |  | {collation}
+column | approvals | 06 | archive_existing_versions | tinyint | NULL | NO | NULL |  | NULL
+column | approvals | 07 | rule_id | varchar | 256 | NO | NULL |  | {collation}
+column | approvals | 08 | status | varchar | 16 | NO | NULL |  | {collation}
+column | approvals | 09 | requested_by | varchar | 256 | NO | NULL |  | {collation}
+column | approvals | 10 | request_comment | mediumtext | 16777215 | NO | NULL |  | {collation}
+column | approvals | 11 | creation_time | bigint | NULL | NO | NULL |  | NULL
+column | approvals | 12 | expiration_time | bigint | NULL | NO | NULL |  | NULL
+column | approvals | 13 | version_fingerprint | char | 64 | NO | NULL |  | {collation}
+column | approvals | 14 | decided_by | varchar | 256 | YES | NULL |  | {collation}
+column | approvals | 15 | decision_comment | mediumtext | 16777215 | YES | NULL |  | {collation}
+column | approvals | 16 | decision_time | bigint | NULL | YES | NULL |  | NULL
+column | approvals | 17 | reason | mediumtext | 16777215 | YES | NULL |  | {collation}
 column | audit_events | 01 | id | bigint | NULL | NO | NULL | auto_increment | NULL
 column | audit_events | 02 | timestamp | bigint | NULL | NO | NULL |  | NULL
 column | audit_events | 03 | request_id | varchar | 64 | NO | NULL |  | {collation}
@@ -252,6 +298,9 @@ column | auth_users | 01 | id | bigint | NULL | NO | NULL | auto_increment | NUL
 column | auth_users | 02 | username | varchar | 255 | NO | NULL |  | {collation}
 column | auth_users | 03 | password_hash | varchar | 512 | NO | NULL |  | {collation}
 column | auth_users | 04 | is_admin | tinyint | NULL | NO | 0 |  | NULL
+column | leases | 01 | name | varchar | 64 | NO | NULL |  | {collation}
+column | leases | 02 | holder | varchar | 256 | NO | NULL |  | {collation}
+column | leases | 03 | expiration_time | bigint | NULL | NO | NULL |  | NULL
 column | model_version_tags | 01 | name | varchar | 256 | NO | NULL |  | {collation}
 column | model_version_tags | 02 | version | int | NULL | NO | NULL |  | NULL
 column | model_version_tags | 03 | key | varchar | 250 | NO | NULL |  | {collation}
@@ -321,6 +370,12 @@ column | webhooks | 09 | last_updated_time | bigint | NULL | NO | NULL |  | NULL
 column | webhooks | 10 | deleted_time | bigint | NULL | YES | NULL |  | NULL
 column | webhooks | 11 | receiver_failures | int | NULL | NO | 0 |  | NULL
 column | webhooks | 12 | paused_until | bigint | NULL | NO | 0 |  | NULL
+index | approvals | PRIMARY | 0 | 1 | id | NULL
+index | approvals | approvals_model | 1 | 1 | model_name | NULL
+index | approvals | approvals_model | 1 | 2 | version | NULL
+index | approvals | approvals_model | 1 | 3 | status | NULL
+index | approvals | approvals_status | 1 | 1 | status | NULL
+index | approvals | approvals_status | 1 | 2 | id | NULL
 index | audit_events | PRIMARY | 0 | 1 | id | NULL
 index | audit_events | audit_events_model | 1 | 1 | model_name | NULL
 index | audit_events | audit_events_model | 1 | 2 | id | NULL
@@ -348,6 +403,7 @@ index | auth_tokens | auth_tokens_hash | 0 | 1 | token_hash | NULL
 index | auth_tokens | auth_tokens_user | 1 | 1 | user_id | NULL
 index | auth_users | PRIMARY | 0 | 1 | id | NULL
 index | auth_users | auth_users_username | 0 | 1 | username | NULL
+index | leases | PRIMARY | 0 | 1 | name | NULL
 index | model_version_tags | PRIMARY | 0 | 1 | name | NULL
 index | model_version_tags | PRIMARY | 0 | 2 | version | NULL
 index | model_version_tags | PRIMARY | 0 | 3 | key | NULL
@@ -435,6 +491,7 @@ TEST(SchemaTest, MysqlMigrationsCreateTheExpectedSchema) {
   RunAll(**older_connection, FillStatements());
   ASSERT_TRUE(MigrateSchema(**older_connection).ok());
   EXPECT_EQ(MysqlSchema(**older_connection, collation), kMysqlSchema);
+  EXPECT_EQ((*versions)[0].Int(1), static_cast<int64_t>(SchemaVersions().size()));
 }
 #endif
 

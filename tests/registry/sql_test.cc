@@ -121,7 +121,7 @@ TEST(SchemaTest, MigrationIsIdempotentAndRecorded) {
   auto rows = db->Query("SELECT MAX(version), COUNT(*) FROM schema_version", {});
   ASSERT_OK(rows);
   EXPECT_EQ((*rows)[0].Int(0), LatestSchemaVersion());
-  EXPECT_EQ((*rows)[0].Int(1), LatestSchemaVersion());
+  EXPECT_EQ((*rows)[0].Int(1), static_cast<int64_t>(SchemaVersions().size()));
 }
 
 TEST(SchemaTest, RefusesADatabaseFromANewerBuild) {
