@@ -17,7 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include "registry/text.h"
 #include "tests/api/api_test.h"
+#include "tests/api/auth_fixture.h"
+#include "tests/api/raw_connection.h"
 
 namespace modelwarden::testing {
 namespace {
@@ -441,6 +444,93 @@ TEST_P(DeadTrackerTest, FailedForwardsCannotForgeLogLines) {
 }
 
 MODELWARDEN_INSTANTIATE_API_TESTS(DeadTrackerTest);
+
+// Registry and forwarded requests pipelined on one connection are answered in the order sent,
+// forwarded bodies included, and the connection goes on after each.
+TEST_P(TrackerTest, PipelinedRegistryAndForwardedRequestsAreAnsweredInOrder) {
+  CreateModel("local");
+  RawConnection connection(server().port());
+  ASSERT_TRUE(connection.ok());
+  ASSERT_TRUE(
+      connection.Send(RawGet("/api/2.0/mlflow/registered-models/get?name=local") +
+                      RawPost("/api/2.0/mlflow/experiments/create?status=201", R"({"name":"e1"})") +
+                      RawGet("/api/2.0/mlflow/registered-models/get?name=absent") +
+                      RawGet("/api/2.0/mlflow/runs/get?run_id=run1") +
+                      RawPost("/api/2.0/mlflow/registered-models/create", R"({"name":"after"})")));
+  ApiResponse first = connection.Read(std::chrono::seconds(30));
+  EXPECT_EQ(first.StringAt("/registered_model/name"), "local") << first.Describe();
+  ApiResponse forwarded = connection.Read(std::chrono::seconds(30));
+  ASSERT_EQ(forwarded.status, 201) << forwarded.Describe();
+  EXPECT_EQ(forwarded.StringAt("/method"), "POST");
+  ASSERT_NE(forwarded.At("/body_length"), nullptr) << forwarded.body;
+  EXPECT_EQ(forwarded.At("/body_length")->GetInt(), 13);
+  EXPECT_TRUE(
+      IsMlflowError(connection.Read(std::chrono::seconds(30)), 404, "RESOURCE_DOES_NOT_EXIST"));
+  ApiResponse run = connection.Read(std::chrono::seconds(30));
+  EXPECT_EQ(run.StringAt("/run/info/run_id"), "run1") << run.Describe();
+  ApiResponse created = connection.Read(std::chrono::seconds(30));
+  EXPECT_EQ(created.StringAt("/registered_model/name"), "after") << created.Describe();
+}
+
+// With --auth, forwarded paths need credentials as registry paths do (MLflow's basic-auth app
+// guards every path): without them the tracker is never reached; with them the call goes
+// through, without modelwarden's Authorization. The registry's own rules still apply beside it.
+class TrackerAuthTest : public TrackerTest {
+ protected:
+  std::vector<std::string> ExtraServerArgs() const override {
+    std::vector<std::string> args = TrackerTest::ExtraServerArgs();
+    const std::string file = temp_dir() + "/admin-password";
+    std::ofstream(file) << kAdminPassword << "\n";
+    for (const char* arg : {"--auth", "--auth-password-iterations", "1000", "--auth-admin-username",
+                            kAdminUser, "--auth-admin-password-file"}) {
+      args.push_back(arg);
+    }
+    args.push_back(file);
+    return args;
+  }
+
+  // How many requests for /stall reached the tracker so far.
+  int StallsStarted(const std::string& authorization) {
+    RawConnection connection(server().port());
+    connection.Send(RawGet("/stalls", "Authorization: " + authorization + "\r\n"));
+    const ApiResponse stalls = connection.Read(std::chrono::seconds(30));
+    const rapidjson::Value* started = stalls.At("/started");
+    return started != nullptr && started->IsInt() ? started->GetInt() : -1;
+  }
+};
+
+TEST_P(TrackerAuthTest, ForwardedPathsNeedCredentialsAndTheTrackerIsNotReachedWithout) {
+  const std::string admin = BasicAuth(kAdminUser, kAdminPassword);
+  const int before = StallsStarted(admin);
+  ASSERT_GE(before, 0);
+  // /stall would hang in the tracker for two minutes: a quick 401 shows it was not forwarded.
+  for (const std::string& authorization :
+       {std::string(""), "Authorization: " + BasicAuth(kAdminUser, "wrong-password") + "\r\n"}) {
+    RawConnection connection(server().port());
+    ASSERT_TRUE(connection.Send(RawGet("/stall", authorization)));
+    EXPECT_TRUE(IsUnauthenticated(connection.Read(std::chrono::seconds(10)))) << authorization;
+  }
+  // A forwarded upload without credentials: refused before its body is read.
+  RawConnection upload(server().port());
+  ASSERT_TRUE(upload.Send(RawPost("/api/2.0/mlflow/runs/create", R"({"experiment_id":"1"})")));
+  EXPECT_TRUE(IsUnauthenticated(upload.Read(std::chrono::seconds(10))));
+  EXPECT_EQ(StallsStarted(admin), before);
+
+  RawConnection connection(server().port());
+  ASSERT_TRUE(connection.Send(
+      RawGet("/api/2.0/mlflow/experiments/search?status=201", "Authorization: " + admin + "\r\n")));
+  const ApiResponse echoed = connection.Read(std::chrono::seconds(30));
+  ASSERT_EQ(echoed.status, 201) << echoed.Describe();
+  ASSERT_NE(echoed.At("/headers"), nullptr) << echoed.body;
+  // modelwarden's credentials are its own: not passed to the tracker.
+  for (const auto& header : echoed.At("/headers")->GetArray()) {
+    EXPECT_NE(AsciiLower(header[0].GetString()), "authorization") << echoed.body;
+  }
+  // The registry beside it: no credentials, no write.
+  EXPECT_TRUE(IsUnauthenticated(api().Post("/registered-models/create", R"({"name":"anon"})")));
+}
+
+MODELWARDEN_INSTANTIATE_API_TESTS(TrackerAuthTest);
 
 }  // namespace
 }  // namespace modelwarden::testing
