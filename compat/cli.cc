@@ -172,6 +172,10 @@ const OptionSpec kOptions[] = {
      Shown::kPlain, nullptr, nullptr,
      "Store the run's page as the run_link of a new version that has a run and no link "
      "(default: what the client sent, as MLflow)"},
+    {"local-artifact-root", "DIR", &ServerOptions::local_artifact_root, kEverywhere,
+     Listed::kWhenSet, Shown::kPlain, nullptr, nullptr,
+     "Serve version artifacts stored below DIR on this machine (a tracker that keeps "
+     "artifacts on local disk) at /model-versions/get-artifact"},
     {kConfig, "FILE", kNoField, kFlag | kEnvironment, Listed::kNo, Shown::kPlain, nullptr, nullptr,
      "INI-style file with the options above"},
 };

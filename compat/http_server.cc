@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "compat/access_handlers.h"
+#include "compat/artifacts/version_artifacts.h"
 #include "compat/authenticator.h"
 #include "compat/edge/query_string.h"
 #include "compat/errors.h"
@@ -337,6 +338,8 @@ Response HttpServer::Serve(int route, Request& request) {
   response.headers.emplace_back(kRequestIdHeader, ctx.request_id);
   return response;
 }
+
+void HttpServer::ServeVersionArtifacts(VersionArtifacts& artifacts) { artifacts_ = &artifacts; }
 
 Status HttpServer::Listen() {
   RETURN_IF_ERROR(edge_->Bind());

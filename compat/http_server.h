@@ -45,6 +45,7 @@
 namespace modelwarden {
 
 class TrackingProxy;
+class VersionArtifacts;
 
 class HttpServer : private RequestHandler {
  public:
@@ -63,6 +64,11 @@ class HttpServer : private RequestHandler {
   Status Listen();
   bool IsRunning() const { return edge_->IsRunning(); }
   void Stop() { edge_->Stop(); }
+
+  // Serves MLflow's GET /model-versions/get-artifact (root-level, as MLflow has it) from
+  // `artifacts`; call before Listen. Without it the route answers 404 ENDPOINT_NOT_FOUND.
+  // `artifacts` must outlive the server.
+  void ServeVersionArtifacts(VersionArtifacts& artifacts);
 
  private:
   using Call = std::function<Result<Reply>(const CallContext&, const RequestReader&)>;
@@ -85,6 +91,7 @@ class HttpServer : private RequestHandler {
   AccessControl& access_;
   AccessAdmin& admin_;
   TrackingProxy* const proxy_;
+  VersionArtifacts* artifacts_ = nullptr;
   std::vector<Call> calls_;
   std::unordered_map<std::string, PathRoutes> paths_;
   const uint32_t instance_id_;  // Random per process: request ids differ across restarts.

@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "compat/artifacts/version_artifacts.h"
 #include "compat/cli.h"
 #include "compat/http_server.h"
 #include "compat/tracker/tracker_client.h"
@@ -250,6 +251,7 @@ int Serve(const modelwarden::ServerOptions& options) {
   // traffic, another for modelwarden's own reads of runs.
   std::unique_ptr<TrackingProxy> proxy;
   std::unique_ptr<TrackerClient> tracker;
+  std::unique_ptr<UpstreamPool> artifact_pool;  // Downloads of version artifacts.
   if (!options.tracking_upstream.empty()) {
     ProxyOptions proxy_options;
     proxy_options.upstream.url = options.tracking_upstream;
@@ -263,11 +265,13 @@ int Serve(const modelwarden::ServerOptions& options) {
     proxy_options.forward_authorization = !options.auth;
     auto created = TrackingProxy::Create(proxy_options);
     auto pool = UpstreamPool::Create(proxy_options.upstream);
-    if (!created.ok() || !pool.ok()) {
+    auto downloads = UpstreamPool::Create(proxy_options.upstream);
+    if (!created.ok() || !pool.ok() || !downloads.ok()) {
       std::fprintf(stderr, "modelwarden: %s\n", created.status().message().c_str());
       return 1;
     }
     proxy = std::move(*created);
+    artifact_pool = std::move(*downloads);
     tracker = std::make_unique<TrackerClient>(std::move(*pool), options.tracking_ui_url.empty()
                                                                     ? proxy->display()
                                                                     : options.tracking_ui_url);
@@ -309,6 +313,9 @@ int Serve(const modelwarden::ServerOptions& options) {
   RegistryService registry(*store->models, governor, clock, std::move(service_options));
   GovernanceService governance(*policy, access, governor, *store->models, *store->models, registry);
   HttpServer server(options, registry, governance, access, access_admin, proxy.get());
+  VersionArtifacts artifacts(registry, tracker.get(), artifact_pool.get(),
+                             options.local_artifact_root);
+  server.ServeVersionArtifacts(artifacts);
 
   const sigset_t signals = WatchedSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // Before any thread starts: all inherit it.

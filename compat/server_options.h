@@ -84,6 +84,9 @@ struct ServerOptions {
   // without one. Off (MLflow): run_link is what the client sent, and MLflow's UI links the run
   // itself, inside the UI the user is in.
   bool fill_run_link = false;
+  // Version artifacts with a local storage location below this directory are read from this
+  // machine's disk by GET /model-versions/get-artifact. Empty: none are.
+  std::string local_artifact_root;
 };
 
 }  // namespace modelwarden

@@ -75,8 +75,9 @@ class Governor {
   virtual Result<std::optional<ReadScope>> SearchScope(const CallContext& ctx) = 0;
 };
 
-// Lets everything through and checks nothing: plain MLflow.
-class PermitAll final : public Governor {
+// Lets everything through and checks nothing: plain MLflow. Tests derive from it to hook one
+// step.
+class PermitAll : public Governor {
  public:
   Status Preauthorize(const CallContext&, const Change&) override { return Status::Ok(); }
   Result<OutsideFacts> Prepare(const CallContext&, const Change&) override {

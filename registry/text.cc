@@ -149,6 +149,20 @@ std::string UnquotePlus(std::string_view text) {
   return out;
 }
 
+std::string Quote(std::string_view text, std::string_view safe) {
+  std::string out;
+  for (char c : text) {
+    if (IsAsciiAlpha(c) || IsAsciiDigit(c) ||
+        std::string_view("_.-~").find(c) != std::string_view::npos ||
+        safe.find(c) != std::string_view::npos) {
+      out += c;
+    } else {
+      out += '%' + HexEncodeUpper(std::string_view(&c, 1));
+    }
+  }
+  return out;
+}
+
 std::string EncodeBase64(std::string_view bytes) {
   // EVP_EncodeBlock writes a terminating NUL after the 4 * ceil(n / 3) characters.
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');

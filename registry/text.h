@@ -51,6 +51,9 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
 // escape (a '%' not followed by two hex digits) is kept as it is.
 std::string Unquote(std::string_view text);
 std::string UnquotePlus(std::string_view text);
+// Python's urllib.parse.quote: every byte but letters, digits, "_.-~" and those in `safe`
+// becomes %XX.
+std::string Quote(std::string_view text, std::string_view safe = "/");
 
 // Base64 (RFC 4648), all on OpenSSL's codec.
 // Standard alphabet with '=' padding (section 4).

@@ -12,19 +12,6 @@ namespace {
 
 namespace rj = rapidjson;
 
-// Every byte but RFC 3986's unreserved characters as %XX.
-std::string UrlEncode(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += '%' + HexEncodeUpper(std::string_view(&c, 1));
-    }
-  }
-  return out;
-}
-
 const rj::Value* Find(const rj::Value& object, const char* key) {
   if (!object.IsObject()) return nullptr;
   auto it = object.FindMember(key);
@@ -83,7 +70,7 @@ Result<std::string> TrackerClient::Get(const std::string& path, const std::strin
 Result<TrackedRun> TrackerClient::GetRun(const std::string& run_id) {
   const std::string what = "run '" + run_id + "'";
   ASSIGN_OR_RETURN(std::string body,
-                   Get("/api/2.0/mlflow/runs/get?run_id=" + UrlEncode(run_id), what));
+                   Get("/api/2.0/mlflow/runs/get?run_id=" + Quote(run_id, ""), what));
   rj::Document doc;
   doc.Parse(body.data(), body.size());
   const rj::Value* run = doc.HasParseError() ? nullptr : Find(doc, "run");
@@ -112,7 +99,7 @@ Result<TrackedRun> TrackerClient::GetRun(const std::string& run_id) {
 Result<LoggedModel> TrackerClient::GetLoggedModel(const std::string& model_id) {
   const std::string what = "logged model '" + model_id + "'";
   ASSIGN_OR_RETURN(std::string body,
-                   Get("/api/2.0/mlflow/logged-models/" + UrlEncode(model_id), what));
+                   Get("/api/2.0/mlflow/logged-models/" + Quote(model_id, ""), what));
   rj::Document doc;
   doc.Parse(body.data(), body.size());
   const rj::Value* model = doc.HasParseError() ? nullptr : Find(doc, "model");

@@ -527,6 +527,25 @@ TEST_P(AuthDefaultNoPermissionsTest, ANameTakenOverOpensNoOtherModelsAuditLog) {
   EXPECT_THAT(history.body, Not(HasSubstr("alice-private"))) << history.Describe();
 }
 
+// MLflow's UI route for a version's files needs READ on the model, like get-download-uri:
+// anonymous 401, no grant 403 (recorded), READ gets as far as the storage (here s3://, which
+// modelwarden does not read: 501).
+TEST_P(AuthDefaultNoPermissionsTest, VersionArtifactsNeedReadOnTheModel) {
+  CreateUser("alice");
+  CreateUser("bob");
+  CreateModelWithVersion("art.model");
+  GrantModel("bob", "art.model", "READ");
+  const std::string path = "/model-versions/get-artifact?name=art.model&version=1&path=MLmodel";
+  ApiResponse anonymous = Client("", "").Send("GET", path, "", "");
+  EXPECT_EQ(anonymous.status, 401) << anonymous.Describe();
+  ApiResponse alice = As("alice").mlflow.Send("GET", path, "", "");
+  EXPECT_TRUE(IsMlflowError(alice, 403, "PERMISSION_DENIED")) << alice.Describe();
+  ApiResponse bob = As("bob").mlflow.Send("GET", path, "", "");
+  EXPECT_TRUE(IsMlflowError(bob, 501, "NOT_IMPLEMENTED")) << bob.Describe();
+  ApiResponse denials = Admin().mw.Get("/audit-events/search", {{"model_name", "art.model"}});
+  EXPECT_NE(denials.body.find("\"principal\":\"alice\""), std::string::npos) << denials.body;
+}
+
 MODELWARDEN_INSTANTIATE_API_TESTS(AuthDefaultNoPermissionsTest);
 
 // PROMOTE: moving a version into Staging/Production (or setting an alias the policy maps to

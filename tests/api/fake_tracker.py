@@ -8,13 +8,25 @@ Prints "listening on <port>" once it serves; runs until killed.
 import hashlib
 import http.server
 import json
+import os
 import sys
 import threading
 import urllib.parse
 
 RUNS = {
     "run1": {"experiment_id": "1", "metrics": {"val_auc": 0.93, "loss": 0.2}},
+    # Artifacts on the tracker's local disk, below FAKE_TRACKER_ARTIFACT_DIR.
+    "runlocal": {"experiment_id": "2", "metrics": {},
+                 "artifact_uri": os.environ.get("FAKE_TRACKER_ARTIFACT_DIR", "/nonexistent")
+                 + "/runlocal/artifacts"},
     "run2": {"experiment_id": "1", "metrics": {"val_auc": 0.7}},
+}
+# Files behind the artifact proxy (/api/2.0/mlflow-artifacts/artifacts/<path>), served as MLflow
+# serves them: streamed in chunks, without Content-Length.
+ARTIFACTS = {
+    "1/run1/artifacts/model/MLmodel": b"flavors:\n  python_function: {}\nsignature:\n  inputs: '[{\"type\": \"double\", \"name\": \"x\"}]'\n",
+    "1/run1/artifacts/model/sub dir/weights \u00e9.bin": bytes(range(256)) * 300,
+    "1/models/m-abc/artifacts/MLmodel": b"model_id: m-abc\n",
 }
 STALLS = {"started": 0}
 STALL_LOCK = threading.Lock()
@@ -88,7 +100,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_json(200, {"run": {
                 "info": {"run_id": run_id, "run_uuid": run_id,
                          "experiment_id": run["experiment_id"],
-                         "artifact_uri": f"mlflow-artifacts:/{run['experiment_id']}/{run_id}/artifacts",
+                         "artifact_uri": run.get(
+                             "artifact_uri",
+                             f"mlflow-artifacts:/{run['experiment_id']}/{run_id}/artifacts"),
                          "lifecycle_stage": "active", "status": "FINISHED"},
                 "data": {"metrics": [{"key": k, "value": v, "timestamp": 1, "step": 0}
                                      for k, v in run["metrics"].items()]}}})
@@ -112,6 +126,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 chunk = BLOCK[: min(left, len(BLOCK))]
                 self.wfile.write(chunk)
                 left -= len(chunk)
+            return None
+        artifact_root = "/api/2.0/mlflow-artifacts/artifacts/"
+        if path.startswith(artifact_root) and self.command in ("GET", "HEAD"):
+            name = urllib.parse.unquote(path[len(artifact_root):])
+            if name not in ARTIFACTS:
+                # What MLflow 3.6's artifact proxy answers for a missing file (measured).
+                return self.send_json(500, {
+                    "error_code": "INTERNAL_ERROR",
+                    "message": "The following failures occurred while downloading one or more "
+                               f"artifacts from /srv/art:\n##### File {name} #####\n[Errno 2] "
+                               f"No such file or directory: '/srv/art/{name}'"})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            if self.command != "HEAD":
+                data = ARTIFACTS[name]
+                for at in range(0, len(data), 1000):
+                    piece = data[at:at + 1000]
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.write(b"0\r\n\r\n")
             return None
         if path == "/stall":
             with STALL_LOCK:

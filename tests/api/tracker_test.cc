@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -83,7 +84,14 @@ const char kPolicy[] = R"({
 
 class TrackerTest : public ApiTest {
  protected:
-  static void SetUpTestSuite() { tracker = new FakeTracker(); }
+  static void SetUpTestSuite() {
+    // The fake tracker keeps run "runlocal"'s artifacts on this machine, below this folder.
+    setenv("FAKE_TRACKER_ARTIFACT_DIR", LocalArtifactDir().c_str(), 1);
+    tracker = new FakeTracker();
+  }
+  static std::string LocalArtifactDir() {
+    return ::testing::TempDir() + "/mw_local_artifacts_" + std::to_string(getpid());
+  }
   static void TearDownTestSuite() {
     delete tracker;
     tracker = nullptr;
@@ -108,6 +116,13 @@ class TrackerTest : public ApiTest {
     return client;
   }
   ServerProcess& server() const { return const_cast<TrackerTest*>(this)->ApiTest::server(); }
+
+  // GET /model-versions/get-artifact?<query>, the query sent as written (already encoded).
+  httplib::Result GetArtifact(const std::string& query) const {
+    httplib::Client client = Client();
+    client.set_url_encode(false);
+    return client.Get(("/model-versions/get-artifact?" + query).c_str());
+  }
 
   std::string policy_path_;
 };
@@ -360,6 +375,167 @@ TEST_P(TrackerTest, ProductionGateReadsTheRunsMetrics) {
 }
 
 MODELWARDEN_INSTANTIATE_API_TESTS(TrackerTest);
+
+// The MLflow UI reads a version's MLmodel (its schema) through /model-versions/get-artifact;
+// the files come from the tracker's artifact proxy, byte for byte, as MLflow sends them.
+TEST_P(TrackerTest, ServesVersionArtifactsFromTheTrackersArtifactProxy) {
+  CreateModel("ui.model");
+  ASSERT_EQ(api()
+                .Post("/model-versions/create",
+                      R"({"name":"ui.model","source":"runs:/run1/model","run_id":"run1"})")
+                .status,
+            200);
+  ASSERT_EQ(api()
+                .Post("/model-versions/create", R"({"name":"ui.model","source":"models:/m-abc"})")
+                .status,
+            200);
+
+  auto mlmodel = GetArtifact("name=ui.model&version=1&path=MLmodel");
+  ASSERT_TRUE(mlmodel);
+  EXPECT_EQ(mlmodel->status, 200) << mlmodel->body;
+  EXPECT_EQ(mlmodel->body,
+            "flavors:\n  python_function: {}\nsignature:\n  inputs: '[{\"type\": \"double\", "
+            "\"name\": \"x\"}]'\n");
+  EXPECT_EQ(mlmodel->get_header_value("Content-Type"), "text/plain");
+  EXPECT_EQ(mlmodel->get_header_value("Content-Disposition"), "attachment; filename=MLmodel");
+  EXPECT_EQ(mlmodel->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_FALSE(mlmodel->has_header("Via"));
+
+  // A nested file with a space and a non-ASCII letter in its path, 76,800 bytes in chunks.
+  auto nested = GetArtifact("name=ui.model&version=1&path=sub%20dir%2Fweights%20%C3%A9.bin");
+  ASSERT_TRUE(nested);
+  EXPECT_EQ(nested->status, 200) << nested->body;
+  std::string expected;
+  for (int i = 0; i < 300; ++i) {
+    for (int b = 0; b < 256; ++b) expected += static_cast<char>(b);
+  }
+  EXPECT_EQ(nested->body, expected);
+  EXPECT_EQ(nested->get_header_value("Content-Type"), "application/octet-stream");
+  // RFC 6266's encoded form (cpp-httplib's client percent-decodes header values it reads).
+  EXPECT_EQ(nested->get_header_value("Content-Disposition"),
+            "attachment; filename*=UTF-8''weights \xC3\xA9.bin");
+
+  // A version logged as an MLflow 3 logged model (models:/m-abc).
+  auto logged = GetArtifact("name=ui.model&version=2&path=MLmodel");
+  ASSERT_TRUE(logged);
+  EXPECT_EQ(logged->status, 200);
+  EXPECT_EQ(logged->body, "model_id: m-abc\n");
+}
+
+// Each error as MLflow 3.6 answers it (recorded against the reference server).
+TEST_P(TrackerTest, VersionArtifactErrorsAreMlflows) {
+  CreateModel("ui.errors");
+  ASSERT_EQ(
+      api()
+          .Post("/model-versions/create", R"({"name":"ui.errors","source":"runs:/run1/model"})")
+          .status,
+      200);
+  const auto expect_error = [&](const std::string& query, int status, const std::string& code,
+                                const std::string& message) {
+    auto res = GetArtifact(query);
+    ASSERT_TRUE(res) << query;
+    EXPECT_EQ(res->status, status) << query << " " << res->body;
+    EXPECT_NE(res->body.find("\"error_code\":\"" + code + "\""), std::string::npos)
+        << query << " " << res->body;
+    EXPECT_NE(res->body.find("\"message\":\"" + message), std::string::npos)
+        << query << " " << res->body;
+  };
+  expect_error("name=ui.errors&version=1&path=missing.txt", 404, "RESOURCE_DOES_NOT_EXIST",
+               "Failed to download artifacts from path 'missing.txt', please ensure that the "
+               "path is correct.");
+  expect_error("name=ui.errors&version=9&path=MLmodel", 404, "RESOURCE_DOES_NOT_EXIST",
+               "Model Version (name=ui.errors, version=9) not found");
+  for (const std::string traversal :
+       {"..%2FMLmodel", "%2Fetc%2Fpasswd", "a%23b", "%252E%252E%2Fx", "sub%5C..%5Cx"}) {
+    expect_error("name=ui.errors&version=1&path=" + traversal, 400, "INVALID_PARAMETER_VALUE",
+                 "Invalid path");
+  }
+  expect_error("version=1&path=MLmodel", 400, "INVALID_PARAMETER_VALUE",
+               "Missing value for required parameter 'name'.");
+  expect_error("name=ui.errors&version=1", 400, "INVALID_PARAMETER_VALUE",
+               "Missing value for required parameter 'path'.");
+  expect_error("name=ui.errors&version=x&path=MLmodel", 400, "INVALID_PARAMETER_VALUE",
+               "Parameter 'version' must be an integer, got 'x'.");
+  // Storage modelwarden cannot read says so.
+  ASSERT_EQ(
+      api().Post("/model-versions/create", R"({"name":"ui.errors","source":"s3://b/m"})").status,
+      200);
+  expect_error("name=ui.errors&version=2&path=MLmodel", 501, "NOT_IMPLEMENTED",
+               "modelwarden cannot read artifacts stored at 's3://b/m'");
+}
+
+// A tracker that keeps artifacts on local disk (no artifact proxy): with --local-artifact-root
+// the files are read from there, and nothing outside the version's own folder is.
+class LocalArtifactsTest : public TrackerTest {
+ protected:
+  void SetUp() override {
+    const std::string model = LocalArtifactDir() + "/runlocal/artifacts/model";
+    std::filesystem::create_directories(model + "/nested");
+    std::ofstream(model + "/MLmodel") << "flavors: {}\n";
+    std::ofstream(model + "/nested/data.csv") << "a,b\n1,2\n";
+    std::ofstream(LocalArtifactDir() + "/runlocal/artifacts/secret.txt") << "not the model's";
+    std::filesystem::remove(model + "/escape");
+    std::filesystem::create_symlink(LocalArtifactDir() + "/runlocal/artifacts/secret.txt",
+                                    model + "/escape");
+    TrackerTest::SetUp();
+  }
+  std::vector<std::string> ExtraServerArgs() const override {
+    std::vector<std::string> args = TrackerTest::ExtraServerArgs();
+    args.push_back("--local-artifact-root");
+    args.push_back(LocalArtifactDir());
+    return args;
+  }
+};
+
+TEST_P(LocalArtifactsTest, ReadsFilesBelowTheRootAndNothingOutsideTheVersion) {
+  CreateModel("ui.local");
+  const std::string source = LocalArtifactDir() + "/runlocal/artifacts/model";
+  ApiResponse created =
+      api().Post("/model-versions/create",
+                 R"({"name":"ui.local","source":")" + source + R"(","run_id":"runlocal"})");
+  ASSERT_EQ(created.status, 200) << created.Describe();
+
+  auto mlmodel = GetArtifact("name=ui.local&version=1&path=MLmodel");
+  ASSERT_TRUE(mlmodel);
+  EXPECT_EQ(mlmodel->status, 200) << mlmodel->body;
+  EXPECT_EQ(mlmodel->body, "flavors: {}\n");
+  EXPECT_EQ(mlmodel->get_header_value("Content-Length"), "12");
+  auto csv = GetArtifact("name=ui.local&version=1&path=nested/data.csv");
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->body, "a,b\n1,2\n");
+  EXPECT_EQ(csv->get_header_value("Content-Type"), "text/plain");
+
+  // Out of the version's folder: by "..", and by a symbolic link inside it.
+  auto up = GetArtifact("name=ui.local&version=1&path=..%2Fsecret.txt");
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->status, 400);
+  auto link = GetArtifact("name=ui.local&version=1&path=escape");
+  ASSERT_TRUE(link);
+  EXPECT_EQ(link->status, 400) << link->body;
+  EXPECT_EQ(link->body.find("not the model's"), std::string::npos);
+  // A folder is not a file.
+  auto folder = GetArtifact("name=ui.local&version=1&path=nested");
+  ASSERT_TRUE(folder);
+  EXPECT_EQ(folder->status, 404) << folder->body;
+}
+
+MODELWARDEN_INSTANTIATE_API_TESTS(LocalArtifactsTest);
+
+// Without --local-artifact-root, a local version's files are not served (and say why).
+TEST_P(TrackerTest, LocalArtifactsAreNotServedWithoutALocalRoot) {
+  const std::string model = LocalArtifactDir() + "/runlocal/artifacts/plain";
+  std::filesystem::create_directories(model);
+  std::ofstream(model + "/MLmodel") << "flavors: {}\n";
+  CreateModel("ui.noroot");
+  ApiResponse created =
+      api().Post("/model-versions/create",
+                 R"({"name":"ui.noroot","source":")" + model + R"(","run_id":"runlocal"})");
+  ASSERT_EQ(created.status, 200) << created.Describe();
+  auto res = GetArtifact("name=ui.noroot&version=1&path=MLmodel");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 501) << res->body;
+  EXPECT_NE(res->body.find("--local-artifact-root"), std::string::npos) << res->body;
+}
 
 // --fill-run-link: a version created with a run and no link gets the run's page.
 class FillRunLinkTest : public TrackerTest {

@@ -64,23 +64,8 @@ const std::vector<std::string>& Permissions() {
 }
 
 // Lets everything through and limits searches to the scope the test sets.
-class ScopeGovernor final : public Governor {
+class ScopeGovernor final : public PermitAll {
  public:
-  Status Preauthorize(const CallContext&, const Change&) override { return Status::Ok(); }
-  Result<OutsideFacts> Prepare(const CallContext&, const Change&) override {
-    return OutsideFacts{};
-  }
-  Status Authorize(const CallContext&, const Change&, AuthStore&, ModelReader&) override {
-    return Status::Ok();
-  }
-  Result<Verdict> Judge(const CallContext&, const Change&, const ChangeState&, const OutsideFacts&,
-                        ModelReader&) override {
-    return Verdict{};
-  }
-  void Committed(const Change&) override {}
-  Status AuthorizeRead(const CallContext&, Operation, const std::string&) override {
-    return Status::Ok();
-  }
   Result<std::optional<ReadScope>> SearchScope(const CallContext&) override { return scope; }
 
   std::optional<ReadScope> scope;

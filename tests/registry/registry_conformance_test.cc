@@ -689,28 +689,14 @@ TEST_P(RegistryConformanceTest, UnitOfWorkCommitsTheChangeWithItsEntryOrOnlyTheD
 
 // Lets everything through; runs `on_judge` once, while the first change it judges holds its
 // locks (e.g. to let another server change the database at that moment).
-class HookedGovernor final : public Governor {
+class HookedGovernor final : public PermitAll {
  public:
   std::function<void()> on_judge;
 
-  Status Preauthorize(const CallContext&, const Change&) override { return Status::Ok(); }
-  Result<OutsideFacts> Prepare(const CallContext&, const Change&) override {
-    return OutsideFacts{};
-  }
-  Status Authorize(const CallContext&, const Change&, AuthStore&, ModelReader&) override {
-    return Status::Ok();
-  }
-  Result<Verdict> Judge(const CallContext&, const Change&, const ChangeState&, const OutsideFacts&,
-                        ModelReader&) override {
+  Result<Verdict> Judge(const CallContext& ctx, const Change& change, const ChangeState& state,
+                        const OutsideFacts& facts, ModelReader& reader) override {
     if (on_judge) std::exchange(on_judge, nullptr)();
-    return Verdict{};
-  }
-  void Committed(const Change&) override {}
-  Status AuthorizeRead(const CallContext&, Operation, const std::string&) override {
-    return Status::Ok();
-  }
-  Result<std::optional<ReadScope>> SearchScope(const CallContext&) override {
-    return std::optional<ReadScope>();
+    return PermitAll::Judge(ctx, change, state, facts, reader);
   }
 };
 

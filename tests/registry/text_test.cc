@@ -304,5 +304,12 @@ TEST(Base64Test, PythonDecodeMatchesTheReferenceOnEveryShortInput) {
   EXPECT_EQ(checked, 137256u);
 }
 
+TEST(TextTest, QuoteIsPythonsUrllibQuote) {
+  EXPECT_EQ(Quote("a b/c%d~e_f.g-h"), "a%20b/c%25d~e_f.g-h");
+  EXPECT_EQ(Quote("a/b", ""), "a%2Fb");
+  EXPECT_EQ(Quote("\xc3\xa9?#&="), "%C3%A9%3F%23%26%3D");
+  EXPECT_EQ(Unquote(Quote(AllBytes(), "")), AllBytes());
+}
+
 }  // namespace
 }  // namespace modelwarden
