@@ -17,7 +17,8 @@ Result<std::string> SafeArtifactPath(std::string_view path) {
     if (round == 10) return invalid;
     decoded = std::move(next);
   }
-  if (decoded.empty() || decoded.front() == '/' || decoded.find_first_of("#\\")  != std::string::npos) {
+  if (decoded.empty() || decoded.front() == '/' ||
+      decoded.find_first_of("#\\") != std::string::npos) {
     return invalid;
   }
   if (decoded.size() >= 2 && IsAsciiAlpha(decoded[0]) && decoded[1] == ':') return invalid;
@@ -42,9 +43,9 @@ std::string MimeTypeOf(std::string_view filename) {
   const std::string extension =
       dot == std::string_view::npos ? std::string(filename) : AsciiLower(filename.substr(dot + 1));
   static constexpr std::array<std::string_view, 25> kText = {
-      "txt",  "log",  "err", "cfg",  "conf", "cnf", "cf",      "ini",    "properties",
-      "prop", "hocon", "toml", "yaml", "yml", "xml", "json",    "js",     "py",
-      "py3",  "csv",  "tsv", "md",   "rst",  "MLmodel", "MLproject"};
+      "txt",  "log",   "err",  "cfg",  "conf", "cnf",     "cf",       "ini", "properties",
+      "prop", "hocon", "toml", "yaml", "yml",  "xml",     "json",     "js",  "py",
+      "py3",  "csv",   "tsv",  "md",   "rst",  "MLmodel", "MLproject"};
   for (std::string_view text : kText) {
     if (extension == text) return "text/plain";
   }

@@ -51,7 +51,7 @@ bool IsInside(const std::string& path, const std::string& directory) {
 // Sends `method` for `target` to the tracker and returns the answer's status; with `body`, keeps
 // at most the first 64 KiB of the answer there. kTemporarilyUnavailable when no answer came.
 Result<int> Ask(UpstreamPool& upstream, const char* method, const std::string& target,
-               const httplib::Headers& headers, std::string* body) {
+                const httplib::Headers& headers, std::string* body) {
   std::unique_ptr<httplib::Client> client = upstream.Acquire();
   httplib::Request request;
   request.method = method;
@@ -134,12 +134,12 @@ Result<ArtifactFile> VersionArtifacts::OpenProxied(const std::string& root,
                   "The artifacts of this version are on a tracking server's artifact proxy; "
                   "start modelwarden with --tracking-upstream to read them.");
   }
-  const std::string target = upstream_->base_path() + kProxyRoot +
-                             Quote(root.empty() ? path : root + "/" + path, "/");
+  const std::string target =
+      upstream_->base_path() + kProxyRoot + Quote(root.empty() ? path : root + "/" + path, "/");
   httplib::Headers headers;
   if (!upstream_->user().empty() || !upstream_->password().empty()) {
-    headers.insert(httplib::make_basic_authentication_header(upstream_->user(),
-                                                             upstream_->password()));
+    headers.insert(
+        httplib::make_basic_authentication_header(upstream_->user(), upstream_->password()));
   }
   // The tracker's download answers with no Content-Length (MLflow streams it); a HEAD tells
   // whether the file is there before the answer's status is committed.
@@ -150,7 +150,8 @@ Result<ArtifactFile> VersionArtifacts::OpenProxied(const std::string& root,
     std::string error;
     ASSIGN_OR_RETURN(const int again, Ask(*upstream_, "GET", target, headers, &error));
     if (again == 200) return Status::Unavailable("the tracking server changed its answer");
-    if (again == 404 || again == 400 || error.find("No such file or directory") != std::string::npos) {
+    if (again == 404 || again == 400 ||
+        error.find("No such file or directory") != std::string::npos) {
       return FileNotFound(path);
     }
     return Status::Internal("the tracking server " + upstream_->display() + " answered HTTP " +
@@ -177,8 +178,7 @@ Result<ArtifactFile> VersionArtifacts::OpenProxied(const std::string& root,
   return file;
 }
 
-Result<ArtifactFile> VersionArtifacts::OpenLocal(const std::string& root,
-                                                 const std::string& path) {
+Result<ArtifactFile> VersionArtifacts::OpenLocal(const std::string& root, const std::string& path) {
   const std::optional<std::string> allowed =
       local_root_.empty() ? std::nullopt : RealPath(local_root_);
   const std::optional<std::string> directory = RealPath(root);

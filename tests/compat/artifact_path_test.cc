@@ -17,9 +17,10 @@ TEST(ArtifactPathTest, PathsInsideTheVersionAreKeptDecoded) {
 }
 
 TEST(ArtifactPathTest, PathsThatLeaveTheVersionAreInvalid) {
-  for (const std::string& path : std::vector<std::string>{"", "../x", "a/../../x", "/etc/passwd", "a//b", "a/", "a#b", "a%23b", "%2E%2E/x",
-        "%252E%252E/x", "a\\b", "C:x", "c:/x", std::string("a\0b", 3), "a\nb", "a\x7f",
-        "%2Fetc/passwd"}) {
+  for (const std::string& path :
+       std::vector<std::string>{"", "../x", "a/../../x", "/etc/passwd", "a//b", "a/", "a#b",
+                                "a%23b", "%2E%2E/x", "%252E%252E/x", "a\\b", "C:x", "c:/x",
+                                std::string("a\0b", 3), "a\nb", "a\x7f", "%2Fetc/passwd"}) {
     Result<std::string> checked = SafeArtifactPath(path);
     ASSERT_FALSE(checked.ok()) << path;
     EXPECT_EQ(checked.status().code(), ErrorCode::kInvalidParameterValue) << path;

@@ -9,7 +9,8 @@ namespace modelwarden {
 namespace {
 
 TEST(ArtifactUriTest, ProxiedPathsAreReadAsMlflowReadsThem) {
-  EXPECT_EQ(ProxiedArtifactPath("mlflow-artifacts:/1/run/artifacts/model"), "1/run/artifacts/model");
+  EXPECT_EQ(ProxiedArtifactPath("mlflow-artifacts:/1/run/artifacts/model"),
+            "1/run/artifacts/model");
   EXPECT_EQ(ProxiedArtifactPath("mlflow-artifacts://tracker:5000/1/run/model/"), "1/run/model");
   EXPECT_EQ(ProxiedArtifactPath("mlflow-artifacts:/"), "");
   EXPECT_EQ(ProxiedArtifactPath("http://t:5000/api/2.0/mlflow-artifacts/artifacts/1/r/model"),
@@ -22,7 +23,8 @@ TEST(ArtifactUriTest, ProxiedPathsAreReadAsMlflowReadsThem) {
 }
 
 TEST(ArtifactUriTest, RunsAndLoggedModelsAndLocalPaths) {
-  EXPECT_EQ(ParseRunsUri("runs:/abc/model/"), std::make_pair(std::string("abc"), std::string("model")));
+  EXPECT_EQ(ParseRunsUri("runs:/abc/model/"),
+            std::make_pair(std::string("abc"), std::string("model")));
   EXPECT_EQ(ParseRunsUri("runs:/abc"), std::make_pair(std::string("abc"), std::string()));
   EXPECT_EQ(ParseRunsUri("runs:/"), std::nullopt);
   EXPECT_EQ(LoggedModelIdOf("models:/m-1"), "m-1");
