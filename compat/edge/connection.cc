@@ -1,7 +1,9 @@
 #include "compat/edge/connection.h"
 
 #include <cstdio>
+#include <functional>
 #include <limits>
+#include <memory>
 #include <utility>
 
 #include "compat/edge/upstream_streams.h"
@@ -23,6 +25,9 @@ constexpr auto kLinger = std::chrono::seconds(2);
 constexpr size_t kLingerRead = 16 * 1024;
 constexpr char kJson[] = "application/json";
 constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+// The most of a streamed body (Response::stream) buffered between its worker and the socket;
+// the piece being written is at most as large again.
+constexpr size_t kStreamBuffer = 64 * 1024;
 
 Response ErrorResponse(int http_status, const Status& status, bool close) {
   Response response;
@@ -84,6 +89,7 @@ Connection::Connection(tcp::socket socket, Shard& shard, bool refuse)
 }
 
 Connection::~Connection() {
+  if (pipe_) pipe_->Cancel();
   shard_.connections.erase(this);
   if (refuse_) {
     shared_.refusing.fetch_sub(1);
@@ -260,11 +266,37 @@ void Connection::Work() {
         } catch (...) {
           response = ErrorResponse(500, Status::Internal("Internal server error."), false);
         }
+        std::function<bool(const ByteSink&)> stream;
+        std::shared_ptr<BodyPipe> pipe;
+        if (response.stream && request.head.method != "HEAD") {
+          stream = std::move(response.stream);
+          pipe = std::make_shared<BodyPipe>(kStreamBuffer);
+        }
+        response.stream = nullptr;
         net::io_context& ioc = self->shard_.ioc;
-        net::post(ioc, [self = std::move(self), response = std::move(response)]() mutable {
-          self->Send(std::move(response));
+        EdgeShared& shared = self->shared_;
+        net::post(ioc, [self = std::move(self), response = std::move(response), pipe]() mutable {
+          self->Send(std::move(response), std::move(pipe));
         });
+        if (pipe) Produce(shared, stream, *pipe);
       });
+}
+
+// On the worker that served the request, while the connection sends what it produces: the
+// worker waits whenever kStreamBuffer bytes are not yet taken, so a slow client holds this one
+// worker (and the buffer) until the body is all but sent, and a client that stops reading holds
+// it until the connection's idle_timeout ends the response.
+void Connection::Produce(EdgeShared& shared, const std::function<bool(const ByteSink&)>& stream,
+                         BodyPipe& pipe) {
+  shared.AddStream(&pipe);
+  bool complete = false;
+  try {
+    complete = stream([&pipe](const char* data, size_t size) { return pipe.Write(data, size); });
+  } catch (...) {
+    std::fprintf(stderr, "[error] a streamed response body failed with an exception\n");
+  }
+  shared.RemoveStream(&pipe);
+  pipe.Finish(complete);
 }
 
 void Connection::Admit() {
@@ -302,24 +334,23 @@ void Connection::Forward() {
              });
 }
 
-void Connection::Send(Response response) {
+void Connection::Send(Response response, std::shared_ptr<BodyPipe> pipe) {
   state_ = State::kWriting;
-  const bool close = response.close || !head_.keep_alive || shared_.draining;
+  bool close = response.close || !head_.keep_alive || shared_.draining;
   const std::string* request_id = FindHeader(response.headers, "X-Request-Id");
   LogAccess(response.status, request_id != nullptr ? *request_id : "");
+  if (pipe) return SendStreamed(std::move(response), std::move(pipe), close);
   response_ = {};
-  response_.result(static_cast<unsigned>(response.status));
-  response_.version(head_.version == 10 ? 10 : 11);
-  for (auto& [name, value] : response.headers) response_.insert(name, value);
-  if (!response.content_type.empty()) {
-    response_.set(http::field::content_type, response.content_type);
-  }
-  response_.keep_alive(!close);
+  FillHead(response_, response, close);
   if (response.status < 200 || response.status == 204 || response.status == 304) {
     // No body and no Content-Length (RFC 9110 section 8.6).
   } else if (head_.method == "HEAD") {
     // The head of the GET response: its length, no body (RFC 9110 section 9.3.2).
-    response_.content_length(response.body.size());
+    if (!response.stream) {
+      response_.content_length(response.body.size());
+    } else if (response.stream_size) {
+      response_.content_length(*response.stream_size);
+    }
   } else {
     response_.body() = std::move(response.body);
     response_.prepare_payload();
@@ -329,6 +360,35 @@ void Connection::Send(Response response) {
                     [self = shared_from_this(), close](beast::error_code ec, size_t) {
                       self->OnSent(ec, close);
                     });
+}
+
+template <class Body>
+void Connection::FillHead(http::response<Body>& message, const Response& response, bool close) {
+  message.result(static_cast<unsigned>(response.status));
+  message.version(head_.version == 10 ? 10 : 11);
+  for (const auto& [name, value] : response.headers) message.insert(name, value);
+  if (!response.content_type.empty()) {
+    message.set(http::field::content_type, response.content_type);
+  }
+  message.keep_alive(!close);
+}
+
+void Connection::SendStreamed(Response response, std::shared_ptr<BodyPipe> pipe, bool close) {
+  http::response<http::buffer_body> message;
+  if (!response.stream_size && head_.version == 10) close = true;  // Its end ends the body.
+  FillHead(message, response, close);
+  if (response.stream_size) {
+    message.content_length(*response.stream_size);
+  } else if (head_.version != 10) {
+    message.chunked(true);
+  }
+  pipe_ = pipe;
+  StartStreamedResponse(shard_, stream_, std::move(message), response.stream_size, std::move(pipe),
+                        [self = shared_from_this(), close](bool sent) {
+                          self->pipe_.reset();
+                          if (!sent) return self->CloseNow();  // The client sees it cut off.
+                          self->OnSent({}, close);
+                        });
 }
 
 void Connection::OnSent(beast::error_code ec, bool close) {

@@ -8,12 +8,16 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
+#include "compat/edge/body_pipe.h"
 #include "compat/edge/forward_policy.h"
 #include "compat/edge/http_edge.h"
 #include "compat/edge/request_handler.h"
@@ -45,6 +49,18 @@ struct EdgeShared {
   std::atomic<size_t> connections = 0;  // Open and served (the cap counts these).
   std::atomic<size_t> refusing = 0;     // Being answered 503 because of the cap.
   std::atomic<bool> draining = false;
+
+  // Bodies workers are producing (Response::stream). Once the I/O threads have stopped, no
+  // connection will take another byte: AbandonStreams() cancels every pipe, so that no worker
+  // waits forever for room, and AddStream() cancels any pipe added later.
+  void AddStream(BodyPipe* pipe);
+  void RemoveStream(BodyPipe* pipe);
+  void AbandonStreams();
+
+ private:
+  std::mutex streams_mu_;
+  std::unordered_set<BodyPipe*> streams_;  // Guarded by streams_mu_.
+  bool streams_abandoned_ = false;         // Guarded by streams_mu_.
 };
 
 struct Shard {
@@ -83,7 +99,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Work();
   void Admit();
   void Forward();
-  void Send(Response response);
+  static void Produce(EdgeShared& shared, const std::function<bool(const ByteSink&)>& stream,
+                      BodyPipe& pipe);
+  void Send(Response response, std::shared_ptr<BodyPipe> pipe = nullptr);
+  void SendStreamed(Response response, std::shared_ptr<BodyPipe> pipe, bool close);
+  template <class Body>
+  void FillHead(http::response<Body>& message, const Response& response, bool close);
   void OnSent(beast::error_code ec, bool close);
   void Refuse(int status, const std::string& code_message, bool read_nothing_more);
   void CloseGracefully();
@@ -100,12 +121,25 @@ class Connection : public std::enable_shared_from_this<Connection> {
   http::response<http::string_body> response_;
   RequestHead head_;
   Disposition disposition_;
+  // The body a worker is producing for the response being sent (Response::stream), if any.
+  std::shared_ptr<BodyPipe> pipe_;
   State state_ = State::kIdle;
   const bool refuse_;
   bool counted_ = false;
   std::string remote_address_;
   std::chrono::steady_clock::time_point started_;
 };
+
+// Sends `response` (its head filled in: status, fields, framing) to `client`, with the body a
+// worker puts into `pipe`, taking each piece as it comes; the pipe's capacity and the piece being
+// written (at most as large) are all the memory a download holds. A client that stops reading for
+// idle_timeout, or a body that breaks off or does not match a Content-Length, ends it: the pipe
+// is cancelled (releasing the worker) and `done(false)` tells the connection to close. Calls
+// `done` on the shard's thread exactly once; true when the whole body was sent.
+void StartStreamedResponse(Shard& shard, beast::tcp_stream& client,
+                           http::response<http::buffer_body>&& response,
+                           std::optional<uint64_t> size, std::shared_ptr<BodyPipe> pipe,
+                           std::function<void(bool)> done);
 
 // Relays the request whose head `parser` has read from `client` to the upstream of `policy`, and
 // the answer back, streaming both bodies through one fixed buffer. Calls `done` on the shard's

@@ -191,6 +191,8 @@ Status HttpEdge::Run() {
   for (auto& shard : impl.shards) shard->ioc.stop();
   for (std::thread& thread : threads) thread.join();
   guards.clear();
+  // A worker still producing a streamed body would wait forever for the stopped shard to take it.
+  impl.shared->AbandonStreams();
   // Runs what was still queued (past the grace period); its answers go nowhere.
   impl.workers.reset();
   running_ = false;

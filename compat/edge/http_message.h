@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,12 +40,23 @@ struct Request {
   std::string body;  // Whole, within the body limit.
 };
 
+// Where a streamed body's bytes go: false when they cannot be sent (the client went away).
+using ByteSink = std::function<bool(const char* data, size_t size)>;
+
 struct Response {
   int status = 200;
   std::string content_type;  // Empty: no Content-Type field.
   std::string body;
   HeaderList headers;  // Besides Content-Type, Content-Length and Connection.
   bool close = false;  // Close the connection after this response.
+  // A body too large to hold (e.g. a file): when set, `body` is not sent; instead the worker
+  // that served the request calls `stream` after the head is on its way, and `stream` hands the
+  // bytes to the sink in order, returning false if it failed part-way (the connection is then
+  // closed before the body's end, so the client sees it cut off). Not called for HEAD.
+  std::function<bool(const ByteSink& sink)> stream;
+  // The number of bytes `stream` hands over, sent as Content-Length; unknown: chunked (HTTP/1.0:
+  // the connection's end ends the body).
+  std::optional<uint64_t> stream_size;
 };
 
 }  // namespace modelwarden
