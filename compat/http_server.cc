@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string_view>
@@ -44,6 +46,10 @@ bool IsCanonicalPath(std::string_view path) {
   }
   return true;
 }
+
+// Disposition::route of GET /model-versions/get-artifact: not an index in calls_.
+constexpr int kVersionArtifactRoute = -2;
+constexpr char kVersionArtifactPath[] = "/model-versions/get-artifact";
 
 void LogLine(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }
 
@@ -154,6 +160,17 @@ Result<Principal> AuthenticateHead(AccessControl& access, const RequestHead& hea
   return authenticated.status();
 }
 
+// Content-Disposition for a download, as werkzeug's send_file writes it: the plain name when it
+// is printable ASCII without quotes or separators, else RFC 6266's UTF-8 form.
+std::string AttachmentDisposition(const std::string& filename) {
+  const bool plain = std::all_of(filename.begin(), filename.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u > 0x20 && u < 0x7f && std::string_view("\"\\;,").find(c) == std::string_view::npos;
+  });
+  if (plain) return "attachment; filename=" + filename;
+  return "attachment; filename*=UTF-8''" + Quote(filename, "");
+}
+
 // The edge's I/O threads: a few, however many workers; two cores keep two busy.
 size_t IoThreads() {
   const size_t cores = std::max(1u, std::thread::hardware_concurrency());
@@ -260,6 +277,16 @@ Disposition HttpServer::Classify(const RequestHead& head) {
     if (head.method == "OPTIONS") return Options(routes.allow);
     return MethodNotAllowed(routes.allow);
   }
+  if (artifacts_ != nullptr && head.path == kVersionArtifactPath) {
+    if (head.method == "GET" || head.method == "HEAD") {
+      Disposition serve;
+      serve.kind = Disposition::Kind::kServe;
+      serve.route = kVersionArtifactRoute;
+      return serve;
+    }
+    if (head.method == "OPTIONS") return Options("GET, HEAD, OPTIONS");
+    return MethodNotAllowed("GET, HEAD, OPTIONS");
+  }
   if (head.path == "/health" || head.path == "/version") {
     if (head.method == "GET" || head.method == "HEAD") {
       return Answer(Text(200, head.path == "/health" ? "OK" : kModelwardenVersion));
@@ -309,6 +336,11 @@ Response HttpServer::Serve(int route, Request& request) {
     // Exceptions should not happen (errors are Status values), but one must never reach the
     // client with its text: log it here with the request id, answer a generic 500.
     try {
+      if (route == kVersionArtifactRoute) {
+        response = ServeVersionArtifact(ctx, head);
+        response.headers.emplace_back(kRequestIdHeader, ctx.request_id);
+        return response;
+      }
       Result<RequestReader> reader =
           RequestReader::Create(head.method, ParseQueryString(head.query),
                                 HeaderOrNull(head, "Content-Type"), request.body);
@@ -340,6 +372,37 @@ Response HttpServer::Serve(int route, Request& request) {
 }
 
 void HttpServer::ServeVersionArtifacts(VersionArtifacts& artifacts) { artifacts_ = &artifacts; }
+
+// The file streams from the worker serving the request (compat/edge/http_message.h
+// Response::stream): the worker stays with the download until the client has all but the edge's
+// bounded buffer of it, so a slow client holds one worker and that buffer, never the file.
+Response HttpServer::ServeVersionArtifact(const CallContext& ctx, const RequestHead& head) {
+  const std::multimap<std::string, std::string> query = ParseQueryString(head.query);
+  // Flask's request.args.get: the first value.
+  const auto param = [&query](const char* name) -> std::optional<std::string> {
+    auto found = query.find(name);
+    if (found == query.end()) return std::nullopt;
+    return found->second;
+  };
+  Result<ArtifactFile> file = artifacts_->Open(ctx, param("name"), param("version"), param("path"));
+  Response response;
+  if (!file.ok()) {
+    if (ToMlflowError(file.status().code()).http_status >= 500) {
+      LogLine("[error] request " + ctx.request_id + " " + head.method + " " + kVersionArtifactPath +
+              ": " + Printable(file.status().ToString()));
+    }
+    response = ErrorResponse(file.status());
+  } else {
+    response.content_type = file->content_type;
+    response.headers.emplace_back("Content-Disposition", AttachmentDisposition(file->filename));
+    response.stream = std::move(file->copy);
+    response.stream_size = file->size;
+  }
+  // MLflow sends every artifact as an attachment, so that no browser renders it as a page of
+  // this server's origin.
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return response;
+}
 
 Status HttpServer::Listen() {
   RETURN_IF_ERROR(edge_->Bind());

@@ -14,6 +14,10 @@
 // Content-Encoding but identity (415: nothing inflates a body here). An unexpected exception is
 // 500 INTERNAL_ERROR with a generic message (the detail goes to stderr).
 //
+// With ServeVersionArtifacts, GET /model-versions/get-artifact (at the root, as MLflow has it)
+// streams a version's file from VersionArtifacts with MLflow's headers (attachment,
+// X-Content-Type-Options: nosniff) and errors.
+//
 // With a TrackingProxy, every path it forwards (compat/tracker/tracking_proxy.h) is relayed to
 // the tracker by the edge, after authentication when --auth is on; a forwarded path that is not
 // in canonical origin form is refused (400).
@@ -83,6 +87,8 @@ class HttpServer : private RequestHandler {
   std::optional<Response> Admit(const RequestHead& head) override;
 
   void RegisterRoutes();
+  // GET (HEAD) /model-versions/get-artifact for an authenticated caller.
+  Response ServeVersionArtifact(const CallContext& ctx, const RequestHead& head);
   std::string NextRequestId();
 
   const ServerOptions options_;

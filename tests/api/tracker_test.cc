@@ -519,6 +519,65 @@ TEST_P(LocalArtifactsTest, ReadsFilesBelowTheRootAndNothingOutsideTheVersion) {
   EXPECT_EQ(folder->status, 404) << folder->body;
 }
 
+// A version's file far larger than any buffer of the edge streams through it: what the server
+// holds stays bounded (the edge's pipe and the piece being written), never the file.
+TEST_P(LocalArtifactsTest, StreamsA64MibArtifactWithoutHoldingIt) {
+  constexpr size_t kSize = 64 * 1024 * 1024;
+  const std::string folder = LocalArtifactDir() + "/runlocal/artifacts/big";
+  std::filesystem::create_directories(folder);
+  {
+    std::ofstream out(folder + "/weights.bin", std::ios::binary);
+    std::string block(1024 * 1024, '\0');
+    for (size_t i = 0; i < kSize / block.size(); ++i) {
+      for (size_t j = 0; j < block.size(); j += 4096) block[j] = static_cast<char>(i + j / 4096);
+      out.write(block.data(), static_cast<std::streamsize>(block.size()));
+    }
+  }
+  CreateModel("ui.big");
+  ApiResponse created =
+      api().Post("/model-versions/create",
+                 R"({"name":"ui.big","source":")" + folder + R"(","run_id":"runlocal"})");
+  ASSERT_EQ(created.status, 200) << created.Describe();
+
+  const long before = PeakRssKib(server().pid());
+  ASSERT_GT(before, 0);
+  httplib::Client client = Client();
+  size_t received = 0;
+  size_t mismatches = 0;
+  auto res = client.Get(
+      "/model-versions/get-artifact?name=ui.big&version=1&path=weights.bin",
+      [&](const char* data, size_t n) {
+        for (size_t k = 0; k < n; ++k) {
+          const size_t at = received + k;
+          const size_t in_block = at % (1024 * 1024);
+          const char expected =
+              in_block % 4096 == 0 ? static_cast<char>(at / (1024 * 1024) + in_block / 4096) : '\0';
+          if (data[k] != expected) ++mismatches;
+        }
+        received += n;
+        return true;
+      });
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Length"), std::to_string(kSize));
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/octet-stream");
+  EXPECT_EQ(res->get_header_value("Content-Disposition"), "attachment; filename=weights.bin");
+  EXPECT_EQ(received, kSize);
+  EXPECT_EQ(mismatches, 0u);
+  const long after = PeakRssKib(server().pid());
+  // Buffering the file would add 64 MiB; streaming adds two 64 KiB buffers and noise.
+  EXPECT_LT(after - before, 16 * 1024)
+      << "peak RSS grew from " << before << " KiB to " << after << " KiB";
+
+  // HEAD: the same head, with the length, and no body.
+  auto head = client.Head("/model-versions/get-artifact?name=ui.big&version=1&path=weights.bin");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->get_header_value("Content-Length"), std::to_string(kSize));
+  EXPECT_TRUE(head->body.empty());
+  std::filesystem::remove_all(folder);
+}
+
 MODELWARDEN_INSTANTIATE_API_TESTS(LocalArtifactsTest);
 
 // Without --local-artifact-root, a local version's files are not served (and say why).
