@@ -268,11 +268,14 @@ void Connection::Work() {
         }
         std::function<bool(const ByteSink&)> stream;
         std::shared_ptr<BodyPipe> pipe;
-        if (response.stream && request.head.method != "HEAD") {
+        if (response.stream) {
           stream = std::move(response.stream);
-          pipe = std::make_shared<BodyPipe>(kStreamBuffer);
+          // What stream holds (an open file, an upstream connection) is released on this
+          // thread; the stub left in its place tells Send() that the body is a stream.
+          response.stream = [](const ByteSink&) { return true; };
+          if (request.head.method != "HEAD") pipe = std::make_shared<BodyPipe>(kStreamBuffer);
+          if (!pipe) stream = nullptr;
         }
-        response.stream = nullptr;
         net::io_context& ioc = self->shard_.ioc;
         EdgeShared& shared = self->shared_;
         net::post(ioc, [self = std::move(self), response = std::move(response), pipe]() mutable {
