@@ -378,10 +378,10 @@ void HttpServer::ServeVersionArtifacts(VersionArtifacts& artifacts) { artifacts_
 // bounded buffer of it, so a slow client holds one worker and that buffer, never the file.
 Response HttpServer::ServeVersionArtifact(const CallContext& ctx, const RequestHead& head) {
   const std::multimap<std::string, std::string> query = ParseQueryString(head.query);
-  // Flask's request.args.get: the first value.
+  // Flask's request.args.get: the first value (multimap keeps equal keys in insertion order).
   const auto param = [&query](const char* name) -> std::optional<std::string> {
-    auto found = query.find(name);
-    if (found == query.end()) return std::nullopt;
+    auto found = query.lower_bound(name);
+    if (found == query.end() || found->first != name) return std::nullopt;
     return found->second;
   };
   Result<ArtifactFile> file = artifacts_->Open(ctx, param("name"), param("version"), param("path"));
