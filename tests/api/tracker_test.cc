@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -575,6 +577,24 @@ TEST_P(LocalArtifactsTest, StreamsA64MibArtifactWithoutHoldingIt) {
   EXPECT_EQ(head->status, 200);
   EXPECT_EQ(head->get_header_value("Content-Length"), std::to_string(kSize));
   EXPECT_TRUE(head->body.empty());
+
+  // Clients that ask for the file and stop reading: each holds one of the 8 workers and the
+  // edge's buffers, not the file; the other workers go on serving.
+  std::vector<std::unique_ptr<RawConnection>> stalled;
+  for (int i = 0; i < 3; ++i) {
+    stalled.push_back(std::make_unique<RawConnection>(server().port()));
+    ASSERT_TRUE(stalled.back()->ok());
+    ASSERT_TRUE(stalled.back()->Send(
+        RawGet("/model-versions/get-artifact?name=ui.big&version=1&path=weights.bin")));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(api().Get("/registered-models/get", {{"name", "ui.big"}}).status, 200);
+  }
+  const long stalled_peak = PeakRssKib(server().pid());
+  EXPECT_LT(stalled_peak - before, 16 * 1024)
+      << "peak RSS grew from " << before << " KiB to " << stalled_peak << " KiB";
+  stalled.clear();
   std::filesystem::remove_all(folder);
 }
 
