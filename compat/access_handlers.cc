@@ -65,7 +65,7 @@ Result<Grant> GrantFromRequest(const RequestReader& request, bool permission_req
   }
   if (!SetGrantPermission(permission, grant)) {
     return Status::InvalidArgument(InvalidPermissionMessage(permission) +
-                                   " (or PROMOTE for a promotion grant)");
+                                   " (or PROMOTE or WEBHOOKS for modelwarden's grants)");
   }
   return grant;
 }

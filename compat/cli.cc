@@ -176,6 +176,31 @@ const OptionSpec kOptions[] = {
      Listed::kWhenSet, Shown::kPlain, nullptr, nullptr,
      "Serve version artifacts stored below DIR on this machine (a tracker that keeps "
      "artifacts on local disk) at /model-versions/get-artifact"},
+    {"webhook-allowed-schemes", "LIST", &ServerOptions::webhook_allowed_schemes, kEverywhere,
+     Listed::kAlways, Shown::kPlain, "MLFLOW_WEBHOOK_ALLOWED_SCHEMES", nullptr,
+     "URL schemes webhooks may use, comma-separated"},
+    // Never a flag or a file entry: a key belongs in the environment (or a secret store).
+    {"webhook-secret-encryption-key", "KEY", &ServerOptions::webhook_secret_encryption_key,
+     kEnvironment, Listed::kNo, Shown::kPlain, "MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY", nullptr,
+     "Key that encrypts webhook secrets at rest; without it webhooks cannot have secrets"},
+    {"webhook-request-timeout", "S", &ServerOptions::webhook_request_timeout, kEverywhere,
+     Listed::kAlways, Shown::kPlain, "MLFLOW_WEBHOOK_REQUEST_TIMEOUT", nullptr,
+     "Seconds to connect to a webhook receiver and for each read and write"},
+    {"webhook-request-max-retries", "N", &ServerOptions::webhook_request_max_retries, kEverywhere,
+     Listed::kAlways, Shown::kPlain, "MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES", nullptr,
+     "Retries of one delivery at most; -1: as many as the retry window holds"},
+    {"webhook-delivery-workers", "N", &ServerOptions::webhook_delivery_workers, kEverywhere,
+     Listed::kAlways, Shown::kPlain, "MLFLOW_WEBHOOK_DELIVERY_MAX_WORKERS", nullptr,
+     "Webhook deliveries this process sends at once"},
+    {"webhook-retry-window-seconds", "S", &ServerOptions::webhook_retry_window_seconds, kEverywhere,
+     Listed::kAlways, Shown::kPlain, nullptr, nullptr,
+     "How long after its event a webhook delivery is still retried"},
+    {"webhook-delivery-retention-days", "D", &ServerOptions::webhook_delivery_retention_days,
+     kEverywhere, Listed::kAlways, Shown::kPlain, nullptr, nullptr,
+     "How long finished webhook deliveries and their attempts are kept"},
+    {"webhook-deny-private-targets", "BOOL", &ServerOptions::webhook_deny_private_targets,
+     kEverywhere, Listed::kAlways, Shown::kPlain, nullptr, nullptr,
+     "Refuse webhook receivers at loopback, link-local and private addresses"},
     {kConfig, "FILE", kNoField, kFlag | kEnvironment, Listed::kNo, Shown::kPlain, nullptr, nullptr,
      "INI-style file with the options above"},
 };
@@ -332,9 +357,13 @@ void ReadEnvironmentOnly(const EnvironmentLookup& environment, ServerOptions& op
     if (option.sources != kEnvironment) continue;
     const auto* field = std::get_if<std::string ServerOptions::*>(&option.field);
     if (field == nullptr) continue;
-    // Set even when empty, unlike variables that stand for flags.
-    if (std::optional<std::string> value = environment(EnvironmentVariable(option))) {
-      options.*(*field) = *value;
+    // Set even when empty, unlike variables that stand for flags; MODELWARDEN_<NAME> first,
+    // then MLflow's variable.
+    for (const std::string& variable : EnvironmentVariables(option)) {
+      if (std::optional<std::string> value = environment(variable)) {
+        options.*(*field) = *value;
+        break;
+      }
     }
   }
 }
@@ -421,6 +450,30 @@ Result<AuthOptions> AuthOptionsFrom(const ServerOptions& options) {
 
 namespace {
 
+Status ValidateWebhookOptions(const ServerOptions& options) {
+  const auto within = [](const char* flag, int value, int low, int high) {
+    if (value >= low && value <= high) return Status::Ok();
+    return Status::InvalidArgument(std::string("--") + flag + " must be between " +
+                                   std::to_string(low) + " and " + std::to_string(high) + ", got " +
+                                   std::to_string(value));
+  };
+  RETURN_IF_ERROR(within("webhook-request-timeout", options.webhook_request_timeout, 1, 3600));
+  RETURN_IF_ERROR(
+      within("webhook-request-max-retries", options.webhook_request_max_retries, -1, 1000000));
+  RETURN_IF_ERROR(within("webhook-delivery-workers", options.webhook_delivery_workers, 1, 256));
+  RETURN_IF_ERROR(within("webhook-retry-window-seconds", options.webhook_retry_window_seconds, 0,
+                         365 * 24 * 60 * 60));
+  RETURN_IF_ERROR(
+      within("webhook-delivery-retention-days", options.webhook_delivery_retention_days, 0, 3650));
+  const std::string& key = options.webhook_secret_encryption_key;
+  if (!key.empty() && key.size() < 16) {
+    return Status::InvalidArgument(
+        "MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY must be at least 16 characters (a Fernet key, 44 "
+        "characters, works)");
+  }
+  return Status::Ok();
+}
+
 Status Validate(const ServerOptions& options) {
   if (!options.source_validation_regex.empty()) {
     if (Result<Regex> regex = Regex::Compile(options.source_validation_regex); !regex.ok()) {
@@ -461,6 +514,7 @@ Status Validate(const ServerOptions& options) {
     return Status::InvalidArgument("--pool-wait-timeout-ms must not be negative, got " +
                                    std::to_string(options.pool_wait_timeout_ms));
   }
+  RETURN_IF_ERROR(ValidateWebhookOptions(options));
   return Status::Ok();
 }
 

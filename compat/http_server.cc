@@ -6,7 +6,6 @@
 #include <map>
 #include <optional>
 #include <random>
-#include <set>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -101,15 +100,6 @@ Disposition Options(const std::string& allow) {
   return Answer(std::move(response));
 }
 
-// Flask's Allow: the route's methods, HEAD with GET, and OPTIONS, sorted.
-std::string AllowHeader(std::set<std::string> methods) {
-  if (methods.count("GET") != 0) methods.insert("HEAD");
-  methods.insert("OPTIONS");
-  std::string allow;
-  for (const std::string& method : methods) allow += (allow.empty() ? "" : ", ") + method;
-  return allow;
-}
-
 // Joins policy warnings into one header value, " | "-separated: printable ASCII only (other
 // bytes as \xNN), each warning at most kMaxWarningLength and the whole at most
 // kMaxWarningsHeader, so that no client or proxy header limit turns an allowed (and committed)
@@ -180,12 +170,14 @@ size_t IoThreads() {
 }  // namespace
 
 HttpServer::HttpServer(const ServerOptions& options, Registry& registry, Governance& governance,
-                       AccessControl& access, AccessAdmin& admin, TrackingProxy* proxy)
+                       AccessControl& access, AccessAdmin& admin, WebhookService& webhooks,
+                       TrackingProxy* proxy)
     : options_(options),
       registry_(registry),
       governance_(governance),
       access_(access),
       admin_(admin),
+      webhooks_(webhooks),
       proxy_(proxy),
       instance_id_(std::random_device{}()) {
   RegisterRoutes();
@@ -213,25 +205,24 @@ std::string HttpServer::NextRequestId() {
 }
 
 void HttpServer::RegisterRoutes() {
-  std::unordered_map<std::string, std::set<std::string>> methods_by_path;
   const auto add = [&](HttpMethod method, std::string_view path, Call call) {
     const int index = static_cast<int>(calls_.size());
     calls_.push_back(std::move(call));
     for (std::string_view prefix : kApiPrefixes) {
-      const std::string full = std::string(prefix) + std::string(path);
-      paths_[full].by_method[std::string(HttpMethodName(method))] = index;
-      methods_by_path[full].insert(std::string(HttpMethodName(method)));
+      routes_.Add(HttpMethodName(method), std::string(prefix) + std::string(path), index);
     }
   };
   for (const Route& route : kRoutes) {
     add(route.method, route.path,
-        [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
+        [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader,
+                                        const PathValues&) {
           return handler(ctx, reader, registry_);
         });
   }
   for (const GovernanceRoute& route : kGovernanceRoutes) {
     add(route.method, route.path,
-        [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
+        [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader,
+                                        const PathValues&) {
           return handler(ctx, reader, governance_);
         });
   }
@@ -239,12 +230,19 @@ void HttpServer::RegisterRoutes() {
   if (access_.enabled()) {
     for (const AccessRoute& route : kAccessRoutes) {
       add(route.method, route.path,
-          [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader) {
+          [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader,
+                                          const PathValues&) {
             return handler(ctx, reader, admin_);
           });
     }
   }
-  for (auto& [path, routes] : paths_) routes.allow = AllowHeader(methods_by_path[path]);
+  for (const WebhookRoute& route : kWebhookRoutes) {
+    add(route.method, route.path,
+        [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader,
+                                        const PathValues& path) {
+          return handler(ctx, reader, path, webhooks_);
+        });
+  }
 }
 
 Disposition HttpServer::Classify(const RequestHead& head) {
@@ -265,17 +263,15 @@ Disposition HttpServer::Classify(const RequestHead& head) {
   if (encoding != nullptr && !encoding->empty() && *encoding != "identity") {
     return Refuse(415, "Content-Encoding '" + Printable(*encoding) + "' is not accepted.");
   }
-  if (auto path = paths_.find(head.path); path != paths_.end()) {
-    const PathRoutes& routes = path->second;
-    const std::string& method = head.method == "HEAD" ? std::string("GET") : head.method;
-    if (auto found = routes.by_method.find(method); found != routes.by_method.end()) {
-      Disposition serve;
-      serve.kind = Disposition::Kind::kServe;
-      serve.route = found->second;
-      return serve;
-    }
-    if (head.method == "OPTIONS") return Options(routes.allow);
-    return MethodNotAllowed(routes.allow);
+  if (RouteTable::Match match = routes_.Find(head.method, head.path);
+      match.kind == RouteTable::Match::Kind::kFound) {
+    Disposition serve;
+    serve.kind = Disposition::Kind::kServe;
+    serve.route = match.call;
+    return serve;
+  } else if (match.kind == RouteTable::Match::Kind::kWrongMethod) {
+    if (head.method == "OPTIONS") return Options(match.allow);
+    return MethodNotAllowed(match.allow);
   }
   if (artifacts_ != nullptr && head.path == kVersionArtifactPath) {
     if (head.method == "GET" || head.method == "HEAD") {
@@ -344,7 +340,10 @@ Response HttpServer::Serve(int route, Request& request) {
       Result<RequestReader> reader =
           RequestReader::Create(head.method, ParseQueryString(head.query),
                                 HeaderOrNull(head, "Content-Type"), request.body);
-      Result<Reply> reply = reader.ok() ? calls_[route](ctx, *reader) : reader.status();
+      // Classify found the route; the path's placeholders are found again here.
+      const RouteTable::Match match = routes_.Find(head.method, head.path);
+      Result<Reply> reply =
+          reader.ok() ? calls_[route](ctx, *reader, match.values) : reader.status();
       if (reply.ok()) {
         response.content_type = kJsonContentType;
         response.body = std::move(reply->body);

@@ -3,8 +3,9 @@
 // Each request gets a CallContext (request id, client address), a RequestReader and the route's
 // handler, on a worker thread of the edge; a non-OK Status becomes MLflow's {"error_code",
 // "message"} with the status of compat/errors.h. modelwarden's own endpoints (compat/routes.h
-// kGovernanceRoutes) are served the same way; policy warnings of an allowed change come back
-// in the X-Modelwarden-Warnings header.
+// kGovernanceRoutes) and the webhook routes (kWebhookRoutes, whose {placeholders} match one path
+// segment; compat/route_table.h) are served the same way; policy warnings of an allowed change
+// come back in the X-Modelwarden-Warnings header.
 //
 // At the edge, as MLflow's Flask app answers: an unknown path is 404 ENDPOINT_NOT_FOUND; a
 // known path asked with another method 405 with Allow; OPTIONS 204 with Allow; HEAD on a GET
@@ -39,10 +40,13 @@
 #include "compat/edge/request_handler.h"
 #include "compat/reply.h"
 #include "compat/request_reader.h"
+#include "compat/route_table.h"
 #include "compat/server_options.h"
+#include "compat/webhooks/webhook_handlers.h"
 #include "enforcement/access/access_admin.h"
 #include "enforcement/access/access_control.h"
 #include "enforcement/governance.h"
+#include "enforcement/webhooks/webhook_service.h"
 #include "registry/registry.h"
 #include "registry/status.h"
 
@@ -55,9 +59,11 @@ class HttpServer : private RequestHandler {
  public:
   // All borrowed; they must outlive the server. With `access` enabled every route but /health
   // and /version needs credentials, and the auth routes (compat/routes.h kAccessRoutes) are
-  // served. `proxy` (may be null) receives every path it forwards.
+  // served. `webhooks` serves the webhook routes. `proxy` (may be null) receives every path it
+  // forwards.
   HttpServer(const ServerOptions& options, Registry& registry, Governance& governance,
-             AccessControl& access, AccessAdmin& admin, TrackingProxy* proxy = nullptr);
+             AccessControl& access, AccessAdmin& admin, WebhookService& webhooks,
+             TrackingProxy* proxy = nullptr);
   ~HttpServer() override;
 
   HttpServer(const HttpServer&) = delete;
@@ -75,12 +81,9 @@ class HttpServer : private RequestHandler {
   void ServeVersionArtifacts(VersionArtifacts& artifacts);
 
  private:
-  using Call = std::function<Result<Reply>(const CallContext&, const RequestReader&)>;
-  // The routes of one path: method -> index in calls_, and the Allow header.
-  struct PathRoutes {
-    std::unordered_map<std::string, int> by_method;
-    std::string allow;
-  };
+  // A route's handler; `path` holds its {placeholders}' segments (compat/route_table.h).
+  using Call = std::function<Result<Reply>(const CallContext&, const RequestReader&,
+                                           const PathValues& path)>;
 
   Disposition Classify(const RequestHead& head) override;
   Response Serve(int route, Request& request) override;
@@ -96,10 +99,11 @@ class HttpServer : private RequestHandler {
   Governance& governance_;
   AccessControl& access_;
   AccessAdmin& admin_;
+  WebhookService& webhooks_;
   TrackingProxy* const proxy_;
   VersionArtifacts* artifacts_ = nullptr;
   std::vector<Call> calls_;
-  std::unordered_map<std::string, PathRoutes> paths_;
+  RouteTable routes_;
   const uint32_t instance_id_;  // Random per process: request ids differ across restarts.
   std::atomic<uint64_t> next_request_ = 1;
   std::unique_ptr<HttpEdge> edge_;

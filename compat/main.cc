@@ -19,6 +19,7 @@
 #include "compat/http_server.h"
 #include "compat/tracker/tracker_client.h"
 #include "compat/tracker/tracking_proxy.h"
+#include "compat/webhooks/http_webhook_transport.h"
 #include "enforcement/access/access_admin.h"
 #include "enforcement/access/access_control.h"
 #include "enforcement/enforcing_governor.h"
@@ -26,6 +27,9 @@
 #include "enforcement/policy/compliance_report.h"
 #include "enforcement/policy/policy_holder.h"
 #include "enforcement/policy/policy_loader.h"
+#include "enforcement/webhooks/delivery_worker.h"
+#include "enforcement/webhooks/webhook_crypto.h"
+#include "enforcement/webhooks/webhook_service.h"
 #include "registry/clock.h"
 #include "registry/regex.h"
 #include "registry/registry_service.h"
@@ -182,6 +186,27 @@ bool BootstrapAdmin(const modelwarden::ServerOptions& options, modelwarden::Acce
   return true;
 }
 
+modelwarden::DeliveryWorkerOptions DeliveryOptionsFrom(const modelwarden::ServerOptions& options) {
+  modelwarden::DeliveryWorkerOptions worker;
+  worker.senders = options.webhook_delivery_workers;
+  worker.request_timeout = std::chrono::seconds(options.webhook_request_timeout);
+  worker.limits.window_millis = int64_t{options.webhook_retry_window_seconds} * 1000;
+  if (options.webhook_request_max_retries >= 0) {
+    worker.limits.max_retries = options.webhook_request_max_retries;
+  }
+  worker.retention = std::chrono::hours(24) * options.webhook_delivery_retention_days;
+  worker.deny_private_targets = options.webhook_deny_private_targets;
+  return worker;
+}
+
+modelwarden::WebhookServiceOptions WebhookOptionsFrom(const modelwarden::ServerOptions& options) {
+  modelwarden::WebhookServiceOptions webhooks;
+  webhooks.allowed_schemes = modelwarden::ParseAllowedSchemes(options.webhook_allowed_schemes);
+  webhooks.deny_private_targets = options.webhook_deny_private_targets;
+  webhooks.request_timeout = std::chrono::seconds(options.webhook_request_timeout);
+  return webhooks;
+}
+
 std::string FormatTime(int64_t millis) {
   if (millis == 0) return "-";
   const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
@@ -309,16 +334,30 @@ int Serve(const modelwarden::ServerOptions& options) {
   }
   service_options.tracker = tracker.get();
   service_options.fill_run_link = options.fill_run_link;
+  Result<WebhookSecretBox> secrets =
+      WebhookSecretBox::FromKey(options.webhook_secret_encryption_key);
+  if (!secrets.ok()) {
+    std::fprintf(stderr, "modelwarden: %s\n", secrets.status().message().c_str());
+    return 1;
+  }
+  // Every process delivers the outbox its database holds, its own changes' and the others'.
+  HttpWebhookTransport webhook_transport;
+  DeliveryWorker deliveries(*store->models, *secrets, webhook_transport, clock,
+                            DeliveryOptionsFrom(options));
+  service_options.outbox_listener = &deliveries;
   EnforcingGovernor governor(*policy, access, *store->models, tracker.get());
   RegistryService registry(*store->models, governor, clock, std::move(service_options));
   GovernanceService governance(*policy, access, governor, *store->models, *store->models, registry);
-  HttpServer server(options, registry, governance, access, access_admin, proxy.get());
+  WebhookService webhooks(*store->models, *store->models, access, clock, *secrets,
+                          webhook_transport, WebhookOptionsFrom(options), &deliveries);
+  HttpServer server(options, registry, governance, access, access_admin, webhooks, proxy.get());
   VersionArtifacts artifacts(registry, tracker.get(), artifact_pool.get(),
                              options.local_artifact_root);
   server.ServeVersionArtifacts(artifacts);
 
   const sigset_t signals = WatchedSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // Before any thread starts: all inherit it.
+  deliveries.Start();
   std::atomic<bool> signalled = false;
   std::atomic<bool> listen_returned = false;
   std::thread watcher([&] {
@@ -363,6 +402,7 @@ int Serve(const modelwarden::ServerOptions& options) {
 
   const Status status = server.Listen();
   listen_returned = true;
+  deliveries.Stop();
   if (!signalled) kill(getpid(), SIGTERM);  // Wakes the watcher when Listen failed.
   watcher.join();
   poller.join();

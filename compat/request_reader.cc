@@ -354,6 +354,73 @@ Result<std::vector<Tag>> RequestReader::Tags(std::string_view field) const {
   return tags;
 }
 
+namespace {
+
+ScalarMap ScalarsOf(const rapidjson::Value& object) {
+  ScalarMap scalars;
+  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+    std::string value;
+    if (it->value.IsString()) {
+      value = std::string(ViewOf(it->value));
+    } else if (it->value.IsInt64()) {
+      value = std::to_string(it->value.GetInt64());
+    } else {
+      continue;
+    }
+    scalars[std::string(ViewOf(it->name))] = ToValidUtf8(value);
+  }
+  return scalars;
+}
+
+Status NotInQuery(std::string_view field) {
+  return Status::InvalidArgument("Invalid value for parameter '" + std::string(field) +
+                                 "' supplied: objects cannot be passed in a query string." +
+                                 std::string(kApiDocsHint));
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> RequestReader::OptionalScalar(std::string_view field) const {
+  if (source_->from_query) return OptionalString(field);
+  const rapidjson::Value* value = source_->Find(field);
+  if (value == nullptr) return std::optional<std::string>();
+  if (value->IsInt64()) return std::optional<std::string>(std::to_string(value->GetInt64()));
+  return OptionalString(field);
+}
+
+Result<std::optional<ScalarMap>> RequestReader::Object(std::string_view field) const {
+  if (source_->from_query) {
+    if (source_->query.count(std::string(field)) == 0) return std::optional<ScalarMap>();
+    return NotInQuery(field);
+  }
+  const rapidjson::Value* value = source_->Find(field);
+  if (value == nullptr) return std::optional<ScalarMap>();
+  if (!value->IsObject()) return WrongType(field, *value);
+  return std::optional<ScalarMap>(ScalarsOf(*value));
+}
+
+Result<std::optional<std::vector<ScalarMap>>> RequestReader::ObjectList(
+    std::string_view field) const {
+  using List = std::optional<std::vector<ScalarMap>>;
+  if (source_->from_query) {
+    if (source_->query.count(std::string(field)) == 0) return List();
+    return NotInQuery(field);
+  }
+  const rapidjson::Value* value = source_->Find(field);
+  if (value == nullptr) return List();
+  if (!value->IsArray()) return WrongType(field, *value);
+  std::vector<ScalarMap> objects;
+  for (const auto& item : value->GetArray()) {
+    if (!item.IsObject()) {
+      return Status::InvalidArgument(
+          "Invalid value " + EchoJson(*value) + " for parameter '" + std::string(field) +
+          "' supplied: each item must be an object." + std::string(kApiDocsHint));
+    }
+    objects.push_back(ScalarsOf(item));
+  }
+  return List(std::move(objects));
+}
+
 Result<Stage> ParseStage(std::string_view stage) {
   std::optional<Stage> parsed = StageFromString(stage);
   if (!parsed.has_value()) {

@@ -28,6 +28,8 @@ namespace modelwarden {
 
 // Query parameters as the HTTP library decodes them (form decoding done, repeats kept).
 using QueryParams = std::multimap<std::string, std::string>;
+// A JSON object's string and integer members, integers as their decimal text.
+using ScalarMap = std::map<std::string, std::string>;
 
 class RequestReader {
  public:
@@ -55,6 +57,13 @@ class RequestReader {
   Result<std::vector<std::string>> StringList(std::string_view field) const;
   // A JSON array of {"key": ..., "value": ...}; a missing key or value reads as "".
   Result<std::vector<Tag>> Tags(std::string_view field) const;
+  // A JSON string, or an integer as its decimal text (protobuf's JSON reads an enum field as
+  // its name or its number); nullopt when absent.
+  Result<std::optional<std::string>> OptionalScalar(std::string_view field) const;
+  // A JSON object (ScalarMap: other members are left out); nullopt when absent.
+  Result<std::optional<ScalarMap>> Object(std::string_view field) const;
+  // A JSON array of objects; nullopt when absent.
+  Result<std::optional<std::vector<ScalarMap>>> ObjectList(std::string_view field) const;
 
  private:
   struct Source;

@@ -11,6 +11,7 @@
 #include "compat/model_version_handlers.h"
 #include "compat/registered_model_handlers.h"
 #include "compat/request_reader.h"
+#include "compat/webhooks/webhook_handlers.h"
 #include "registry/operation.h"
 #include "registry/registry.h"
 #include "registry/requests.h"
@@ -159,6 +160,45 @@ inline constexpr AccessRoute kAccessRoutes[] = {
     {HttpMethod::kPost, "/modelwarden/tokens/create", Operation::kCreateToken, &HandleCreateToken},
     {HttpMethod::kGet, "/modelwarden/tokens/list", Operation::kListTokens, &HandleListTokens},
     {HttpMethod::kPost, "/modelwarden/tokens/revoke", Operation::kRevokeToken, &HandleRevokeToken},
+};
+
+// MLflow's webhook API (mlflow/protos/webhooks.proto WebhookService; its {webhook_id} is a path
+// segment) and modelwarden's view of the same webhooks, with their deliveries. A literal path
+// comes before a placeholder that could match it.
+struct WebhookRoute {
+  HttpMethod method;
+  std::string_view path;
+  Operation operation;
+  WebhookHandler handler;
+};
+
+inline constexpr WebhookRoute kWebhookRoutes[] = {
+    {HttpMethod::kPost, "/mlflow/webhooks", Operation::kCreateWebhook, &HandleCreateWebhook},
+    {HttpMethod::kGet, "/mlflow/webhooks", Operation::kListWebhooks, &HandleListWebhooks},
+    {HttpMethod::kGet, "/mlflow/webhooks/{webhook_id}", Operation::kGetWebhook, &HandleGetWebhook},
+    {HttpMethod::kPatch, "/mlflow/webhooks/{webhook_id}", Operation::kUpdateWebhook,
+     &HandleUpdateWebhook},
+    {HttpMethod::kDelete, "/mlflow/webhooks/{webhook_id}", Operation::kDeleteWebhook,
+     &HandleDeleteWebhook},
+    {HttpMethod::kPost, "/mlflow/webhooks/{webhook_id}/test", Operation::kTestWebhook,
+     &HandleTestWebhook},
+    {HttpMethod::kGet, "/modelwarden/webhooks/deliveries", Operation::kListWebhookDeliveries,
+     &HandleListWebhookDeliveries},
+    {HttpMethod::kGet, "/modelwarden/webhooks/deliveries/{delivery_id}",
+     Operation::kGetWebhookDelivery, &HandleGetWebhookDelivery},
+    {HttpMethod::kPost, "/modelwarden/webhooks/deliveries/{delivery_id}/redeliver",
+     Operation::kRedeliverWebhookDelivery, &HandleRedeliverWebhookDelivery},
+    {HttpMethod::kPost, "/modelwarden/webhooks", Operation::kCreateWebhook,
+     &HandleCreateWebhookFull},
+    {HttpMethod::kGet, "/modelwarden/webhooks", Operation::kListWebhooks, &HandleListWebhooksFull},
+    {HttpMethod::kGet, "/modelwarden/webhooks/{webhook_id}", Operation::kGetWebhook,
+     &HandleGetWebhookFull},
+    {HttpMethod::kPatch, "/modelwarden/webhooks/{webhook_id}", Operation::kUpdateWebhook,
+     &HandleUpdateWebhookFull},
+    {HttpMethod::kDelete, "/modelwarden/webhooks/{webhook_id}", Operation::kDeleteWebhook,
+     &HandleDeleteWebhookFull},
+    {HttpMethod::kPost, "/modelwarden/webhooks/{webhook_id}/test", Operation::kTestWebhook,
+     &HandleTestWebhookFull},
 };
 
 }  // namespace modelwarden

@@ -87,6 +87,27 @@ struct ServerOptions {
   // Version artifacts with a local storage location below this directory are read from this
   // machine's disk by GET /model-versions/get-artifact. Empty: none are.
   std::string local_artifact_root;
+
+  // Webhooks (README "Webhooks"). MLflow's MLFLOW_WEBHOOK_ALLOWED_SCHEMES: the URL schemes a
+  // webhook may use, comma-separated.
+  std::string webhook_allowed_schemes = "https";
+  // MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY: the key webhook secrets are encrypted with at rest
+  // (environment only; never printed). Empty: webhooks cannot have secrets.
+  std::string webhook_secret_encryption_key;
+  // MLFLOW_WEBHOOK_REQUEST_TIMEOUT: seconds to connect to a receiver, and for each read and
+  // write of a delivery.
+  int webhook_request_timeout = 30;
+  // MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES: retries of one delivery at most. -1 (unset): as many
+  // as the retry window holds.
+  int webhook_request_max_retries = -1;
+  // MLFLOW_WEBHOOK_DELIVERY_MAX_WORKERS: deliveries this process sends at once.
+  int webhook_delivery_workers = 10;
+  // How long after its event a delivery is still retried.
+  int webhook_retry_window_seconds = 24 * 60 * 60;
+  // How long finished deliveries and their attempts are kept.
+  int webhook_delivery_retention_days = 7;
+  // Refuse webhook receivers at loopback, link-local and private addresses.
+  bool webhook_deny_private_targets = false;
 };
 
 }  // namespace modelwarden

@@ -25,12 +25,20 @@ std::optional<Permission> ParsePermission(std::string_view name) {
 }
 
 std::string_view GrantPermissionName(const Grant& grant) {
-  return grant.kind == GrantKind::kPromote ? kPromotePermission : PermissionName(grant.permission);
+  switch (grant.kind) {
+    case GrantKind::kPromote:
+      return kPromotePermission;
+    case GrantKind::kWebhooks:
+      return kWebhooksPermission;
+    case GrantKind::kAccess:
+      break;
+  }
+  return PermissionName(grant.permission);
 }
 
 bool SetGrantPermission(std::string_view name, Grant& grant) {
-  if (name == kPromotePermission) {
-    grant.kind = GrantKind::kPromote;
+  if (name == kPromotePermission || name == kWebhooksPermission) {
+    grant.kind = name == kPromotePermission ? GrantKind::kPromote : GrantKind::kWebhooks;
     grant.permission = Permission::kNoPermissions;
     return true;
   }

@@ -21,6 +21,8 @@ std::optional<Permission> ParsePermission(std::string_view name);
 
 // The word for a PROMOTE grant wherever a permission name is written.
 inline constexpr std::string_view kPromotePermission = "PROMOTE";
+// The word for a WEBHOOKS grant.
+inline constexpr std::string_view kWebhooksPermission = "WEBHOOKS";
 
 struct User {
   int64_t id = 0;
@@ -39,8 +41,10 @@ struct Group {
 enum class SubjectType { kUser, kGroup };
 enum class ResourceType { kModel, kPrefix };
 // An access grant carries one of the four permissions; a promote grant (modelwarden's) only
-// adds the right to move versions into Staging or Production.
-enum class GrantKind { kAccess, kPromote };
+// adds the right to move versions into Staging or Production; a webhooks grant (modelwarden's,
+// on a prefix, "" for every name) the right to manage webhooks whose model_prefix starts with
+// it, and so to receive the events of those models.
+enum class GrantKind { kAccess, kPromote, kWebhooks };
 
 // One grant: `subject` holds `permission` on one registered model (kModel: resource is the
 // exact name) or on every name that starts with resource (kPrefix). A subject holds at most
@@ -55,9 +59,10 @@ struct Grant {
   Permission permission = Permission::kRead;  // kAccess only.
 };
 
-// "READ", "EDIT", "MANAGE", "NO_PERMISSIONS", or "PROMOTE" for a promote grant.
+// "READ", "EDIT", "MANAGE", "NO_PERMISSIONS", or "PROMOTE" / "WEBHOOKS" for those grants.
 std::string_view GrantPermissionName(const Grant& grant);
-// The four names or "PROMOTE" into a grant's kind and permission; false for anything else.
+// The four names, "PROMOTE" or "WEBHOOKS" into a grant's kind and permission; false for anything
+// else.
 bool SetGrantPermission(std::string_view name, Grant& grant);
 
 // An API token. Only a hash of the secret is stored; the secret is shown once, at creation.

@@ -76,6 +76,9 @@ std::vector<std::string> LockedModels(const Change& change) {
   if (const auto* rename = std::get_if<RenameModelChange>(&change)) {
     return {rename->name, rename->new_name};
   }
+  if (const auto* create = std::get_if<CreateVersionChange>(&change)) {
+    if (!create->source_model.empty()) return {create->version.name, create->source_model};
+  }
   return {ModelOf(change)};
 }
 

@@ -51,6 +51,9 @@ struct CreateVersionChange {
   NewModelVersion version;          // As stored: run_id and run_link resolved.
   std::string storage_location;     // What get-download-uri will answer.
   bool run_id_from_source = false;  // The run came from a runs:/ or models:/ source.
+  // The model of a models:/<name>/<version> source: its version is read in the unit of work
+  // (for the storage location), so its row is locked with the new version's model.
+  std::string source_model;
 };
 struct UpdateVersionChange {
   std::string name;
@@ -90,8 +93,8 @@ Operation OperationOf(const Change& change);
 const std::string& ModelOf(const Change& change);
 // The version the change names, if it names one (not CreateVersion: it has no number yet).
 std::optional<int64_t> VersionOf(const Change& change);
-// The models whose rows the change's transaction locks first: the model, and for a rename
-// the new name too.
+// The models whose rows the change's transaction locks first: the model, for a rename the new
+// name too, and for a version copied from a models:/<name>/<version> source that model.
 std::vector<std::string> LockedModels(const Change& change);
 
 // What the change found, read on the locked rows before it was applied.

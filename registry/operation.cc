@@ -104,6 +104,24 @@ std::string_view OperationName(Operation operation) {
       return "ListTokens";
     case Operation::kRevokeToken:
       return "RevokeToken";
+    case Operation::kCreateWebhook:
+      return "CreateWebhook";
+    case Operation::kListWebhooks:
+      return "ListWebhooks";
+    case Operation::kGetWebhook:
+      return "GetWebhook";
+    case Operation::kUpdateWebhook:
+      return "UpdateWebhook";
+    case Operation::kDeleteWebhook:
+      return "DeleteWebhook";
+    case Operation::kTestWebhook:
+      return "TestWebhook";
+    case Operation::kListWebhookDeliveries:
+      return "ListWebhookDeliveries";
+    case Operation::kGetWebhookDelivery:
+      return "GetWebhookDelivery";
+    case Operation::kRedeliverWebhookDelivery:
+      return "RedeliverWebhookDelivery";
   }
   return "Unknown";
 }

@@ -61,6 +61,17 @@ enum class Operation {
   kCreateToken,
   kListTokens,
   kRevokeToken,
+  // MLflow webhooks.
+  kCreateWebhook,
+  kListWebhooks,
+  kGetWebhook,
+  kUpdateWebhook,
+  kDeleteWebhook,
+  kTestWebhook,
+  // modelwarden's webhook deliveries.
+  kListWebhookDeliveries,
+  kGetWebhookDelivery,
+  kRedeliverWebhookDelivery,
 };
 
 // "CreateRegisteredModel", ... (MLflow's RPC names where MLflow has one).

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "registry/mlflow_errors.h"
+#include "registry/search/page_token.h"
 #include "registry/validation.h"
 
 namespace modelwarden {
@@ -15,6 +16,19 @@ constexpr int64_t kVersionSearchDefault = 200000;
 constexpr int64_t kVersionSearchMax = 200000;
 
 Status ValidateTag(const Tag& tag) { return ValidateTags({tag}); }
+
+// A token's sort key has one value per order key, a name's a string and the others numbers:
+// one the search wrote, unless the client made it up.
+Status CheckSortKey(const std::vector<SortValue>& after, const std::vector<OrderKey>& order) {
+  bool fits = after.size() == order.size();
+  for (size_t i = 0; fits && i < order.size(); ++i) {
+    const bool text = std::holds_alternative<std::string>(after[i]);
+    fits = text == (order[i].column == OrderColumn::kName);
+  }
+  if (fits) return Status::Ok();
+  return Status::InvalidArgument(
+      "Invalid page token, its position does not fit this search's order_by");
+}
 
 Result<StoreSearch> ParseSearch(const SearchQuery& query, SearchTarget target) {
   const bool models = target == SearchTarget::kRegisteredModels;
@@ -33,8 +47,17 @@ Result<StoreSearch> ParseSearch(const SearchQuery& query, SearchTarget target) {
         std::to_string(max) + ", but got value " + std::to_string(search.max_results));
   }
   ASSIGN_OR_RETURN(search.filter, ParseSearchFilter(query.filter, target));
-  ASSIGN_OR_RETURN(search.order, ParseOrderBy(query.order_by, target));
-  ASSIGN_OR_RETURN(search.offset, DecodePageToken(query.page_token));
+  ASSIGN_OR_RETURN(std::vector<OrderKey> order, ParseOrderBy(query.order_by, target));
+  search.order = UpToTotalOrder(std::move(order), target);
+  ASSIGN_OR_RETURN(PageToken token, DecodeSearchPageToken(query.page_token));
+  search.offset = token.offset;
+  search.fingerprint = SearchFingerprint(target, query.filter, query.order_by);
+  // The sort key resumes only the search that wrote it; any other search reads the token as
+  // MLflow does, by its offset.
+  if (!token.after.empty() && token.search == search.fingerprint) {
+    RETURN_IF_ERROR(CheckSortKey(token.after, search.order));
+    search.after = std::move(token.after);
+  }
   return search;
 }
 
@@ -113,6 +136,8 @@ Result<Written<RegisteredModel>> RegistryService::RenameRegisteredModel(
       ctx, RenameModelChange{name, new_name},
       [&](ModelRows& rows, ChangeState& state) -> Status {
         RETURN_IF_ERROR(RequireModel(rows, name, state));
+        // Renaming a model to its own name succeeds in MLflow (the row keeps its name).
+        if (new_name == name) return Status::Ok();
         ASSIGN_OR_RETURN(std::optional<RegisteredModel> taken, rows.FindModel(new_name));
         if (taken) return NameTaken(new_name, HasPromptTagKey(taken->tags), false);
         return Status::Ok();
@@ -144,9 +169,31 @@ Result<Written<Done>> RegistryService::DeleteRegisteredModel(const CallContext& 
 
 Result<Page<RegisteredModel>> RegistryService::SearchRegisteredModels(const CallContext& ctx,
                                                                       const SearchQuery& query) {
+  if (query.max_results && *query.max_results < 1) return EmptyModelPage(ctx, query);
   ASSIGN_OR_RETURN(StoreSearch search, ParseSearch(query, SearchTarget::kRegisteredModels));
   ASSIGN_OR_RETURN(search.read_scope, governor_.SearchScope(ctx));
   return store_.SearchRegisteredModels(search);
+}
+
+// MLflow's registered-model search has no lower bound on max_results: it asks the database
+// for max_results + 1 rows and answers the first max_results of them, i.e. none, with a page
+// token when a row came back (sqlalchemy_store.search_registered_models). For 0 that token is
+// this page's offset, issued when a model matches at it; for -1 (LIMIT 0) it always comes. Below
+// -1, SQLite's negative LIMIT makes MLflow return rows; modelwarden answers those like -1.
+Result<Page<RegisteredModel>> RegistryService::EmptyModelPage(const CallContext& ctx,
+                                                              const SearchQuery& query) {
+  SearchQuery probe = query;
+  probe.max_results = 1;
+  ASSIGN_OR_RETURN(StoreSearch search, ParseSearch(probe, SearchTarget::kRegisteredModels));
+  Page<RegisteredModel> empty;
+  bool more = *query.max_results < 0;
+  if (!more) {
+    ASSIGN_OR_RETURN(search.read_scope, governor_.SearchScope(ctx));
+    ASSIGN_OR_RETURN(Page<RegisteredModel> found, store_.SearchRegisteredModels(search));
+    more = !found.items.empty();
+  }
+  if (more) empty.next_page_token = EncodePageToken(search.offset);
+  return empty;
 }
 
 Result<std::vector<ModelVersion>> RegistryService::GetLatestVersions(

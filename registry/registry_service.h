@@ -7,9 +7,11 @@
 //   Governor::Authorize                the caller's grants, as they are now   -> 403
 //   MLflow's own checks                e.g. the version exists                -> MLflow's errors
 //   Governor::Judge                    the policy, on the locked state        -> 400
-//   apply, append the audit entry      committed together
+//   apply, record webhook deliveries,  committed together
+//   append the audit entry
 //
-// A denial commits its audit entry and nothing else. Reads ask Governor::AuthorizeRead first;
+// A denial commits its audit entry and nothing else (a policy denial also the deliveries of
+// its policy.denied event). Reads ask Governor::AuthorizeRead first;
 // searches are limited to Governor::SearchScope. Thread-safe if the store and governor are.
 #pragma once
 
@@ -35,6 +37,8 @@ struct RegistryServiceOptions {
   // Borrowed, optional (--tracking-upstream): resolves runs:/ and models:/<model_id> sources
   // and local sources inside a run's artifacts (registry/source_resolution.h).
   Tracker* tracker = nullptr;
+  // Borrowed, optional: told when a change recorded webhook deliveries.
+  OutboxListener* outbox_listener = nullptr;
   // With a tracker: store the run's page as run_link when the client sent none. Off: run_link
   // is what the client sent, as MLflow stores it (the UI links the run itself).
   bool fill_run_link = false;
@@ -47,7 +51,7 @@ class RegistryService final : public Registry {
                   RegistryServiceOptions options = {})
       : store_(store),
         governor_(governor),
-        unit_(store, governor, clock),
+        unit_(store, governor, clock, options.outbox_listener),
         options_(std::move(options)) {}
 
   Result<Written<RegisteredModel>> CreateRegisteredModel(const CallContext& ctx,
@@ -101,6 +105,7 @@ class RegistryService final : public Registry {
  private:
   // The model, or MLflow's "not found".
   Result<RegisteredModel> ReadModel(const std::string& name);
+  Result<Page<RegisteredModel>> EmptyModelPage(const CallContext& ctx, const SearchQuery& query);
   Status ResolveWithTracker(const CallContext& ctx, CreateVersionChange& change);
 
   ModelStore& store_;

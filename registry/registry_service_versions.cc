@@ -12,15 +12,37 @@ namespace {
 
 // What both of modelwarden's schemas hold for a source or run_link.
 constexpr size_t kMaxLocationLength = 16384;
+// Versions copied from copies: rows written before copies were resolved at creation may hold a
+// models:/ location of their own.
+constexpr int kMaxCopyHops = 10;
 
 Status ValidateTag(const Tag& tag) { return ValidateTags({tag}); }
+
+// The storage location of the version a models:/<name>/<version> source names, following
+// copies of copies (MLflow: get_model_version_download_uri of the source version).
+Result<std::string> CopiedLocation(ModelReader& rows, const std::string& source,
+                                   ModelsSource named) {
+  for (int hop = 0; hop < kMaxCopyHops; ++hop) {
+    ASSIGN_OR_RETURN(std::optional<ModelVersion> found,
+                     rows.FindVersion(named.name, named.version));
+    if (!found) {
+      return UnresolvableModelsSource(source, VersionNotFound(named.name, named.version).message());
+    }
+    std::string location =
+        found->storage_location.empty() ? found->source : found->storage_location;
+    named = ParseModelsSource(location);
+    if (named.kind != ModelsSource::Kind::kVersion) return location;
+  }
+  return UnresolvableModelsSource(source, "its chain of models:/ sources is too long");
+}
 
 }  // namespace
 
 Result<Written<ModelVersion>> RegistryService::CreateModelVersion(const CallContext& ctx,
                                                                   const NewModelVersion& request) {
   RETURN_IF_ERROR(ValidateModelName(request.name));
-  CreateVersionChange change{request, request.source, /*run_id_from_source=*/false};
+  CreateVersionChange change{request, request.source, /*run_id_from_source=*/false,
+                             /*source_model=*/""};
   NewModelVersion& version = change.version;
   RETURN_IF_ERROR(ValidateTags(version.tags));
   // MLflow leaves these to the database, which fails with a 500 on strict servers; the limits
@@ -38,6 +60,13 @@ Result<Written<ModelVersion>> RegistryService::CreateModelVersion(const CallCont
     return Status::InvalidArgument("Invalid model version source: '" + version.source +
                                    "'. It must match " + options_.source_pattern_text + ".");
   }
+  // MLflow's store resolves a models:/ source for every version, prompts included.
+  const ModelsSource models_source = ParseModelsSource(version.source);
+  if (models_source.kind == ModelsSource::Kind::kUnsupported) {
+    return UnresolvableModelsSource(version.source, models_source.problem);
+  }
+  const bool copied = models_source.kind == ModelsSource::Kind::kVersion;
+  if (copied) change.source_model = models_source.name;
   // Prompt versions skip the rest of source validation: prompt clients send placeholder sources
   // such as "dummy-source" (mlflow/server/handlers.py _create_model_version).
   const bool is_prompt = HasPromptTagKey(version.tags);
@@ -49,17 +78,22 @@ Result<Written<ModelVersion>> RegistryService::CreateModelVersion(const CallCont
     RETURN_IF_ERROR(ResolveWithTracker(ctx, change));
   }
   const std::string user_id = ctx.principal.name;
+  std::string location;
   return unit_.Run<ModelVersion>(
       ctx, change,
       // Only whether the model exists: nothing judges a new version by its model, and this is
-      // the hottest write.
+      // the hottest write. A copy reads its source version first, as MLflow's store does
+      // (a missing one is a 400 and nothing is written).
       [&](ModelRows& rows, ChangeState&) -> Status {
+        location = change.storage_location;
+        if (copied) {
+          ASSIGN_OR_RETURN(location, CopiedLocation(rows, version.source, models_source));
+        }
         ASSIGN_OR_RETURN(bool exists, rows.ModelExists(version.name));
         return exists ? Status::Ok() : ModelNotFound(version.name);
       },
       [&](ModelRows& rows, const ChangeState&, int64_t now) -> Result<ModelVersion> {
-        ASSIGN_OR_RETURN(int64_t number,
-                         rows.InsertVersion(version, change.storage_location, user_id, now));
+        ASSIGN_OR_RETURN(int64_t number, rows.InsertVersion(version, location, user_id, now));
         ModelVersion created;
         created.name = version.name;
         created.version = number;
@@ -68,7 +102,7 @@ Result<Written<ModelVersion>> RegistryService::CreateModelVersion(const CallCont
         created.user_id = user_id;
         created.description = version.description;
         created.source = version.source;
-        created.storage_location = change.storage_location;
+        created.storage_location = location;
         created.run_id = version.run_id;
         created.run_link = version.run_link;
         created.tags = LastValuePerKey(version.tags);

@@ -10,8 +10,10 @@
 // - anything else is validated as without a tracker (registry/validation.h).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "registry/status.h"
 #include "registry/tracker.h"
@@ -32,5 +34,27 @@ Result<ResolvedSource> ResolveSource(Tracker& tracker, const std::string& source
 
 // The run a runs:/<run_id>/... source names; empty for other sources.
 std::string RunIdOfSource(const std::string& source);
+
+// A models:/ source as MLflow's _parse_model_uri reads it (mlflow/store/artifact/utils/
+// models.py).
+struct ModelsSource {
+  enum class Kind {
+    kNone,         // Not a models:/ URI.
+    kVersion,      // models:/<name>/<version>: copied from a registered version.
+    kLoggedModel,  // models:/<model_id>: an MLflow 3 logged model (the tracker's).
+    kUnsupported,  // models:/<name>@<alias>, /<stage>, /latest or malformed: refused.
+  };
+  Kind kind = Kind::kNone;
+  std::string name;
+  int64_t version = 0;
+  std::string problem;  // kUnsupported: why.
+};
+ModelsSource ParseModelsSource(std::string_view source);
+
+// MLflow 3.6's refusal of a models:/ source it cannot resolve
+// (SqlAlchemyStore.create_model_version), as the 400 INVALID_PARAMETER_VALUE of its upstream
+// fix rather than 3.6's 500: "Unable to fetch model from model URI source artifact location
+// '<source>'.Error: <problem>".
+Status UnresolvableModelsSource(std::string_view source, std::string_view problem);
 
 }  // namespace modelwarden

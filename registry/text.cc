@@ -1,6 +1,9 @@
 #include "registry/text.h"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <cstdlib>
 
 namespace modelwarden {
 namespace {
@@ -218,6 +221,17 @@ std::optional<std::string> DecodeBase64LikePython(std::string_view text) {
   }
   if (quad_pos != 0) return std::nullopt;
   return DecodeBlocks(kept);
+}
+
+std::string NewUuid4() {
+  unsigned char bytes[16];
+  // Nothing is safe to do without randomness: an id could repeat.
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) std::abort();
+  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // Version 4.
+  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant.
+  const std::string hex = HexEncode(std::string_view(reinterpret_cast<char*>(bytes), 16));
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
 }  // namespace modelwarden

@@ -1,8 +1,8 @@
 // The small text helpers every layer shares, defined once: ASCII character classes and case
-// mapping, prefixes, trimming, hex, UTF-8 code points, percent-decoding and base64. Strings are
-// bytes (UTF-8 or binary); only ASCII is ever classified or case-mapped, whatever the locale.
-// In the lowest layer so that registry, enforcement and compat all use these. Pure functions;
-// thread-safe.
+// mapping, prefixes, trimming, hex, UTF-8 code points, percent-decoding, base64 and random UUIDs.
+// Strings are bytes (UTF-8 or binary); only ASCII is ever classified or case-mapped, whatever the
+// locale. In the lowest layer so that registry, enforcement and compat all use these. Pure
+// functions; thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -69,5 +69,9 @@ std::string EncodeBase64Url(std::string_view bytes);
 // an error too; Python rejects one anywhere (str.encode('ascii')), but bytes after the padding
 // that ends the input are not looked at, as by the page-token decoder this replaced.
 std::optional<std::string> DecodeBase64LikePython(std::string_view text);
+
+// A random (version 4) UUID from OpenSSL's CSPRNG, as Python's str(uuid.uuid4()) writes it:
+// "1b4e28ba-2fa1-41d2-883f-0016d3cca427". Aborts if the generator fails.
+std::string NewUuid4();
 
 }  // namespace modelwarden

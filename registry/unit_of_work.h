@@ -1,8 +1,10 @@
 // UnitOfWork: how every registry write runs (the order is in registry/registry_service.h):
 // Governor::Preauthorize and Prepare before the transaction; then, in one ModelStore::Write
 // that has locked the model's rows: Governor::Authorize, MLflow's own checks, Governor::Judge,
-// the change and its audit entry; Governor::Committed after the commit. A refusal commits only
-// its audit entry. Thread-safe if the store and the governor are.
+// the change, the webhook deliveries of its events and its audit entry; Governor::Committed
+// after the commit. A refusal commits only its audit entry (and, for a policy denial, the
+// deliveries of the policy.denied event). Thread-safe if the store, the governor and the
+// listener are.
 #pragma once
 
 #include <cstdio>
@@ -16,8 +18,17 @@
 #include "registry/governor.h"
 #include "registry/model_store.h"
 #include "registry/registry.h"
+#include "registry/webhooks/change_events.h"
 
 namespace modelwarden {
+
+// Told after a unit of work committed webhook deliveries, so that a delivery worker need not
+// wait for its next poll. Implementations are thread-safe and return at once.
+class OutboxListener {
+ public:
+  virtual ~OutboxListener() = default;
+  virtual void DeliveriesRecorded() = 0;
+};
 
 class UnitOfWork {
  public:
@@ -28,9 +39,10 @@ class UnitOfWork {
   template <typename T>
   using Apply = std::function<Result<T>(ModelRows& rows, const ChangeState& state, int64_t now)>;
 
-  // All borrowed; they must outlive this object.
-  UnitOfWork(ModelStore& store, Governor& governor, const Clock& clock)
-      : store_(store), governor_(governor), clock_(clock) {}
+  // All borrowed; they must outlive this object. `listener` is optional.
+  UnitOfWork(ModelStore& store, Governor& governor, const Clock& clock,
+             OutboxListener* listener = nullptr)
+      : store_(store), governor_(governor), clock_(clock), listener_(listener) {}
 
   // Runs `change`. `preauthorized`: the caller ran Governor::Preauthorize already (before
   // looking something up for the change).
@@ -63,6 +75,7 @@ class UnitOfWork {
   ModelStore& store_;
   Governor& governor_;
   const Clock& clock_;
+  OutboxListener* const listener_;
 };
 
 inline Status UnitOfWork::Preauthorize(const CallContext& ctx, const Change& change) {
@@ -86,8 +99,10 @@ Result<Written<T>> UnitOfWork::Run(const CallContext& ctx, const Change& change,
   const int64_t now = clock_.NowMillis();
   Written<T> written;
   Status refusal;
+  int deliveries = 0;
   RETURN_IF_ERROR(store_.Write(LockedModels(change), [&](WriteTxn& txn) -> Status {
     refusal = Status::Ok();
+    deliveries = 0;
     ChangeState state;
     const Status allowed = governor_.Authorize(ctx, change, txn.auth(), txn.models());
     if (allowed.code() == ErrorCode::kPermissionDenied) {
@@ -103,14 +118,19 @@ Result<Written<T>> UnitOfWork::Run(const CallContext& ctx, const Change& change,
     if (!verdict.denial.ok()) {
       refusal = verdict.denial;
       event.outcome = AuditOutcome::kDenied;
+      ASSIGN_OR_RETURN(deliveries,
+                       RecordPolicyDenial(txn, ctx, change, event.checks, verdict.denial, now));
       return txn.AppendAudit(event);
     }
     ASSIGN_OR_RETURN(written.value, apply(txn.models(), state, now));
     written.warnings = std::move(verdict.warnings);
     event.outcome = written.warnings.empty() ? AuditOutcome::kAllowed : AuditOutcome::kWarned;
-    if (std::optional<int64_t> number = VersionIn(written.value)) event.version = number;
+    const std::optional<int64_t> number = VersionIn(written.value);
+    if (number) event.version = number;
+    ASSIGN_OR_RETURN(deliveries, RecordChangeEvents(txn, change, state, number, now));
     return txn.AppendAudit(event);
   }));
+  if (deliveries > 0 && listener_ != nullptr) listener_->DeliveriesRecorded();
   if (!refusal.ok()) return refusal;
   governor_.Committed(change);
   return written;

@@ -1,7 +1,7 @@
 // WriteTxn: one unit of work, as ModelStore::Write hands it to its body. Everything the body
 // does goes into one database transaction that already holds the locks of the models it
-// named: reads that decide the change, the change itself, its audit entry (and, later, its
-// outbox rows) commit together or not at all.
+// named: reads that decide the change, the change itself, its audit entry and its outbox rows
+// (the webhook deliveries of its events) commit together or not at all.
 //
 // Not thread-safe: used by the thread that runs the body, only while the body runs.
 #pragma once
@@ -14,6 +14,7 @@
 #include "registry/entities.h"
 #include "registry/model_rows.h"
 #include "registry/status.h"
+#include "registry/webhooks/webhook_store.h"
 
 namespace modelwarden {
 
@@ -28,6 +29,8 @@ class WriteTxn {
   virtual AuthStore& auth() = 0;
   // The change's audit entry (or a denial's), committed with it.
   virtual Status AppendAudit(const AuditEvent& event) = 0;
+  // Webhooks and their outbox, read and written in this transaction.
+  virtual WebhookRows& webhooks() = 0;
 };
 
 // Where units of work run (ModelStore). Thread-safe.

@@ -198,6 +198,12 @@ Result<ArtifactFile> VersionArtifacts::OpenLocal(const std::string& root, const 
     close(*f);
     delete f;
   });
+  // What was opened, not what the path named a moment ago: a link swapped in between the check
+  // and the open must not lead out either.
+  const std::optional<std::string> opened = RealPath("/proc/self/fd/" + std::to_string(fd));
+  if (!opened.has_value() || !IsInside(*opened, *directory)) {
+    return Status::InvalidArgument("Invalid path");
+  }
   struct stat info;
   if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) return FileNotFound(path);
   ArtifactFile file;

@@ -43,7 +43,12 @@ Status ValidateGroupName(const std::string& name) {
 }
 
 Status ValidateGrant(const Grant& grant) {
-  if (grant.resource.empty()) {
+  if (grant.kind == GrantKind::kWebhooks) {
+    if (grant.resource_type != ResourceType::kPrefix) {
+      return Status::InvalidArgument(
+          "A WEBHOOKS grant is on a prefix (\"\" for every model), not on one model.");
+    }
+  } else if (grant.resource.empty()) {
     return Status::InvalidArgument(grant.resource_type == ResourceType::kModel
                                        ? "A grant needs a model name."
                                        : "A prefix grant needs a non-empty prefix.");
@@ -80,7 +85,7 @@ AccessRequest AskForGrant(Operation operation, const Grant& grant) {
   AccessRequest request = Ask(operation);
   if (grant.resource_type == ResourceType::kModel) request.model = grant.resource;
   request.needs_admin =
-      grant.resource_type == ResourceType::kPrefix || grant.kind == GrantKind::kPromote;
+      grant.resource_type == ResourceType::kPrefix || grant.kind != GrantKind::kAccess;
   return request;
 }
 
@@ -254,9 +259,9 @@ Result<Grant> AccessAdmin::GetGrant(const CallContext& ctx, Operation operation,
 
 Status AccessAdmin::UpdateGrant(const CallContext& ctx, Operation operation, const Grant& grant) {
   RETURN_IF_ERROR(ValidateGrant(grant));
-  if (grant.kind == GrantKind::kPromote) {
-    return Status::InvalidArgument(
-        "A PROMOTE grant has no level to update: create or delete it instead.");
+  if (grant.kind != GrantKind::kAccess) {
+    return Status::InvalidArgument("A " + std::string(GrantPermissionName(grant)) +
+                                   " grant has no level to update: create or delete it instead.");
   }
   return Change(ctx, AskForGrant(operation, grant), DescribeGrant(grant),
                 [&](AuthStore& auth) { return auth.UpdateGrant(grant); });

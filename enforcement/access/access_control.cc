@@ -324,6 +324,12 @@ Status AccessControl::Decide(const AccessProfile& profile, const AccessRequest& 
       }
       if (!options_.registration_needs_grant) return Status::Ok();
       return NeedOnModel(profile, request.operation, request.new_name, Permission::kEdit, fallback);
+    case Requirement::kWebhooks:
+      if (HasWebhooksGrant(profile, request.model)) return Status::Ok();
+      return Status::PermissionDenied(
+          "Permission denied: " + std::string(OperationName(request.operation)) +
+          " needs admin or a WEBHOOKS grant on a prefix of the webhook's model_prefix '" +
+          request.model + "'; user '" + profile.user.username + "' has none.");
     case Requirement::kReadModel:
     case Requirement::kUpdateModel:
     case Requirement::kDeleteModel:
@@ -361,6 +367,16 @@ Result<std::optional<ReadScope>> AccessControl::ReadScopeFor(const Principal& pr
                           scope.visible_names.empty() && scope.prefixes.empty();
   if (everything) return std::optional<ReadScope>();
   return std::optional<ReadScope>(std::move(scope));
+}
+
+Result<WebhookScopes> AccessControl::WebhookScopesFor(const Principal& principal) {
+  if (std::optional<Status> decided = DecideWithoutProfile(principal)) {
+    if (!decided->ok()) return *decided;
+    return WebhookScopes();
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, Profile(principal.name, false));
+  if (profile->user.is_admin) return WebhookScopes();
+  return WebhookScopes(WebhooksGrantPrefixes(*profile));
 }
 
 Result<PermissionExplanation> AccessControl::Explain(const std::string& username,

@@ -35,6 +35,7 @@
 #include "registry/clock.h"
 #include "registry/requests.h"
 #include "registry/status.h"
+#include "registry/webhooks/webhook_store.h"
 
 namespace modelwarden {
 
@@ -111,6 +112,12 @@ class AccessControl {
   // none (auth off, an admin, a system principal, or grants that hide nothing under a readable
   // default). A grant changed through another process shows in searches within cache_seconds.
   Result<std::optional<ReadScope>> ReadScopeFor(const Principal& principal);
+
+  // The webhooks the caller may see: nullopt for all (authentication off, an admin, a system
+  // principal); else those whose model_prefix starts with a prefix of their WEBHOOKS grants
+  // (possibly none), on their cached grants. kUnauthenticated for an anonymous caller while
+  // authentication is on.
+  Result<WebhookScopes> WebhookScopesFor(const Principal& principal);
 
   Result<PermissionExplanation> Explain(const std::string& username, const std::string& name);
 

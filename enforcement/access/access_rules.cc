@@ -58,6 +58,18 @@ AccessRule RequiredAccess(Operation operation) {
     case Operation::kDeleteGrant:
     case Operation::kListGrants:
       return {Requirement::kManageGrant};
+    // MLflow's basic-auth lets any user manage webhooks; a webhook receives the events of
+    // every model its model_prefix covers, so here it takes an admin or a WEBHOOKS grant.
+    case Operation::kCreateWebhook:
+    case Operation::kListWebhooks:
+    case Operation::kGetWebhook:
+    case Operation::kUpdateWebhook:
+    case Operation::kDeleteWebhook:
+    case Operation::kTestWebhook:
+    case Operation::kListWebhookDeliveries:
+    case Operation::kGetWebhookDelivery:
+    case Operation::kRedeliverWebhookDelivery:
+      return {Requirement::kWebhooks};
     case Operation::kCreateUser:
     case Operation::kUpdateUserAdmin:
     case Operation::kDeleteUser:

@@ -20,6 +20,7 @@ enum class Requirement {
   kSelf,           // The user the request names is the caller (none named: the caller).
   kAuditLog,       // READ on the model when one is named, else admin.
   kManageGrant,    // MANAGE on the model for an access grant on one model; admin otherwise.
+  kWebhooks,       // A WEBHOOKS grant covering the webhook's model_prefix (AccessRequest::model).
   kAdmin,
 };
 

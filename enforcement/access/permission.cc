@@ -119,9 +119,29 @@ ReadScope BuildReadScope(const AccessProfile& profile, Permission default_permis
   return scope;
 }
 
+bool HasWebhooksGrant(const AccessProfile& profile, const std::string& model_prefix) {
+  for (const Grant& grant : profile.grants) {
+    if (grant.kind == GrantKind::kWebhooks && grant.resource_type == ResourceType::kPrefix &&
+        GrantCovers(grant, model_prefix)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string> WebhooksGrantPrefixes(const AccessProfile& profile) {
+  std::vector<std::string> prefixes;
+  for (const Grant& grant : profile.grants) {
+    if (grant.kind == GrantKind::kWebhooks && grant.resource_type == ResourceType::kPrefix) {
+      prefixes.push_back(grant.resource);
+    }
+  }
+  return prefixes;
+}
+
 bool HasPromoteGrant(const AccessProfile& profile, const std::string& name) {
   for (const Grant& grant : profile.grants) {
-    if (!IsAccessGrant(grant) && GrantCovers(grant, name)) return true;
+    if (grant.kind == GrantKind::kPromote && GrantCovers(grant, name)) return true;
   }
   return false;
 }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "registry/auth_entities.h"
 #include "registry/requests.h"
@@ -47,6 +48,12 @@ EffectivePermission ResolvePermission(const AccessProfile& profile, const std::s
 
 // Whether a PROMOTE grant to the user or one of their groups covers `name`.
 bool HasPromoteGrant(const AccessProfile& profile, const std::string& name);
+
+// Whether a WEBHOOKS grant to the user or one of their groups covers a webhook whose
+// model_prefix is `model_prefix`, i.e. every name that starts with it.
+bool HasWebhooksGrant(const AccessProfile& profile, const std::string& model_prefix);
+// The prefixes of the WEBHOOKS grants to the user and their groups.
+std::vector<std::string> WebhooksGrantPrefixes(const AccessProfile& profile);
 
 // ResolvePermission's decisions for every name at once, as rules a search query can apply
 // (registry/requests.h ReadScope): one rule per exact name and per prefix the profile's access

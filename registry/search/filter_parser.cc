@@ -6,8 +6,6 @@
 // rejection is an InvalidArgument here rather than later.
 //
 // Deliberate differences from MLflow, all in the direction of rejecting more:
-//  * Leading, trailing or repeated AND ("AND name = 'a'", "name = 'a' AND") is rejected;
-//    sqlparse tolerates stray AND keywords.
 //  * version_number takes an integer (bare or quoted); MLflow also accepts floats and
 //    non-numeric quoted strings and lets the database compare them.
 //  * run_id IN lists accept only plain '...' / "..." items (no backslashes, no implicit
@@ -110,9 +108,8 @@ class FilterParser {
 
   Result<std::vector<FilterClause>> Parse() {
     std::vector<FilterClause> clauses;
-    SkipSpace();
-    if (AtEnd()) return clauses;
-    while (true) {
+    SkipAnds();
+    while (!AtEnd()) {
       Result<FilterClause> clause = ParseComparison();
       if (!clause.ok()) return clause.status();
       clauses.push_back(std::move(*clause));
@@ -123,8 +120,7 @@ class FilterParser {
       if (AsciiUpper(word) != "AND") {
         return InvalidClause(word.empty() ? s_.substr(before) : word);
       }
-      SkipSpace();
-      if (AtEnd()) return InvalidClause(word);
+      SkipAnds();
     }
     return clauses;
   }
@@ -134,6 +130,19 @@ class FilterParser {
   char Peek(size_t ahead = 0) const { return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0'; }
   void SkipSpace() {
     while (!AtEnd() && IsAsciiSpace(s_[pos_])) ++pos_;
+  }
+  // sqlparse keeps an AND keyword wherever it stands, and MLflow's _process_statement drops
+  // every one: "AND name = 'a'", "name = 'a' AND", "... AND AND ..." and "AND" alone are all
+  // accepted.
+  void SkipAnds() {
+    while (true) {
+      SkipSpace();
+      const size_t before = pos_;
+      if (AsciiUpper(ReadWord()) != "AND") {
+        pos_ = before;
+        return;
+      }
+    }
   }
   std::string_view ReadWord() {
     const size_t start = pos_;

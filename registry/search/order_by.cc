@@ -144,4 +144,18 @@ Result<std::vector<OrderKey>> ParseOrderBy(const std::vector<std::string>& order
   return keys;
 }
 
+std::vector<OrderKey> UpToTotalOrder(std::vector<OrderKey> order, SearchTarget target) {
+  bool name = false;
+  bool version = target == SearchTarget::kRegisteredModels;  // A model name is unique alone.
+  for (size_t i = 0; i < order.size(); ++i) {
+    name |= order[i].column == OrderColumn::kName;
+    version |= order[i].column == OrderColumn::kVersion;
+    if (name && version) {
+      order.resize(i + 1);
+      break;
+    }
+  }
+  return order;
+}
+
 }  // namespace modelwarden

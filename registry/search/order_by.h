@@ -27,4 +27,8 @@ struct OrderKey {
 Result<std::vector<OrderKey>> ParseOrderBy(const std::vector<std::string>& order_by,
                                            SearchTarget target);
 
+// `order` up to the key that makes it total: no two rows tie on the keys up to there (models:
+// the name; versions: the name and the version number), so the keys after it change nothing.
+std::vector<OrderKey> UpToTotalOrder(std::vector<OrderKey> order, SearchTarget target);
+
 }  // namespace modelwarden

@@ -36,4 +36,12 @@ std::string Dialect::StartsWithColumn(const std::string& column,
   return "substr(" + column + ", 1, length(" + prefix_column + ")) = " + prefix_column;
 }
 
+std::string Dialect::Unindexed(const std::string& column) const {
+  return id_ == SqlDialect::kMysql ? column : "+" + column;
+}
+
+std::string Dialect::ForceIndex(const std::string& index) const {
+  return id_ == SqlDialect::kMysql ? " FORCE INDEX (" + index + ")" : " INDEXED BY " + index;
+}
+
 }  // namespace modelwarden

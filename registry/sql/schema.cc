@@ -285,12 +285,171 @@ constexpr const char* kAccessEpochMysql[] = {
     "INSERT INTO auth_epoch (id, epoch) VALUES (1, 0)",
 };
 
+// Version 5: indexes that give model searches their rows in the order asked for, so that a
+// page stops after its rows (registry/sql/model_search.cc): by last_updated_time either way
+// with the name as tie-break (ASC and DESC, since the name stays ascending), and a tag
+// equality in name order. (key, value, name) replaces (key, value), its prefix. MySQL
+// indexes the first 200 characters of a tag value, as before: rows of one (key, value) keep
+// name order within that prefix, and the value is compared in full on the row.
+constexpr const char* kSearchOrderSqlite[] = {
+    "CREATE INDEX registered_models_last_updated ON registered_models (last_updated_time, name)",
+    "CREATE INDEX registered_models_last_updated_desc ON registered_models "
+    "(last_updated_time DESC, name)",
+    "DROP INDEX registered_model_tags_key_value",
+    "CREATE INDEX registered_model_tags_key_value_name ON registered_model_tags "
+    "(key, value, name)",
+};
+constexpr const char* kSearchOrderMysql[] = {
+    "ALTER TABLE registered_models ADD KEY registered_models_last_updated "
+    "(last_updated_time, name), ADD KEY registered_models_last_updated_desc "
+    "(last_updated_time DESC, name)",
+    "ALTER TABLE registered_model_tags DROP KEY registered_model_tags_key_value, ADD KEY "
+    "registered_model_tags_key_value_name (`key`, value(200), name)",
+};
+
+// Version 6: webhooks (MLflow 3's, and modelwarden's events) and their outbox. Subscriptions
+// are webhook_events rows, as MLflow names them; `mlflow` marks MLflow's own events, which
+// MLflow's endpoints show. A change writes one webhook_deliveries row per subscribed webhook in
+// its own transaction; delivery workers lease due rows (lease_owner, lease_until), record
+// every attempt in webhook_delivery_attempts, and pause a webhook whose receiver fails
+// (receiver_failures, paused_until). WEBHOOKS grants are auth_grants rows of kind 'webhooks' on
+// a prefix.
+constexpr const char* kWebhooksSqlite[] = {
+    R"sql(CREATE TABLE webhooks (
+  webhook_id TEXT NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT,
+  url TEXT NOT NULL,
+  status TEXT NOT NULL,
+  secret TEXT,
+  model_prefix TEXT NOT NULL,
+  creation_time INTEGER NOT NULL,
+  last_updated_time INTEGER NOT NULL,
+  deleted_time INTEGER,
+  receiver_failures INTEGER NOT NULL DEFAULT 0,
+  paused_until INTEGER NOT NULL DEFAULT 0
+))sql",
+    R"sql(CREATE INDEX webhooks_listing ON webhooks (deleted_time, creation_time))sql",
+    R"sql(CREATE TABLE webhook_events (
+  webhook_id TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  action TEXT NOT NULL,
+  mlflow INTEGER NOT NULL,
+  PRIMARY KEY (webhook_id, entity, action)
+))sql",
+    R"sql(CREATE INDEX webhook_events_event ON webhook_events (entity, action))sql",
+    R"sql(CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_id TEXT NOT NULL UNIQUE,
+  webhook_id TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  action TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  body TEXT NOT NULL,
+  creation_time INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_time INTEGER NOT NULL,
+  last_attempt_time INTEGER,
+  last_http_status INTEGER,
+  last_error TEXT NOT NULL,
+  finished_time INTEGER,
+  lease_owner TEXT NOT NULL,
+  lease_until INTEGER NOT NULL
+))sql",
+    R"sql(CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_time))sql",
+    R"sql(CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, id))sql",
+    R"sql(CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_time))sql",
+    R"sql(CREATE TABLE webhook_delivery_attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_id TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  http_status INTEGER,
+  error TEXT NOT NULL
+))sql",
+    R"sql(CREATE INDEX webhook_delivery_attempts_delivery ON webhook_delivery_attempts (delivery_id, id))sql",
+};
+
+constexpr const char* kWebhooksMysql[] = {
+    R"sql(CREATE TABLE webhooks (
+  webhook_id VARCHAR(64) COLLATE {collation} NOT NULL,
+  name VARCHAR(256) COLLATE {collation} NOT NULL,
+  description TEXT,
+  url TEXT NOT NULL,
+  status VARCHAR(20) NOT NULL,
+  secret TEXT,
+  model_prefix VARCHAR(256) COLLATE {collation} NOT NULL,
+  creation_time BIGINT NOT NULL,
+  last_updated_time BIGINT NOT NULL,
+  deleted_time BIGINT,
+  receiver_failures INT NOT NULL DEFAULT 0,
+  paused_until BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (webhook_id),
+  KEY webhooks_listing (deleted_time, creation_time)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    R"sql(CREATE TABLE webhook_events (
+  webhook_id VARCHAR(64) COLLATE {collation} NOT NULL,
+  entity VARCHAR(32) COLLATE {collation} NOT NULL,
+  action VARCHAR(32) COLLATE {collation} NOT NULL,
+  mlflow TINYINT NOT NULL,
+  PRIMARY KEY (webhook_id, entity, action),
+  KEY webhook_events_event (entity, action)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    R"sql(CREATE TABLE webhook_deliveries (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  delivery_id VARCHAR(64) COLLATE {collation} NOT NULL,
+  webhook_id VARCHAR(64) COLLATE {collation} NOT NULL,
+  entity VARCHAR(32) COLLATE {collation} NOT NULL,
+  action VARCHAR(32) COLLATE {collation} NOT NULL,
+  model_name VARCHAR(256) COLLATE {collation} NOT NULL,
+  body MEDIUMTEXT NOT NULL,
+  creation_time BIGINT NOT NULL,
+  status VARCHAR(16) NOT NULL,
+  attempts INT NOT NULL,
+  next_attempt_time BIGINT NOT NULL,
+  last_attempt_time BIGINT,
+  last_http_status INT,
+  last_error TEXT NOT NULL,
+  finished_time BIGINT,
+  lease_owner VARCHAR(96) NOT NULL,
+  lease_until BIGINT NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY webhook_deliveries_delivery_id (delivery_id),
+  KEY webhook_deliveries_due (status, next_attempt_time),
+  KEY webhook_deliveries_webhook (webhook_id, id),
+  KEY webhook_deliveries_finished (finished_time)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+    R"sql(CREATE TABLE webhook_delivery_attempts (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  delivery_id VARCHAR(64) COLLATE {collation} NOT NULL,
+  attempt INT NOT NULL,
+  time BIGINT NOT NULL,
+  duration_ms BIGINT NOT NULL,
+  http_status INT,
+  error TEXT NOT NULL,
+  PRIMARY KEY (id),
+  KEY webhook_delivery_attempts_delivery (delivery_id, id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE={collation})sql",
+};
+
 constexpr Migration kMigrations[] = {
     {1, Of(kRegistrySqlite), Of(kRegistryMysql)},
     {2, Of(kAuditSqlite), Of(kAuditMysql)},
     {3, Of(kAccessSqlite), Of(kAccessMysql)},
     {4, Of(kAccessEpochSqlite), Of(kAccessEpochMysql)},
+    {5, Of(kSearchOrderSqlite), Of(kSearchOrderMysql)},
+    {6, Of(kWebhooksSqlite), Of(kWebhooksMysql)},
 };
+
+// The planner's statistics, renewed after a migration changed the tables or their indexes.
+// SQLite connections read at most a thousand rows per index when they analyze
+// (sqlite_connection.cc), so this is quick on any size; on an empty database it records
+// nothing, and the connections' PRAGMA optimize analyzes the tables once they hold rows.
+constexpr char kAnalyzeMysql[] =
+    "ANALYZE TABLE registered_models, registered_model_tags, model_versions, "
+    "model_version_tags, registered_model_aliases";
 
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
   for (size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos)) {
@@ -322,7 +481,7 @@ Result<std::string> ByteExactCollation(SqlConnection& connection) {
   return std::string("utf8mb4_bin");
 }
 
-Status ApplyPending(SqlConnection& connection) {
+Status ApplyPending(SqlConnection& connection, int target) {
   const bool mysql = connection.dialect() == SqlDialect::kMysql;
   RETURN_IF_ERROR(
       connection
@@ -343,8 +502,11 @@ Status ApplyPending(SqlConnection& connection) {
   if (mysql) {
     ASSIGN_OR_RETURN(collation, ByteExactCollation(connection));
   }
+  bool migrated = false;
   for (const Migration& migration : kMigrations) {
     if (migration.version <= current) continue;
+    if (migration.version > target) break;
+    migrated = true;
     const Statements statements = mysql ? migration.mysql : migration.sqlite;
     for (const char* const* statement = statements.begin; statement != statements.end;
          ++statement) {
@@ -358,7 +520,9 @@ Status ApplyPending(SqlConnection& connection) {
                      {int64_t{migration.version}, static_cast<int64_t>(std::time(nullptr)) * 1000})
             .status());
   }
-  return Status::Ok();
+  if (!migrated) return Status::Ok();
+  if (mysql) return connection.Query(kAnalyzeMysql, {}).status();
+  return connection.Execute("ANALYZE", {}).status();
 }
 
 }  // namespace
@@ -366,11 +530,15 @@ Status ApplyPending(SqlConnection& connection) {
 int LatestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
 
 Status MigrateSchema(SqlConnection& connection) {
+  return MigrateSchemaTo(connection, LatestSchemaVersion());
+}
+
+Status MigrateSchemaTo(SqlConnection& connection, int version) {
   if (connection.dialect() == SqlDialect::kSqlite) {
     // SQLite DDL is transactional: one IMMEDIATE transaction makes the whole migration atomic
     // and makes a second server wait for the first, then find nothing left to do.
     RETURN_IF_ERROR(connection.Begin(/*write=*/true));
-    Status status = ApplyPending(connection);
+    Status status = ApplyPending(connection, version);
     if (status.ok()) status = connection.Commit();
     if (!status.ok()) connection.Rollback();
     return status;
@@ -381,7 +549,7 @@ Status MigrateSchema(SqlConnection& connection) {
   if (locked.empty() || locked[0].Int(0) != 1) {
     return Status::Unavailable("Timed out waiting for another server's schema migration.");
   }
-  Status status = ApplyPending(connection);
+  Status status = ApplyPending(connection, version);
   connection.Query("SELECT RELEASE_LOCK('modelwarden_schema_migration')", {});
   return status;
 }

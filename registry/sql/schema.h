@@ -14,5 +14,8 @@ int LatestSchemaVersion();
 // Applies every migration newer than the database's version, each in its own transaction
 // where the dialect allows. kInvalidState when the database is newer than this build.
 Status MigrateSchema(SqlConnection& connection);
+// Applies the migrations up to `version` only, e.g. for tests that need a registry of an older
+// build to migrate.
+Status MigrateSchemaTo(SqlConnection& connection, int version);
 
 }  // namespace modelwarden

@@ -88,7 +88,17 @@ std::string SubjectTypeText(SubjectType type) {
 std::string ResourceTypeText(ResourceType type) {
   return type == ResourceType::kModel ? "model" : "prefix";
 }
-std::string KindText(GrantKind kind) { return kind == GrantKind::kPromote ? "promote" : "access"; }
+std::string KindText(GrantKind kind) {
+  switch (kind) {
+    case GrantKind::kPromote:
+      return "promote";
+    case GrantKind::kWebhooks:
+      return "webhooks";
+    case GrantKind::kAccess:
+      break;
+  }
+  return "access";
+}
 
 std::string UserNotFound(const std::string& username) {
   return "User with username=" + username + " not found";
@@ -99,16 +109,17 @@ std::string GroupNotFound(const std::string& name) {
 
 // MLflow's wording for a user's grant on one model; ours for the rest.
 std::string DescribeGrant(const Grant& grant) {
-  const bool promote = grant.kind == GrantKind::kPromote;
   if (grant.subject_type == SubjectType::kUser && grant.resource_type == ResourceType::kModel &&
-      !promote) {
+      grant.kind == GrantKind::kAccess) {
     return "Registered model permission with name=" + grant.resource +
            " and username=" + grant.subject_name;
   }
-  return std::string(promote ? "PROMOTE grant" : "Grant") + " on " +
-         (grant.resource_type == ResourceType::kModel ? "name=" : "prefix=") + grant.resource +
-         " to " + (grant.subject_type == SubjectType::kUser ? "username=" : "group=") +
-         grant.subject_name;
+  const std::string what = grant.kind == GrantKind::kAccess
+                               ? "Grant"
+                               : std::string(GrantPermissionName(grant)) + " grant";
+  return what + " on " + (grant.resource_type == ResourceType::kModel ? "name=" : "prefix=") +
+         grant.resource + " to " +
+         (grant.subject_type == SubjectType::kUser ? "username=" : "group=") + grant.subject_name;
 }
 
 User UserFromRow(const SqlRow& row) {

@@ -18,6 +18,7 @@ constexpr char kInsertModel[] =
 constexpr char kUpdateModelDescription[] =
     "UPDATE registered_models SET description = ?, last_updated_time = ? WHERE name = ?";
 constexpr char kTouchModel[] = "UPDATE registered_models SET last_updated_time = ? WHERE name = ?";
+constexpr char kTouchVersions[] = "UPDATE model_versions SET last_updated_time = ? WHERE name = ?";
 constexpr char kRenameModel[] =
     "UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ?";
 constexpr char kRenameModelTags[] = "UPDATE registered_model_tags SET name = ? WHERE name = ?";
@@ -162,6 +163,12 @@ Status SqlModelRows::UpdateModelDescription(const std::string& name, const std::
 
 Status SqlModelRows::RenameModel(const std::string& name, const std::string& new_name,
                                  int64_t now) {
+  // MLflow renames a model to its own name like any other rename: the timestamps move, and
+  // nothing else changes (the grants on the model must not give way to themselves).
+  if (name == new_name) {
+    RETURN_IF_ERROR(db_.Execute(kTouchModel, {now, name}));
+    return db_.Execute(kTouchVersions, {now, name}).status();
+  }
   RETURN_IF_ERROR(db_.Execute(kRenameModel, {new_name, now, name}));
   RETURN_IF_ERROR(db_.Execute(kRenameModelTags, {new_name, name}));
   RETURN_IF_ERROR(db_.Execute(kRenameVersions, {new_name, now, name}));

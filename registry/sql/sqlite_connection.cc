@@ -32,6 +32,7 @@ class SqliteConnection final : public SqlConnection {
       : db_(db), writer_lock_(std::move(writer_lock)) {}
   ~SqliteConnection() override {
     for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    if (sqlite3_get_autocommit(db_)) Optimize();
     sqlite3_close_v2(db_);
   }
 
@@ -88,7 +89,10 @@ class SqliteConnection final : public SqlConnection {
   }
   Status Commit() override {
     Status status = Execute("COMMIT", {}).status();
-    if (status.ok()) EndWrite();
+    if (status.ok()) {
+      EndWrite();
+      if (++transactions_ % kOptimizeEvery == 0) Optimize();
+    }
     return status;
   }
   Status Rollback() override {
@@ -143,14 +147,29 @@ class SqliteConnection final : public SqlConnection {
     if (writing_.owns_lock()) writing_.unlock();
   }
 
+  // Keeps the planner's statistics current as the registry grows, as SQLite recommends for
+  // long-lived connections: PRAGMA optimize analyzes the tables whose plans in this
+  // connection wanted statistics and that have none, or have grown 25-fold since their last
+  // analysis (at most analysis_limit rows per index, so milliseconds); otherwise it does
+  // nothing. It writes sqlite_stat1, so it queues with this process's writers.
+  void Optimize() {
+    std::unique_lock<std::mutex> writing;
+    if (writer_lock_) writing = std::unique_lock<std::mutex>(*writer_lock_);
+    ExecuteOnce("PRAGMA optimize");  // Best effort: a busy database skips it this time.
+  }
+
   struct StatementDeleter {
     void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
   };
   static constexpr size_t kMaxCachedStatements = 256;
+  // Transactions between two PRAGMA optimize: often enough that a registry filled through
+  // the API gets statistics within its first few thousand requests.
+  static constexpr int64_t kOptimizeEvery = 1000;
 
   sqlite3* db_;
   std::shared_ptr<std::mutex> writer_lock_;
   std::unique_lock<std::mutex> writing_;  // Held during a write transaction.
+  int64_t transactions_ = 0;              // Committed on this connection.
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
   // The last uncached statement; finalized when the next one replaces it.
   std::unique_ptr<sqlite3_stmt, StatementDeleter> owned_once_;
@@ -172,8 +191,10 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions&
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   auto connection = std::make_unique<SqliteConnection>(db, options.writer_lock);
   const bool in_memory = options.path == ":memory:";
+  // analysis_limit: ANALYZE (after a migration, and from PRAGMA optimize) samples at most
+  // this many rows per index, enough for the planner and quick on any size.
   for (const char* pragma : {"PRAGMA foreign_keys = OFF", "PRAGMA case_sensitive_like = ON",
-                             "PRAGMA synchronous = FULL"}) {
+                             "PRAGMA synchronous = FULL", "PRAGMA analysis_limit = 1000"}) {
     RETURN_IF_ERROR(connection->ExecuteOnce(pragma));
   }
   if (!in_memory) {

@@ -85,7 +85,8 @@ ServerProcess& ApiTest::AddServer(const std::vector<std::string>& extra_args) {
   std::vector<std::string> args = BaseServerArgs();
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   const std::string log = temp_dir_ + "/server" + std::to_string(servers_.size() + 1) + ".log";
-  servers_.push_back(std::make_unique<ServerProcess>(MODELWARDEN_BINARY, args, log));
+  servers_.push_back(
+      std::make_unique<ServerProcess>(MODELWARDEN_BINARY, args, log, ServerEnvironment()));
   return *servers_.back();
 }
 

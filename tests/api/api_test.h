@@ -66,6 +66,8 @@ class ApiTest : public ::testing::TestWithParam<Backend> {
   // Arguments for the server SetUp() starts, after the store URI, --workers 8 and
   // --access-log.
   virtual std::vector<std::string> ExtraServerArgs() const { return {}; }
+  // Environment entries ("NAME=value") for every server the fixture starts.
+  virtual std::vector<std::string> ServerEnvironment() const { return {}; }
 
   // Another server process on the same database, not yet started; owned by the fixture.
   ServerProcess& AddServer(const std::vector<std::string>& extra_args = {});

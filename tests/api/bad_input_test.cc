@@ -423,13 +423,20 @@ TEST_P(BadInputTest, GarbagePageTokensAreRejected) {
 TEST_P(BadInputTest, MaxResultsOutsideTheLimitsIsRejected) {
   ExpectAllRejected({
       {"GET", "/registered-models/search", "", {{"max_results", "1001"}}},
-      {"GET", "/registered-models/search", "", {{"max_results", "0"}}},
-      {"GET", "/registered-models/search", "", {{"max_results", "-1"}}},
+      {"GET", "/registered-models/search", "", {{"max_results", "ten"}}},
       {"GET", "/model-versions/search", "", {{"max_results", "0"}}},
       {"GET", "/model-versions/search", "", {{"max_results", "-5"}}},
       {"GET", "/model-versions/search", "", {{"max_results", "200001"}}},
       {"GET", "/model-versions/search", "", {{"max_results", "9223372036854775808"}}},
   });
+  // MLflow 3.6 answers a registered-model search for no results (0 or fewer) with an empty
+  // page and a token; the version search keeps its 400.
+  for (const char* none : {"0", "-1"}) {
+    const ApiResponse empty = api().Get("/registered-models/search", {{"max_results", none}});
+    ASSERT_TRUE(IsOkJson(empty)) << empty.Describe();
+    EXPECT_EQ(empty.At("/registered_models"), nullptr);
+    EXPECT_TRUE(empty.StringAt("/next_page_token").has_value());
+  }
   // The limits themselves are allowed.
   EXPECT_TRUE(IsOkJson(api().Get("/registered-models/search", {{"max_results", "1000"}})));
   EXPECT_TRUE(IsOkJson(api().Get("/registered-models/search", {{"max_results", "1"}})));

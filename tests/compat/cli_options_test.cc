@@ -208,7 +208,14 @@ TEST(CliOptionsTest, DescribeOptionsListsTheEffectiveOptions) {
                                           "  access-log = false\n"
                                           "  pool-wait-timeout-ms = 5000\n"
                                           "  policy-file = (none)\n"
-                                          "  auth = false\n");
+                                          "  auth = false\n"
+                                          "  webhook-allowed-schemes = https\n"
+                                          "  webhook-request-timeout = 30\n"
+                                          "  webhook-request-max-retries = -1\n"
+                                          "  webhook-delivery-workers = 10\n"
+                                          "  webhook-retry-window-seconds = 86400\n"
+                                          "  webhook-delivery-retention-days = 7\n"
+                                          "  webhook-deny-private-targets = false\n");
   options.backend_store_uri = "mysql://u:pw@db:3306/r";
   options.policy_file = "p.json";
   options.source_validation_regex = "^s3://";
@@ -240,7 +247,14 @@ TEST(CliOptionsTest, DescribeOptionsListsTheEffectiveOptions) {
                                           "  tracking-upstream = http://me:***@tracker:5000\n"
                                           "  tracking-upstream-connect-timeout-ms = 5000\n"
                                           "  tracking-upstream-timeout-ms = 60000\n"
-                                          "  fill-run-link = false\n");
+                                          "  fill-run-link = false\n"
+                                          "  webhook-allowed-schemes = https\n"
+                                          "  webhook-request-timeout = 30\n"
+                                          "  webhook-request-max-retries = -1\n"
+                                          "  webhook-delivery-workers = 10\n"
+                                          "  webhook-retry-window-seconds = 86400\n"
+                                          "  webhook-delivery-retention-days = 7\n"
+                                          "  webhook-deny-private-targets = false\n");
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ namespace {
 using ::modelwarden::testing::MakeGrant;
 
 using ::modelwarden::testing::FakeClock;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr int kIterations = 1000;
@@ -272,6 +273,17 @@ const std::map<Operation, Needs>& NeedsTable() {
       {O::kCreateToken, Needs::kSelf},
       {O::kListTokens, Needs::kSelf},
       {O::kRevokeToken, Needs::kSelf},
+      // Or a WEBHOOKS grant covering the webhook's prefix (WebhooksNeedAGrantOnTheirPrefix);
+      // grants on models never do.
+      {O::kCreateWebhook, Needs::kAdmin},
+      {O::kListWebhooks, Needs::kAdmin},
+      {O::kGetWebhook, Needs::kAdmin},
+      {O::kUpdateWebhook, Needs::kAdmin},
+      {O::kDeleteWebhook, Needs::kAdmin},
+      {O::kTestWebhook, Needs::kAdmin},
+      {O::kListWebhookDeliveries, Needs::kAdmin},
+      {O::kGetWebhookDelivery, Needs::kAdmin},
+      {O::kRedeliverWebhookDelivery, Needs::kAdmin},
   };
   return table;
 }
@@ -294,7 +306,7 @@ bool Allows(Needs needs, Permission permission) {
 }
 
 TEST_F(AccessControlTest, EveryOperationForEveryPermission) {
-  ASSERT_EQ(NeedsTable().size(), static_cast<size_t>(Operation::kRevokeToken) + 1);
+  ASSERT_EQ(NeedsTable().size(), static_cast<size_t>(Operation::kRedeliverWebhookDelivery) + 1);
   // One user per level on model "m"; the default lets nothing through, so the grant decides.
   Configure({/*enabled=*/true, Permission::kNoPermissions});
   const std::vector<Permission> levels = {Permission::kNoPermissions, Permission::kRead,
@@ -491,6 +503,44 @@ TEST_F(AccessControlTest, ManagingGrants) {
     EXPECT_THAT(denied.message(), HasSubstr("only admins may manage prefix grants"));
     EXPECT_OK(Authorize("root", request));
   }
+}
+
+// A WEBHOOKS grant on a prefix lets a user manage the webhooks whose model_prefix starts with
+// it, and nothing else; "" covers every webhook, MLflow's (model_prefix "") included.
+TEST_F(AccessControlTest, WebhooksNeedAGrantOnTheirPrefix) {
+  AddUser("hooks");
+  AddUser("all_hooks");
+  AddGrant("hooks", ResourceType::kPrefix, "fraud.", "WEBHOOKS");
+  AddGrant("hooks", ResourceType::kModel, "fraud.m", "MANAGE");
+  AddGrant("all_hooks", ResourceType::kPrefix, "", "WEBHOOKS");
+  for (Operation operation : {Operation::kCreateWebhook, Operation::kUpdateWebhook,
+                              Operation::kTestWebhook, Operation::kGetWebhookDelivery}) {
+    SCOPED_TRACE(std::string(OperationName(operation)));
+    EXPECT_OK(Authorize("hooks", Request(operation, "fraud.")));
+    EXPECT_OK(Authorize("hooks", Request(operation, "fraud.cards.")));
+    const Status denied = Authorize("hooks", Request(operation, ""));
+    EXPECT_CODE(denied, ErrorCode::kPermissionDenied);
+    EXPECT_THAT(denied.message(), HasSubstr("needs admin or a WEBHOOKS grant"));
+    EXPECT_CODE(Authorize("hooks", Request(operation, "fraud")), ErrorCode::kPermissionDenied);
+    EXPECT_CODE(Authorize("hooks", Request(operation, "pricing.")), ErrorCode::kPermissionDenied);
+    EXPECT_OK(Authorize("all_hooks", Request(operation, "")));
+    EXPECT_OK(Authorize("root", Request(operation, "")));
+  }
+  auto scopes = access_->WebhookScopesFor(Principal::User("hooks"));
+  ASSERT_OK(scopes);
+  ASSERT_TRUE(scopes->has_value());
+  EXPECT_THAT(**scopes, ElementsAre("fraud."));
+  scopes = access_->WebhookScopesFor(Principal::User("root"));
+  ASSERT_OK(scopes);
+  EXPECT_FALSE(scopes->has_value());  // Admins see every webhook.
+  // Only admins give WEBHOOKS grants, and only on prefixes.
+  Grant grant = MakeGrant(SubjectType::kUser, "hooks", ResourceType::kPrefix, "x.", "WEBHOOKS");
+  EXPECT_CODE(admin_->CreateGrant(As("hooks"), Operation::kCreateGrant, grant),
+              ErrorCode::kPermissionDenied);
+  EXPECT_OK(admin_->CreateGrant(root_, Operation::kCreateGrant, grant));
+  grant.resource_type = ResourceType::kModel;
+  EXPECT_CODE(admin_->CreateGrant(root_, Operation::kCreateGrant, grant),
+              ErrorCode::kInvalidParameterValue);
 }
 
 // ---- registration_needs_grant ----

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "enforcement/access/password_hash.h"
+#include "enforcement/webhooks/webhook_crypto.h"
 #include "registry/text.h"
 #include "tests/test_util.h"
 
@@ -119,6 +120,39 @@ TEST(PasswordHashTest, AbsurdIterationCountsAreRejectedWithoutRunningThem) {
         VerifyPassword("pw", "pbkdf2_sha256$" + std::string(iterations) + "$" + salt_and_hash))
         << iterations;
   }
+}
+
+TEST(CryptoTest, HkdfSha256KnownVector) {
+  // RFC 5869 test case 1.
+  EXPECT_EQ(Hex(HkdfSha256(std::string(22, '\x0b'), *DecodeBase64("AAECAwQFBgcICQoLDA=="),
+                           "\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7\xf8\xf9", 42)),
+            "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
+            "34007208d5b887185865");
+}
+
+TEST(CryptoTest, AesGcmSealsAndDetectsEveryChange) {
+  const std::string key(32, 'k');
+  const std::string sealed = AesGcmSeal(key, "my_secret", "webhook-1");
+  EXPECT_EQ(sealed.size(), 12u + 9u + 16u);
+  EXPECT_EQ(AesGcmOpen(key, sealed, "webhook-1"), "my_secret");
+  EXPECT_NE(AesGcmSeal(key, "my_secret", "webhook-1"), sealed);  // A fresh nonce each time.
+  EXPECT_EQ(AesGcmOpen(key, sealed, "webhook-2"), std::nullopt);
+  EXPECT_EQ(AesGcmOpen(std::string(32, 'x'), sealed, "webhook-1"), std::nullopt);
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    std::string altered = sealed;
+    altered[i] = static_cast<char>(altered[i] ^ 1);
+    EXPECT_EQ(AesGcmOpen(key, altered, "webhook-1"), std::nullopt) << i;
+  }
+  EXPECT_EQ(AesGcmOpen(key, sealed.substr(0, 20), "webhook-1"), std::nullopt);
+  EXPECT_EQ(AesGcmOpen(key, AesGcmSeal(key, "", "a"), "a"), "");
+}
+
+TEST(CryptoTest, WebhookSignatureIsMlflows) {
+  // hmac.new(b"my_secret", b"<id>.<ts>.<body>", hashlib.sha256), base64, as MLflow's
+  // _generate_hmac_signature, computed with Python.
+  EXPECT_EQ(WebhookSignature("my_secret", "1b4e28ba-2fa1-41d2-883f-0016d3cca427", "1796674151",
+                             "{\"a\": 1}"),
+            "v1,u1B4LDIkmYZeaaZEsL5DrEJkF7i6QvG6HwaFox0ZXso=");
 }
 
 }  // namespace

@@ -159,6 +159,28 @@ class ReadScopeCrossCheckTest : public ::modelwarden::testing::StoresTest {
     return names;
   }
 
+  // Every page of a model search with the governor's current scope, in order; checks that
+  // pages are full but the last.
+  std::vector<std::string> OrderedPages(const std::string& filter,
+                                        const std::vector<std::string>& order_by,
+                                        int64_t page_size) {
+    std::vector<std::string> names;
+    SearchQuery query;
+    query.filter = filter;
+    query.order_by = order_by;
+    query.max_results = page_size;
+    for (int pages = 0; pages < 1000; ++pages) {
+      auto page = service_->SearchRegisteredModels(ctx_, query);
+      EXPECT_OK(page);
+      if (!page.ok()) break;
+      for (const RegisteredModel& model : page->items) names.push_back(model.name);
+      if (page->next_page_token.empty()) break;
+      EXPECT_EQ(page->items.size(), static_cast<size_t>(page_size)) << "a page before the last";
+      query.page_token = page->next_page_token;
+    }
+    return names;
+  }
+
   // For each user and default: the searches agree with ResolvePermission.
   void CrossCheck(const std::vector<std::string>& users, const std::map<std::string, int>& models,
                   int* readable_total, int* hidden_total) {
@@ -283,6 +305,57 @@ TEST_P(ReadScopeCrossCheckTest, TiesResolveAsTheRuleSays) {
   EXPECT_THAT(found(false), ::testing::ElementsAre("pricing.a", "risk", "riskier.a", "search.x"));
   EXPECT_THAT(found(true), ::testing::ElementsAre("fraud.a", "pricing.a", "risk", "riskier.a",
                                                   "search.x", "support.x", "z"));
+}
+
+// Pages resumed by key keep the scope: a tag search (walking the tag index) and a search by
+// last update (walking its index) return, page after page, exactly the readable models in the
+// order the unscoped search has them.
+TEST_P(ReadScopeCrossCheckTest, PagesResumedByKeyKeepTheScopeAndTheOrder) {
+  const std::vector<std::string> users = {"u0", "u1", "u2"};
+  const std::vector<std::string> groups = {"g0", "g1"};
+  for (const std::string& user : users) ASSERT_OK(stores_.auth->CreateUser(user, "h", false));
+  for (const std::string& group : groups) ASSERT_OK(stores_.auth->CreateGroup(group));
+  ASSERT_OK(stores_.auth->AddGroupMember("g0", "u0"));
+  ASSERT_OK(stores_.auth->AddGroupMember("g1", "u1"));
+  CreateRandomGrants(users, groups, 40);
+  for (size_t i = 0; i < ModelNames().size(); ++i) {
+    std::vector<Tag> tags = {{"team", i % 3 == 0 ? "other" : "risk"}};
+    ASSERT_OK(service_->CreateRegisteredModel(ctx_, {ModelNames()[i], "", tags}));
+  }
+  // Some models updated later, so that the time order is not the name order.
+  for (size_t i = 0; i < ModelNames().size(); i += 4) {
+    ASSERT_OK(service_->UpdateRegisteredModel(ctx_, ModelNames()[i], "later"));
+  }
+  const std::vector<std::pair<std::string, std::vector<std::string>>> searches = {
+      {"tags.team = 'risk'", {}},
+      {"tags.team = 'risk'", {"name DESC"}},
+      {"", {"last_updated_timestamp DESC"}},
+      {"tags.team = 'risk'", {"timestamp ASC"}},
+  };
+  for (const auto& [filter, order_by] : searches) {
+    SCOPED_TRACE(filter + " ordered by " + (order_by.empty() ? "name" : order_by[0]));
+    governor_.scope.reset();
+    const std::vector<std::string> unscoped = OrderedPages(filter, order_by, 1000);
+    ASSERT_FALSE(unscoped.empty());
+    for (const std::string& username : users) {
+      auto profile = stores_.auth->LoadAccessProfile(username);
+      ASSERT_OK(profile);
+      for (const bool default_readable : {true, false}) {
+        const Permission fallback =
+            default_readable ? Permission::kRead : Permission::kNoPermissions;
+        std::vector<std::string> expected;
+        for (const std::string& name : unscoped) {
+          if (CanRead(ResolvePermission(*profile, name, fallback).permission)) {
+            expected.push_back(name);
+          }
+        }
+        governor_.scope = BuildReadScope(*profile, fallback);
+        EXPECT_EQ(OrderedPages(filter, order_by, 2), expected) << username;
+        governor_.scope = LiveScope(profile->user.id, default_readable);
+        EXPECT_EQ(OrderedPages(filter, order_by, 3), expected) << username << " (live)";
+      }
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ReadScopeCrossCheckTest,

@@ -491,8 +491,65 @@ TEST_P(RegistryConformanceTest, SearchModelsPaginates) {
   query.page_token.clear();
   query.max_results = 1001;
   EXPECT_CODE(service_->SearchRegisteredModels(ctx_, query), ErrorCode::kInvalidParameterValue);
+  // MLflow's registered-model search has no lower bound: 0 answers an empty page and a token
+  // for the same offset when a model is there; a negative value always answers one.
   query.max_results = 0;
+  auto empty = service_->SearchRegisteredModels(ctx_, query);
+  ASSERT_OK(empty);
+  EXPECT_TRUE(empty->items.empty());
+  EXPECT_EQ(empty->next_page_token, EncodePageToken(0));
+  query.filter = "name = 'nothing'";
+  empty = service_->SearchRegisteredModels(ctx_, query);
+  ASSERT_OK(empty);
+  EXPECT_TRUE(empty->next_page_token.empty());
+  query.max_results = -5;
+  empty = service_->SearchRegisteredModels(ctx_, query);
+  ASSERT_OK(empty);
+  EXPECT_TRUE(empty->items.empty());
+  EXPECT_EQ(empty->next_page_token, EncodePageToken(0));
+  query.filter = "name = ";  // Still parsed: a bad filter is a 400 whatever max_results says.
   EXPECT_CODE(service_->SearchRegisteredModels(ctx_, query), ErrorCode::kInvalidParameterValue);
+  // Model-version search keeps MLflow's lower bound.
+  SearchQuery versions;
+  versions.max_results = 0;
+  EXPECT_CODE(service_->SearchModelVersions(ctx_, versions), ErrorCode::kInvalidParameterValue);
+}
+
+TEST_P(RegistryConformanceTest, RenamingAModelToItsOwnNameMovesItsTimestamps) {
+  CreateModel("same");
+  CreateVersion("same");
+  auto before = service_->GetRegisteredModel(ctx_, "same");
+  ASSERT_OK(before);
+  auto renamed = service_->RenameRegisteredModel(ctx_, "same", "same");
+  ASSERT_OK(renamed);
+  EXPECT_GT(renamed->value.last_updated_timestamp, before->last_updated_timestamp);
+  auto version = service_->GetModelVersion(ctx_, "same", 1);
+  ASSERT_OK(version);
+  EXPECT_EQ(version->last_updated_timestamp, renamed->value.last_updated_timestamp);
+}
+
+TEST_P(RegistryConformanceTest, CopiesResolveToTheSourceVersionsLocationThroughChains) {
+  CreateModel("src");
+  CreateVersion("src");  // s3://bucket/src
+  CreateModel("copy");
+  NewModelVersion copy;
+  copy.name = "copy";
+  copy.source = "models:/src/1";
+  ASSERT_OK(service_->CreateModelVersion(ctx_, copy));
+  copy.source = "models:/copy/1";  // A copy of the copy.
+  ASSERT_OK(service_->CreateModelVersion(ctx_, copy));
+  auto uri = service_->GetModelVersionDownloadUri(ctx_, "copy", 2);
+  ASSERT_OK(uri);
+  EXPECT_EQ(*uri, "s3://bucket/src");
+  auto version = service_->GetModelVersion(ctx_, "copy", 2);
+  ASSERT_OK(version);
+  EXPECT_EQ(version->source, "models:/copy/1");  // The source stays as given.
+  copy.source = "models:/src@champion";
+  EXPECT_CODE(service_->CreateModelVersion(ctx_, copy), ErrorCode::kInvalidParameterValue);
+  // A source naming no version is refused and writes nothing.
+  copy.source = "models:/src/9";
+  EXPECT_CODE(service_->CreateModelVersion(ctx_, copy), ErrorCode::kInvalidParameterValue);
+  EXPECT_CODE(service_->GetModelVersion(ctx_, "copy", 3), ErrorCode::kResourceDoesNotExist);
 }
 
 TEST_P(RegistryConformanceTest, SearchVersions) {

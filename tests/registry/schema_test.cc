@@ -73,7 +73,9 @@ index | model_version_tags_key_value | model_version_tags | CREATE INDEX model_v
 index | model_version_tags_name_key | model_version_tags | CREATE INDEX model_version_tags_name_key ON model_version_tags (name, key, value)
 index | model_versions_last_updated | model_versions | CREATE INDEX model_versions_last_updated ON model_versions (last_updated_time)
 index | model_versions_run_id | model_versions | CREATE INDEX model_versions_run_id ON model_versions (run_id)
-index | registered_model_tags_key_value | registered_model_tags | CREATE INDEX registered_model_tags_key_value ON registered_model_tags (key, value)
+index | registered_model_tags_key_value_name | registered_model_tags | CREATE INDEX registered_model_tags_key_value_name ON registered_model_tags (key, value, name)
+index | registered_models_last_updated | registered_models | CREATE INDEX registered_models_last_updated ON registered_models (last_updated_time, name)
+index | registered_models_last_updated_desc | registered_models | CREATE INDEX registered_models_last_updated_desc ON registered_models (last_updated_time DESC, name)
 index | sqlite_autoindex_auth_grants_1 | auth_grants | NULL
 index | sqlite_autoindex_auth_group_members_1 | auth_group_members | NULL
 index | sqlite_autoindex_auth_groups_1 | auth_groups | NULL
@@ -84,6 +86,15 @@ index | sqlite_autoindex_model_versions_1 | model_versions | NULL
 index | sqlite_autoindex_registered_model_aliases_1 | registered_model_aliases | NULL
 index | sqlite_autoindex_registered_model_tags_1 | registered_model_tags | NULL
 index | sqlite_autoindex_registered_models_1 | registered_models | NULL
+index | sqlite_autoindex_webhook_deliveries_1 | webhook_deliveries | NULL
+index | sqlite_autoindex_webhook_events_1 | webhook_events | NULL
+index | sqlite_autoindex_webhooks_1 | webhooks | NULL
+index | webhook_deliveries_due | webhook_deliveries | CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_time)
+index | webhook_deliveries_finished | webhook_deliveries | CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_time)
+index | webhook_deliveries_webhook | webhook_deliveries | CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, id)
+index | webhook_delivery_attempts_delivery | webhook_delivery_attempts | CREATE INDEX webhook_delivery_attempts_delivery ON webhook_delivery_attempts (delivery_id, id)
+index | webhook_events_event | webhook_events | CREATE INDEX webhook_events_event ON webhook_events (entity, action)
+index | webhooks_listing | webhooks | CREATE INDEX webhooks_listing ON webhooks (deleted_time, creation_time)
 table | audit_events | audit_events | CREATE TABLE audit_events ( id INTEGER PRIMARY KEY AUTOINCREMENT, timestamp INTEGER NOT NULL, request_id TEXT NOT NULL, principal TEXT NOT NULL, client_address TEXT NOT NULL, operation TEXT NOT NULL, model_name TEXT NOT NULL, version INTEGER, outcome TEXT NOT NULL, before_state TEXT NOT NULL, after_state TEXT NOT NULL, checks TEXT NOT NULL )
 table | auth_epoch | auth_epoch | CREATE TABLE auth_epoch ( id INTEGER NOT NULL PRIMARY KEY, epoch INTEGER NOT NULL )
 table | auth_grants | auth_grants | CREATE TABLE auth_grants ( id INTEGER PRIMARY KEY AUTOINCREMENT, subject_type TEXT NOT NULL, subject_id INTEGER NOT NULL, resource_type TEXT NOT NULL, resource TEXT NOT NULL, kind TEXT NOT NULL, permission TEXT NOT NULL, UNIQUE (subject_type, subject_id, resource_type, resource, kind) )
@@ -98,6 +109,11 @@ table | registered_model_tags | registered_model_tags | CREATE TABLE registered_
 table | registered_models | registered_models | CREATE TABLE registered_models ( name TEXT NOT NULL PRIMARY KEY, creation_time INTEGER NOT NULL, last_updated_time INTEGER NOT NULL, description TEXT )
 table | schema_version | schema_version | CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)
 table | sqlite_sequence | sqlite_sequence | CREATE TABLE sqlite_sequence(name,seq)
+table | sqlite_stat1 | sqlite_stat1 | CREATE TABLE sqlite_stat1(tbl,idx,stat)
+table | webhook_deliveries | webhook_deliveries | CREATE TABLE webhook_deliveries ( id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id TEXT NOT NULL UNIQUE, webhook_id TEXT NOT NULL, entity TEXT NOT NULL, action TEXT NOT NULL, model_name TEXT NOT NULL, body TEXT NOT NULL, creation_time INTEGER NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_time INTEGER NOT NULL, last_attempt_time INTEGER, last_http_status INTEGER, last_error TEXT NOT NULL, finished_time INTEGER, lease_owner TEXT NOT NULL, lease_until INTEGER NOT NULL )
+table | webhook_delivery_attempts | webhook_delivery_attempts | CREATE TABLE webhook_delivery_attempts ( id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id TEXT NOT NULL, attempt INTEGER NOT NULL, time INTEGER NOT NULL, duration_ms INTEGER NOT NULL, http_status INTEGER, error TEXT NOT NULL )
+table | webhook_events | webhook_events | CREATE TABLE webhook_events ( webhook_id TEXT NOT NULL, entity TEXT NOT NULL, action TEXT NOT NULL, mlflow INTEGER NOT NULL, PRIMARY KEY (webhook_id, entity, action) )
+table | webhooks | webhooks | CREATE TABLE webhooks ( webhook_id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, description TEXT, url TEXT NOT NULL, status TEXT NOT NULL, secret TEXT, model_prefix TEXT NOT NULL, creation_time INTEGER NOT NULL, last_updated_time INTEGER NOT NULL, deleted_time INTEGER, receiver_failures INTEGER NOT NULL DEFAULT 0, paused_until INTEGER NOT NULL DEFAULT 0 )
 )";
 
 TEST(SchemaTest, SqliteMigrationsCreateTheExpectedSchema) {
@@ -110,6 +126,53 @@ TEST(SchemaTest, SqliteMigrationsCreateTheExpectedSchema) {
   // A second run finds nothing to do.
   ASSERT_TRUE(MigrateSchema(**connection).ok());
   EXPECT_EQ(SqliteSchema(**connection), kSqliteSchema);
+}
+
+// Statements run one by one on `connection`; each must succeed.
+void RunAll(SqlConnection& connection, const std::vector<std::string>& statements) {
+  for (const std::string& sql : statements) {
+    Result<int64_t> done = connection.Execute(sql, {});
+    ASSERT_TRUE(done.ok()) << done.status().ToString() << " in " << sql;
+  }
+}
+
+// Fifty models with two tags each, as a registry holds them before an upgrade.
+std::vector<std::string> FillStatements() {
+  std::vector<std::string> statements;
+  for (int i = 0; i < 50; ++i) {
+    const std::string name = "'m" + std::to_string(i) + "'";
+    statements.push_back(
+        "INSERT INTO registered_models (name, creation_time, last_updated_time, "
+        "description) VALUES (" +
+        name + ", 1, " + std::to_string(i % 7) + ", '')");
+    statements.push_back("INSERT INTO registered_model_tags (name, `key`, value) VALUES (" + name +
+                         ", 'team', '" + (i % 2 ? "a" : "b") + "'), (" + name + ", 'owner', 'o" +
+                         std::to_string(i) + "')");
+  }
+  return statements;
+}
+
+// A registry filled before migration 5: the migration indexes the rows it holds, and the
+// planner's statistics are gathered for them (ANALYZE after migrating).
+TEST(SchemaTest, MigratingAFilledSqliteRegistryIndexesAndAnalyzesIt) {
+  SqliteOptions options;
+  options.path = ":memory:";
+  Result<std::unique_ptr<SqlConnection>> connection = OpenSqliteConnection(options);
+  ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+  // A registry of version 4, without statistics, and filled.
+  ASSERT_TRUE(MigrateSchemaTo(**connection, 4).ok());
+  RunAll(**connection, {"DROP TABLE IF EXISTS sqlite_stat1"});
+  RunAll(**connection, FillStatements());
+
+  ASSERT_TRUE(MigrateSchema(**connection).ok());
+  EXPECT_EQ(SqliteSchema(**connection), kSqliteSchema);
+  // The rows each index covers, the first number of its statistics.
+  EXPECT_EQ(Lines(**connection,
+                  "SELECT idx, substr(stat, 1, instr(stat, ' ') - 1) FROM sqlite_stat1 WHERE tbl "
+                  "LIKE 'registered_model%' AND idx NOT LIKE 'sqlite_autoindex%'"),
+            "registered_model_tags_key_value_name | 100\n"
+            "registered_models_last_updated | 50\n"
+            "registered_models_last_updated_desc | 50\n");
 }
 
 #ifdef MODELWARDEN_HAVE_MYSQL
@@ -149,6 +212,10 @@ table | registered_model_aliases | InnoDB | {collation}
 table | registered_model_tags | InnoDB | {collation}
 table | registered_models | InnoDB | {collation}
 table | schema_version | InnoDB | {default}
+table | webhook_deliveries | InnoDB | {collation}
+table | webhook_delivery_attempts | InnoDB | {collation}
+table | webhook_events | InnoDB | {collation}
+table | webhooks | InnoDB | {collation}
 column | audit_events | 01 | id | bigint | NULL | NO | NULL | auto_increment | NULL
 column | audit_events | 02 | timestamp | bigint | NULL | NO | NULL |  | NULL
 column | audit_events | 03 | request_id | varchar | 64 | NO | NULL |  | {collation}
@@ -214,6 +281,46 @@ column | registered_models | 03 | last_updated_time | bigint | NULL | NO | NULL 
 column | registered_models | 04 | description | mediumtext | 16777215 | YES | NULL |  | {collation}
 column | schema_version | 01 | version | int | NULL | NO | NULL |  | NULL
 column | schema_version | 02 | applied_at | bigint | NULL | NO | NULL |  | NULL
+column | webhook_deliveries | 01 | id | bigint | NULL | NO | NULL | auto_increment | NULL
+column | webhook_deliveries | 02 | delivery_id | varchar | 64 | NO | NULL |  | {collation}
+column | webhook_deliveries | 03 | webhook_id | varchar | 64 | NO | NULL |  | {collation}
+column | webhook_deliveries | 04 | entity | varchar | 32 | NO | NULL |  | {collation}
+column | webhook_deliveries | 05 | action | varchar | 32 | NO | NULL |  | {collation}
+column | webhook_deliveries | 06 | model_name | varchar | 256 | NO | NULL |  | {collation}
+column | webhook_deliveries | 07 | body | mediumtext | 16777215 | NO | NULL |  | {collation}
+column | webhook_deliveries | 08 | creation_time | bigint | NULL | NO | NULL |  | NULL
+column | webhook_deliveries | 09 | status | varchar | 16 | NO | NULL |  | {collation}
+column | webhook_deliveries | 10 | attempts | int | NULL | NO | NULL |  | NULL
+column | webhook_deliveries | 11 | next_attempt_time | bigint | NULL | NO | NULL |  | NULL
+column | webhook_deliveries | 12 | last_attempt_time | bigint | NULL | YES | NULL |  | NULL
+column | webhook_deliveries | 13 | last_http_status | int | NULL | YES | NULL |  | NULL
+column | webhook_deliveries | 14 | last_error | text | 65535 | NO | NULL |  | {collation}
+column | webhook_deliveries | 15 | finished_time | bigint | NULL | YES | NULL |  | NULL
+column | webhook_deliveries | 16 | lease_owner | varchar | 96 | NO | NULL |  | {collation}
+column | webhook_deliveries | 17 | lease_until | bigint | NULL | NO | NULL |  | NULL
+column | webhook_delivery_attempts | 01 | id | bigint | NULL | NO | NULL | auto_increment | NULL
+column | webhook_delivery_attempts | 02 | delivery_id | varchar | 64 | NO | NULL |  | {collation}
+column | webhook_delivery_attempts | 03 | attempt | int | NULL | NO | NULL |  | NULL
+column | webhook_delivery_attempts | 04 | time | bigint | NULL | NO | NULL |  | NULL
+column | webhook_delivery_attempts | 05 | duration_ms | bigint | NULL | NO | NULL |  | NULL
+column | webhook_delivery_attempts | 06 | http_status | int | NULL | YES | NULL |  | NULL
+column | webhook_delivery_attempts | 07 | error | text | 65535 | NO | NULL |  | {collation}
+column | webhook_events | 01 | webhook_id | varchar | 64 | NO | NULL |  | {collation}
+column | webhook_events | 02 | entity | varchar | 32 | NO | NULL |  | {collation}
+column | webhook_events | 03 | action | varchar | 32 | NO | NULL |  | {collation}
+column | webhook_events | 04 | mlflow | tinyint | NULL | NO | NULL |  | NULL
+column | webhooks | 01 | webhook_id | varchar | 64 | NO | NULL |  | {collation}
+column | webhooks | 02 | name | varchar | 256 | NO | NULL |  | {collation}
+column | webhooks | 03 | description | text | 65535 | YES | NULL |  | {collation}
+column | webhooks | 04 | url | text | 65535 | NO | NULL |  | {collation}
+column | webhooks | 05 | status | varchar | 20 | NO | NULL |  | {collation}
+column | webhooks | 06 | secret | text | 65535 | YES | NULL |  | {collation}
+column | webhooks | 07 | model_prefix | varchar | 256 | NO | NULL |  | {collation}
+column | webhooks | 08 | creation_time | bigint | NULL | NO | NULL |  | NULL
+column | webhooks | 09 | last_updated_time | bigint | NULL | NO | NULL |  | NULL
+column | webhooks | 10 | deleted_time | bigint | NULL | YES | NULL |  | NULL
+column | webhooks | 11 | receiver_failures | int | NULL | NO | 0 |  | NULL
+column | webhooks | 12 | paused_until | bigint | NULL | NO | 0 |  | NULL
 index | audit_events | PRIMARY | 0 | 1 | id | NULL
 index | audit_events | audit_events_model | 1 | 1 | model_name | NULL
 index | audit_events | audit_events_model | 1 | 2 | id | NULL
@@ -257,10 +364,33 @@ index | registered_model_aliases | PRIMARY | 0 | 1 | name | NULL
 index | registered_model_aliases | PRIMARY | 0 | 2 | alias | NULL
 index | registered_model_tags | PRIMARY | 0 | 1 | name | NULL
 index | registered_model_tags | PRIMARY | 0 | 2 | key | NULL
-index | registered_model_tags | registered_model_tags_key_value | 1 | 1 | key | NULL
-index | registered_model_tags | registered_model_tags_key_value | 1 | 2 | value | 200
+index | registered_model_tags | registered_model_tags_key_value_name | 1 | 1 | key | NULL
+index | registered_model_tags | registered_model_tags_key_value_name | 1 | 2 | value | 200
+index | registered_model_tags | registered_model_tags_key_value_name | 1 | 3 | name | NULL
 index | registered_models | PRIMARY | 0 | 1 | name | NULL
+index | registered_models | registered_models_last_updated | 1 | 1 | last_updated_time | NULL
+index | registered_models | registered_models_last_updated | 1 | 2 | name | NULL
+index | registered_models | registered_models_last_updated_desc | 1 | 1 | last_updated_time | NULL
+index | registered_models | registered_models_last_updated_desc | 1 | 2 | name | NULL
 index | schema_version | PRIMARY | 0 | 1 | version | NULL
+index | webhook_deliveries | PRIMARY | 0 | 1 | id | NULL
+index | webhook_deliveries | webhook_deliveries_delivery_id | 0 | 1 | delivery_id | NULL
+index | webhook_deliveries | webhook_deliveries_due | 1 | 1 | status | NULL
+index | webhook_deliveries | webhook_deliveries_due | 1 | 2 | next_attempt_time | NULL
+index | webhook_deliveries | webhook_deliveries_finished | 1 | 1 | finished_time | NULL
+index | webhook_deliveries | webhook_deliveries_webhook | 1 | 1 | webhook_id | NULL
+index | webhook_deliveries | webhook_deliveries_webhook | 1 | 2 | id | NULL
+index | webhook_delivery_attempts | PRIMARY | 0 | 1 | id | NULL
+index | webhook_delivery_attempts | webhook_delivery_attempts_delivery | 1 | 1 | delivery_id | NULL
+index | webhook_delivery_attempts | webhook_delivery_attempts_delivery | 1 | 2 | id | NULL
+index | webhook_events | PRIMARY | 0 | 1 | webhook_id | NULL
+index | webhook_events | PRIMARY | 0 | 2 | entity | NULL
+index | webhook_events | PRIMARY | 0 | 3 | action | NULL
+index | webhook_events | webhook_events_event | 1 | 1 | entity | NULL
+index | webhook_events | webhook_events_event | 1 | 2 | action | NULL
+index | webhooks | PRIMARY | 0 | 1 | webhook_id | NULL
+index | webhooks | webhooks_listing | 1 | 1 | deleted_time | NULL
+index | webhooks | webhooks_listing | 1 | 2 | creation_time | NULL
 )";
 
 TEST(SchemaTest, MysqlMigrationsCreateTheExpectedSchema) {
@@ -293,6 +423,18 @@ TEST(SchemaTest, MysqlMigrationsCreateTheExpectedSchema) {
   ASSERT_TRUE(versions.ok()) << versions.status().ToString();
   EXPECT_EQ((*versions)[0].Int(0), LatestSchemaVersion());
   EXPECT_EQ((*versions)[0].Int(1), LatestSchemaVersion());
+
+  // A registry filled before migration 5 gets the same schema from it.
+  Result<std::unique_ptr<TestDatabase>> older = TestDatabase::Create(Backend::kMysql);
+  ASSERT_TRUE(older.ok()) << older.status().ToString();
+  Result<MysqlConnectionOptions> older_options = ParseMysqlUri((*older)->uri());
+  ASSERT_TRUE(older_options.ok()) << older_options.status().ToString();
+  Result<std::unique_ptr<SqlConnection>> older_connection = OpenMysqlConnection(*older_options);
+  ASSERT_TRUE(older_connection.ok()) << older_connection.status().ToString();
+  ASSERT_TRUE(MigrateSchemaTo(**older_connection, 4).ok());
+  RunAll(**older_connection, FillStatements());
+  ASSERT_TRUE(MigrateSchema(**older_connection).ok());
+  EXPECT_EQ(MysqlSchema(**older_connection, collation), kMysqlSchema);
 }
 #endif
 

@@ -329,9 +329,6 @@ TEST(SearchFilterTest, RejectsStructuralGarbageAndInjectionAttempts) {
       "tags.`k = 'a'",
       "name = 'a' name = 'b'",
       "name = 'a' && name = 'b'",
-      "name = 'a' AND",
-      "AND name = 'a'",
-      "name = 'a' AND AND name = 'b'",
       "name = 'a' ANDname = 'b'",
       "NOT name = 'a'",
       "name = 'a' 'b'",
@@ -342,6 +339,24 @@ TEST(SearchFilterTest, RejectsStructuralGarbageAndInjectionAttempts) {
     ErrorOf(filter, kModels);
     ErrorOf(filter, kVersions);
   }
+}
+
+// sqlparse keeps AND keywords wherever they stand and MLflow drops them all (the reference
+// server answers these with 200).
+TEST(SearchFilterTest, AcceptsStrayAnds) {
+  for (SearchTarget target : {kModels, kVersions}) {
+    EXPECT_EQ(MustParse("AND name = 'a'", target).clauses.size(), 1u);
+    EXPECT_EQ(MustParse("name = 'a' AND", target).clauses.size(), 1u);
+    EXPECT_EQ(MustParse("name = 'a' and ", target).clauses.size(), 1u);
+    EXPECT_EQ(MustParse(" AND AND name = 'a' AND  AND name LIKE 'b%' AND", target).clauses.size(),
+              2u);
+    EXPECT_TRUE(MustParse("AND", target).clauses.empty());
+    EXPECT_TRUE(MustParse("AND and AND", target).clauses.empty());
+  }
+  EXPECT_EQ(MustParseOne("AND name = 'AND'", kModels).value, "AND");
+  // A word that only starts with AND is not the keyword.
+  ErrorOf("ANDname = 'a'", kModels);
+  ErrorOf("name = 'a' AND OR", kModels);
 }
 
 TEST(SearchFilterTest, LongGarbageIsNotEchoedInFull) {

@@ -107,5 +107,23 @@ TEST(OrderByTest, VersionRejections) {
   OrderError({"name", "bogus"}, kVersions);
 }
 
+TEST(OrderByTest, TotalOrderStopsAtTheUniqueKeys) {
+  EXPECT_EQ(UpToTotalOrder(MustOrder({"name", "timestamp DESC"}, kModels), kModels),
+            (Keys{{kName, true}}));
+  EXPECT_EQ(UpToTotalOrder(MustOrder({"timestamp DESC"}, kModels), kModels),
+            (Keys{{kUpdated, false}, {kName, true}}));
+  EXPECT_EQ(UpToTotalOrder(MustOrder({}, kVersions), kVersions),
+            (Keys{{kUpdated, false}, {kName, true}, {kVersion, false}}));
+  EXPECT_EQ(UpToTotalOrder(MustOrder({"name", "version_number", "creation_timestamp"}, kVersions),
+                           kVersions),
+            (Keys{{kName, true}, {kVersion, true}}));
+  EXPECT_EQ(
+      UpToTotalOrder(MustOrder({"version_number", "last_updated_timestamp"}, kVersions), kVersions),
+      (Keys{{kVersion, true}, {kUpdated, true}, {kName, true}}));
+  // Only the name alone does not make versions unique.
+  EXPECT_EQ(UpToTotalOrder(Keys{{kName, true}, {kCreated, true}}, kVersions),
+            (Keys{{kName, true}, {kCreated, true}}));
+}
+
 }  // namespace
 }  // namespace modelwarden

@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
+
+#include "registry/text.h"
 
 namespace modelwarden {
 namespace {
@@ -121,6 +124,105 @@ TEST(PageTokenTest, RejectsBadJsonAndOffsets) {
   }
   EXPECT_EQ(DecodePageToken(B64("hello")).status().message(),
             "Invalid page token, decoded value=b'hello'");
+}
+
+TEST(PageTokenTest, SearchTokensCarryTheSortKeyAndStillReadAsMlflowsOffset) {
+  PageToken token;
+  token.offset = 200;
+  token.search = "0123456789abcdef";
+  token.after = {int64_t{1735689600000}, std::string("proj-1.model-5")};
+  const std::string encoded = EncodePageToken(token);
+  EXPECT_EQ(*DecodeBase64(encoded),
+            "{\"offset\": 200, \"search\": \"0123456789abcdef\", \"after\": "
+            "[1735689600000, \"proj-1.model-5\"]}");
+  Result<PageToken> decoded = DecodeSearchPageToken(encoded);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->offset, 200);
+  EXPECT_EQ(decoded->search, token.search);
+  EXPECT_EQ(decoded->after, token.after);
+  // The audit log's offset-only tokens are not search tokens.
+  EXPECT_EQ(DecodePageToken(encoded).status().code(), ErrorCode::kInvalidParameterValue);
+  // Without a sort key the token is MLflow's, byte for byte.
+  token.after.clear();
+  EXPECT_EQ(EncodePageToken(token), EncodePageToken(200));
+  // MLflow's tokens are search tokens with only an offset.
+  decoded = DecodeSearchPageToken(EncodePageToken(7));
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->offset, 7);
+  EXPECT_TRUE(decoded->search.empty());
+  EXPECT_TRUE(decoded->after.empty());
+  decoded = DecodeSearchPageToken("");
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->offset, 0);
+}
+
+TEST(PageTokenTest, NamesOfAnyBytesRoundTrip) {
+  for (const std::string& name :
+       {std::string("a\"b"), std::string("back\\slash"), std::string("tab\tnew\nline"),
+        std::string("\x01\x1f\x7f"), std::string("mod\xC3\xA8le \xF0\x9F\x98\x80"),
+        std::string("\\u0041"), std::string(""), std::string(256, 'x'), std::string("\0nul", 4)}) {
+    PageToken token;
+    token.offset = 1;
+    token.search = "s";
+    token.after = {name, int64_t{-3}, int64_t{0}, std::numeric_limits<int64_t>::min()};
+    Result<PageToken> decoded = DecodeSearchPageToken(EncodePageToken(token));
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    EXPECT_EQ(decoded->after, token.after);
+  }
+}
+
+TEST(PageTokenTest, RejectsMalformedSearchTokens) {
+  const char* const bad[] = {
+      "{\"offset\": 5, \"search\": \"s\"}",
+      "{\"offset\": 5, \"after\": [1], \"search\": \"s\"}",
+      "{\"search\": \"s\", \"after\": [1], \"offset\": 5}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": []}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [1,]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [1, 2, 3, 4, 5]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [1.5]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [01]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [-]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [true]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [null]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [[1]]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [\"a]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [\"a\\x\"]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [\"\\u00e9\"]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [\"\\u00G1\"]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [\"a\nb\"]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [9223372036854775808]}",
+      "{\"offset\": 5, \"search\": 7, \"after\": [1]}",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [1]} x",
+      "{\"offset\": 5, \"search\": \"s\", \"after\": [1], \"x\": 1}",
+  };
+  for (const char* json : bad) {
+    Result<PageToken> r = DecodeSearchPageToken(B64(json));
+    ASSERT_FALSE(r.ok()) << json;
+    EXPECT_EQ(r.status().code(), ErrorCode::kInvalidParameterValue);
+    EXPECT_EQ(r.status().message().rfind("Invalid page token, decoded value=b", 0), 0u)
+        << r.status().message();
+  }
+  // JSON whitespace anywhere between tokens is fine.
+  Result<PageToken> spaced = DecodeSearchPageToken(
+      B64("\n{ \"offset\":5 ,\"search\" :\"s\",\t\"after\":[ \"a\" ,-2 ] }\r\n"));
+  ASSERT_TRUE(spaced.ok()) << spaced.status().ToString();
+  EXPECT_EQ(spaced->after, (std::vector<SortValue>{std::string("a"), int64_t{-2}}));
+}
+
+TEST(PageTokenTest, FingerprintsTellSearchesApartButNotPageSizes) {
+  constexpr SearchTarget kModels = SearchTarget::kRegisteredModels;
+  constexpr SearchTarget kVersions = SearchTarget::kModelVersions;
+  const std::string base = SearchFingerprint(kModels, "name LIKE 'a%'", {"name DESC"});
+  EXPECT_EQ(base.size(), 16u);
+  EXPECT_EQ(base, SearchFingerprint(kModels, "name LIKE 'a%'", {"name DESC"}));
+  EXPECT_NE(base, SearchFingerprint(kVersions, "name LIKE 'a%'", {"name DESC"}));
+  EXPECT_NE(base, SearchFingerprint(kModels, "name LIKE 'b%'", {"name DESC"}));
+  EXPECT_NE(base, SearchFingerprint(kModels, "name LIKE 'a%'", {"name ASC"}));
+  EXPECT_NE(base, SearchFingerprint(kModels, "name LIKE 'a%'", {}));
+  // Parts never run together.
+  EXPECT_NE(SearchFingerprint(kModels, "ab", {}), SearchFingerprint(kModels, "a", {"b"}));
+  EXPECT_NE(SearchFingerprint(kModels, "", {"a", "b"}), SearchFingerprint(kModels, "", {"ab"}));
+  EXPECT_NE(SearchFingerprint(kModels, "", {"a", ""}), SearchFingerprint(kModels, "", {"a"}));
 }
 
 }  // namespace
