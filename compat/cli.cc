@@ -132,8 +132,17 @@ const OptionSpec kOptions[] = {
      "MLFLOW_PORT", nullptr, "TCP port"},
     {"workers", "N", &ServerOptions::workers, kEverywhere, Listed::kAlways, Shown::kPlain, nullptr,
      nullptr,
-     "HTTP worker threads, one per concurrent client connection; also the database connection "
-     "pool size"},
+     "Worker threads running requests on the registry; also the database connection pool "
+     "size. Open connections need no worker"},
+    {"max-connections", "N", &ServerOptions::max_connections, kEverywhere, Listed::kAlways,
+     Shown::kPlain, nullptr, nullptr,
+     "Open client connections at most; more are answered 503 and closed"},
+    {"header-timeout-ms", "MS", &ServerOptions::header_timeout_ms, kEverywhere, Listed::kAlways,
+     Shown::kPlain, nullptr, nullptr,
+     "A request head must arrive within this long of its first byte, and a body must not stall "
+     "longer (slow clients)"},
+    {"idle-timeout-ms", "MS", &ServerOptions::idle_timeout_ms, kEverywhere, Listed::kAlways,
+     Shown::kPlain, nullptr, nullptr, "Close a keep-alive connection idle this long"},
     {"max-request-body-bytes", "BYTES", &ServerOptions::max_request_body_bytes, kEverywhere,
      Listed::kAlways, Shown::kPlain, nullptr, nullptr,
      "Larger request bodies are refused with 413"},
@@ -576,6 +585,13 @@ Status Validate(const ServerOptions& options) {
     return Status::InvalidArgument(
         "--retention-interval-minutes must be between 0 (never) and 10080 (a week), got " +
         std::to_string(options.retention_interval_minutes));
+  }
+  if (options.max_connections < 1 || options.max_connections > 1000000) {
+    return Status::InvalidArgument("--max-connections must be between 1 and 1000000, got " +
+                                   std::to_string(options.max_connections));
+  }
+  if (options.header_timeout_ms < 1 || options.idle_timeout_ms < 1) {
+    return Status::InvalidArgument("--header-timeout-ms and --idle-timeout-ms must be positive");
   }
   if (options.pool_wait_timeout_ms < 0) {
     return Status::InvalidArgument("--pool-wait-timeout-ms must not be negative, got " +

@@ -1,24 +1,48 @@
-// HttpServer: the MLflow REST surface over cpp-httplib. Serves every route of compat/routes.h
-// under /api/2.0 and /ajax-api/2.0, plus GET /health and GET /version. Each request gets a
-// CallContext (request id, client address), a RequestReader and the route's handler; a
-// non-OK Status becomes MLflow's {"error_code", "message"} with the status of
-// compat/errors.h. modelwarden's own endpoints (compat/routes.h kGovernanceRoutes) and the
-// webhook routes (kWebhookRoutes, whose {placeholders} match one path segment) are served the
-// same way; policy warnings of an allowed change come back in the X-Modelwarden-Warnings
-// header. Unknown paths answer 404 ENDPOINT_NOT_FOUND, a wrong method on a known
-// path 405, an over-long body 413, and an unexpected exception 500 INTERNAL_ERROR with a
-// generic message (the detail goes to stderr).
+// HttpServer: the MLflow REST surface over the HTTP edge (compat/edge/http_edge.h). Serves
+// every route of compat/routes.h under /api/2.0 and /ajax-api/2.0, plus /health and /version.
+// Each request gets a CallContext (request id, client address), a RequestReader and the route's
+// handler, on a worker thread of the edge; a non-OK Status becomes MLflow's {"error_code",
+// "message"} with the status of compat/errors.h. modelwarden's own endpoints (compat/routes.h
+// kGovernanceRoutes) and the webhook routes (kWebhookRoutes, whose {placeholders} match one path
+// segment; compat/route_table.h) are served the same way; policy warnings of an allowed change
+// come back in the X-Modelwarden-Warnings header.
 //
-// Requests run on `options.workers` threads, so the Registry must be thread-safe. Stop() may
-// be called from any thread (e.g. a signal watcher); in-flight requests finish first.
+// At the edge, as MLflow's Flask app answers: an unknown path is 404 ENDPOINT_NOT_FOUND; a
+// known path asked with another method 405 with Allow; OPTIONS 204 with Allow; HEAD on a GET
+// route runs the route as MLflow does (its fields from the body, which a HEAD lacks) and sends
+// the head of the answer. Refused before the body is read: two Content-Length fields (400),
+// chunked bodies on registry paths (411; MLflow clients send Content-Length), any
+// Content-Encoding but identity (415: nothing inflates a body here). An unexpected exception is
+// 500 INTERNAL_ERROR with a generic message (the detail goes to stderr).
+//
+// With ServeVersionArtifacts, GET /model-versions/get-artifact (at the root, as MLflow has it)
+// streams a version's file from VersionArtifacts with MLflow's headers (attachment,
+// X-Content-Type-Options: nosniff) and errors.
+//
+// With a TrackingProxy, every path it forwards (compat/tracker/tracking_proxy.h) is relayed to
+// the tracker by the edge, after authentication when --auth is on; a forwarded path that is not
+// in canonical origin form is refused (400).
+//
+// Thread-safe: the registry and the other services must be, since workers call them at once.
+// Stop() may be called from any thread (e.g. a signal watcher).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
+#include "compat/edge/http_edge.h"
+#include "compat/edge/request_handler.h"
+#include "compat/reply.h"
+#include "compat/request_reader.h"
+#include "compat/route_table.h"
 #include "compat/server_options.h"
+#include "compat/webhooks/webhook_handlers.h"
 #include "enforcement/access/access_admin.h"
 #include "enforcement/access/access_control.h"
 #include "enforcement/governance.h"
@@ -27,43 +51,30 @@
 #include "registry/registry.h"
 #include "registry/status.h"
 
-namespace httplib {
-class Server;
-}  // namespace httplib
-
 namespace modelwarden {
 
 class TrackingProxy;
 class VersionArtifacts;
 
-class HttpServer {
+class HttpServer : private RequestHandler {
  public:
   // All borrowed; they must outlive the server. With `access` enabled every route but /health
   // and /version needs credentials, and the auth routes (compat/routes.h kAccessRoutes) are
-  // served.
+  // served. `webhooks` serves the webhook routes. `proxy` (may be null) receives every path it
+  // forwards.
   HttpServer(const ServerOptions& options, Registry& registry, Governance& governance,
              AccessControl& access, AccessAdmin& admin, WebhookService& webhooks,
-             Approvals& approvals);
-  ~HttpServer();
+             Approvals& approvals, TrackingProxy* proxy = nullptr);
+  ~HttpServer() override;
 
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds options.host:options.port and serves until Stop(). kTemporarilyUnavailable when the
-  // address cannot be bound.
+  // Binds options.host:options.port and serves until Stop(), then drains (see HttpEdge).
+  // kTemporarilyUnavailable when the address cannot be bound.
   Status Listen();
-
-  // For tests: binds `host` on a free port and returns it, or -1. Then ListenAfterBind()
-  // (blocking, usually on another thread) serves until Stop().
-  int BindToAnyPort(const std::string& host);
-  Status ListenAfterBind();
-
-  bool IsRunning() const;
-  void Stop();
-
-  // Forwards every path the registry does not serve to `proxy` (compat/tracking_proxy.h); call
-  // before Listen. `proxy` must outlive the server.
-  void ForwardOtherPaths(TrackingProxy& proxy);
+  bool IsRunning() const { return edge_->IsRunning(); }
+  void Stop() { edge_->Stop(); }
 
   // Serves MLflow's GET /model-versions/get-artifact (root-level, as MLflow has it) from
   // `artifacts`; call before Listen. Without it the route answers 404 ENDPOINT_NOT_FOUND.
@@ -71,8 +82,17 @@ class HttpServer {
   void ServeVersionArtifacts(VersionArtifacts& artifacts);
 
  private:
+  // A route's handler; `path` holds its {placeholders}' segments (compat/route_table.h).
+  using Call = std::function<Result<Reply>(const CallContext&, const RequestReader&,
+                                           const PathValues& path)>;
+
+  Disposition Classify(const RequestHead& head) override;
+  Response Serve(int route, Request& request) override;
+  std::optional<Response> Admit(const RequestHead& head) override;
+
   void RegisterRoutes();
-  void InstallHandlers();
+  // GET (HEAD) /model-versions/get-artifact for an authenticated caller.
+  Response ServeVersionArtifact(const CallContext& ctx, const RequestHead& head);
   std::string NextRequestId();
 
   const ServerOptions options_;
@@ -82,10 +102,13 @@ class HttpServer {
   AccessAdmin& admin_;
   WebhookService& webhooks_;
   Approvals& approvals_;
-  std::unique_ptr<httplib::Server> server_;
+  TrackingProxy* const proxy_;
+  VersionArtifacts* artifacts_ = nullptr;
+  std::vector<Call> calls_;
+  RouteTable routes_;
   const uint32_t instance_id_;  // Random per process: request ids differ across restarts.
   std::atomic<uint64_t> next_request_ = 1;
-  TrackingProxy* proxy_ = nullptr;  // Set before Listen, read-only afterwards.
+  std::unique_ptr<HttpEdge> edge_;
 };
 
 }  // namespace modelwarden

@@ -48,6 +48,8 @@ namespace {
 constexpr int kExitUsage = 2;
 
 constexpr auto kPolicyPollInterval = std::chrono::seconds(2);
+// From SIGTERM to exit at most (the HTTP edge drains for at most 8 s of it).
+constexpr auto kStopDeadline = std::chrono::seconds(9);
 
 // SIGINT/SIGTERM (stop) and SIGHUP (reload the policy) are blocked in every thread and taken
 // by one watcher with sigwait, so they run as ordinary code rather than in a signal handler.
@@ -352,7 +354,7 @@ int Serve(const modelwarden::ServerOptions& options) {
     proxy = std::move(*created);
     artifact_pool = std::move(*downloads);
     tracker = std::make_unique<TrackerClient>(std::move(*pool), options.tracking_ui_url.empty()
-                                                                    ? proxy->upstream()
+                                                                    ? proxy->display()
                                                                     : options.tracking_ui_url);
   }
   PolicyLoadOptions load_options;
@@ -406,8 +408,8 @@ int Serve(const modelwarden::ServerOptions& options) {
   WebhookService webhooks(*store->models, *store->models, access, clock, *secrets,
                           webhook_transport, WebhookOptionsFrom(options), &deliveries);
   ApprovalService approvals(registry, *store->models, governor, access, *store->auth, clock);
-  HttpServer server(options, registry, governance, access, access_admin, webhooks, approvals);
-  if (proxy) server.ForwardOtherPaths(*proxy);
+  HttpServer server(options, registry, governance, access, access_admin, webhooks, approvals,
+                    proxy.get());
   VersionArtifacts artifacts(registry, tracker.get(), artifact_pool.get(),
                              options.local_artifact_root);
   server.ServeVersionArtifacts(artifacts);
@@ -438,10 +440,19 @@ int Serve(const modelwarden::ServerOptions& options) {
     signalled = true;
     if (listen_returned) return;
     std::fprintf(stderr, "modelwarden: signal %d, stopping\n", signal_number);
-    // Repeated because a stop that lands before the server runs is a no-op in cpp-httplib.
-    while (!listen_returned) {
-      server.Stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // Stops accepting, finishes what is in progress (at most the edge's grace period), and
+    // Listen returns. A stop that lands before the server runs makes it return at once.
+    server.Stop();
+    const auto deadline = std::chrono::steady_clock::now() + kStopDeadline;
+    while (!listen_returned && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (!listen_returned) {
+      // A request stuck past the grace period (e.g. on the database) must not keep the
+      // process from exiting: what was answered is committed; the rest was not acknowledged.
+      std::fprintf(stderr, "modelwarden: requests still running after %lld s; exiting\n",
+                   static_cast<long long>(kStopDeadline.count()));
+      _exit(1);
     }
   });
   // Picks up edits of the policy file without a signal (e.g. a ConfigMap update).

@@ -211,7 +211,8 @@ Result<RequestReader> RequestReader::Create(std::string_view method, const Query
                                             const std::optional<std::string>& content_type,
                                             std::string_view body) {
   auto source = std::make_unique<Source>();
-  if ((method == "GET" || method == "HEAD") && !query.empty()) {
+  // Only GET: MLflow's _get_request_message reads a HEAD's fields from its body, as a POST's.
+  if (method == "GET" && !query.empty()) {
     source->from_query = true;
     source->query = query;
   } else {

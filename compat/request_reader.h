@@ -1,8 +1,9 @@
 // RequestReader: typed, validated access to the fields of one MLflow REST request, whether
 // they came as a query string or as a JSON body. It mirrors MLflow's _get_request_message
 // (mlflow/server/handlers.py):
-//   - GET (or HEAD) with a non-empty query string: fields come from the query parameters;
-//     repeated keys give list fields (order_by, stages).
+//   - GET with a non-empty query string: fields come from the query parameters; repeated
+//     keys give list fields (order_by, stages). A GET without one reads its body, and so does
+//     HEAD (Flask's request.method is "HEAD" there, not "GET").
 //   - Anything else: the body is parsed as JSON whatever the Content-Type; an absent,
 //     unparseable or non-object body reads as {}; a JSON string body is decoded once more
 //     (old clients double-encode); a null field is absent. Unknown fields are ignored.

@@ -25,10 +25,6 @@ enum class HttpMethod { kGet, kPost, kPatch, kDelete };
 // "GET", "POST", "PATCH", "DELETE".
 std::string_view HttpMethodName(HttpMethod method);
 
-// The regular expression (cpp-httplib routes by std::regex) of `prefix` + `path`: the text
-// literally, and each {placeholder} of the path one segment, captured in order (PathValues).
-std::string RoutePattern(std::string_view prefix, std::string_view path);
-
 // Returns the JSON response body (and any policy warnings), or the Status to report as an
 // MLflow error.
 using Handler = Result<Reply> (*)(const CallContext& ctx, const RequestReader& request,

@@ -9,10 +9,10 @@
 
 namespace modelwarden {
 
-// cpp-httplib dedicates a worker to each open keep-alive connection until it idles out, and
-// MLflow clients keep their connections open (requests.Session): a worker per expected
-// concurrent client connection, max(32, 4 x cores), keeps the 33rd client from waiting for a
-// keep-alive timeout. Idle workers cost little; the connection pool opens lazily.
+// Workers run the registry's blocking work (database, password checks); open connections cost
+// none. Requests mostly wait on the database, so a worker per database connection, max(32,
+// 4 x cores), keeps the cores busy while some wait. Idle workers cost little; the connection
+// pool opens lazily.
 inline int DefaultWorkerCount() {
   return std::max(32, 4 * static_cast<int>(std::thread::hardware_concurrency()));
 }
@@ -25,9 +25,17 @@ struct ServerOptions {
   // MLflow backend store URI: sqlite:///relative.db, sqlite:////absolute.db,
   // mysql://user:password@host:port/database (see registry/store_factory.h).
   std::string backend_store_uri = "sqlite:///modelwarden.db";
-  // HTTP worker threads, at least the number of concurrent client connections; also the size
-  // of the database connection pool.
+  // Worker threads that run requests on the registry (the HTTP edge's I/O threads own the
+  // connections); also the size of the database connection pool.
   int workers = DefaultWorkerCount();
+  // Open client connections at most; one more is answered 503 and closed. Lowered at start-up
+  // to what the open-files limit allows.
+  int max_connections = 10000;
+  // A request head (line and fields) must arrive within this long of its first byte, and a body
+  // must not stall longer than this between two reads (slowloris); else the connection closes.
+  int header_timeout_ms = 10000;
+  // A keep-alive connection with no request for this long is closed.
+  int idle_timeout_ms = 60000;
   // Larger request bodies are refused with 413 before any handler runs.
   size_t max_request_body_bytes = 16 * 1024 * 1024;
   // One line per request on stderr (client, method, path, status, microseconds); never

@@ -23,6 +23,10 @@ Result<std::unique_ptr<UpstreamPool>> UpstreamPool::Create(const UpstreamOptions
     return Status::InvalidArgument(options.flag + " has an invalid port: '" + port + "'");
   }
   pool->scheme_host_port_ = scheme + "://" + host + ":" + port;
+  // A bracketed IPv6 literal is resolved without its brackets.
+  pool->host_ = host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+  pool->port_ = port;
+  pool->tls_ = scheme == "https";
   pool->display_ = pool->scheme_host_port_;
   pool->base_path_ = m[6].matched ? m[6].str() : "";
   while (!pool->base_path_.empty() && pool->base_path_.back() == '/') pool->base_path_.pop_back();

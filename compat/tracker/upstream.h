@@ -51,6 +51,9 @@ class UpstreamPool {
   const std::string& display() const { return display_; }
   // The upstream's base path ("" or "/prefix"), prepended to every forwarded path.
   const std::string& base_path() const { return base_path_; }
+  const std::string& host() const { return host_; }
+  const std::string& port() const { return port_; }
+  bool tls() const { return tls_; }
   const std::string& user() const { return user_; }
   const std::string& password() const { return password_; }
 
@@ -59,6 +62,9 @@ class UpstreamPool {
 
   const UpstreamOptions options_;
   std::string scheme_host_port_;
+  std::string host_;
+  std::string port_;
+  bool tls_ = false;
   std::string display_;
   std::string base_path_;
   std::string user_;

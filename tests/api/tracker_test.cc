@@ -11,14 +11,19 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "registry/text.h"
 #include "tests/api/api_test.h"
+#include "tests/api/auth_fixture.h"
+#include "tests/api/raw_connection.h"
 
 namespace modelwarden::testing {
 namespace {
@@ -516,6 +521,83 @@ TEST_P(LocalArtifactsTest, ReadsFilesBelowTheRootAndNothingOutsideTheVersion) {
   EXPECT_EQ(folder->status, 404) << folder->body;
 }
 
+// A version's file far larger than any buffer of the edge streams through it: what the server
+// holds stays bounded (the edge's pipe and the piece being written), never the file.
+TEST_P(LocalArtifactsTest, StreamsA64MibArtifactWithoutHoldingIt) {
+  constexpr size_t kSize = 64 * 1024 * 1024;
+  const std::string folder = LocalArtifactDir() + "/runlocal/artifacts/big";
+  std::filesystem::create_directories(folder);
+  {
+    std::ofstream out(folder + "/weights.bin", std::ios::binary);
+    std::string block(1024 * 1024, '\0');
+    for (size_t i = 0; i < kSize / block.size(); ++i) {
+      for (size_t j = 0; j < block.size(); j += 4096) block[j] = static_cast<char>(i + j / 4096);
+      out.write(block.data(), static_cast<std::streamsize>(block.size()));
+    }
+  }
+  CreateModel("ui.big");
+  ApiResponse created =
+      api().Post("/model-versions/create",
+                 R"({"name":"ui.big","source":")" + folder + R"(","run_id":"runlocal"})");
+  ASSERT_EQ(created.status, 200) << created.Describe();
+
+  const long before = PeakRssKib(server().pid());
+  ASSERT_GT(before, 0);
+  httplib::Client client = Client();
+  size_t received = 0;
+  size_t mismatches = 0;
+  auto res = client.Get(
+      "/model-versions/get-artifact?name=ui.big&version=1&path=weights.bin",
+      [&](const char* data, size_t n) {
+        for (size_t k = 0; k < n; ++k) {
+          const size_t at = received + k;
+          const size_t in_block = at % (1024 * 1024);
+          const char expected =
+              in_block % 4096 == 0 ? static_cast<char>(at / (1024 * 1024) + in_block / 4096) : '\0';
+          if (data[k] != expected) ++mismatches;
+        }
+        received += n;
+        return true;
+      });
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Length"), std::to_string(kSize));
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/octet-stream");
+  EXPECT_EQ(res->get_header_value("Content-Disposition"), "attachment; filename=weights.bin");
+  EXPECT_EQ(received, kSize);
+  EXPECT_EQ(mismatches, 0u);
+  const long after = PeakRssKib(server().pid());
+  // Buffering the file would add 64 MiB; streaming adds two 64 KiB buffers and noise.
+  EXPECT_LT(after - before, 16 * 1024)
+      << "peak RSS grew from " << before << " KiB to " << after << " KiB";
+
+  // HEAD: the same head, with the length, and no body.
+  auto head = client.Head("/model-versions/get-artifact?name=ui.big&version=1&path=weights.bin");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->get_header_value("Content-Length"), std::to_string(kSize));
+  EXPECT_TRUE(head->body.empty());
+
+  // Clients that ask for the file and stop reading: each holds one of the 8 workers and the
+  // edge's buffers, not the file; the other workers go on serving.
+  std::vector<std::unique_ptr<RawConnection>> stalled;
+  for (int i = 0; i < 3; ++i) {
+    stalled.push_back(std::make_unique<RawConnection>(server().port()));
+    ASSERT_TRUE(stalled.back()->ok());
+    ASSERT_TRUE(stalled.back()->Send(
+        RawGet("/model-versions/get-artifact?name=ui.big&version=1&path=weights.bin")));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(api().Get("/registered-models/get", {{"name", "ui.big"}}).status, 200);
+  }
+  const long stalled_peak = PeakRssKib(server().pid());
+  EXPECT_LT(stalled_peak - before, 16 * 1024)
+      << "peak RSS grew from " << before << " KiB to " << stalled_peak << " KiB";
+  stalled.clear();
+  std::filesystem::remove_all(folder);
+}
+
 MODELWARDEN_INSTANTIATE_API_TESTS(LocalArtifactsTest);
 
 // Without --local-artifact-root, a local version's files are not served (and say why).
@@ -617,6 +699,93 @@ TEST_P(DeadTrackerTest, FailedForwardsCannotForgeLogLines) {
 }
 
 MODELWARDEN_INSTANTIATE_API_TESTS(DeadTrackerTest);
+
+// Registry and forwarded requests pipelined on one connection are answered in the order sent,
+// forwarded bodies included, and the connection goes on after each.
+TEST_P(TrackerTest, PipelinedRegistryAndForwardedRequestsAreAnsweredInOrder) {
+  CreateModel("local");
+  RawConnection connection(server().port());
+  ASSERT_TRUE(connection.ok());
+  ASSERT_TRUE(
+      connection.Send(RawGet("/api/2.0/mlflow/registered-models/get?name=local") +
+                      RawPost("/api/2.0/mlflow/experiments/create?status=201", R"({"name":"e1"})") +
+                      RawGet("/api/2.0/mlflow/registered-models/get?name=absent") +
+                      RawGet("/api/2.0/mlflow/runs/get?run_id=run1") +
+                      RawPost("/api/2.0/mlflow/registered-models/create", R"({"name":"after"})")));
+  ApiResponse first = connection.Read(std::chrono::seconds(30));
+  EXPECT_EQ(first.StringAt("/registered_model/name"), "local") << first.Describe();
+  ApiResponse forwarded = connection.Read(std::chrono::seconds(30));
+  ASSERT_EQ(forwarded.status, 201) << forwarded.Describe();
+  EXPECT_EQ(forwarded.StringAt("/method"), "POST");
+  ASSERT_NE(forwarded.At("/body_length"), nullptr) << forwarded.body;
+  EXPECT_EQ(forwarded.At("/body_length")->GetInt(), 13);
+  EXPECT_TRUE(
+      IsMlflowError(connection.Read(std::chrono::seconds(30)), 404, "RESOURCE_DOES_NOT_EXIST"));
+  ApiResponse run = connection.Read(std::chrono::seconds(30));
+  EXPECT_EQ(run.StringAt("/run/info/run_id"), "run1") << run.Describe();
+  ApiResponse created = connection.Read(std::chrono::seconds(30));
+  EXPECT_EQ(created.StringAt("/registered_model/name"), "after") << created.Describe();
+}
+
+// With --auth, forwarded paths need credentials as registry paths do (MLflow's basic-auth app
+// guards every path): without them the tracker is never reached; with them the call goes
+// through, without modelwarden's Authorization. The registry's own rules still apply beside it.
+class TrackerAuthTest : public TrackerTest {
+ protected:
+  std::vector<std::string> ExtraServerArgs() const override {
+    std::vector<std::string> args = TrackerTest::ExtraServerArgs();
+    const std::string file = temp_dir() + "/admin-password";
+    std::ofstream(file) << kAdminPassword << "\n";
+    for (const char* arg : {"--auth", "--auth-password-iterations", "1000", "--auth-admin-username",
+                            kAdminUser, "--auth-admin-password-file"}) {
+      args.push_back(arg);
+    }
+    args.push_back(file);
+    return args;
+  }
+
+  // How many requests for /stall reached the tracker so far.
+  int StallsStarted(const std::string& authorization) {
+    RawConnection connection(server().port());
+    connection.Send(RawGet("/stalls", "Authorization: " + authorization + "\r\n"));
+    const ApiResponse stalls = connection.Read(std::chrono::seconds(30));
+    const rapidjson::Value* started = stalls.At("/started");
+    return started != nullptr && started->IsInt() ? started->GetInt() : -1;
+  }
+};
+
+TEST_P(TrackerAuthTest, ForwardedPathsNeedCredentialsAndTheTrackerIsNotReachedWithout) {
+  const std::string admin = BasicAuth(kAdminUser, kAdminPassword);
+  const int before = StallsStarted(admin);
+  ASSERT_GE(before, 0);
+  // /stall would hang in the tracker for two minutes: a quick 401 shows it was not forwarded.
+  for (const std::string& authorization :
+       {std::string(""), "Authorization: " + BasicAuth(kAdminUser, "wrong-password") + "\r\n"}) {
+    RawConnection connection(server().port());
+    ASSERT_TRUE(connection.Send(RawGet("/stall", authorization)));
+    EXPECT_TRUE(IsUnauthenticated(connection.Read(std::chrono::seconds(10)))) << authorization;
+  }
+  // A forwarded upload without credentials: refused before its body is read.
+  RawConnection upload(server().port());
+  ASSERT_TRUE(upload.Send(RawPost("/api/2.0/mlflow/runs/create", R"({"experiment_id":"1"})")));
+  EXPECT_TRUE(IsUnauthenticated(upload.Read(std::chrono::seconds(10))));
+  EXPECT_EQ(StallsStarted(admin), before);
+
+  RawConnection connection(server().port());
+  ASSERT_TRUE(connection.Send(
+      RawGet("/api/2.0/mlflow/experiments/search?status=201", "Authorization: " + admin + "\r\n")));
+  const ApiResponse echoed = connection.Read(std::chrono::seconds(30));
+  ASSERT_EQ(echoed.status, 201) << echoed.Describe();
+  ASSERT_NE(echoed.At("/headers"), nullptr) << echoed.body;
+  // modelwarden's credentials are its own: not passed to the tracker.
+  for (const auto& header : echoed.At("/headers")->GetArray()) {
+    EXPECT_NE(AsciiLower(header[0].GetString()), "authorization") << echoed.body;
+  }
+  // The registry beside it: no credentials, no write.
+  EXPECT_TRUE(IsUnauthenticated(api().Post("/registered-models/create", R"({"name":"anon"})")));
+}
+
+MODELWARDEN_INSTANTIATE_API_TESTS(TrackerAuthTest);
 
 }  // namespace
 }  // namespace modelwarden::testing

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <optional>
@@ -184,6 +185,43 @@ TEST_P(WebhookApiTest, MlflowsEndpointsAnswerWithMlflowsJson) {
   EXPECT_TRUE(IsOkJson(api().Delete("/webhooks/" + id, "")));
   EXPECT_TRUE(IsMlflowError(api().Get("/webhooks/" + id), 404, "RESOURCE_DOES_NOT_EXIST"));
   EXPECT_EQ(api().Get("/webhooks").body, "{}");
+}
+
+// The edge routes {placeholder} segments itself: both prefixes, Flask's 405 and OPTIONS with
+// Allow, and a literal path before the placeholder path that could match it.
+TEST_P(WebhookApiTest, PlaceholderRoutesOnBothPrefixesWithFlasksMethodAnswers) {
+  const std::string id = CreateWebhook("https://example.com/h", {{"MODEL_VERSION", "CREATED"}});
+  ASSERT_FALSE(id.empty());
+  for (const char* prefix : {kApiPrefix, kAjaxApiPrefix}) {
+    const std::string hooks = std::string(prefix) + "/webhooks";
+    const ApiResponse got = api().Send("GET", hooks + "/" + id, "", "");
+    ASSERT_TRUE(IsOkJson(got)) << prefix << " " << got.Describe();
+    EXPECT_EQ(got.StringAt("/webhook/webhook_id"), id);
+    const ApiResponse wrong = api().Send("PUT", hooks + "/" + id, "{}", "application/json");
+    EXPECT_EQ(wrong.status, 405) << prefix;
+    EXPECT_EQ(wrong.Header("Allow"), "DELETE, GET, HEAD, OPTIONS, PATCH") << prefix;
+    const ApiResponse options = api().Send("OPTIONS", hooks + "/" + id + "/test", "", "");
+    EXPECT_EQ(options.status, 204) << prefix;
+    EXPECT_EQ(options.Header("Allow"), "OPTIONS, POST") << prefix;
+    EXPECT_EQ(api().Send("GET", hooks + "/" + id + "/test", "", "").status, 405) << prefix;
+    EXPECT_TRUE(IsMlflowError(api().Send("GET", hooks + "/", "", ""), 404, "ENDPOINT_NOT_FOUND"));
+    EXPECT_TRUE(IsMlflowError(api().Send("POST", hooks + "//test", "{}", "application/json"), 404,
+                              "ENDPOINT_NOT_FOUND"));
+  }
+  // "deliveries" is the literal route, not a webhook id; with a method only the placeholder
+  // path has, it is one (and no such webhook exists).
+  const std::string modelwarden = "/ajax-api/2.0/modelwarden";
+  const ApiResponse deliveries = api().Send("GET", modelwarden + "/webhooks/deliveries", "", "");
+  ASSERT_TRUE(IsOkJson(deliveries)) << deliveries.Describe();
+  EXPECT_EQ(deliveries.At("/webhook"), nullptr) << deliveries.Describe();
+  EXPECT_TRUE(IsMlflowError(api().Send("DELETE", modelwarden + "/webhooks/deliveries", "", ""), 404,
+                            "RESOURCE_DOES_NOT_EXIST"));
+  // A percent-encoded id is decoded before it is looked up.
+  char escaped[4];
+  std::snprintf(escaped, sizeof(escaped), "%%%02X", static_cast<unsigned char>(id[0]));
+  const ApiResponse encoded =
+      api().Send("GET", std::string(kApiPrefix) + "/webhooks/" + escaped + id.substr(1), "", "");
+  EXPECT_EQ(encoded.StringAt("/webhook/webhook_id"), id) << encoded.Describe();
 }
 
 TEST_P(WebhookApiTest, DeliveriesAreMlflowsSignedRequests) {

@@ -1,0 +1,44 @@
+// RequestHandler: what the HTTP edge (compat/edge/http_edge.h) asks about each request. The
+// edge owns the sockets and reads; the handler decides, and does the blocking work on a worker.
+#pragma once
+
+#include <optional>
+
+#include "compat/edge/http_message.h"
+
+namespace modelwarden {
+
+// How the edge is to deal with one request, decided from its head alone.
+struct Disposition {
+  enum class Kind {
+    kAnswer,   // Send `answer`, without a worker.
+    kServe,    // Read the body (within the limit), then Serve() it on a worker.
+    kForward,  // Relay it to the upstream (compat/edge/forward_policy.h), body streamed.
+  };
+  Kind kind = Kind::kServe;
+  // kAnswer: the response. Its body is read (within the limit) and dropped first, unless the
+  // answer closes the connection, in which case nothing more is read.
+  Response answer;
+  // kServe: which route, for Serve().
+  int route = -1;
+  // kForward: call Admit() on a worker before anything is sent upstream.
+  bool admit_first = false;
+};
+
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+
+  // On an I/O thread, once the head is read: must be quick and must not block.
+  virtual Disposition Classify(const RequestHead& head) = 0;
+
+  // On a worker thread: the response to a kServe request (`route` from Classify). Must not
+  // throw. For HEAD the edge sends the head of the response only, with its Content-Length.
+  virtual Response Serve(int route, Request& request) = 0;
+
+  // On a worker thread, for a kForward request with admit_first: nullopt lets it through, a
+  // response refuses it (e.g. 401).
+  virtual std::optional<Response> Admit(const RequestHead& head) = 0;
+};
+
+}  // namespace modelwarden
