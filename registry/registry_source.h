@@ -7,10 +7,13 @@
 // Not thread-safe: one reader drives it.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "registry/model_snapshot.h"
@@ -35,6 +38,36 @@ class RegistrySource {
   // What reading the source found worth telling: rows it could not place, parts it skipped,
   // values it had to fill in. Complete once Next returned empty.
   virtual std::vector<std::string> Notes() const { return {}; }
+};
+
+// A source whose models were all read up front (an MLflow database, a REST API), handed out in
+// batches.
+class LoadedRegistrySource final : public RegistrySource {
+ public:
+  LoadedRegistrySource(std::string description, std::vector<ModelSnapshot> models,
+                       std::vector<std::string> notes)
+      : description_(std::move(description)),
+        models_(std::move(models)),
+        notes_(std::move(notes)) {}
+
+  std::string Describe() const override { return description_; }
+  std::optional<int64_t> ModelCount() const override {
+    return static_cast<int64_t>(models_.size());
+  }
+  Result<std::vector<ModelSnapshot>> Next(size_t max) override {
+    const size_t end = std::min(models_.size(), next_ + max);
+    std::vector<ModelSnapshot> batch(std::make_move_iterator(models_.begin() + next_),
+                                     std::make_move_iterator(models_.begin() + end));
+    next_ = end;
+    return batch;
+  }
+  std::vector<std::string> Notes() const override { return notes_; }
+
+ private:
+  const std::string description_;
+  std::vector<ModelSnapshot> models_;
+  const std::vector<std::string> notes_;
+  size_t next_ = 0;
 };
 
 }  // namespace modelwarden

@@ -103,34 +103,6 @@ class RestClient {
   const RestSourceOptions options_;
 };
 
-class RestRegistrySource final : public RegistrySource {
- public:
-  RestRegistrySource(std::string description, std::vector<ModelSnapshot> models,
-                     std::vector<std::string> notes)
-      : description_(std::move(description)),
-        models_(std::move(models)),
-        notes_(std::move(notes)) {}
-
-  std::string Describe() const override { return description_; }
-  std::optional<int64_t> ModelCount() const override {
-    return static_cast<int64_t>(models_.size());
-  }
-  Result<std::vector<ModelSnapshot>> Next(size_t max) override {
-    const size_t end = std::min(models_.size(), next_ + max);
-    std::vector<ModelSnapshot> batch(std::make_move_iterator(models_.begin() + next_),
-                                     std::make_move_iterator(models_.begin() + end));
-    next_ = end;
-    return batch;
-  }
-  std::vector<std::string> Notes() const override { return notes_; }
-
- private:
-  const std::string description_;
-  std::vector<ModelSnapshot> models_;
-  const std::vector<std::string> notes_;
-  size_t next_ = 0;
-};
-
 // Every page of a search; `read` takes one page's array.
 Status AllPages(RestClient& client, const std::string& endpoint, const char* array_key,
                 int page_size, const std::string& filter,
@@ -253,7 +225,7 @@ Result<std::unique_ptr<RegistrySource>> OpenRestRegistry(const RestSourceOptions
   models.reserve(by_name.size());
   for (auto& [name, model] : by_name) models.push_back(std::move(model));
   RETURN_IF_ERROR(ReadStorageLocations(client, models));
-  return std::unique_ptr<RegistrySource>(std::make_unique<RestRegistrySource>(
+  return std::unique_ptr<RegistrySource>(std::make_unique<LoadedRegistrySource>(
       "MLflow REST API " + client.pool().display(), std::move(models), std::move(notes)));
 }
 

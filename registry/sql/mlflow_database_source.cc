@@ -142,34 +142,6 @@ std::optional<std::string> Nullable(const SqlRow& row, size_t i) {
   return row.Text(i);
 }
 
-class MlflowDatabaseSource final : public RegistrySource {
- public:
-  MlflowDatabaseSource(std::string description, std::vector<ModelSnapshot> models,
-                       std::vector<std::string> notes)
-      : description_(std::move(description)),
-        models_(std::move(models)),
-        notes_(std::move(notes)) {}
-
-  std::string Describe() const override { return description_; }
-  std::optional<int64_t> ModelCount() const override {
-    return static_cast<int64_t>(models_.size());
-  }
-  Result<std::vector<ModelSnapshot>> Next(size_t max) override {
-    const size_t end = std::min(models_.size(), next_ + max);
-    std::vector<ModelSnapshot> batch(std::make_move_iterator(models_.begin() + next_),
-                                     std::make_move_iterator(models_.begin() + end));
-    next_ = end;
-    return batch;
-  }
-  std::vector<std::string> Notes() const override { return notes_; }
-
- private:
-  const std::string description_;
-  std::vector<ModelSnapshot> models_;
-  const std::vector<std::string> notes_;
-  size_t next_ = 0;
-};
-
 // The registry of one workspace, read with one statement per table.
 class RegistryReader {
  public:
@@ -400,7 +372,7 @@ Result<std::unique_ptr<RegistrySource>> OpenMlflowDatabase(const MlflowDatabaseO
                                     " is not one this modelwarden knows; the registry was read "
                                     "by the columns its tables have");
   }
-  return std::unique_ptr<RegistrySource>(std::make_unique<MlflowDatabaseSource>(
+  return std::unique_ptr<RegistrySource>(std::make_unique<LoadedRegistrySource>(
       std::move(description), std::move(models), std::move(notes)));
 }
 
