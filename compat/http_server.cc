@@ -276,6 +276,7 @@ Disposition HttpServer::Classify(const RequestHead& head) {
     Disposition serve;
     serve.kind = Disposition::Kind::kServe;
     serve.route = match.call;
+    serve.path_values = std::move(match.values);
     return serve;
   } else if (match.kind == RouteTable::Match::Kind::kWrongMethod) {
     if (head.method == "OPTIONS") return Options(match.allow);
@@ -348,10 +349,8 @@ Response HttpServer::Serve(int route, Request& request) {
       Result<RequestReader> reader =
           RequestReader::Create(head.method, ParseQueryString(head.query),
                                 HeaderOrNull(head, "Content-Type"), request.body);
-      // Classify found the route; the path's placeholders are found again here.
-      const RouteTable::Match match = routes_.Find(head.method, head.path);
       Result<Reply> reply =
-          reader.ok() ? calls_[route](ctx, *reader, match.values) : reader.status();
+          reader.ok() ? calls_[route](ctx, *reader, request.path_values) : reader.status();
       if (reply.ok()) {
         response.content_type = kJsonContentType;
         response.body = std::move(reply->body);

@@ -256,6 +256,7 @@ void Connection::Work() {
   Request request;
   request.head = head_;
   if (body_parser_) request.body = std::move(body_parser_->get().body());
+  request.path_values = std::move(disposition_.path_values);
   body_parser_.reset();
   const int route = disposition_.route;
   shared_.workers.Submit(

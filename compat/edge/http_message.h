@@ -37,7 +37,8 @@ struct RequestHead {
 
 struct Request {
   RequestHead head;
-  std::string body;  // Whole, within the body limit.
+  std::string body;                      // Whole, within the body limit.
+  std::vector<std::string> path_values;  // Disposition::path_values of its route.
 };
 
 // Where a streamed body's bytes go: false when they cannot be sent (the client went away).

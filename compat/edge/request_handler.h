@@ -3,6 +3,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "compat/edge/http_message.h"
 
@@ -21,6 +23,8 @@ struct Disposition {
   Response answer;
   // kServe: which route, for Serve().
   int route = -1;
+  // kServe: the values of the route's {placeholders}, in order, as Classify matched them.
+  std::vector<std::string> path_values;
   // kForward: call Admit() on a worker before anything is sent upstream.
   bool admit_first = false;
 };

@@ -81,21 +81,23 @@ Result<ApprovalView> ApprovalService::View(Approval approval, ModelReader& reade
 }
 
 Result<ApprovalView> ApprovalService::Get(const CallContext& ctx, int64_t id) {
-  ASSIGN_OR_RETURN(Approval approval, Read(id));
-  AccessRequest request;
-  request.operation = Operation::kGetApproval;
-  request.model = approval.move.name;
-  RETURN_IF_ERROR(access_.Authorize(ctx, request));
-  ApprovalView view;
+  // The approval and the version it names, read in one snapshot.
+  std::optional<ApprovalView> view;
   const int64_t now = clock_.NowMillis();
   RETURN_IF_ERROR(store_.Read([&](ModelReader& reader) -> Status {
-    ASSIGN_OR_RETURN(view, View(approval, reader, now));
+    ASSIGN_OR_RETURN(std::optional<Approval> found, reader.FindApproval(id));
+    if (!found) return Status::NotFound("Approval " + std::to_string(id) + " not found.");
+    ASSIGN_OR_RETURN(view, View(std::move(*found), reader, now));
     return Status::Ok();
   }));
-  if (view.status == ApprovalStatus::kPending) {
-    ASSIGN_OR_RETURN(view.approvers, Approvers(view.approval));
+  AccessRequest request;
+  request.operation = Operation::kGetApproval;
+  request.model = view->approval.move.name;
+  RETURN_IF_ERROR(access_.Authorize(ctx, request));
+  if (view->status == ApprovalStatus::kPending) {
+    ASSIGN_OR_RETURN(view->approvers, Approvers(view->approval));
   }
-  return view;
+  return std::move(*view);
 }
 
 Result<Page<ApprovalView>> ApprovalService::List(const CallContext& ctx,

@@ -272,7 +272,7 @@ Result<Webhook> WebhookService::Update(const CallContext& ctx, WebhookApi api,
 
 Status WebhookService::Delete(const CallContext& ctx, WebhookApi api,
                               const std::string& webhook_id) {
-  RETURN_IF_ERROR(Find(api, webhook_id));
+  // Not found is decided in the transaction below, as every other check.
   return Change(
       ctx, Operation::kDeleteWebhook,
       [&](WebhookRows& rows) -> Result<Decision> {
