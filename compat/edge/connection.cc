@@ -122,6 +122,7 @@ void Connection::ReadNext() {
   if (shared_.draining) return CloseNow();
   head_ = RequestHead();
   body_parser_.reset();
+  forward_body_.reset();
   head_parser_.emplace();
   head_parser_->header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
   // Beast checks a Content-Length against the body limit while it reads the head, with a
@@ -193,8 +194,16 @@ void Connection::Dispatch(Disposition disposition) {
       if (!HasBody(head_)) return Work();
       return SendContinueThen(&Connection::ReadBody);
     case Disposition::Kind::kForward:
-      if (disposition_.admit_first) return Admit();
-      return Forward();
+      if (!disposition_.admit_first) return Forward();
+      if (disposition_.admit_reads_body) {
+        // Decided on the body: it is read whole, then relayed from memory.
+        if (!HasBody(head_)) {
+          forward_body_.emplace();
+          return Admit();
+        }
+        return SendContinueThen(&Connection::ReadBody);
+      }
+      return Admit();
   }
 }
 
@@ -247,6 +256,11 @@ void Connection::OnBody(beast::error_code ec) {
   if (disposition_.kind == Disposition::Kind::kAnswer) {
     body_parser_->get().body().clear();
     return Send(std::move(disposition_.answer));
+  }
+  if (disposition_.kind == Disposition::Kind::kForward) {
+    forward_body_ = std::move(body_parser_->get().body());
+    body_parser_.reset();
+    return Admit();
   }
   Work();
 }
@@ -308,15 +322,17 @@ void Connection::Admit() {
   shared_.workers.Submit([self = shared_from_this()]() mutable {
     std::optional<Response> refusal;
     try {
-      refusal = self->shared_.handler.Admit(self->head_);
+      std::string* body = self->forward_body_ ? &*self->forward_body_ : nullptr;
+      refusal = self->shared_.handler.Admit(self->head_, self->disposition_.route, body);
     } catch (...) {
       refusal = ErrorResponse(500, Status::Internal("Internal server error."), false);
     }
     net::io_context& ioc = self->shard_.ioc;
     net::post(ioc, [self = std::move(self), refusal = std::move(refusal)]() mutable {
       if (!refusal) return self->Forward();
-      // The body was not read: the connection cannot serve another request.
-      refusal->close = refusal->close || HasBody(self->head_);
+      // A body not read keeps the connection from serving another request.
+      refusal->close = refusal->close || (HasBody(self->head_) && !self->forward_body_);
+      self->forward_body_.reset();
       self->Send(std::move(*refusal));
     });
   });
@@ -324,8 +340,10 @@ void Connection::Admit() {
 
 void Connection::Forward() {
   state_ = State::kForwarding;
-  StartRelay(shard_, *shared_.forward, stream_, buffer_, std::move(*head_parser_), head_,
-             [self = shared_from_this()](RelayResult result) {
+  std::optional<std::string> body = std::move(forward_body_);
+  forward_body_.reset();
+  StartRelay(shard_, *shared_.forward, stream_, buffer_, std::move(head_parser_), std::move(body),
+             head_, [self = shared_from_this()](RelayResult result) {
                if (result.failure) {
                  result.failure->close = result.failure->close || !result.request_read;
                  return self->Send(std::move(*result.failure));

@@ -118,6 +118,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> head_parser_;
   std::optional<http::request_parser<http::string_body>> body_parser_;
+  // A forwarded request's body, read before Admit() (Disposition::admit_reads_body).
+  std::optional<std::string> forward_body_;
   http::response<http::string_body> response_;
   RequestHead head_;
   Disposition disposition_;
@@ -142,7 +144,8 @@ void StartStreamedResponse(Shard& shard, beast::tcp_stream& client,
                            std::function<void(bool)> done);
 
 // Relays the request whose head `parser` has read from `client` to the upstream of `policy`, and
-// the answer back, streaming both bodies through one fixed buffer. Calls `done` on the shard's
+// the answer back, streaming both bodies through one fixed buffer. With `body`, the request's
+// body was read already (and `parser` may be empty): that body is sent, with a Content-Length. Calls `done` on the shard's
 // thread exactly once: with a response when nothing was sent to the client yet (an upstream
 // failure; `request_read` says whether the request's body was read to its end), or with nullopt
 // after the upstream's answer was relayed (`keep_alive`: the client connection may serve another
@@ -154,7 +157,9 @@ struct RelayResult {
   int status = 0;
 };
 void StartRelay(Shard& shard, ForwardPolicy& policy, beast::tcp_stream& client,
-                beast::flat_buffer& client_buffer, http::request_parser<http::empty_body>&& parser,
-                const RequestHead& head, std::function<void(RelayResult)> done);
+                beast::flat_buffer& client_buffer,
+                std::optional<http::request_parser<http::empty_body>>&& parser,
+                std::optional<std::string> body, const RequestHead& head,
+                std::function<void(RelayResult)> done);
 
 }  // namespace modelwarden::edge

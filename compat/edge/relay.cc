@@ -53,18 +53,23 @@ template <class Stream>
 class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
  public:
   Exchange(Shard& shard, ForwardPolicy& policy, beast::tcp_stream& client,
-           beast::flat_buffer& client_buffer, http::request_parser<http::empty_body>&& parser,
-           const RequestHead& head, std::function<void(RelayResult)> done)
+           beast::flat_buffer& client_buffer,
+           std::optional<http::request_parser<http::empty_body>>&& parser,
+           std::optional<std::string> body, const RequestHead& head,
+           std::function<void(RelayResult)> done)
       : shard_(shard),
         policy_(policy),
         client_(client),
         client_buffer_(client_buffer),
-        request_parser_(std::move(parser)),
+        body_(std::move(body)),
         head_(head),
         done_(std::move(done)),
         resolver_(shard.ioc),
         chunk_(new char[kChunk]) {
-    request_parser_.body_limit(kNoBodyLimit);  // Uploads of any size stream through.
+    if (!body_) {
+      request_parser_.emplace(std::move(*parser));
+      request_parser_->body_limit(kNoBodyLimit);  // Uploads of any size stream through.
+    }
   }
 
   ~Exchange() {
@@ -107,6 +112,7 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
   void BeginRequest() {
     const UpstreamAddress& address = policy_.upstream();
     request_ = {};
+    body_sent_ = false;
     request_.method_string(head_.method);
     request_.target(address.base_path + head_.target);
     request_.version(11);
@@ -114,7 +120,9 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
     const bool default_port = address.port == (address.tls ? "443" : "80");
     request_.set(http::field::host,
                  default_port ? address.host : address.host + ":" + address.port);
-    if (head_.chunked) {
+    if (body_) {
+      request_.content_length(body_->size());
+    } else if (head_.chunked) {
       request_.chunked(true);
     } else if (head_.content_length) {
       request_.content_length(*head_.content_length);
@@ -124,7 +132,7 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
     request_.keep_alive(true);
     request_serializer_.emplace(request_);
     const std::string* expect = FindHeader(head_.headers, "Expect");
-    if (HasBody(head_) && !continued_ && expect != nullptr &&
+    if (!body_ && HasBody(head_) && !continued_ && expect != nullptr &&
         EqualsIgnoreAsciiCase(*expect, "100-continue") && head_.version >= 11) {
       // The upstream is there: now the client may send its body (the Expect was ours).
       continued_ = true;
@@ -141,23 +149,31 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
 
   void PumpRequest() {
     auto& body = request_.body();
-    if (request_parser_.is_done()) {
+    if (body_) {
+      // Read before: all of it at once.
+      body.data = body_->empty() || body_sent_ ? nullptr : body_->data();
+      body.size = body_sent_ ? 0 : body_->size();
+      body.more = false;
+      body_sent_ = true;
+      return WriteRequest();
+    }
+    if (request_parser_->is_done()) {
       body.data = nullptr;
       body.size = 0;
       body.more = false;
       return WriteRequest();
     }
-    request_parser_.get().body().data = chunk_.get();
-    request_parser_.get().body().size = kChunk;
+    request_parser_->get().body().data = chunk_.get();
+    request_parser_->get().body().size = kChunk;
     client_.expires_after(shard_.shared.options.idle_timeout);
-    http::async_read_some(client_, client_buffer_, request_parser_,
+    http::async_read_some(client_, client_buffer_, *request_parser_,
                           [self = this->shared_from_this()](beast::error_code ec, size_t) {
                             if (ec == http::error::need_buffer) ec = {};
                             if (ec)
                               return self->Abort();  // The client went away or sent a broken body.
                             self->Hand(self->request_.body(),
-                                       kChunk - self->request_parser_.get().body().size,
-                                       !self->request_parser_.is_done());
+                                       kChunk - self->request_parser_->get().body().size,
+                                       !self->request_parser_->is_done());
                             self->WriteRequest();
                           });
   }
@@ -197,7 +213,7 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
   void UpstreamBroke(beast::error_code ec) {
     // A kept-alive connection the upstream closed meanwhile: try once more on a new one, if
     // nothing of the client's request was consumed yet.
-    if (reused_ && !retried_ && !HasBody(head_) && !IsTimeout(ec)) {
+    if (reused_ && !retried_ && (body_ || !HasBody(head_)) && !IsTimeout(ec)) {
       retried_ = true;
       reused_ = false;
       CloseUpstream();
@@ -301,6 +317,9 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
     Done(std::nullopt, false);
   }
 
+  // Whether the client's request is read to its end (so the connection may go on).
+  bool RequestRead() const { return body_ || request_parser_->is_done(); }
+
   void CloseUpstream() {
     if (upstream_ == nullptr) return;
     beast::error_code ignored;
@@ -313,8 +332,8 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
     finished_ = true;
     RelayResult result;
     result.failure = std::move(failure);
-    result.request_read = request_parser_.is_done();
-    result.keep_alive = keep_alive && request_parser_.is_done();
+    result.request_read = RequestRead();
+    result.keep_alive = keep_alive && RequestRead();
     result.status = result.failure ? result.failure->status : status_;
     done_(std::move(result));
   }
@@ -323,7 +342,9 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
   ForwardPolicy& policy_;
   beast::tcp_stream& client_;
   beast::flat_buffer& client_buffer_;
-  http::request_parser<http::buffer_body> request_parser_;
+  std::optional<http::request_parser<http::buffer_body>> request_parser_;  // Unless body_.
+  std::optional<std::string> body_;  // The request body, when it was read before.
+  bool body_sent_ = false;
   const RequestHead head_;
   std::function<void(RelayResult)> done_;
   tcp::resolver resolver_;
@@ -372,15 +393,18 @@ void Exchange<TlsUpstream>::Handshake() {
 }  // namespace
 
 void StartRelay(Shard& shard, ForwardPolicy& policy, beast::tcp_stream& client,
-                beast::flat_buffer& client_buffer, http::request_parser<http::empty_body>&& parser,
-                const RequestHead& head, std::function<void(RelayResult)> done) {
+                beast::flat_buffer& client_buffer,
+                std::optional<http::request_parser<http::empty_body>>&& parser,
+                std::optional<std::string> body, const RequestHead& head,
+                std::function<void(RelayResult)> done) {
   if (policy.upstream().tls) {
     std::make_shared<Exchange<TlsUpstream>>(shard, policy, client, client_buffer, std::move(parser),
-                                            head, std::move(done))
+                                            std::move(body), head, std::move(done))
         ->Start();
   } else {
     std::make_shared<Exchange<PlainUpstream>>(shard, policy, client, client_buffer,
-                                              std::move(parser), head, std::move(done))
+                                              std::move(parser), std::move(body), head,
+                                              std::move(done))
         ->Start();
   }
 }

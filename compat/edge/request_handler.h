@@ -21,12 +21,15 @@ struct Disposition {
   // kAnswer: the response. Its body is read (within the limit) and dropped first, unless the
   // answer closes the connection, in which case nothing more is read.
   Response answer;
-  // kServe: which route, for Serve().
+  // kServe: which route, for Serve(). kForward: what Admit() is told.
   int route = -1;
   // kServe: the values of the route's {placeholders}, in order, as Classify matched them.
   std::vector<std::string> path_values;
   // kForward: call Admit() on a worker before anything is sent upstream.
   bool admit_first = false;
+  // kForward with admit_first: read the body first (within the limit, as for kServe) and give
+  // it to Admit(); the body Admit() leaves is what is sent upstream.
+  bool admit_reads_body = false;
 };
 
 class RequestHandler {
@@ -41,8 +44,9 @@ class RequestHandler {
   virtual Response Serve(int route, Request& request) = 0;
 
   // On a worker thread, for a kForward request with admit_first: nullopt lets it through, a
-  // response refuses it (e.g. 401).
-  virtual std::optional<Response> Admit(const RequestHead& head) = 0;
+  // response answers it instead (e.g. 401, 403). `route` is Disposition::route. `body` is the
+  // request body when Disposition::admit_reads_body (Admit may change it), else null.
+  virtual std::optional<Response> Admit(const RequestHead& head, int route, std::string* body) = 0;
 };
 
 }  // namespace modelwarden
