@@ -16,6 +16,9 @@
 #include "compat/edge/query_string.h"
 #include "compat/errors.h"
 #include "compat/routes.h"
+#include "compat/tracker/forwarded_authorizer.h"
+#include "compat/tracker/forwarded_rules.h"
+#include "compat/tracker/governed_tracking_calls.h"
 #include "compat/tracker/tracking_proxy.h"
 #include "compat/utf8.h"
 #include "compat/version.h"
@@ -48,6 +51,8 @@ bool IsCanonicalPath(std::string_view path) {
 
 // Disposition::route of GET /model-versions/get-artifact: not an index in calls_.
 constexpr int kVersionArtifactRoute = -2;
+// Disposition::route of GovernedTrackingCalls' route i: kGovernedTrackingRoute - i.
+constexpr int kGovernedTrackingRoute = -100;
 constexpr char kVersionArtifactPath[] = "/model-versions/get-artifact";
 
 void LogLine(const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }
@@ -306,19 +311,42 @@ Disposition HttpServer::Classify(const RequestHead& head) {
     }
     Disposition forward;
     forward.kind = Disposition::Kind::kForward;
-    // With authentication on, forwarded calls need credentials too (MLflow's basic-auth guards
-    // every path); any authenticated user may use the tracker, whose own permissions apply.
+    // With authentication on, forwarded calls need credentials (MLflow's basic-auth guards
+    // every path) and a permission on the experiment they are about.
     forward.admit_first = access_.enabled();
+    if (forward.admit_first) {
+      const ForwardedMatch match = FindForwardedRule(head.method, head.path);
+      forward.admit_reads_body = match.rule != nullptr && ReadsBody(*match.rule, head.method);
+    }
     return forward;
   }
   return Answer(ErrorResponse(Status(
       ErrorCode::kEndpointNotFound, "No API endpoint for " + head.method + " " + head.path + ".")));
 }
 
-std::optional<Response> HttpServer::Admit(const RequestHead& head) {
+std::optional<Response> HttpServer::Admit(const RequestHead& head, int, std::string* body) {
   Response refusal;
-  if (AuthenticateHead(access_, head, &refusal).ok()) return std::nullopt;
-  return refusal;
+  Result<Principal> principal = AuthenticateHead(access_, head, &refusal);
+  if (!principal.ok()) return refusal;
+  Result<ExperimentAccess> access = access_.ExperimentAccessFor(*principal);
+  if (!access.ok()) return ErrorResponse(access.status());
+  const ForwardedMatch match = FindForwardedRule(head.method, head.path);
+  if (authorizer_ == nullptr) {
+    // Nothing to decide experiments with: only what needs no permission goes through.
+    if (access->sees_everything() || !match.api) return std::nullopt;
+    return ErrorResponse(Status::PermissionDenied(
+        "Permission denied: forwarded API calls are not authorized on this server; only admins "
+        "may make them."));
+  }
+  Result<ForwardedDecision> decision = authorizer_->Decide(*access, match, head, body);
+  if (!decision.ok()) return ErrorResponse(decision.status());
+  if (decision->answer) {
+    Response answer;
+    answer.content_type = kJsonContentType;
+    answer.body = std::move(*decision->answer);
+    return answer;
+  }
+  return std::nullopt;
 }
 
 // Runs the route with MLflow's error mapping, the request id and policy warnings on the
@@ -341,6 +369,11 @@ Response HttpServer::Serve(int route, Request& request) {
     // Exceptions should not happen (errors are Status values), but one must never reach the
     // client with its text: log it here with the request id, answer a generic 500.
     try {
+      if (route <= kGovernedTrackingRoute) {
+        response = ServeGovernedTrackingCall(route, ctx, request);
+        response.headers.emplace_back(kRequestIdHeader, ctx.request_id);
+        return response;
+      }
       if (route == kVersionArtifactRoute) {
         response = ServeVersionArtifact(ctx, head);
         response.headers.emplace_back(kRequestIdHeader, ctx.request_id);
@@ -378,6 +411,29 @@ Response HttpServer::Serve(int route, Request& request) {
 }
 
 void HttpServer::ServeVersionArtifacts(VersionArtifacts& artifacts) { artifacts_ = &artifacts; }
+
+void HttpServer::GovernForwardedCalls(ForwardedAuthorizer& authorizer,
+                                      GovernedTrackingCalls& calls) {
+  authorizer_ = &authorizer;
+  if (!access_.enabled() || proxy_ == nullptr) return;
+  tracking_calls_ = &calls;
+  const auto& routes = GovernedTrackingCalls::Routes();
+  for (size_t i = 0; i < routes.size(); ++i) {
+    for (std::string_view prefix : {"/api", "/ajax-api"}) {
+      routes_.Add(routes[i].method, std::string(prefix) + std::string(routes[i].path),
+                  kGovernedTrackingRoute - static_cast<int>(i));
+    }
+  }
+}
+
+Response HttpServer::ServeGovernedTrackingCall(int route, const CallContext& ctx,
+                                               const Request& request) {
+  const auto& routes = GovernedTrackingCalls::Routes();
+  const size_t index = static_cast<size_t>(kGovernedTrackingRoute - route);
+  Result<ExperimentAccess> access = access_.ExperimentAccessFor(ctx.principal);
+  if (!access.ok()) return ErrorResponse(access.status());
+  return tracking_calls_->Serve(routes[index].kind, ctx, *access, request.head, request.body);
+}
 
 // The file streams from the worker serving the request (compat/edge/http_message.h
 // Response::stream): the worker stays with the download until the client has all but the edge's

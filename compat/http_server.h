@@ -20,8 +20,12 @@
 // X-Content-Type-Options: nosniff) and errors.
 //
 // With a TrackingProxy, every path it forwards (compat/tracker/tracking_proxy.h) is relayed to
-// the tracker by the edge, after authentication when --auth is on; a forwarded path that is not
-// in canonical origin form is refused (400).
+// the tracker by the edge; a forwarded path that is not in canonical origin form is refused
+// (400). With --auth, a forwarded call is authenticated and then authorized per experiment
+// before anything reaches the tracker (GovernForwardedCalls; compat/tracker/forwarded_rules.h):
+// a call whose rule reads its JSON body has the body read first (within the body limit) and
+// relayed from memory; an API path without a rule is refused to all but admins. The calls
+// MLflow's basic-auth acts on after they succeed (GovernedTrackingCalls) are served here.
 //
 // Thread-safe: the registry and the other services must be, since workers call them at once.
 // Stop() may be called from any thread (e.g. a signal watcher).
@@ -53,6 +57,8 @@
 
 namespace modelwarden {
 
+class ForwardedAuthorizer;
+class GovernedTrackingCalls;
 class TrackingProxy;
 class VersionArtifacts;
 
@@ -81,6 +87,11 @@ class HttpServer : private RequestHandler {
   // `artifacts` must outlive the server.
   void ServeVersionArtifacts(VersionArtifacts& artifacts);
 
+  // With authentication on and a proxy: authorizes forwarded calls with `authorizer` and serves
+  // `calls`' routes. Call before Listen; both must outlive the server. Without it, forwarded
+  // API calls are refused to all but admins while authentication is on.
+  void GovernForwardedCalls(ForwardedAuthorizer& authorizer, GovernedTrackingCalls& calls);
+
  private:
   // A route's handler; `path` holds its {placeholders}' segments (compat/route_table.h).
   using Call = std::function<Result<Reply>(const CallContext&, const RequestReader&,
@@ -88,11 +99,13 @@ class HttpServer : private RequestHandler {
 
   Disposition Classify(const RequestHead& head) override;
   Response Serve(int route, Request& request) override;
-  std::optional<Response> Admit(const RequestHead& head) override;
+  std::optional<Response> Admit(const RequestHead& head, int route, std::string* body) override;
 
   void RegisterRoutes();
   // GET (HEAD) /model-versions/get-artifact for an authenticated caller.
   Response ServeVersionArtifact(const CallContext& ctx, const RequestHead& head);
+  // One of GovernedTrackingCalls' routes for an authenticated caller.
+  Response ServeGovernedTrackingCall(int route, const CallContext& ctx, const Request& request);
   std::string NextRequestId();
 
   const ServerOptions options_;
@@ -104,6 +117,8 @@ class HttpServer : private RequestHandler {
   Approvals& approvals_;
   TrackingProxy* const proxy_;
   VersionArtifacts* artifacts_ = nullptr;
+  ForwardedAuthorizer* authorizer_ = nullptr;
+  GovernedTrackingCalls* tracking_calls_ = nullptr;
   std::vector<Call> calls_;
   RouteTable routes_;
   const uint32_t instance_id_;  // Random per process: request ids differ across restarts.

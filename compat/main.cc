@@ -21,6 +21,10 @@
 #include "compat/http_server.h"
 #include "compat/importer/transfer_commands.h"
 #include "compat/retention_command.h"
+#include "compat/tracker/experiment_directory.h"
+#include "compat/tracker/forwarded_authorizer.h"
+#include "compat/tracker/governed_tracking_calls.h"
+#include "compat/tracker/tracker_calls.h"
 #include "compat/tracker/tracker_client.h"
 #include "compat/tracker/tracking_proxy.h"
 #include "compat/webhooks/http_webhook_transport.h"
@@ -333,6 +337,7 @@ int Serve(const modelwarden::ServerOptions& options) {
   std::unique_ptr<TrackingProxy> proxy;
   std::unique_ptr<TrackerClient> tracker;
   std::unique_ptr<UpstreamPool> artifact_pool;  // Downloads of version artifacts.
+  std::unique_ptr<TrackerCalls> tracker_calls;  // Lookups that authorize forwarded calls.
   if (!options.tracking_upstream.empty()) {
     ProxyOptions proxy_options;
     proxy_options.upstream.url = options.tracking_upstream;
@@ -347,12 +352,14 @@ int Serve(const modelwarden::ServerOptions& options) {
     auto created = TrackingProxy::Create(proxy_options);
     auto pool = UpstreamPool::Create(proxy_options.upstream);
     auto downloads = UpstreamPool::Create(proxy_options.upstream);
-    if (!created.ok() || !pool.ok() || !downloads.ok()) {
+    auto lookups = UpstreamPool::Create(proxy_options.upstream);
+    if (!created.ok() || !pool.ok() || !downloads.ok() || !lookups.ok()) {
       std::fprintf(stderr, "modelwarden: %s\n", created.status().message().c_str());
       return 1;
     }
     proxy = std::move(*created);
     artifact_pool = std::move(*downloads);
+    tracker_calls = std::make_unique<TrackerCalls>(std::move(*lookups));
     tracker = std::make_unique<TrackerClient>(std::move(*pool), options.tracking_ui_url.empty()
                                                                     ? proxy->display()
                                                                     : options.tracking_ui_url);
@@ -413,6 +420,19 @@ int Serve(const modelwarden::ServerOptions& options) {
   VersionArtifacts artifacts(registry, tracker.get(), artifact_pool.get(),
                              options.local_artifact_root);
   server.ServeVersionArtifacts(artifacts);
+  // With --auth, forwarded tracking calls are authorized per experiment, as MLflow's
+  // basic-auth does.
+  std::unique_ptr<ExperimentDirectory> experiments;
+  std::unique_ptr<ForwardedAuthorizer> forwarded_authorizer;
+  std::unique_ptr<GovernedTrackingCalls> tracking_calls;
+  if (tracker_calls != nullptr) {
+    experiments = std::make_unique<ExperimentDirectory>(*tracker_calls);
+    access_admin.SetExperimentNames(experiments.get());
+    forwarded_authorizer = std::make_unique<ForwardedAuthorizer>(*experiments);
+    tracking_calls =
+        std::make_unique<GovernedTrackingCalls>(*tracker_calls, *forwarded_authorizer, access_admin);
+    server.GovernForwardedCalls(*forwarded_authorizer, *tracking_calls);
+  }
   RetentionPlanner planner(*policy, *store->models, clock);
   RetentionRunner retention_runner(planner, registry, *store->models);
   std::unique_ptr<RetentionSchedule> retention;

@@ -23,44 +23,11 @@
 #include "registry/text.h"
 #include "tests/api/api_test.h"
 #include "tests/api/auth_fixture.h"
+#include "tests/api/fake_tracker_process.h"
 #include "tests/api/raw_connection.h"
 
 namespace modelwarden::testing {
 namespace {
-
-// The fake tracker as a child process; its port is read from its first line of output.
-class FakeTracker {
- public:
-  FakeTracker() {
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      close(fds[0]);
-      execlp("python3", "python3", MODELWARDEN_SOURCE_DIR "/tests/api/fake_tracker.py", nullptr);
-      _exit(127);
-    }
-    close(fds[1]);
-    std::string line;
-    char c = 0;
-    while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
-    close(fds[0]);
-    if (line.rfind("listening on ", 0) == 0) port_ = std::stoi(line.substr(13));
-  }
-  ~FakeTracker() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 FakeTracker* tracker = nullptr;
 
@@ -135,7 +102,7 @@ TEST_P(TrackerTest, ForwardsEveryMethodWithPathQueryHeadersAndBody) {
     SCOPED_TRACE(method);
     httplib::Request req;
     req.method = method;
-    req.path = "/api/2.0/mlflow/experiments/search?filter=a%2Fb&status=201";
+    req.path = "/api/2.0/mlflow/echo-test?filter=a%2Fb&status=201";
     req.headers = {{"X-Custom", "kept"},
                    {"Authorization", "Bearer client-token"},
                    {"Connection", "keep-alive, X-Hop"},
@@ -158,7 +125,7 @@ TEST_P(TrackerTest, ForwardsEveryMethodWithPathQueryHeadersAndBody) {
     ASSERT_TRUE(echo.IsObject()) << res.body;
     EXPECT_STREQ(echo["method"].GetString(), method);
     EXPECT_STREQ(echo["target"].GetString(),
-                 "/api/2.0/mlflow/experiments/search?filter=a%2Fb&status=201");
+                 "/api/2.0/mlflow/echo-test?filter=a%2Fb&status=201");
     std::map<std::string, std::string> headers;
     for (const auto& h : echo["headers"].GetArray()) {
       headers[h[0].GetString()] = h[1].GetString();
@@ -708,7 +675,7 @@ TEST_P(TrackerTest, PipelinedRegistryAndForwardedRequestsAreAnsweredInOrder) {
   ASSERT_TRUE(connection.ok());
   ASSERT_TRUE(
       connection.Send(RawGet("/api/2.0/mlflow/registered-models/get?name=local") +
-                      RawPost("/api/2.0/mlflow/experiments/create?status=201", R"({"name":"e1"})") +
+                      RawPost("/api/2.0/mlflow/runs/log-metric?status=201", R"({"name":"e1"})") +
                       RawGet("/api/2.0/mlflow/registered-models/get?name=absent") +
                       RawGet("/api/2.0/mlflow/runs/get?run_id=run1") +
                       RawPost("/api/2.0/mlflow/registered-models/create", R"({"name":"after"})")));
@@ -773,7 +740,7 @@ TEST_P(TrackerAuthTest, ForwardedPathsNeedCredentialsAndTheTrackerIsNotReachedWi
 
   RawConnection connection(server().port());
   ASSERT_TRUE(connection.Send(
-      RawGet("/api/2.0/mlflow/experiments/search?status=201", "Authorization: " + admin + "\r\n")));
+      RawGet("/api/2.0/mlflow/server-features?status=201", "Authorization: " + admin + "\r\n")));
   const ApiResponse echoed = connection.Read(std::chrono::seconds(30));
   ASSERT_EQ(echoed.status, 201) << echoed.Describe();
   ASSERT_NE(echoed.At("/headers"), nullptr) << echoed.body;

@@ -1,0 +1,392 @@
+#include "compat/tracker/forwarded_authorizer.h"
+
+#include <rapidjson/document.h>
+
+#include <initializer_list>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "compat/edge/query_string.h"
+#include "compat/tracker/graphql_reads.h"
+#include "compat/tracker/tracker_json.h"
+#include "enforcement/access/permission.h"
+#include "registry/text.h"
+
+namespace modelwarden {
+namespace {
+
+namespace rj = rapidjson;
+using R = ForwardedResource;
+
+// A JSON value as MLflow's parser takes an id: a string, or an integer written as one.
+std::optional<std::string> IdOf(const rj::Value& v) {
+  if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
+  if (v.IsInt64()) return std::to_string(v.GetInt64());
+  if (v.IsUint64()) return std::to_string(v.GetUint64());
+  return std::nullopt;
+}
+
+const rj::Value* Member(const rj::Value& v, const char* key) {
+  if (!v.IsObject()) return nullptr;
+  auto it = v.FindMember(key);
+  return it == v.MemberEnd() ? nullptr : &it->value;
+}
+
+const rj::Value* At(const rj::Value& v, std::initializer_list<const char*> path) {
+  const rj::Value* at = &v;
+  for (const char* key : path) {
+    at = Member(*at, key);
+    if (at == nullptr) return nullptr;
+  }
+  return at;
+}
+
+// A call's parameters, from its query string or its JSON body.
+class Params {
+ public:
+  static Result<Params> Of(const RequestHead& head, const std::string* body) {
+    Params params;
+    if (body == nullptr) {
+      params.query_ = ParseQueryString(head.query);
+      return params;
+    }
+    params.json_ = true;
+    if (!ParseBoundedJson(*body, params.doc_) || !params.doc_.IsObject()) {
+      // MLflow's request.json: an empty DELETE body has no parameters, anything else must be
+      // a JSON object.
+      if (body->empty()) {
+        params.doc_.SetObject();
+      } else {
+        return Status(ErrorCode::kBadRequest,
+                      "The request body is not a JSON object (or nests too deeply); modelwarden cannot authorize it.");
+      }
+    }
+    return params;
+  }
+
+  std::optional<std::string> Get(const char* name) const {
+    if (!json_) {
+      auto it = query_.find(name);
+      if (it == query_.end()) return std::nullopt;
+      return it->second;
+    }
+    const rj::Value* v = Member(doc_, name);
+    return v ? IdOf(*v) : std::nullopt;
+  }
+
+  std::vector<std::string> GetAll(const char* name) const {
+    std::vector<std::string> values;
+    if (!json_) {
+      auto [begin, end] = query_.equal_range(name);
+      for (auto it = begin; it != end; ++it) values.push_back(it->second);
+      return values;
+    }
+    const rj::Value* v = Member(doc_, name);
+    if (v == nullptr) return values;
+    if (!v->IsArray()) {
+      if (auto id = IdOf(*v)) values.push_back(*id);
+      return values;
+    }
+    for (const rj::Value& item : v->GetArray()) {
+      if (auto id = IdOf(item)) values.push_back(*id);
+    }
+    return values;
+  }
+
+  rj::Document& doc() { return doc_; }
+  bool json() const { return json_; }
+
+ private:
+  bool json_ = false;
+  std::multimap<std::string, std::string> query_;
+  rj::Document doc_;
+};
+
+Status Missing(const char* name) {
+  return Status::InvalidArgument(std::string("Missing value for required parameter '") + name +
+                                 "'. See the API docs for more information about request "
+                                 "parameters.");
+}
+
+Result<std::string> Required(const Params& params, const char* name,
+                             const char* alternative = nullptr) {
+  if (auto value = params.Get(name)) return *value;
+  if (alternative != nullptr) {
+    if (auto value = params.Get(alternative)) return *value;
+  }
+  return Missing(name);
+}
+
+const char* NeedName(ForwardedNeed need) {
+  switch (need) {
+    case ForwardedNeed::kRead:
+      return "READ";
+    case ForwardedNeed::kUpdate:
+      return "EDIT";
+    case ForwardedNeed::kDelete:
+    case ForwardedNeed::kManage:
+      return "MANAGE";
+  }
+  return "MANAGE";
+}
+
+bool Allows(Permission permission, ForwardedNeed need) {
+  switch (need) {
+    case ForwardedNeed::kRead:
+      return CanRead(permission);
+    case ForwardedNeed::kUpdate:
+      return CanUpdate(permission);
+    case ForwardedNeed::kDelete:
+      return CanDelete(permission);
+    case ForwardedNeed::kManage:
+      return CanManage(permission);
+  }
+  return false;
+}
+
+Status Denied(const ExperimentAccess& access, ForwardedNeed need, const std::string& what,
+              const EffectivePermission& has) {
+  return Status::PermissionDenied("Permission denied: user '" + access.username() + "' needs " +
+                                  NeedName(need) + " on " + what + " and has " +
+                                  std::string(PermissionName(has.permission)) + " (from " +
+                                  has.source + ").");
+}
+
+// The experiment id a proxied artifact path starts with (MLflow: ^(\d+)/), or "".
+std::string ExperimentOfArtifactPath(std::string_view path) {
+  size_t digits = 0;
+  while (digits < path.size() && path[digits] >= '0' && path[digits] <= '9') ++digits;
+  if (digits == 0 || (digits < path.size() && path[digits] != '/')) return "";
+  return std::string(path.substr(0, digits));
+}
+
+}  // namespace
+
+Status ForwardedAuthorizer::Require(const ExperimentAccess& access,
+                                    const std::string& experiment_id, ForwardedNeed need) {
+  if (access.sees_everything()) return Status::Ok();
+  std::string name;
+  if (access.NeedsNames() && !experiment_id.empty()) {
+    Result<std::string> found = directory_.NameOf(experiment_id);
+    if (found.ok()) {
+      name = *found;
+    } else if (found.status().code() != ErrorCode::kResourceDoesNotExist &&
+               found.status().code() != ErrorCode::kInvalidParameterValue) {
+      return found.status();
+    }
+    // An unknown experiment: decided on its id; the tracker then answers that it is unknown.
+  }
+  const EffectivePermission has = access.ForExperiment(experiment_id, name);
+  if (Allows(has.permission, need)) return Status::Ok();
+  return Denied(access, need,
+                experiment_id.empty() ? std::string("artifacts outside any experiment")
+                                      : "experiment " + experiment_id,
+                has);
+}
+
+Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& access,
+                                                      const ForwardedMatch& match,
+                                                      const RequestHead& head, std::string* body) {
+  ForwardedDecision decision;
+  if (access.sees_everything()) return decision;
+  if (match.rule == nullptr) {
+    if (!match.api) return decision;  // The UI's files.
+    return Status::PermissionDenied("Permission denied: modelwarden has no permission rule for " +
+                                    head.method + " " + head.path +
+                                    ", so only admins may call it.");
+  }
+  const ForwardedRule& rule = *match.rule;
+  const ForwardedNeed need = rule.need;
+  const auto path_value = [&]() -> std::optional<std::string> {
+    if (match.values.empty()) return std::nullopt;
+    return match.values.front();
+  };
+  ASSIGN_OR_RETURN(Params params, Params::Of(head, body));
+  const auto require_each = [&](const std::vector<std::string>& ids) -> Status {
+    if (ids.empty()) return Require(access, "", need);  // The default permission decides.
+    for (const std::string& id : ids) RETURN_IF_ERROR(Require(access, id, need));
+    return Status::Ok();
+  };
+  switch (rule.resource) {
+    case R::kAnyUser:
+      return decision;
+    case R::kAdmin:
+      return Status::PermissionDenied("Permission denied: only admins may call " + head.method +
+                                      " " + head.path + " through modelwarden.");
+    case R::kGraphql: {
+      std::string variables;
+      if (params.json()) {
+        const rj::Value* vars = Member(params.doc(), "variables");
+        if (vars != nullptr && !vars->IsNull()) variables = WriteJson(*vars);
+      } else {
+        variables = params.Get("variables").value_or("");
+      }
+      ASSIGN_OR_RETURN(GraphqlReads reads,
+                       ReadGraphqlRequest(params.Get("query").value_or(""), variables,
+                                          params.Get("operationName").value_or("")));
+      for (const std::string& run_id : reads.runs) {
+        ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfRun(run_id));
+        RETURN_IF_ERROR(Require(access, id, need));
+      }
+      for (const std::string& id : reads.experiments) RETURN_IF_ERROR(Require(access, id, need));
+      return decision;
+    }
+    case R::kExperiment: {
+      ASSIGN_OR_RETURN(std::string id, Required(params, "experiment_id"));
+      RETURN_IF_ERROR(Require(access, id, need));
+      return decision;
+    }
+    case R::kExperimentByName: {
+      ASSIGN_OR_RETURN(std::string name, Required(params, "experiment_name"));
+      ASSIGN_OR_RETURN(std::string id, directory_.ExperimentIdByName(name));
+      const EffectivePermission has = access.ForExperiment(id, name);
+      if (!Allows(has.permission, need)) return Denied(access, need, "experiment " + id, has);
+      return decision;
+    }
+    case R::kExperiments:
+      RETURN_IF_ERROR(require_each(params.GetAll("experiment_ids")));
+      return decision;
+    case R::kSearchExperiments: {
+      rj::Value* ids = nullptr;
+      if (params.json()) {
+        auto it = params.doc().FindMember("experiment_ids");
+        if (it != params.doc().MemberEnd()) ids = &it->value;
+      }
+      if (ids == nullptr || !ids->IsArray() || ids->Empty()) {
+        RETURN_IF_ERROR(Require(access, "", need));
+        return decision;
+      }
+      rj::Value kept(rj::kArrayType);
+      size_t dropped = 0;
+      for (rj::Value& id : ids->GetArray()) {
+        std::optional<std::string> text = IdOf(id);
+        Status allowed = text ? Require(access, *text, need) : Status::Ok();
+        if (allowed.ok()) {
+          kept.PushBack(id, params.doc().GetAllocator());
+        } else if (allowed.code() == ErrorCode::kPermissionDenied) {
+          ++dropped;
+        } else {
+          return allowed;
+        }
+      }
+      if (dropped == 0) return decision;
+      // MLflow's answer with no results: every field empty, so omitted.
+      if (kept.Empty()) {
+        decision.answer = "{}";
+        return decision;
+      }
+      *ids = std::move(kept);
+      *body = WriteJson(params.doc());
+      return decision;
+    }
+    case R::kRun: {
+      ASSIGN_OR_RETURN(std::string run_id, Required(params, "run_id", "run_uuid"));
+      ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfRun(run_id));
+      RETURN_IF_ERROR(Require(access, id, need));
+      return decision;
+    }
+    case R::kRuns: {
+      std::vector<std::string> runs = params.GetAll("run_id");
+      for (std::string& run : params.GetAll("run_ids")) runs.push_back(std::move(run));
+      if (runs.empty()) return Missing("run_id");
+      for (const std::string& run_id : runs) {
+        ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfRun(run_id));
+        RETURN_IF_ERROR(Require(access, id, need));
+      }
+      return decision;
+    }
+    case R::kLoggedModel: {
+      std::optional<std::string> model_id = path_value();
+      if (!model_id) {
+        ASSIGN_OR_RETURN(model_id, Required(params, "model_id"));
+      }
+      ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfLoggedModel(*model_id));
+      RETURN_IF_ERROR(Require(access, id, need));
+      return decision;
+    }
+    case R::kTrace: {
+      std::optional<std::string> trace_id = path_value();
+      if (!trace_id) {
+        ASSIGN_OR_RETURN(trace_id, Required(params, "trace_id", "request_id"));
+      }
+      ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfTrace(*trace_id));
+      RETURN_IF_ERROR(Require(access, id, need));
+      return decision;
+    }
+    case R::kTraces: {
+      const std::vector<std::string> traces = params.GetAll("trace_ids");
+      if (traces.empty()) return Missing("trace_ids");
+      for (const std::string& trace_id : traces) {
+        ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfTrace(trace_id));
+        RETURN_IF_ERROR(Require(access, id, need));
+      }
+      return decision;
+    }
+    case R::kNewTrace: {
+      const rj::Value* id =
+          At(params.doc(),
+             {"trace", "trace_info", "trace_location", "mlflow_experiment", "experiment_id"});
+      std::optional<std::string> text = id ? IdOf(*id) : std::nullopt;
+      if (!text) return Missing("trace.trace_info.trace_location.mlflow_experiment.experiment_id");
+      RETURN_IF_ERROR(Require(access, *text, need));
+      return decision;
+    }
+    case R::kSearchTraces: {
+      std::vector<std::string> ids = params.GetAll("experiment_ids");
+      const rj::Value* locations = Member(params.doc(), "locations");
+      if (locations != nullptr && locations->IsArray()) {
+        for (const rj::Value& location : locations->GetArray()) {
+          const rj::Value* id = At(location, {"mlflow_experiment", "experiment_id"});
+          std::optional<std::string> text = id ? IdOf(*id) : std::nullopt;
+          // A location that is not an experiment cannot be checked here.
+          if (!text) {
+            return Status::PermissionDenied(
+                "Permission denied: only admins may search traces outside experiments.");
+          }
+          ids.push_back(*text);
+        }
+      }
+      RETURN_IF_ERROR(require_each(ids));
+      return decision;
+    }
+    case R::kArtifact: {
+      const std::string path = path_value() ? *path_value() : params.Get("path").value_or("");
+      RETURN_IF_ERROR(Require(access, ExperimentOfArtifactPath(path), need));
+      return decision;
+    }
+    case R::kDataset:
+    case R::kDatasetExperiments: {
+      std::optional<std::string> dataset = path_value();
+      if (!dataset) {
+        ASSIGN_OR_RETURN(dataset, Required(params, "dataset_id"));
+      }
+      ASSIGN_OR_RETURN(std::vector<std::string> ids, directory_.ExperimentsOfDataset(*dataset));
+      RETURN_IF_ERROR(require_each(ids));
+      if (rule.resource == R::kDatasetExperiments) {
+        for (const std::string& id : params.GetAll("experiment_ids")) {
+          RETURN_IF_ERROR(Require(access, id, need));
+        }
+      }
+      return decision;
+    }
+    case R::kScorer: {
+      ASSIGN_OR_RETURN(std::string experiment_id, Required(params, "experiment_id"));
+      ASSIGN_OR_RETURN(std::string scorer, Required(params, "name"));
+      std::string name;
+      if (access.NeedsNames()) {
+        Result<std::string> found = directory_.NameOf(experiment_id);
+        if (found.ok()) name = *found;
+      }
+      const EffectivePermission has = access.ForScorer(experiment_id, scorer, name);
+      if (!Allows(has.permission, need)) {
+        return Denied(access, need, "scorer '" + scorer + "' of experiment " + experiment_id,
+                      has);
+      }
+      return decision;
+    }
+  }
+  return Status::PermissionDenied("Permission denied.");
+}
+
+}  // namespace modelwarden

@@ -1,0 +1,48 @@
+// FakeTracker: tests/api/fake_tracker.py as a child process, for suites that put modelwarden in
+// front of a tracking server. Its port is read from its first line of output; it is killed when
+// the object goes.
+#pragma once
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+
+namespace modelwarden::testing {
+
+class FakeTracker {
+ public:
+  FakeTracker() {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      close(fds[0]);
+      execlp("python3", "python3", MODELWARDEN_SOURCE_DIR "/tests/api/fake_tracker.py", nullptr);
+      _exit(127);
+    }
+    close(fds[1]);
+    std::string line;
+    char c = 0;
+    while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
+    close(fds[0]);
+    if (line.rfind("listening on ", 0) == 0) port_ = std::stoi(line.substr(13));
+  }
+  ~FakeTracker() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+
+}  // namespace modelwarden::testing
