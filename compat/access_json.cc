@@ -28,8 +28,27 @@ void WriteGrant(JsonOutput& writer, const Grant& grant) {
   writer.StartObject();
   WriteStringField(writer, grant.subject_type == SubjectType::kUser ? "username" : "group",
                    grant.subject_name);
-  WriteStringField(writer, grant.resource_type == ResourceType::kModel ? "name" : "prefix",
-                   grant.resource);
+  std::string experiment_id;
+  std::string scorer;
+  switch (grant.resource_type) {
+    case ResourceType::kModel:
+      WriteStringField(writer, "name", grant.resource);
+      break;
+    case ResourceType::kPrefix:
+      WriteStringField(writer, "prefix", grant.resource);
+      break;
+    case ResourceType::kExperiment:
+      WriteStringField(writer, "experiment_id", grant.resource);
+      break;
+    case ResourceType::kExperimentPrefix:
+      WriteStringField(writer, "experiment_prefix", grant.resource);
+      break;
+    case ResourceType::kScorer:
+      SplitScorerResource(grant.resource, experiment_id, scorer);
+      WriteStringField(writer, "experiment_id", experiment_id);
+      WriteStringField(writer, "scorer_name", scorer);
+      break;
+  }
   WriteStringField(writer, "permission", GrantPermissionName(grant));
   writer.EndObject();
 }

@@ -49,4 +49,41 @@ bool SetGrantPermission(std::string_view name, Grant& grant) {
   return true;
 }
 
+std::string_view ResourceTypeName(ResourceType type) {
+  switch (type) {
+    case ResourceType::kModel:
+      return "model";
+    case ResourceType::kPrefix:
+      return "prefix";
+    case ResourceType::kExperiment:
+      return "experiment";
+    case ResourceType::kExperimentPrefix:
+      return "experiment_prefix";
+    case ResourceType::kScorer:
+      return "scorer";
+  }
+  return "model";
+}
+
+std::optional<ResourceType> ParseResourceType(std::string_view name) {
+  for (ResourceType type : {ResourceType::kModel, ResourceType::kPrefix, ResourceType::kExperiment,
+                            ResourceType::kExperimentPrefix, ResourceType::kScorer}) {
+    if (ResourceTypeName(type) == name) return type;
+  }
+  return std::nullopt;
+}
+
+std::string ScorerResource(const std::string& experiment_id, const std::string& scorer) {
+  return experiment_id + "/" + scorer;
+}
+
+bool SplitScorerResource(const std::string& resource, std::string& experiment_id,
+                         std::string& scorer) {
+  const size_t slash = resource.find('/');
+  if (slash == std::string::npos) return false;
+  experiment_id = resource.substr(0, slash);
+  scorer = resource.substr(slash + 1);
+  return true;
+}
+
 }  // namespace modelwarden

@@ -39,16 +39,39 @@ struct Group {
 };
 
 enum class SubjectType { kUser, kGroup };
-enum class ResourceType { kModel, kPrefix };
+// What a grant is on. Registered models: kModel (resource: the exact name) and kPrefix (every
+// name that starts with resource). The tracker's experiments (MLflow's experiment and scorer
+// permissions): kExperiment (resource: the experiment id), kExperimentPrefix (every experiment
+// whose name starts with resource) and kScorer (resource: "<experiment id>/<scorer name>",
+// ScorerResource). A model decision never reads an experiment grant and vice versa.
+enum class ResourceType { kModel, kPrefix, kExperiment, kExperimentPrefix, kScorer };
+
+// kModel and kPrefix.
+inline bool IsModelResource(ResourceType type) {
+  return type == ResourceType::kModel || type == ResourceType::kPrefix;
+}
+// kExperiment, kExperimentPrefix and kScorer.
+inline bool IsExperimentResource(ResourceType type) { return !IsModelResource(type); }
+
+// "model", "prefix", "experiment", "experiment_prefix", "scorer": the words the store keeps.
+std::string_view ResourceTypeName(ResourceType type);
+// nullopt for anything else.
+std::optional<ResourceType> ParseResourceType(std::string_view name);
+
+// A scorer grant's resource: "<experiment_id>/<scorer>". Experiment ids never contain '/', so
+// the first '/' splits it back (SplitScorerResource; false without one).
+std::string ScorerResource(const std::string& experiment_id, const std::string& scorer);
+bool SplitScorerResource(const std::string& resource, std::string& experiment_id,
+                         std::string& scorer);
 // An access grant carries one of the four permissions; a promote grant (modelwarden's) only
 // adds the right to move versions into Staging or Production; a webhooks grant (modelwarden's,
 // on a prefix, "" for every name) the right to manage webhooks whose model_prefix starts with
 // it, and so to receive the events of those models.
 enum class GrantKind { kAccess, kPromote, kWebhooks };
 
-// One grant: `subject` holds `permission` on one registered model (kModel: resource is the
-// exact name) or on every name that starts with resource (kPrefix). A subject holds at most
-// one access grant and, separately, at most one promote grant per resource.
+// One grant: `subject` holds `permission` on the resource (see ResourceType). A subject holds at
+// most one access grant and, separately, at most one promote grant per resource. Grants on
+// experiments and scorers are access grants only.
 struct Grant {
   SubjectType subject_type = SubjectType::kUser;
   int64_t subject_id = 0;

@@ -85,6 +85,10 @@ class AuthStore {
   virtual Status DeleteGrant(const Grant& key) = 0;
   // Ordered by subject type, subject name, resource type, resource.
   virtual Result<std::vector<Grant>> ListGrants(const GrantQuery& query) = 0;
+  // Deletes every grant, of any subject and kind, on exactly this resource (MLflow's cascade
+  // when a scorer is deleted); how many there were. None is not an error.
+  virtual Result<int64_t> DeleteGrantsOn(ResourceType resource_type,
+                                         const std::string& resource) = 0;
 
   // `token_hash` is a hex SHA-256 of the secret. kResourceDoesNotExist for the user.
   virtual Result<ApiToken> CreateToken(const std::string& username, const std::string& name,

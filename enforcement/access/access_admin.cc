@@ -42,8 +42,41 @@ Status ValidateGroupName(const std::string& name) {
   return Status::Ok();
 }
 
+// A grant on the tracker's experiments: an access grant on an experiment id (no '/'), a
+// non-empty name prefix, or "<experiment id>/<scorer>" with both parts.
+Status ValidateExperimentGrant(const Grant& grant) {
+  if (grant.kind != GrantKind::kAccess) {
+    return Status::InvalidArgument(
+        "A grant on experiments is one of READ, EDIT, MANAGE or NO_PERMISSIONS, not " +
+        std::string(GrantPermissionName(grant)) + ".");
+  }
+  switch (grant.resource_type) {
+    case ResourceType::kExperiment:
+      if (grant.resource.empty() || grant.resource.find('/') != std::string::npos) {
+        return Status::InvalidArgument("A grant needs an experiment id (without '/').");
+      }
+      break;
+    case ResourceType::kExperimentPrefix:
+      if (grant.resource.empty()) {
+        return Status::InvalidArgument("A prefix grant needs a non-empty prefix.");
+      }
+      break;
+    default: {
+      std::string experiment_id;
+      std::string scorer;
+      if (!SplitScorerResource(grant.resource, experiment_id, scorer) || experiment_id.empty() ||
+          scorer.empty()) {
+        return Status::InvalidArgument("A scorer grant needs an experiment id and a scorer name.");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 Status ValidateGrant(const Grant& grant) {
-  if (grant.kind == GrantKind::kWebhooks) {
+  if (IsExperimentResource(grant.resource_type)) {
+    RETURN_IF_ERROR(ValidateExperimentGrant(grant));
+  } else if (grant.kind == GrantKind::kWebhooks) {
     if (grant.resource_type != ResourceType::kPrefix) {
       return Status::InvalidArgument(
           "A WEBHOOKS grant is on a prefix (\"\" for every model), not on one model.");
@@ -60,10 +93,25 @@ Status ValidateGrant(const Grant& grant) {
 }
 
 std::string DescribeGrant(const Grant& grant) {
-  return std::string(GrantPermissionName(grant)) + " on " +
-         (grant.resource_type == ResourceType::kModel ? "model " : "prefix ") + grant.resource +
-         " to " + (grant.subject_type == SubjectType::kUser ? "user " : "group ") +
-         grant.subject_name;
+  const char* on = "model ";
+  switch (grant.resource_type) {
+    case ResourceType::kModel:
+      break;
+    case ResourceType::kPrefix:
+      on = "prefix ";
+      break;
+    case ResourceType::kExperiment:
+      on = "experiment ";
+      break;
+    case ResourceType::kExperimentPrefix:
+      on = "experiment prefix ";
+      break;
+    case ResourceType::kScorer:
+      on = "scorer ";
+      break;
+  }
+  return std::string(GrantPermissionName(grant)) + " on " + on + grant.resource + " to " +
+         (grant.subject_type == SubjectType::kUser ? "user " : "group ") + grant.subject_name;
 }
 
 AccessRequest Ask(Operation operation) {
@@ -80,12 +128,30 @@ AccessRequest AskAbout(Operation operation, const std::optional<std::string>& us
   return request;
 }
 
-// A grant on one model is the model's business (MANAGE on it); anything wider is an admin's.
-AccessRequest AskForGrant(Operation operation, const Grant& grant) {
+// A grant on one model (experiment, scorer) is its business (MANAGE on it); anything wider is
+// an admin's. `experiment_name` ("" when unknown) lets experiment prefix grants count.
+AccessRequest AskForGrant(Operation operation, const Grant& grant,
+                          const std::string& experiment_name = "") {
   AccessRequest request = Ask(operation);
-  if (grant.resource_type == ResourceType::kModel) request.model = grant.resource;
-  request.needs_admin =
-      grant.resource_type == ResourceType::kPrefix || grant.kind != GrantKind::kAccess;
+  switch (grant.resource_type) {
+    case ResourceType::kModel:
+      request.model = grant.resource;
+      break;
+    case ResourceType::kExperiment:
+      request.experiment_id = grant.resource;
+      break;
+    case ResourceType::kScorer:
+      if (!SplitScorerResource(grant.resource, request.experiment_id, request.scorer)) {
+        request.needs_admin = true;
+      }
+      break;
+    case ResourceType::kPrefix:
+    case ResourceType::kExperimentPrefix:
+      request.needs_admin = true;
+      break;
+  }
+  request.experiment_name = request.experiment_id.empty() ? "" : experiment_name;
+  if (grant.kind != GrantKind::kAccess) request.needs_admin = true;
   return request;
 }
 

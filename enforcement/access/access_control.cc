@@ -32,6 +32,30 @@ Status NeedOnModel(const AccessProfile& profile, Operation operation, const std:
       " (from " + effective.source + ").");
 }
 
+// "Permission denied: <operation> needs MANAGE on experiment '<id>'; user '<user>' has
+// <permission> (from <source>)."
+Status NeedOnExperiment(const AccessProfile& profile, const AccessRequest& request,
+                        Permission needed, Permission default_permission) {
+  // ExperimentAccess shares the profile without owning it: it lives for this call only.
+  const ExperimentAccess access = ExperimentAccess::ForProfile(
+      std::shared_ptr<const AccessProfile>(std::shared_ptr<const AccessProfile>(), &profile),
+      default_permission);
+  const EffectivePermission effective =
+      request.scorer.empty()
+          ? access.ForExperiment(request.experiment_id, request.experiment_name)
+          : access.ForScorer(request.experiment_id, request.scorer, request.experiment_name);
+  if (effective.permission >= needed) return Status::Ok();
+  const std::string what =
+      request.scorer.empty()
+          ? "experiment '" + request.experiment_id + "'"
+          : "scorer '" + request.scorer + "' of experiment '" + request.experiment_id + "'";
+  return Status::PermissionDenied(
+      "Permission denied: " + std::string(OperationName(request.operation)) + " needs " +
+      std::string(PermissionName(needed)) + " on " + what + "; user '" + profile.user.username +
+      "' has " + std::string(PermissionName(effective.permission)) + " (from " + effective.source +
+      ").");
+}
+
 Status NeedPromote(const AccessProfile& profile, const std::string& name, Stage stage) {
   if (stage != Stage::kStaging && stage != Stage::kProduction) return Status::Ok();
   if (HasPromoteGrant(profile, name)) return Status::Ok();
@@ -320,7 +344,12 @@ Status AccessControl::Decide(const AccessProfile& profile, const AccessRequest& 
             "Permission denied: only admins may manage prefix grants, PROMOTE grants or "
             "list every grant.");
       }
+      if (!request.experiment_id.empty()) {
+        return NeedOnExperiment(profile, request, Permission::kManage, fallback);
+      }
       return NeedOnModel(profile, request.operation, request.model, Permission::kManage, fallback);
+    case Requirement::kManageExperiment:
+      return NeedOnExperiment(profile, request, Permission::kManage, fallback);
     case Requirement::kRegisterModel:
       if (!options_.registration_needs_grant) return Status::Ok();
       return NeedOnModel(profile, request.operation, request.model, Permission::kEdit, fallback);
@@ -385,6 +414,18 @@ Result<WebhookScopes> AccessControl::WebhookScopesFor(const Principal& principal
   ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, Profile(principal.name, false));
   if (profile->user.is_admin) return WebhookScopes();
   return WebhookScopes(WebhooksGrantPrefixes(*profile));
+}
+
+Result<ExperimentAccess> AccessControl::ExperimentAccessFor(const Principal& principal) {
+  if (std::optional<Status> decided = DecideWithoutProfile(principal)) {
+    if (!decided->ok()) return *decided;
+    return ExperimentAccess::Everything();
+  }
+  CallContext ctx;
+  ctx.principal = principal;
+  ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, CallerProfile(ctx, false));
+  if (profile->user.is_admin) return ExperimentAccess::Everything();
+  return ExperimentAccess::ForProfile(std::move(profile), options_.default_permission);
 }
 
 Result<PermissionExplanation> AccessControl::Explain(const std::string& username,

@@ -28,6 +28,7 @@
 #include <unordered_map>
 
 #include "enforcement/access/access_rules.h"
+#include "enforcement/access/experiment_access.h"
 #include "enforcement/access/password_hash.h"
 #include "enforcement/access/permission.h"
 #include "registry/audit_log.h"
@@ -63,6 +64,12 @@ struct AccessRequest {
   std::optional<std::string> username;
   // kManageGrant: a prefix or PROMOTE grant, or every grant; kSelf: about every user.
   bool needs_admin = false;
+  // kManageExperiment, and kManageGrant for a grant on an experiment or a scorer: the
+  // tracker's experiment (its id; its name, "" when unknown, for prefix grants) and the
+  // scorer of it ("" for the experiment itself). `model` is "" then.
+  std::string experiment_id;
+  std::string experiment_name;
+  std::string scorer;
 };
 
 // What a user may do with one model, and why.
@@ -118,6 +125,13 @@ class AccessControl {
   // (possibly none), on their cached grants. kUnauthenticated for an anonymous caller while
   // authentication is on.
   Result<WebhookScopes> WebhookScopesFor(const Principal& principal);
+
+  // What the caller may do with the tracker's experiments, on their cached profile:
+  // Everything() for authentication off, an admin or a system principal; else their grants
+  // with the default permission. A grant changed through this process shows at once
+  // (Invalidate), through another one within cache_seconds. kUnauthenticated for an anonymous
+  // caller while authentication is on, or a user who no longer exists.
+  Result<ExperimentAccess> ExperimentAccessFor(const Principal& principal);
 
   Result<PermissionExplanation> Explain(const std::string& username, const std::string& name);
 

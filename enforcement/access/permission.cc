@@ -7,7 +7,11 @@
 namespace modelwarden {
 namespace {
 
-bool IsAccessGrant(const Grant& grant) { return grant.kind == GrantKind::kAccess; }
+// An access grant on registered models: grants on experiments and scorers never decide for a
+// model (experiment_access.h decides with them).
+bool IsAccessGrant(const Grant& grant) {
+  return grant.kind == GrantKind::kAccess && IsModelResource(grant.resource_type);
+}
 
 // Higher wins among grants of equal specificity: the exact name first, then longer prefixes;
 // within one, the user's own grant, then the highest permission.
@@ -17,14 +21,30 @@ std::pair<size_t, int> Specificity(const Grant& grant) {
   return {resource, grant.subject_type == SubjectType::kUser ? 1 : 0};
 }
 
+}  // namespace
+
 std::string DescribeSource(const Grant& grant) {
+  const char* on = " on model ";
+  switch (grant.resource_type) {
+    case ResourceType::kModel:
+      break;
+    case ResourceType::kPrefix:
+      on = " on prefix ";
+      break;
+    case ResourceType::kExperiment:
+      on = " on experiment ";
+      break;
+    case ResourceType::kExperimentPrefix:
+      on = " on experiment prefix ";
+      break;
+    case ResourceType::kScorer:
+      on = " on scorer ";
+      break;
+  }
   return std::string("grant to ") +
-         (grant.subject_type == SubjectType::kUser ? "user " : "group ") + grant.subject_name +
-         (grant.resource_type == ResourceType::kModel ? " on model " : " on prefix ") +
+         (grant.subject_type == SubjectType::kUser ? "user " : "group ") + grant.subject_name + on +
          grant.resource;
 }
-
-}  // namespace
 
 std::string InvalidPermissionMessage(std::string_view name) {
   return "Invalid permission '" + std::string(name) +
@@ -37,8 +57,14 @@ bool CanDelete(Permission p) { return p == Permission::kManage; }
 bool CanManage(Permission p) { return p == Permission::kManage; }
 
 bool GrantCovers(const Grant& grant, const std::string& name) {
-  if (grant.resource_type == ResourceType::kModel) return grant.resource == name;
-  return name.compare(0, grant.resource.size(), grant.resource) == 0;
+  switch (grant.resource_type) {
+    case ResourceType::kModel:
+      return grant.resource == name;
+    case ResourceType::kPrefix:
+      return name.compare(0, grant.resource.size(), grant.resource) == 0;
+    default:
+      return false;  // An experiment's or a scorer's grant covers no model.
+  }
 }
 
 EffectivePermission ResolvePermission(const AccessProfile& profile, const std::string& name,

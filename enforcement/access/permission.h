@@ -33,8 +33,11 @@ bool CanUpdate(Permission p);
 bool CanDelete(Permission p);
 bool CanManage(Permission p);
 
-// Whether `grant` applies to the model `name`.
+// Whether `grant` applies to the model `name` (never for a grant on experiments or scorers).
 bool GrantCovers(const Grant& grant, const std::string& name);
+
+// "grant to user bob on prefix fraud.", "grant to group ml on experiment 12", for messages.
+std::string DescribeSource(const Grant& grant);
 
 struct EffectivePermission {
   Permission permission = Permission::kNoPermissions;

@@ -501,6 +501,14 @@ constexpr const char* kLifecycleMysql[] = {
     "INSERT INTO leases (name, holder, expiration_time) VALUES ('retention', '', 0)",
 };
 
+// Version 8: grants on the tracker's experiments (registry/auth_entities.h ResourceType):
+// resource_type takes the words 'experiment', 'experiment_prefix' and 'scorer', wider than
+// MySQL's VARCHAR(8). SQLite's TEXT already holds them: nothing to do there.
+constexpr Statements kNoStatements = {nullptr, nullptr};
+constexpr const char* kExperimentGrantsMysql[] = {
+    "ALTER TABLE auth_grants MODIFY resource_type VARCHAR(32) NOT NULL",
+};
+
 // Numbers are given out per branch of development, so a build may know a migration with a
 // lower number than one a database already has: every migration not recorded is applied.
 constexpr Migration kMigrations[] = {
@@ -511,6 +519,7 @@ constexpr Migration kMigrations[] = {
     {5, Of(kSearchOrderSqlite), Of(kSearchOrderMysql)},
     {6, Of(kWebhooksSqlite), Of(kWebhooksMysql)},
     {7, Of(kLifecycleSqlite), Of(kLifecycleMysql)},
+    {8, kNoStatements, Of(kExperimentGrantsMysql)},
 };
 
 // The planner's statistics, renewed after a migration changed the tables or their indexes.

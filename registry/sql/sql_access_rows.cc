@@ -1,5 +1,6 @@
 #include "registry/sql/sql_access_rows.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,6 +53,8 @@ constexpr char kUpdateGrant[] =
 constexpr char kDeleteGrant[] =
     "DELETE FROM auth_grants WHERE subject_type = ? AND subject_id = ? AND resource_type = ? "
     "AND resource = ? AND kind = ?";
+constexpr char kDeleteGrantsOn[] =
+    "DELETE FROM auth_grants WHERE resource_type = ? AND resource = ?";
 // Grants with their subject's name.
 constexpr char kSelectGrants[] =
     "SELECT g.subject_type, g.subject_id, COALESCE(u.username, gr.name), g.resource_type, "
@@ -85,9 +88,7 @@ constexpr char kGroupSubject[] = "group";
 std::string SubjectTypeText(SubjectType type) {
   return type == SubjectType::kUser ? kUserSubject : kGroupSubject;
 }
-std::string ResourceTypeText(ResourceType type) {
-  return type == ResourceType::kModel ? "model" : "prefix";
-}
+std::string ResourceTypeText(ResourceType type) { return std::string(ResourceTypeName(type)); }
 std::string KindText(GrantKind kind) {
   switch (kind) {
     case GrantKind::kPromote:
@@ -107,18 +108,38 @@ std::string GroupNotFound(const std::string& name) {
   return "Group with name=" + name + " not found";
 }
 
-// MLflow's wording for a user's grant on one model; ours for the rest.
-std::string DescribeGrant(const Grant& grant) {
-  if (grant.subject_type == SubjectType::kUser && grant.resource_type == ResourceType::kModel &&
-      grant.kind == GrantKind::kAccess) {
+// MLflow's wording (mlflow/server/auth/sqlalchemy_store.py) for a user's grant on one model,
+// experiment or scorer; ours for the rest. `exists`: the wording of "already exists", which
+// MLflow words differently for experiments and scorers.
+std::string DescribeGrant(const Grant& grant, bool exists = false) {
+  const bool mlflow = grant.subject_type == SubjectType::kUser && grant.kind == GrantKind::kAccess;
+  if (mlflow && grant.resource_type == ResourceType::kModel) {
     return "Registered model permission with name=" + grant.resource +
            " and username=" + grant.subject_name;
+  }
+  if (mlflow && grant.resource_type == ResourceType::kExperiment) {
+    return exists ? "Experiment permission (experiment_id=" + grant.resource +
+                        ", username=" + grant.subject_name + ")"
+                  : "Experiment permission with experiment_id=" + grant.resource +
+                        " and username=" + grant.subject_name;
+  }
+  std::string experiment_id;
+  std::string scorer;
+  if (mlflow && grant.resource_type == ResourceType::kScorer &&
+      SplitScorerResource(grant.resource, experiment_id, scorer)) {
+    return exists ? "Scorer permission (experiment_id=" + experiment_id +
+                        ", scorer_name=" + scorer + ", username=" + grant.subject_name + ")"
+                  : "Scorer permission with experiment_id=" + experiment_id +
+                        ", scorer_name=" + scorer + ", and username=" + grant.subject_name;
   }
   const std::string what = grant.kind == GrantKind::kAccess
                                ? "Grant"
                                : std::string(GrantPermissionName(grant)) + " grant";
-  return what + " on " + (grant.resource_type == ResourceType::kModel ? "name=" : "prefix=") +
-         grant.resource + " to " +
+  const std::string on = grant.resource_type == ResourceType::kModel ? "name="
+                         : grant.resource_type == ResourceType::kPrefix
+                             ? "prefix="
+                             : std::string(ResourceTypeName(grant.resource_type)) + "=";
+  return what + " on " + on + grant.resource + " to " +
          (grant.subject_type == SubjectType::kUser ? "username=" : "group=") + grant.subject_name;
 }
 
@@ -131,12 +152,16 @@ User UserFromRow(const SqlRow& row) {
   return user;
 }
 
-Grant GrantFromRow(const SqlRow& row) {
+// nullopt for a row of a resource type this build does not know (written by a newer one):
+// it decides nothing here.
+std::optional<Grant> GrantFromRow(const SqlRow& row) {
+  const std::optional<ResourceType> resource_type = ParseResourceType(row.Text(3));
+  if (!resource_type) return std::nullopt;
   Grant grant;
   grant.subject_type = row.Text(0) == kUserSubject ? SubjectType::kUser : SubjectType::kGroup;
   grant.subject_id = row.Int(1);
   grant.subject_name = row.Text(2);
-  grant.resource_type = row.Text(3) == "model" ? ResourceType::kModel : ResourceType::kPrefix;
+  grant.resource_type = *resource_type;
   grant.resource = row.Text(4);
   if (!SetGrantPermission(row.Text(5), grant)) grant.permission = Permission::kNoPermissions;
   return grant;
@@ -283,7 +308,9 @@ Result<AccessProfile> SqlAccessRows::LoadAccessProfile(const std::string& userna
   ASSIGN_OR_RETURN(std::vector<SqlRow> grants,
                    db_.Query(std::string(kSelectGrants) + kProfileGrantsWhere + kGrantsOrder,
                              {profile.user.id, profile.user.id}));
-  for (const SqlRow& row : grants) profile.grants.push_back(GrantFromRow(row));
+  for (const SqlRow& row : grants) {
+    if (std::optional<Grant> grant = GrantFromRow(row)) profile.grants.push_back(std::move(*grant));
+  }
   return profile;
 }
 
@@ -351,7 +378,7 @@ Result<Grant> SqlAccessRows::CreateGrant(const Grant& grant) {
                                  KindText(grant.kind), std::string(GrantPermissionName(grant))})
           .status();
   if (inserted.code() == ErrorCode::kResourceAlreadyExists) {
-    return Status::AlreadyExists(DescribeGrant(grant) + " already exists.");
+    return Status::AlreadyExists(DescribeGrant(grant, /*exists=*/true) + " already exists.");
   }
   RETURN_IF_ERROR(inserted);
   return created;
@@ -360,8 +387,9 @@ Result<Grant> SqlAccessRows::CreateGrant(const Grant& grant) {
 Result<Grant> SqlAccessRows::GetGrant(const Grant& key) {
   ASSIGN_OR_RETURN(int64_t subject_id, SubjectId(db_, key.subject_type, key.subject_name));
   ASSIGN_OR_RETURN(std::vector<SqlRow> rows, SelectGrant(db_, key, subject_id));
-  if (rows.empty()) return Status::NotFound(DescribeGrant(key) + " not found");
-  return GrantFromRow(rows[0]);
+  std::optional<Grant> grant = rows.empty() ? std::nullopt : GrantFromRow(rows[0]);
+  if (!grant) return Status::NotFound(DescribeGrant(key) + " not found");
+  return std::move(*grant);
 }
 
 Status SqlAccessRows::UpdateGrant(const Grant& grant) {
@@ -413,8 +441,16 @@ Result<std::vector<Grant>> SqlAccessRows::ListGrants(const GrantQuery& query) {
   sql += kGrantsOrder;
   ASSIGN_OR_RETURN(std::vector<SqlRow> rows, db_.Query(sql, params));
   std::vector<Grant> grants;
-  for (const SqlRow& row : rows) grants.push_back(GrantFromRow(row));
+  for (const SqlRow& row : rows) {
+    if (std::optional<Grant> grant = GrantFromRow(row)) grants.push_back(std::move(*grant));
+  }
   return grants;
+}
+
+Result<int64_t> SqlAccessRows::DeleteGrantsOn(ResourceType resource_type,
+                                              const std::string& resource) {
+  RETURN_IF_ERROR(BumpEpoch());
+  return db_.Execute(kDeleteGrantsOn, {ResourceTypeText(resource_type), resource});
 }
 
 Result<ApiToken> SqlAccessRows::CreateToken(const std::string& username, const std::string& name,

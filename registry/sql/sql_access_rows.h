@@ -38,6 +38,7 @@ class SqlAccessRows final : public AuthStore {
   Status UpdateGrant(const Grant& grant) override;
   Status DeleteGrant(const Grant& key) override;
   Result<std::vector<Grant>> ListGrants(const GrantQuery& query) override;
+  Result<int64_t> DeleteGrantsOn(ResourceType resource_type, const std::string& resource) override;
   Result<ApiToken> CreateToken(const std::string& username, const std::string& name,
                                const std::string& token_hash, int64_t now,
                                int64_t expiration_timestamp) override;

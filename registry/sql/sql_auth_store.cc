@@ -105,6 +105,10 @@ class SqlAuthStore final : public AuthStore {
   Result<std::vector<Grant>> ListGrants(const GrantQuery& query) override {
     return Reading(*pool_, [&](AuthStore& rows) { return rows.ListGrants(query); });
   }
+  Result<int64_t> DeleteGrantsOn(ResourceType resource_type, const std::string& resource) override {
+    return Writing(*pool_,
+                   [&](AuthStore& rows) { return rows.DeleteGrantsOn(resource_type, resource); });
+  }
   Result<ApiToken> CreateToken(const std::string& username, const std::string& name,
                                const std::string& token_hash, int64_t now,
                                int64_t expiration_timestamp) override {

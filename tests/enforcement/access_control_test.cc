@@ -761,6 +761,9 @@ class HookedAuthStore final : public AuthStore {
   Result<std::vector<Grant>> ListGrants(const GrantQuery& q) override {
     return inner_.ListGrants(q);
   }
+  Result<int64_t> DeleteGrantsOn(ResourceType t, const std::string& r) override {
+    return inner_.DeleteGrantsOn(t, r);
+  }
   Result<ApiToken> CreateToken(const std::string& u, const std::string& n, const std::string& h,
                                int64_t now, int64_t e) override {
     return inner_.CreateToken(u, n, h, now, e);

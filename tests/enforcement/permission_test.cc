@@ -174,6 +174,71 @@ TEST(PermissionTest, PromoteGrantsAreSeparateFromAccess) {
   EXPECT_FALSE(HasPromoteGrant(Profile({UserModel("m", "PROMOTE")}), "m2"));
 }
 
+// Grants on experiments and scorers, even on resources spelled like a model name or a prefix of
+// one, never change what a model decision says: not the level, not its source, not PROMOTE,
+// not a search's read scope.
+TEST(PermissionTest, ExperimentGrantsNeverDecideForModels) {
+  const std::vector<Grant> model_grants = {UserModel("m", "READ"), UserPrefix("fraud.", "EDIT"),
+                                           GroupPrefix("g", "risk.", "NO_PERMISSIONS")};
+  std::vector<Grant> with_experiments = model_grants;
+  for (ResourceType type :
+       {ResourceType::kExperiment, ResourceType::kExperimentPrefix, ResourceType::kScorer}) {
+    for (const char* resource : {"m", "fraud.", "fraud.a", "risk.x", "", "other", "m/s"}) {
+      for (const char* permission : {"MANAGE", "NO_PERMISSIONS"}) {
+        with_experiments.push_back(
+            MakeGrant(SubjectType::kUser, "bob", type, resource, permission));
+        with_experiments.push_back(MakeGrant(SubjectType::kGroup, "g", type, resource, permission));
+      }
+    }
+  }
+  for (const std::string name : {"m", "fraud.a", "fraud.", "risk.x", "other", "m/s", ""}) {
+    for (Permission fallback : {Permission::kNoPermissions, Permission::kRead}) {
+      SCOPED_TRACE(name);
+      const EffectivePermission without = ResolvePermission(Profile(model_grants), name, fallback);
+      const EffectivePermission with = ResolvePermission(Profile(with_experiments), name, fallback);
+      EXPECT_EQ(with.permission, without.permission);
+      EXPECT_EQ(with.source, without.source);
+    }
+    EXPECT_FALSE(HasPromoteGrant(Profile(with_experiments), name));
+  }
+  for (const Grant& grant : with_experiments) {
+    if (IsExperimentResource(grant.resource_type)) {
+      EXPECT_FALSE(GrantCovers(grant, grant.resource));
+      EXPECT_FALSE(GrantCovers(grant, grant.resource + "x"));
+    }
+  }
+  for (Permission fallback : {Permission::kNoPermissions, Permission::kRead}) {
+    const ReadScope without = BuildReadScope(Profile(model_grants), fallback);
+    const ReadScope with = BuildReadScope(Profile(with_experiments), fallback);
+    EXPECT_EQ(with.default_readable, without.default_readable);
+    EXPECT_EQ(with.hidden_names, without.hidden_names);
+    EXPECT_EQ(with.visible_names, without.visible_names);
+    ASSERT_EQ(with.prefixes.size(), without.prefixes.size());
+    for (size_t i = 0; i < with.prefixes.size(); ++i) {
+      EXPECT_EQ(with.prefixes[i].prefix, without.prefixes[i].prefix);
+      EXPECT_EQ(with.prefixes[i].readable, without.prefixes[i].readable);
+    }
+  }
+  // Experiment grants only: the scope of no grants at all.
+  std::vector<Grant> only_experiments(with_experiments.begin() + model_grants.size(),
+                                      with_experiments.end());
+  const ReadScope scope = BuildReadScope(Profile(only_experiments), Permission::kRead, 1);
+  EXPECT_FALSE(scope.live);
+  EXPECT_TRUE(scope.hidden_names.empty() && scope.visible_names.empty() && scope.prefixes.empty());
+}
+
+TEST(PermissionTest, ResourceTypeNamesRoundTrip) {
+  for (ResourceType type : {ResourceType::kModel, ResourceType::kPrefix, ResourceType::kExperiment,
+                            ResourceType::kExperimentPrefix, ResourceType::kScorer}) {
+    EXPECT_EQ(ParseResourceType(ResourceTypeName(type)), type);
+    EXPECT_LE(ResourceTypeName(type).size(), 32u);  // auth_grants.resource_type (migration 8).
+    EXPECT_NE(IsModelResource(type), IsExperimentResource(type));
+  }
+  EXPECT_EQ(ResourceTypeName(ResourceType::kExperimentPrefix), "experiment_prefix");
+  EXPECT_EQ(ParseResourceType("Model"), std::nullopt);
+  EXPECT_EQ(ParseResourceType("experime"), std::nullopt);
+}
+
 // The requirement of every operation, written out from MLflow's validator table (§9.4 of the
 // research notes) and modelwarden's additions, independently of operation.cc.
 struct Expected {

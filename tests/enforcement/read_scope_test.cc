@@ -1,6 +1,7 @@
 // The read scope inside the search SQL (SqlModelStore::ReadableBy) against the rule it must
 // implement, ResolvePermission: random users, groups, memberships and grants (fixed seed), a
-// few dozen models whose names share prefixes, and for every user and both defaults the models
+// few dozen models whose names share prefixes (and grants on experiments spelled like them,
+// which must count for nothing), and for every user and both defaults the models
 // and versions the paged searches return must be exactly those ResolvePermission lets the user
 // read. On every backend: SQLite and MySQL render the prefix match differently.
 
@@ -119,8 +120,22 @@ class ReadScopeCrossCheckTest : public ::modelwarden::testing::StoresTest {
       EXPECT_TRUE(SetGrantPermission(
           Pick(8) == 0 ? "PROMOTE" : Permissions()[Pick(Permissions().size())], grant));
       auto created = stores_.auth->CreateGrant(grant);
-      if (created.status().code() == ErrorCode::kResourceAlreadyExists) continue;
-      EXPECT_OK(created);
+      if (created.status().code() != ErrorCode::kResourceAlreadyExists) {
+        EXPECT_OK(created);
+      }
+      // One in three also a grant on experiments spelled like a model name or a prefix,
+      // which must not change what anyone reads either.
+      if (Pick(3) != 0) continue;
+      const ResourceType experiment_types[] = {
+          ResourceType::kExperiment, ResourceType::kExperimentPrefix, ResourceType::kScorer};
+      grant.resource_type = experiment_types[Pick(3)];
+      grant.resource = Pick(2) == 0 ? ModelNames()[Pick(ModelNames().size())]
+                                    : Prefixes()[Pick(Prefixes().size())];
+      EXPECT_TRUE(SetGrantPermission(Permissions()[Pick(Permissions().size())], grant));
+      created = stores_.auth->CreateGrant(grant);
+      if (created.status().code() != ErrorCode::kResourceAlreadyExists) {
+        EXPECT_OK(created);
+      }
     }
   }
 

@@ -18,6 +18,7 @@ using ::modelwarden::testing::MakeGrant;
 using ::modelwarden::testing::Backend;
 using ::modelwarden::testing::TestDatabase;
 using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
 using ::testing::IsEmpty;
 
 class ModelGrantsTest : public ::modelwarden::testing::StoresTest {
@@ -49,7 +50,8 @@ class ModelGrantsTest : public ::modelwarden::testing::StoresTest {
         MakeGrant(subject_type, subject, resource_type, resource, permission)));
   }
 
-  // Every grant as "<u|g>:<subject> <model|prefix>:<resource> <permission>", in ListGrants order.
+  // Every grant as "<u|g>:<subject> <resource type>:<resource> <permission>", in ListGrants
+  // order.
   std::vector<std::string> AllGrants() {
     auto grants = stores_.auth->ListGrants({});
     EXPECT_OK(grants);
@@ -57,8 +59,7 @@ class ModelGrantsTest : public ::modelwarden::testing::StoresTest {
     if (!grants.ok()) return out;
     for (const Grant& g : *grants) {
       out.push_back(std::string(g.subject_type == SubjectType::kUser ? "u:" : "g:") +
-                    g.subject_name +
-                    (g.resource_type == ResourceType::kModel ? " model:" : " prefix:") +
+                    g.subject_name + " " + std::string(ResourceTypeName(g.resource_type)) + ":" +
                     g.resource + " " + std::string(GrantPermissionName(g)));
     }
     return out;
@@ -161,6 +162,28 @@ TEST_P(ModelGrantsTest, FailedDeleteRemovesNothing) {
   AddGrant(SubjectType::kUser, "bob", ResourceType::kModel, "missing", "READ");
   EXPECT_CODE(service_->DeleteRegisteredModel(As(), "missing"), ErrorCode::kResourceDoesNotExist);
   EXPECT_THAT(AllGrants(), ElementsAre("u:bob model:missing READ"));
+}
+
+// Grants on experiments and scorers spelled like the model's name are not the model's: its
+// creation, rename and deletion leave them as they are.
+TEST_P(ModelGrantsTest, ModelChangesLeaveExperimentGrantsAlone) {
+  AddGrant(SubjectType::kUser, "alice", ResourceType::kExperiment, "m", "READ");
+  AddGrant(SubjectType::kUser, "bob", ResourceType::kExperiment, "m", "EDIT");
+  AddGrant(SubjectType::kGroup, "team", ResourceType::kExperimentPrefix, "m", "READ");
+  AddGrant(SubjectType::kUser, "bob", ResourceType::kScorer, "m/s", "NO_PERMISSIONS");
+  AddGrant(SubjectType::kUser, "bob", ResourceType::kExperiment, "n", "MANAGE");
+  const std::vector<std::string> experiment_grants = {
+      "u:alice experiment:m READ", "u:bob experiment:m EDIT", "u:bob experiment:n MANAGE",
+      "u:bob scorer:m/s NO_PERMISSIONS", "g:team experiment_prefix:m READ"};
+  CreateModel("m", "alice");
+  std::vector<std::string> expected = experiment_grants;
+  expected.insert(expected.begin() + 1, "u:alice model:m MANAGE");
+  EXPECT_THAT(AllGrants(), ElementsAreArray(expected));
+  ASSERT_OK(service_->RenameRegisteredModel(As(), "m", "n"));
+  expected[1] = "u:alice model:n MANAGE";
+  EXPECT_THAT(AllGrants(), ElementsAreArray(expected));
+  ASSERT_OK(service_->DeleteRegisteredModel(As(), "n"));
+  EXPECT_THAT(AllGrants(), ElementsAreArray(experiment_grants));
 }
 
 TEST_P(ModelGrantsTest, GrantsFollowByteExactNames) {

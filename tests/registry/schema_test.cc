@@ -279,7 +279,7 @@ column | auth_epoch | 02 | epoch | bigint | NULL | NO | NULL |  | NULL
 column | auth_grants | 01 | id | bigint | NULL | NO | NULL | auto_increment | NULL
 column | auth_grants | 02 | subject_type | varchar | 8 | NO | NULL |  | {collation}
 column | auth_grants | 03 | subject_id | bigint | NULL | NO | NULL |  | NULL
-column | auth_grants | 04 | resource_type | varchar | 8 | NO | NULL |  | {collation}
+column | auth_grants | 04 | resource_type | varchar | 32 | NO | NULL |  | {collation}
 column | auth_grants | 05 | resource | varchar | 256 | NO | NULL |  | {collation}
 column | auth_grants | 06 | kind | varchar | 8 | NO | NULL |  | {collation}
 column | auth_grants | 07 | permission | varchar | 32 | NO | NULL |  | {collation}
@@ -492,6 +492,40 @@ TEST(SchemaTest, MysqlMigrationsCreateTheExpectedSchema) {
   ASSERT_TRUE(MigrateSchema(**older_connection).ok());
   EXPECT_EQ(MysqlSchema(**older_connection, collation), kMysqlSchema);
   EXPECT_EQ((*versions)[0].Int(1), static_cast<int64_t>(SchemaVersions().size()));
+}
+
+// Migration 8 widens auth_grants.resource_type on a database that holds grants: they stay as
+// they were, and the experiment resource types fit (VARCHAR(8) would refuse them in strict
+// mode, or cut them to 'experime' otherwise).
+TEST(SchemaTest, MysqlMigration8KeepsGrantsAndTakesExperimentTypes) {
+  if (!BackendConfigured(Backend::kMysql)) {
+    GTEST_SKIP() << "MODELWARDEN_TEST_MYSQL_URI is not set";
+  }
+  Result<std::unique_ptr<TestDatabase>> database = TestDatabase::Create(Backend::kMysql);
+  ASSERT_TRUE(database.ok()) << database.status().ToString();
+  Result<MysqlConnectionOptions> options = ParseMysqlUri((*database)->uri());
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  Result<std::unique_ptr<SqlConnection>> connection = OpenMysqlConnection(*options);
+  ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+  SqlConnection& db = **connection;
+  ASSERT_TRUE(MigrateSchemaTo(db, 7).ok());
+  RunAll(db, {"INSERT INTO auth_grants (subject_type, subject_id, resource_type, resource, kind, "
+              "permission) VALUES ('user', 1, 'model', 'm', 'access', 'EDIT'), ('group', 2, "
+              "'prefix', 'fraud.', 'promote', 'PROMOTE')"});
+  ASSERT_TRUE(MigrateSchema(db).ok());
+  RunAll(db, {"INSERT INTO auth_grants (subject_type, subject_id, resource_type, resource, kind, "
+              "permission) VALUES ('user', 1, 'experiment_prefix', 'team-', 'access', 'READ'), "
+              "('user', 1, 'experiment', '7', 'access', 'MANAGE'), ('user', 1, 'scorer', "
+              "'7/relevance', 'access', 'READ')"});
+  // Lines() sorts the rows.
+  EXPECT_EQ(Lines(db,
+                  "SELECT subject_type, subject_id, resource_type, resource, kind, permission "
+                  "FROM auth_grants"),
+            "group | 2 | prefix | fraud. | promote | PROMOTE\n"
+            "user | 1 | experiment | 7 | access | MANAGE\n"
+            "user | 1 | experiment_prefix | team- | access | READ\n"
+            "user | 1 | model | m | access | EDIT\n"
+            "user | 1 | scorer | 7/relevance | access | READ\n");
 }
 #endif
 
