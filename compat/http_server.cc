@@ -316,7 +316,13 @@ Disposition HttpServer::Classify(const RequestHead& head) {
     forward.admit_first = access_.enabled();
     if (forward.admit_first) {
       const ForwardedMatch match = FindForwardedRule(head.method, head.path);
-      forward.admit_reads_body = match.rule != nullptr && ReadsBody(*match.rule, head.method);
+      // MLflow's server reads a GET's parameters from its JSON body when it has no query
+      // string: so must the check.
+      const bool get_with_body = (head.method == "GET" || head.method == "HEAD") &&
+                                 head.query.empty() &&
+                                 (head.chunked || head.content_length.value_or(0) > 0);
+      forward.admit_reads_body =
+          match.rule != nullptr && (ReadsBody(*match.rule, head.method) || get_with_body);
     }
     return forward;
   }

@@ -4,6 +4,8 @@
 
 #include <initializer_list>
 #include <map>
+#include <set>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -42,33 +44,71 @@ const rj::Value* At(const rj::Value& v, std::initializer_list<const char*> path)
   return at;
 }
 
+// The name of a key that appears twice in one object of `doc`, if any.
+std::optional<std::string> DuplicateKey(const rj::Value& doc) {
+  std::vector<const rj::Value*> pending = {&doc};
+  while (!pending.empty()) {
+    const rj::Value* value = pending.back();
+    pending.pop_back();
+    if (value->IsArray()) {
+      for (const rj::Value& item : value->GetArray()) pending.push_back(&item);
+    } else if (value->IsObject()) {
+      std::set<std::string_view> seen;
+      for (const auto& member : value->GetObject()) {
+        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+        if (!seen.insert(name).second) return std::string(name);
+        pending.push_back(&member.value);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 // A call's parameters, from its query string or its JSON body.
 class Params {
  public:
   static Result<Params> Of(const RequestHead& head, const std::string* body) {
     Params params;
-    if (body == nullptr) {
+    // A DELETE without a body names its parameters in the query string (MLflow's
+    // request.args when the request is not JSON).
+    if (body == nullptr || (body->empty() && head.method == "DELETE")) {
       params.query_ = ParseQueryString(head.query);
       return params;
     }
     params.json_ = true;
+    if (body->empty()) {
+      params.doc_.SetObject();
+      return params;
+    }
     if (!ParseBoundedJson(*body, params.doc_) || !params.doc_.IsObject()) {
-      // MLflow's request.json: an empty DELETE body has no parameters, anything else must be
-      // a JSON object.
-      if (body->empty()) {
-        params.doc_.SetObject();
-      } else {
-        return Status(ErrorCode::kBadRequest,
-                      "The request body is not a JSON object (or nests too deeply); modelwarden cannot authorize it.");
-      }
+      return Status(ErrorCode::kBadRequest,
+                    "The request body is not a JSON object (or nests too deeply); modelwarden "
+                    "cannot authorize it.");
+    }
+    // Python's json keeps the last of two equal keys, RapidJSON finds the first: the tracker
+    // must act on the value checked here.
+    if (std::optional<std::string> key = DuplicateKey(params.doc_)) {
+      return Status(ErrorCode::kBadRequest, "The request body names '" + *key +
+                                                "' twice in one object; modelwarden cannot "
+                                                "authorize it.");
     }
     return params;
   }
 
+  // The value of a parameter that has one; kInvalidParameterValue when the query string gives
+  // it twice (which one the tracker takes is not this code's to guess).
+  Result<std::optional<std::string>> One(const char* name) const {
+    if (!json_ && query_.count(name) > 1) {
+      return Status::InvalidArgument(std::string("The parameter '") + name +
+                                     "' is given more than once.");
+    }
+    return Get(name);
+  }
+
   std::optional<std::string> Get(const char* name) const {
     if (!json_) {
-      auto it = query_.find(name);
-      if (it == query_.end()) return std::nullopt;
+      auto it = query_.lower_bound(name);
+      if (it == query_.end() || it->first != name) return std::nullopt;
       return it->second;
     }
     const rj::Value* v = Member(doc_, name);
@@ -111,11 +151,24 @@ Status Missing(const char* name) {
 
 Result<std::string> Required(const Params& params, const char* name,
                              const char* alternative = nullptr) {
-  if (auto value = params.Get(name)) return *value;
+  ASSIGN_OR_RETURN(std::optional<std::string> value, params.One(name));
+  if (value) return *value;
   if (alternative != nullptr) {
-    if (auto value = params.Get(alternative)) return *value;
+    ASSIGN_OR_RETURN(value, params.One(alternative));
+    if (value) return *value;
   }
   return Missing(name);
+}
+
+// MLflow's experiment ids are decimal numbers, which the tracker parses (int("01") is 1): an id
+// written any other way could name an experiment other than the one its grants are on.
+Status CheckExperimentId(const std::string& id) {
+  const bool canonical = !id.empty() && id.size() <= 19 && (id == "0" || id[0] != '0') &&
+                         id.find_first_not_of("0123456789") == std::string::npos;
+  if (canonical) return Status::Ok();
+  return Status::InvalidArgument("Invalid experiment id '" + id +
+                                 "': modelwarden authorizes experiment ids written as MLflow "
+                                 "writes them, in decimal digits without leading zeros.");
 }
 
 const char* NeedName(ForwardedNeed need) {
@@ -166,6 +219,7 @@ std::string ExperimentOfArtifactPath(std::string_view path) {
 Status ForwardedAuthorizer::Require(const ExperimentAccess& access,
                                     const std::string& experiment_id, ForwardedNeed need) {
   if (access.sees_everything()) return Status::Ok();
+  if (!experiment_id.empty()) RETURN_IF_ERROR(CheckExperimentId(experiment_id));
   std::string name;
   if (access.NeedsNames() && !experiment_id.empty()) {
     Result<std::string> found = directory_.NameOf(experiment_id);
@@ -220,11 +274,11 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
         const rj::Value* vars = Member(params.doc(), "variables");
         if (vars != nullptr && !vars->IsNull()) variables = WriteJson(*vars);
       } else {
-        variables = params.Get("variables").value_or("");
+        ASSIGN_OR_RETURN(std::optional<std::string> given, params.One("variables"));
+        variables = given.value_or("");
       }
-      ASSIGN_OR_RETURN(GraphqlReads reads,
-                       ReadGraphqlRequest(params.Get("query").value_or(""), variables,
-                                          params.Get("operationName").value_or("")));
+      ASSIGN_OR_RETURN(std::optional<std::string> query, params.One("query"));
+      ASSIGN_OR_RETURN(GraphqlReads reads, ReadGraphqlRequest(query.value_or(""), variables, ""));
       for (const std::string& run_id : reads.runs) {
         ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfRun(run_id));
         RETURN_IF_ERROR(Require(access, id, need));
@@ -351,8 +405,11 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
       return decision;
     }
     case R::kArtifact: {
-      const std::string path = path_value() ? *path_value() : params.Get("path").value_or("");
-      RETURN_IF_ERROR(Require(access, ExperimentOfArtifactPath(path), need));
+      std::optional<std::string> path = path_value();
+      if (!path) {
+        ASSIGN_OR_RETURN(path, params.One("path"));
+      }
+      RETURN_IF_ERROR(Require(access, ExperimentOfArtifactPath(path.value_or("")), need));
       return decision;
     }
     case R::kDataset:

@@ -263,7 +263,30 @@ TEST_P(ForwardedAuthTest, BadParametersGetMlflowErrorsAndReachNothing) {
       As("manager", {"POST", "/api/2.0/mlflow/runs/log-batch", R"({"run_id":"nope"})", kEdit});
   EXPECT_TRUE(IsMlflowError(unknown_run, 404, "RESOURCE_DOES_NOT_EXIST"))
       << unknown_run.Describe();
+  // Ways of naming one thing to the check and another to the tracker: refused.
+  const Call ambiguous[] = {
+      // Python's json takes the last of two equal keys.
+      {"POST", "/api/2.0/mlflow/runs/log-batch", R"({"run_id":"run1","run_id":"run-b"})", kEdit},
+      {"POST", "/api/2.0/mlflow/runs/create", R"({"experiment_id":"1","experiment_id":"2"})",
+       kEdit},
+      {"GET", "/api/2.0/mlflow/runs/get?run_id=run1&run_id=run-b", "", kRead},
+      // int("01") is 1 to the tracker.
+      {"POST", "/api/2.0/mlflow/runs/create", R"({"experiment_id":"02"})", kEdit},
+      {"POST", "/api/2.0/mlflow/runs/create", R"({"experiment_id":" 2"})", kEdit},
+      {"PUT", "/api/2.0/mlflow-artifacts/artifacts/002/run-b/artifacts/f", "x", kEdit},
+  };
+  for (const Call& call : ambiguous) {
+    const ApiResponse response = As("manager", call);
+    EXPECT_EQ(response.status, 400) << call.path << " " << call.body << response.Describe();
+  }
   EXPECT_EQ(Mutations(), before);
+  // A GET without a query string has its parameters in its body, as MLflow's server reads it.
+  ApiResponse get_body = AuthTest::As("manager").mlflow.Send(
+      "GET", "/api/2.0/mlflow/runs/get", R"({"run_id":"run-b"})", "application/json");
+  EXPECT_TRUE(IsDenied(get_body)) << get_body.Describe();
+  ApiResponse get_own = AuthTest::As("manager").mlflow.Send(
+      "GET", "/api/2.0/mlflow/runs/get", R"({"run_id":"run1"})", "application/json");
+  EXPECT_EQ(get_own.status, 200) << get_own.Describe();
 }
 
 TEST_P(ForwardedAuthTest, ABodyReadToDecideIsForwardedByteForByte) {
