@@ -176,8 +176,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_json(200, MUTATIONS)
         if self.handle_tracking(path, query) is not None:
             return None
-        if path == "/api/2.0/mlflow/runs/get":
-            run_id = query.get("run_id", [""])[0]
+        if path in ("/api/2.0/mlflow/runs/get", "/ajax-api/2.0/mlflow/runs/get"):
+            run_id = query.get("run_id", query.get("run_uuid", [""]))[0]
+            length = int(self.headers.get("Content-Length", "0"))
+            if not url.query and length:
+                # MLflow's server: a GET without a query string has its fields in its body.
+                run_id = json.loads(self.rfile.read(length)).get("run_id", "")
             if run_id not in RUNS:
                 return self.send_json(404, {"error_code": "RESOURCE_DOES_NOT_EXIST",
                                             "message": f"Run '{run_id}' not found"})
