@@ -153,10 +153,27 @@ std::vector<std::string_view> Segments(std::string_view path) {
   return segments;
 }
 
-// Whether `path` fits `pattern`, collecting the placeholders' values.
-bool Fits(std::string_view pattern, std::string_view path, std::vector<std::string>* values) {
-  const std::vector<std::string_view> want = Segments(pattern);
-  const std::vector<std::string_view> have = Segments(path);
+// A rule with its path split once: literal rules first, so that ".../traces/search" wins over
+// ".../traces/{trace_id}".
+struct Compiled {
+  const ForwardedRule* rule;
+  std::vector<std::string_view> segments;
+};
+
+std::vector<Compiled> Compile(const std::vector<ForwardedRule>& rules) {
+  std::vector<Compiled> compiled;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const ForwardedRule& rule : rules) {
+      const bool literal = rule.path.find('{') == std::string_view::npos;
+      if (literal == (pass == 0)) compiled.push_back({&rule, Segments(rule.path)});
+    }
+  }
+  return compiled;
+}
+
+// Whether `have` (a path's segments) fits `want`, collecting the placeholders' values.
+bool Fits(const std::vector<std::string_view>& want, const std::vector<std::string_view>& have,
+          std::vector<std::string>* values) {
   values->clear();
   for (size_t i = 0; i < want.size(); ++i) {
     if (StartsWith(want[i], "{*")) {
@@ -178,22 +195,29 @@ bool Fits(std::string_view pattern, std::string_view path, std::vector<std::stri
   return want.size() == have.size();
 }
 
-ForwardedMatch Search(const std::vector<ForwardedRule>& rules, std::string_view method,
+ForwardedMatch Search(const std::vector<Compiled>& rules, std::string_view method,
                       std::string_view path) {
   ForwardedMatch match;
-  // Literal paths first (".../traces/search" before ".../traces/{trace_id}").
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const ForwardedRule& rule : rules) {
-      const bool literal = rule.path.find('{') == std::string_view::npos;
-      if (literal != (pass == 0) || rule.method != method) continue;
-      if (Fits(rule.path, path, &match.values)) {
-        match.rule = &rule;
-        return match;
-      }
+  const std::vector<std::string_view> have = Segments(path);
+  for (const Compiled& compiled : rules) {
+    if (compiled.rule->method != method) continue;
+    if (Fits(compiled.segments, have, &match.values)) {
+      match.rule = compiled.rule;
+      return match;
     }
   }
   match.values.clear();
   return match;
+}
+
+const std::vector<Compiled>& CompiledRules() {
+  static const auto* compiled = new std::vector<Compiled>(Compile(Rules()));
+  return *compiled;
+}
+
+const std::vector<Compiled>& CompiledRootRules() {
+  static const auto* compiled = new std::vector<Compiled>(Compile(RootRules()));
+  return *compiled;
 }
 
 }  // namespace
@@ -204,11 +228,11 @@ ForwardedMatch FindForwardedRule(std::string_view method, std::string_view path)
   if (method == "HEAD") method = "GET";
   for (std::string_view prefix : {"/api", "/ajax-api"}) {
     if (!StartsWith(path, std::string(prefix) + "/")) continue;
-    ForwardedMatch match = Search(Rules(), method, path.substr(prefix.size()));
+    ForwardedMatch match = Search(CompiledRules(), method, path.substr(prefix.size()));
     match.api = true;
     return match;
   }
-  ForwardedMatch match = Search(RootRules(), method, path);
+  ForwardedMatch match = Search(CompiledRootRules(), method, path);
   match.api = match.rule != nullptr || path == "/graphql" || StartsWith(path, "/graphql/");
   return match;
 }
