@@ -39,23 +39,80 @@ Result<Grant> ModelPermissionKey(const RequestReader& request, bool with_permiss
   return grant;
 }
 
-// modelwarden's grants: exactly one of username/group and one of name/prefix.
+// A user's access grant on one experiment (or one scorer of it), as MLflow's experiment (and
+// scorer) permission endpoints name it.
+Result<Grant> ExperimentPermissionKey(const RequestReader& request, bool scorer,
+                                      bool with_permission) {
+  Grant grant;
+  grant.subject_type = SubjectType::kUser;
+  grant.resource_type = scorer ? ResourceType::kScorer : ResourceType::kExperiment;
+  ASSIGN_OR_RETURN(grant.resource, request.RequiredString("experiment_id"));
+  if (scorer) {
+    ASSIGN_OR_RETURN(std::string scorer_name, request.RequiredString("scorer_name"));
+    grant.resource = ScorerResource(grant.resource, scorer_name);
+  }
+  ASSIGN_OR_RETURN(grant.subject_name, request.RequiredString("username"));
+  if (with_permission) {
+    ASSIGN_OR_RETURN(std::string permission, request.RequiredString("permission"));
+    const std::optional<Permission> parsed = ParsePermission(permission);
+    if (!parsed) return Status::InvalidArgument(InvalidPermissionMessage(permission));
+    grant.permission = *parsed;
+  }
+  return grant;
+}
+
+// What a modelwarden grant is on: exactly one of `name` (one model), `prefix` (model names),
+// `experiment_id` (one experiment; with `scorer_name`, one scorer of it) and
+// `experiment_prefix` (experiment names). For ListGrants none is allowed too (`required`).
+Status ResourceFromRequest(const RequestReader& request, bool required,
+                           std::optional<ResourceType>& type, std::string& resource) {
+  ASSIGN_OR_RETURN(std::optional<std::string> name, request.OptionalString("name"));
+  ASSIGN_OR_RETURN(std::optional<std::string> prefix, request.OptionalString("prefix"));
+  ASSIGN_OR_RETURN(std::optional<std::string> experiment_id,
+                   request.OptionalString("experiment_id"));
+  ASSIGN_OR_RETURN(std::optional<std::string> experiment_prefix,
+                   request.OptionalString("experiment_prefix"));
+  ASSIGN_OR_RETURN(std::optional<std::string> scorer_name, request.OptionalString("scorer_name"));
+  const int given = int{name.has_value()} + int{prefix.has_value()} +
+                    int{experiment_id.has_value()} + int{experiment_prefix.has_value()};
+  if (given > 1 || (required && given == 0)) {
+    return Status::InvalidArgument(std::string("Give ") + (required ? "exactly" : "at most") +
+                                   " one of 'name' (one model), 'prefix', 'experiment_id' (one "
+                                   "experiment) and 'experiment_prefix'.");
+  }
+  if (scorer_name && !experiment_id) {
+    return Status::InvalidArgument("'scorer_name' goes with 'experiment_id'.");
+  }
+  if (given == 0) return Status::Ok();
+  if (name || prefix) {
+    type = name ? ResourceType::kModel : ResourceType::kPrefix;
+    resource = name ? *name : *prefix;
+  } else if (experiment_prefix) {
+    type = ResourceType::kExperimentPrefix;
+    resource = *experiment_prefix;
+  } else if (scorer_name) {
+    type = ResourceType::kScorer;
+    resource = ScorerResource(*experiment_id, *scorer_name);
+  } else {
+    type = ResourceType::kExperiment;
+    resource = *experiment_id;
+  }
+  return Status::Ok();
+}
+
+// modelwarden's grants: exactly one of username/group and one resource (ResourceFromRequest).
 Result<Grant> GrantFromRequest(const RequestReader& request, bool permission_required) {
   ASSIGN_OR_RETURN(std::optional<std::string> username, request.OptionalString("username"));
   ASSIGN_OR_RETURN(std::optional<std::string> group, request.OptionalString("group"));
-  ASSIGN_OR_RETURN(std::optional<std::string> name, request.OptionalString("name"));
-  ASSIGN_OR_RETURN(std::optional<std::string> prefix, request.OptionalString("prefix"));
   if (username.has_value() == group.has_value()) {
     return Status::InvalidArgument("Give exactly one of 'username' and 'group'.");
-  }
-  if (name.has_value() == prefix.has_value()) {
-    return Status::InvalidArgument("Give exactly one of 'name' (one model) and 'prefix'.");
   }
   Grant grant;
   grant.subject_type = username ? SubjectType::kUser : SubjectType::kGroup;
   grant.subject_name = username ? *username : *group;
-  grant.resource_type = name ? ResourceType::kModel : ResourceType::kPrefix;
-  grant.resource = name ? *name : *prefix;
+  std::optional<ResourceType> type;
+  RETURN_IF_ERROR(ResourceFromRequest(request, /*required=*/true, type, grant.resource));
+  grant.resource_type = *type;
   std::string permission;
   if (permission_required) {
     ASSIGN_OR_RETURN(permission, request.RequiredString("permission"));
@@ -146,6 +203,78 @@ Result<Reply> HandleDeleteModelPermission(const CallContext& ctx, const RequestR
   return Reply{kEmptyResponse};
 }
 
+Result<Reply> HandleCreateExperimentPermission(const CallContext& ctx, const RequestReader& request,
+                                               AccessAdmin& admin) {
+  ASSIGN_OR_RETURN(Grant grant, ExperimentPermissionKey(request, false, true));
+  ASSIGN_OR_RETURN(Grant created, admin.CreateExperimentPermission(
+                                      ctx, grant.resource, grant.subject_name, grant.permission));
+  return Reply{ExperimentPermissionResponse(created)};
+}
+
+Result<Reply> HandleGetExperimentPermission(const CallContext& ctx, const RequestReader& request,
+                                            AccessAdmin& admin) {
+  ASSIGN_OR_RETURN(Grant key, ExperimentPermissionKey(request, false, false));
+  ASSIGN_OR_RETURN(Grant grant, admin.GetExperimentPermission(ctx, key.resource, key.subject_name));
+  return Reply{ExperimentPermissionResponse(grant)};
+}
+
+Result<Reply> HandleUpdateExperimentPermission(const CallContext& ctx, const RequestReader& request,
+                                               AccessAdmin& admin) {
+  ASSIGN_OR_RETURN(Grant grant, ExperimentPermissionKey(request, false, true));
+  RETURN_IF_ERROR(
+      admin.UpdateExperimentPermission(ctx, grant.resource, grant.subject_name, grant.permission));
+  return Reply{kEmptyResponse};
+}
+
+Result<Reply> HandleDeleteExperimentPermission(const CallContext& ctx, const RequestReader& request,
+                                               AccessAdmin& admin) {
+  ASSIGN_OR_RETURN(Grant key, ExperimentPermissionKey(request, false, false));
+  RETURN_IF_ERROR(admin.DeleteExperimentPermission(ctx, key.resource, key.subject_name));
+  return Reply{kEmptyResponse};
+}
+
+// The scorer endpoints read the three fields themselves: a scorer name may hold '/', so the
+// key's resource is not split back here.
+Result<Reply> HandleCreateScorerPermission(const CallContext& ctx, const RequestReader& request,
+                                           AccessAdmin& admin) {
+  ASSIGN_OR_RETURN(Grant grant, ExperimentPermissionKey(request, true, true));
+  ASSIGN_OR_RETURN(std::string experiment_id, request.RequiredString("experiment_id"));
+  ASSIGN_OR_RETURN(std::string scorer, request.RequiredString("scorer_name"));
+  ASSIGN_OR_RETURN(Grant created,
+                   admin.CreateScorerPermission(ctx, experiment_id, scorer, grant.subject_name,
+                                                grant.permission));
+  return Reply{ScorerPermissionResponse(created)};
+}
+
+Result<Reply> HandleGetScorerPermission(const CallContext& ctx, const RequestReader& request,
+                                        AccessAdmin& admin) {
+  ASSIGN_OR_RETURN(Grant key, ExperimentPermissionKey(request, true, false));
+  ASSIGN_OR_RETURN(std::string experiment_id, request.RequiredString("experiment_id"));
+  ASSIGN_OR_RETURN(std::string scorer, request.RequiredString("scorer_name"));
+  ASSIGN_OR_RETURN(Grant grant,
+                   admin.GetScorerPermission(ctx, experiment_id, scorer, key.subject_name));
+  return Reply{ScorerPermissionResponse(grant)};
+}
+
+Result<Reply> HandleUpdateScorerPermission(const CallContext& ctx, const RequestReader& request,
+                                           AccessAdmin& admin) {
+  ASSIGN_OR_RETURN(Grant grant, ExperimentPermissionKey(request, true, true));
+  ASSIGN_OR_RETURN(std::string experiment_id, request.RequiredString("experiment_id"));
+  ASSIGN_OR_RETURN(std::string scorer, request.RequiredString("scorer_name"));
+  RETURN_IF_ERROR(admin.UpdateScorerPermission(ctx, experiment_id, scorer, grant.subject_name,
+                                               grant.permission));
+  return Reply{kEmptyResponse};
+}
+
+Result<Reply> HandleDeleteScorerPermission(const CallContext& ctx, const RequestReader& request,
+                                           AccessAdmin& admin) {
+  ASSIGN_OR_RETURN(Grant key, ExperimentPermissionKey(request, true, false));
+  ASSIGN_OR_RETURN(std::string experiment_id, request.RequiredString("experiment_id"));
+  ASSIGN_OR_RETURN(std::string scorer, request.RequiredString("scorer_name"));
+  RETURN_IF_ERROR(admin.DeleteScorerPermission(ctx, experiment_id, scorer, key.subject_name));
+  return Reply{kEmptyResponse};
+}
+
 Result<Reply> HandleGetCurrentUser(const CallContext& ctx, const RequestReader&,
                                    AccessAdmin& admin) {
   ASSIGN_OR_RETURN(UserView user, admin.GetUser(ctx, ctx.principal.name));
@@ -225,18 +354,14 @@ Result<Reply> HandleListGrants(const CallContext& ctx, const RequestReader& requ
   GrantQuery query;
   ASSIGN_OR_RETURN(std::optional<std::string> username, request.OptionalString("username"));
   ASSIGN_OR_RETURN(std::optional<std::string> group, request.OptionalString("group"));
-  ASSIGN_OR_RETURN(std::optional<std::string> name, request.OptionalString("name"));
-  ASSIGN_OR_RETURN(std::optional<std::string> prefix, request.OptionalString("prefix"));
   if (username && group) return Status::InvalidArgument("Give at most one of username, group.");
-  if (name && prefix) return Status::InvalidArgument("Give at most one of name, prefix.");
   if (username || group) {
     query.subject_type = username ? SubjectType::kUser : SubjectType::kGroup;
     query.subject_name = username ? *username : *group;
   }
-  if (name || prefix) {
-    query.resource_type = name ? ResourceType::kModel : ResourceType::kPrefix;
-    query.resource = name ? *name : *prefix;
-  }
+  std::string resource;
+  RETURN_IF_ERROR(ResourceFromRequest(request, /*required=*/false, query.resource_type, resource));
+  if (query.resource_type) query.resource = resource;
   ASSIGN_OR_RETURN(std::vector<Grant> grants, admin.ListGrants(ctx, query));
   return Reply{GrantsResponse(grants)};
 }

@@ -1,7 +1,7 @@
 // One function per access endpoint (compat/routes.h kAccessRoutes): MLflow's basic-auth REST
-// API (users, registered-model permissions) and modelwarden's (groups, grants, effective
-// permissions, API tokens). AccessAdmin authorizes each call; `username` fields default to the
-// caller (CallContext::principal) where modelwarden's endpoints allow it.
+// API (users, registered-model, experiment and scorer permissions) and modelwarden's (groups,
+// grants, effective permissions, API tokens). AccessAdmin authorizes each call; `username` fields
+// default to the caller (CallContext::principal) where modelwarden's endpoints allow it.
 #pragma once
 
 #include <string>
@@ -26,6 +26,17 @@ Result<Reply> HandleCreateModelPermission(const CallContext&, const RequestReade
 Result<Reply> HandleGetModelPermission(const CallContext&, const RequestReader&, AccessAdmin&);
 Result<Reply> HandleUpdateModelPermission(const CallContext&, const RequestReader&, AccessAdmin&);
 Result<Reply> HandleDeleteModelPermission(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleCreateExperimentPermission(const CallContext&, const RequestReader&,
+                                               AccessAdmin&);
+Result<Reply> HandleGetExperimentPermission(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleUpdateExperimentPermission(const CallContext&, const RequestReader&,
+                                               AccessAdmin&);
+Result<Reply> HandleDeleteExperimentPermission(const CallContext&, const RequestReader&,
+                                               AccessAdmin&);
+Result<Reply> HandleCreateScorerPermission(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleGetScorerPermission(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleUpdateScorerPermission(const CallContext&, const RequestReader&, AccessAdmin&);
+Result<Reply> HandleDeleteScorerPermission(const CallContext&, const RequestReader&, AccessAdmin&);
 Result<Reply> HandleGetCurrentUser(const CallContext&, const RequestReader&, AccessAdmin&);
 Result<Reply> HandleListUsers(const CallContext&, const RequestReader&, AccessAdmin&);
 Result<Reply> HandleCreateGroup(const CallContext&, const RequestReader&, AccessAdmin&);

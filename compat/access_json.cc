@@ -13,6 +13,27 @@ void WriteModelPermission(JsonOutput& writer, const Grant& grant) {
   writer.EndObject();
 }
 
+// MLflow's ExperimentPermission.to_json: the id as the string it is.
+void WriteExperimentPermission(JsonOutput& writer, const Grant& grant) {
+  writer.StartObject();
+  WriteStringField(writer, "experiment_id", grant.resource);
+  WriteInt64Field(writer, "user_id", grant.subject_id);
+  WriteStringField(writer, "permission", GrantPermissionName(grant));
+  writer.EndObject();
+}
+
+void WriteScorerPermission(JsonOutput& writer, const Grant& grant) {
+  std::string experiment_id;
+  std::string scorer;
+  SplitScorerResource(grant.resource, experiment_id, scorer);
+  writer.StartObject();
+  WriteStringField(writer, "experiment_id", experiment_id);
+  WriteStringField(writer, "scorer_name", scorer);
+  WriteInt64Field(writer, "user_id", grant.subject_id);
+  WriteStringField(writer, "permission", GrantPermissionName(grant));
+  writer.EndObject();
+}
+
 void WriteGroup(JsonOutput& writer, const Group& group) {
   writer.StartObject();
   WriteInt64Field(writer, "id", group.id);
@@ -102,6 +123,7 @@ std::string UserResponse(const UserView& view) {
     WriteBoolField(writer, "is_admin", v.user.is_admin);
     writer.Key("experiment_permissions");
     writer.StartArray();
+    for (const Grant& grant : v.experiment_grants) WriteExperimentPermission(writer, grant);
     writer.EndArray();
     writer.Key("registered_model_permissions");
     writer.StartArray();
@@ -109,6 +131,7 @@ std::string UserResponse(const UserView& view) {
     writer.EndArray();
     writer.Key("scorer_permissions");
     writer.StartArray();
+    for (const Grant& grant : v.scorer_grants) WriteScorerPermission(writer, grant);
     writer.EndArray();
     writer.EndObject();
   });
@@ -126,6 +149,14 @@ std::string UsersResponse(const std::vector<User>& users) {
 
 std::string ModelPermissionResponse(const Grant& grant) {
   return ObjectResponse("registered_model_permission", grant, &WriteModelPermission);
+}
+
+std::string ExperimentPermissionResponse(const Grant& grant) {
+  return ObjectResponse("experiment_permission", grant, &WriteExperimentPermission);
+}
+
+std::string ScorerPermissionResponse(const Grant& grant) {
+  return ObjectResponse("scorer_permission", grant, &WriteScorerPermission);
 }
 
 std::string GroupResponse(const Group& group) {

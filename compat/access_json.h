@@ -11,18 +11,25 @@
 
 namespace modelwarden {
 
-// {"user": {"id", "username", "is_admin", "experiment_permissions": [],
-// "registered_model_permissions": [{"name", "user_id", "permission"}], "scorer_permissions": []}}
+// {"user": {"id", "username", "is_admin", "experiment_permissions": [{"experiment_id",
+// "user_id", "permission"}], "registered_model_permissions": [{"name", "user_id",
+// "permission"}], "scorer_permissions": [{"experiment_id", "scorer_name", "user_id",
+// "permission"}]}}
 std::string UserResponse(const UserView& user);
 // {"users": [{"id", "username", "is_admin"}]}
 std::string UsersResponse(const std::vector<User>& users);
 // {"registered_model_permission": {"name", "user_id", "permission"}}
 std::string ModelPermissionResponse(const Grant& grant);
+// {"experiment_permission": {"experiment_id", "user_id", "permission"}}
+std::string ExperimentPermissionResponse(const Grant& grant);
+// {"scorer_permission": {"experiment_id", "scorer_name", "user_id", "permission"}}
+std::string ScorerPermissionResponse(const Grant& grant);
 // {"group": {"id", "name", "members": [...]}}
 std::string GroupResponse(const Group& group);
 // {"groups": [...]}
 std::string GroupsResponse(const std::vector<Group>& groups);
-// {"grant": {"username" | "group", "name" | "prefix", "permission"}}
+// {"grant": {"username" | "group", "name" | "prefix" | "experiment_id" (and "scorer_name") |
+// "experiment_prefix", "permission"}}
 std::string GrantResponse(const Grant& grant);
 // {"grants": [...]}
 std::string GrantsResponse(const std::vector<Grant>& grants);

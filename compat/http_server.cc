@@ -211,10 +211,10 @@ std::string HttpServer::NextRequestId() {
 }
 
 void HttpServer::RegisterRoutes() {
-  const auto add = [&](HttpMethod method, std::string_view path, Call call) {
+  const auto add = [&](HttpMethod method, std::string_view path, Call call, int api_version = 2) {
     const int index = static_cast<int>(calls_.size());
     calls_.push_back(std::move(call));
-    for (std::string_view prefix : kApiPrefixes) {
+    for (std::string_view prefix : api_version == 3 ? kApi3Prefixes : kApiPrefixes) {
       routes_.Add(HttpMethodName(method), std::string(prefix) + std::string(path), index);
     }
   };
@@ -242,11 +242,13 @@ void HttpServer::RegisterRoutes() {
   // MLflow serves its auth API only under --app-name basic-auth.
   if (access_.enabled()) {
     for (const AccessRoute& route : kAccessRoutes) {
-      add(route.method, route.path,
+      add(
+          route.method, route.path,
           [this, handler = route.handler](const CallContext& ctx, const RequestReader& reader,
                                           const PathValues&) {
             return handler(ctx, reader, admin_);
-          });
+          },
+          route.api_version);
     }
   }
   for (const WebhookRoute& route : kWebhookRoutes) {

@@ -41,6 +41,8 @@ struct Route {
 
 // MLflow registers each endpoint under /api/2.0 (SDKs) and /ajax-api/2.0 (the web UI).
 inline constexpr std::string_view kApiPrefixes[] = {"/api/2.0", "/ajax-api/2.0"};
+// MLflow 3's endpoints are under /api/3.0 and /ajax-api/3.0 (its _get_rest_path(version=3)).
+inline constexpr std::string_view kApi3Prefixes[] = {"/api/3.0", "/ajax-api/3.0"};
 
 // All 21 Model Registry RPCs; get-latest-versions answers POST and GET, and the alias path
 // carries three RPCs told apart by method.
@@ -141,6 +143,7 @@ struct AccessRoute {
   std::string_view path;
   Operation operation;
   AccessHandler handler;
+  int api_version = 2;  // 3: under kApi3Prefixes instead of kApiPrefixes.
 };
 
 inline constexpr AccessRoute kAccessRoutes[] = {
@@ -159,6 +162,22 @@ inline constexpr AccessRoute kAccessRoutes[] = {
      Operation::kUpdateModelPermission, &HandleUpdateModelPermission},
     {HttpMethod::kDelete, "/mlflow/registered-models/permissions/delete",
      Operation::kDeleteModelPermission, &HandleDeleteModelPermission},
+    {HttpMethod::kPost, "/mlflow/experiments/permissions/create",
+     Operation::kCreateExperimentPermission, &HandleCreateExperimentPermission},
+    {HttpMethod::kGet, "/mlflow/experiments/permissions/get", Operation::kGetExperimentPermission,
+     &HandleGetExperimentPermission},
+    {HttpMethod::kPatch, "/mlflow/experiments/permissions/update",
+     Operation::kUpdateExperimentPermission, &HandleUpdateExperimentPermission},
+    {HttpMethod::kDelete, "/mlflow/experiments/permissions/delete",
+     Operation::kDeleteExperimentPermission, &HandleDeleteExperimentPermission},
+    {HttpMethod::kPost, "/mlflow/scorers/permissions/create", Operation::kCreateScorerPermission,
+     &HandleCreateScorerPermission, 3},
+    {HttpMethod::kGet, "/mlflow/scorers/permissions/get", Operation::kGetScorerPermission,
+     &HandleGetScorerPermission, 3},
+    {HttpMethod::kPatch, "/mlflow/scorers/permissions/update", Operation::kUpdateScorerPermission,
+     &HandleUpdateScorerPermission, 3},
+    {HttpMethod::kDelete, "/mlflow/scorers/permissions/delete", Operation::kDeleteScorerPermission,
+     &HandleDeleteScorerPermission, 3},
     {HttpMethod::kGet, "/modelwarden/users/current", Operation::kGetCurrentUser,
      &HandleGetCurrentUser},
     {HttpMethod::kGet, "/modelwarden/users/list", Operation::kListUsers, &HandleListUsers},

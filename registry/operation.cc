@@ -84,6 +84,22 @@ std::string_view OperationName(Operation operation) {
       return "UpdateRegisteredModelPermission";
     case Operation::kDeleteModelPermission:
       return "DeleteRegisteredModelPermission";
+    case Operation::kCreateExperimentPermission:
+      return "CreateExperimentPermission";
+    case Operation::kGetExperimentPermission:
+      return "GetExperimentPermission";
+    case Operation::kUpdateExperimentPermission:
+      return "UpdateExperimentPermission";
+    case Operation::kDeleteExperimentPermission:
+      return "DeleteExperimentPermission";
+    case Operation::kCreateScorerPermission:
+      return "CreateScorerPermission";
+    case Operation::kGetScorerPermission:
+      return "GetScorerPermission";
+    case Operation::kUpdateScorerPermission:
+      return "UpdateScorerPermission";
+    case Operation::kDeleteScorerPermission:
+      return "DeleteScorerPermission";
     case Operation::kGetCurrentUser:
       return "GetCurrentUser";
     case Operation::kListUsers:

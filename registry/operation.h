@@ -51,6 +51,15 @@ enum class Operation {
   kGetModelPermission,
   kUpdateModelPermission,
   kDeleteModelPermission,
+  kCreateExperimentPermission,
+  kGetExperimentPermission,
+  kUpdateExperimentPermission,
+  kDeleteExperimentPermission,
+  // MLflow 3.6 basic-auth (/api/3.0).
+  kCreateScorerPermission,
+  kGetScorerPermission,
+  kUpdateScorerPermission,
+  kDeleteScorerPermission,
   // modelwarden access control.
   kGetCurrentUser,
   kListUsers,

@@ -73,6 +73,8 @@ Status ValidateExperimentGrant(const Grant& grant) {
   return Status::Ok();
 }
 
+}  // namespace
+
 Status ValidateGrant(const Grant& grant) {
   if (IsExperimentResource(grant.resource_type)) {
     RETURN_IF_ERROR(ValidateExperimentGrant(grant));
@@ -91,6 +93,8 @@ Status ValidateGrant(const Grant& grant) {
   }
   return Status::Ok();
 }
+
+namespace {
 
 std::string DescribeGrant(const Grant& grant) {
   const char* on = "model ";
@@ -169,7 +173,7 @@ Status ValidateUsername(const std::string& username) {
 
 Status AccessAdmin::Change(const CallContext& ctx, const AccessRequest& request,
                            const std::string& after,
-                           const std::function<Status(AuthStore&)>& change) {
+                           const std::function<Status(AuthStore&)>& change, bool authorize) {
   const int64_t now = clock_.NowMillis();
   Status refusal;
   const std::vector<std::string> locks =
@@ -184,8 +188,11 @@ Status AccessAdmin::Change(const CallContext& ctx, const AccessRequest& request,
     event.operation = std::string(OperationName(request.operation));
     event.model_name = request.model;
     event.after = after;
-    const Status allowed =
-        access_.AuthorizeIn(txn.auth(), ctx.principal, request, AuthStore::EpochLock::kExclusive);
+    // A system action still takes the epoch exclusively: its change is an access change.
+    const Status allowed = authorize
+                               ? access_.AuthorizeIn(txn.auth(), ctx.principal, request,
+                                                     AuthStore::EpochLock::kExclusive)
+                               : txn.auth().AccessEpoch(AuthStore::EpochLock::kExclusive).status();
     if (allowed.code() == ErrorCode::kPermissionDenied) {
       refusal = allowed;
       event.outcome = AuditOutcome::kDenied;
@@ -223,10 +230,15 @@ Result<UserView> AccessAdmin::GetUser(const CallContext& ctx, const std::string&
   GrantQuery query;
   query.subject_type = SubjectType::kUser;
   query.subject_name = username;
-  query.resource_type = ResourceType::kModel;
   ASSIGN_OR_RETURN(std::vector<Grant> grants, store_.ListGrants(query));
   for (Grant& grant : grants) {
-    if (grant.kind == GrantKind::kAccess) view.model_grants.push_back(std::move(grant));
+    if (grant.kind != GrantKind::kAccess) continue;
+    if (grant.resource_type == ResourceType::kModel) view.model_grants.push_back(std::move(grant));
+    if (grant.resource_type == ResourceType::kExperiment) {
+      view.experiment_grants.push_back(std::move(grant));
+    }
+    if (grant.resource_type == ResourceType::kScorer)
+      view.scorer_grants.push_back(std::move(grant));
   }
   return view;
 }
@@ -309,8 +321,9 @@ Status AccessAdmin::RemoveGroupMember(const CallContext& ctx, const std::string&
 Result<Grant> AccessAdmin::CreateGrant(const CallContext& ctx, Operation operation,
                                        const Grant& grant) {
   RETURN_IF_ERROR(ValidateGrant(grant));
+  ASSIGN_OR_RETURN(const std::string experiment_name, ExperimentNameFor(ctx.principal, grant));
   Grant created;
-  RETURN_IF_ERROR(Change(ctx, AskForGrant(operation, grant), DescribeGrant(grant),
+  RETURN_IF_ERROR(Change(ctx, AskForGrant(operation, grant, experiment_name), DescribeGrant(grant),
                          [&](AuthStore& auth) -> Status {
                            ASSIGN_OR_RETURN(created, auth.CreateGrant(grant));
                            return Status::Ok();
@@ -319,7 +332,8 @@ Result<Grant> AccessAdmin::CreateGrant(const CallContext& ctx, Operation operati
 }
 
 Result<Grant> AccessAdmin::GetGrant(const CallContext& ctx, Operation operation, const Grant& key) {
-  RETURN_IF_ERROR(access_.Authorize(ctx, AskForGrant(operation, key)));
+  ASSIGN_OR_RETURN(const std::string experiment_name, ExperimentNameFor(ctx.principal, key));
+  RETURN_IF_ERROR(access_.Authorize(ctx, AskForGrant(operation, key, experiment_name)));
   return store_.GetGrant(key);
 }
 
@@ -329,20 +343,30 @@ Status AccessAdmin::UpdateGrant(const CallContext& ctx, Operation operation, con
     return Status::InvalidArgument("A " + std::string(GrantPermissionName(grant)) +
                                    " grant has no level to update: create or delete it instead.");
   }
-  return Change(ctx, AskForGrant(operation, grant), DescribeGrant(grant),
+  ASSIGN_OR_RETURN(const std::string experiment_name, ExperimentNameFor(ctx.principal, grant));
+  return Change(ctx, AskForGrant(operation, grant, experiment_name), DescribeGrant(grant),
                 [&](AuthStore& auth) { return auth.UpdateGrant(grant); });
 }
 
 Status AccessAdmin::DeleteGrant(const CallContext& ctx, Operation operation, const Grant& key) {
-  return Change(ctx, AskForGrant(operation, key), DescribeGrant(key),
+  ASSIGN_OR_RETURN(const std::string experiment_name, ExperimentNameFor(ctx.principal, key));
+  return Change(ctx, AskForGrant(operation, key, experiment_name), DescribeGrant(key),
                 [&](AuthStore& auth) { return auth.DeleteGrant(key); });
 }
 
 Result<std::vector<Grant>> AccessAdmin::ListGrants(const CallContext& ctx,
                                                    const GrantQuery& query) {
   AccessRequest request = Ask(Operation::kListGrants);
-  if (query.resource_type == ResourceType::kModel && query.resource) {
-    request.model = *query.resource;
+  const bool one_resource = query.resource && (query.resource_type == ResourceType::kModel ||
+                                               query.resource_type == ResourceType::kExperiment ||
+                                               query.resource_type == ResourceType::kScorer);
+  if (one_resource) {
+    // The grants on one model (experiment, scorer): for whoever may manage them.
+    Grant on;
+    on.resource_type = *query.resource_type;
+    on.resource = *query.resource;
+    ASSIGN_OR_RETURN(const std::string experiment_name, ExperimentNameFor(ctx.principal, on));
+    request = AskForGrant(Operation::kListGrants, on, experiment_name);
   } else {
     request.needs_admin = true;
   }

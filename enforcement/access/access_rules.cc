@@ -57,6 +57,16 @@ AccessRule RequiredAccess(Operation operation) {
     case Operation::kUpdateModelPermission:
     case Operation::kDeleteModelPermission:
       return {Requirement::kManageModel};
+    // validate_can_manage_experiment and validate_can_manage_scorer_permission.
+    case Operation::kCreateExperimentPermission:
+    case Operation::kGetExperimentPermission:
+    case Operation::kUpdateExperimentPermission:
+    case Operation::kDeleteExperimentPermission:
+    case Operation::kCreateScorerPermission:
+    case Operation::kGetScorerPermission:
+    case Operation::kUpdateScorerPermission:
+    case Operation::kDeleteScorerPermission:
+      return {Requirement::kManageExperiment};
     case Operation::kGetUser:
     case Operation::kUpdateUserPassword:
     case Operation::kGetEffectivePermission:

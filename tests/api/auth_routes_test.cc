@@ -23,7 +23,13 @@ struct AnyRoute {
   HttpMethod method;
   std::string path;
   Operation operation;
+  int api_version = 2;  // 3: below kApi3Prefixes.
 };
+
+// The prefixes a route is served under.
+const std::string_view (&PrefixesOf(const AnyRoute& route))[2] {
+  return route.api_version == 3 ? kApi3Prefixes : kApiPrefixes;
+}
 
 std::vector<AnyRoute> AllRoutes() {
   std::vector<AnyRoute> routes;
@@ -35,7 +41,7 @@ std::vector<AnyRoute> AllRoutes() {
     routes.push_back({r.method, std::string(r.path), r.operation});
   }
   for (const AccessRoute& r : kAccessRoutes) {
-    routes.push_back({r.method, std::string(r.path), r.operation});
+    routes.push_back({r.method, std::string(r.path), r.operation, r.api_version});
   }
   return routes;
 }
@@ -87,6 +93,14 @@ const std::map<std::string, std::pair<Requirement, bool>>& ExpectedRequirements(
       {"GET /mlflow/registered-models/permissions/get", {R::kManageModel, false}},
       {"PATCH /mlflow/registered-models/permissions/update", {R::kManageModel, false}},
       {"DELETE /mlflow/registered-models/permissions/delete", {R::kManageModel, false}},
+      {"POST /mlflow/experiments/permissions/create", {R::kManageExperiment, false}},
+      {"GET /mlflow/experiments/permissions/get", {R::kManageExperiment, false}},
+      {"PATCH /mlflow/experiments/permissions/update", {R::kManageExperiment, false}},
+      {"DELETE /mlflow/experiments/permissions/delete", {R::kManageExperiment, false}},
+      {"POST 3.0/mlflow/scorers/permissions/create", {R::kManageExperiment, false}},
+      {"GET 3.0/mlflow/scorers/permissions/get", {R::kManageExperiment, false}},
+      {"PATCH 3.0/mlflow/scorers/permissions/update", {R::kManageExperiment, false}},
+      {"DELETE 3.0/mlflow/scorers/permissions/delete", {R::kManageExperiment, false}},
       {"GET /modelwarden/users/current", {R::kAuthenticated, false}},
       {"GET /modelwarden/users/list", {R::kAdmin, false}},
       {"POST /modelwarden/groups/create", {R::kAdmin, false}},
@@ -108,7 +122,8 @@ const std::map<std::string, std::pair<Requirement, bool>>& ExpectedRequirements(
 }
 
 std::string RouteKey(const AnyRoute& route) {
-  return std::string(HttpMethodName(route.method)) + " " + route.path;
+  return std::string(HttpMethodName(route.method)) + " " + (route.api_version == 3 ? "3.0" : "") +
+         route.path;
 }
 
 TEST(RouteTable, EveryRouteHasItsRequirement) {
@@ -153,11 +168,11 @@ class AuthRoutesTest : public AuthTest {};
 
 TEST_P(AuthRoutesTest, AnonymousRequestToEveryRouteIsRefused) {
   int checked = 0;
-  for (const std::string_view prefix : kApiPrefixes) {
+  for (int prefix = 0; prefix < 2; ++prefix) {
     for (const AnyRoute& route : AllRoutes()) {
       ApiClient anonymous = Client("", "");
       const std::string method(HttpMethodName(route.method));
-      const std::string path = std::string(prefix) + route.path;
+      const std::string path = std::string(PrefixesOf(route)[prefix]) + route.path;
       // A complete request, so nothing but the missing credentials can refuse it.
       const ApiResponse response =
           method == "GET" ? anonymous.Send("GET", path + "?name=m&username=admin", "", "")

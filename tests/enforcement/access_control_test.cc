@@ -263,6 +263,15 @@ const std::map<Operation, Needs>& NeedsTable() {
       {O::kGetModelPermission, Needs::kManage},
       {O::kUpdateModelPermission, Needs::kManage},
       {O::kDeleteModelPermission, Needs::kManage},
+      // MANAGE on the experiment (the test gives each user the same level on experiment "m").
+      {O::kCreateExperimentPermission, Needs::kManage},
+      {O::kGetExperimentPermission, Needs::kManage},
+      {O::kUpdateExperimentPermission, Needs::kManage},
+      {O::kDeleteExperimentPermission, Needs::kManage},
+      {O::kCreateScorerPermission, Needs::kManage},
+      {O::kGetScorerPermission, Needs::kManage},
+      {O::kUpdateScorerPermission, Needs::kManage},
+      {O::kDeleteScorerPermission, Needs::kManage},
       {O::kGetCurrentUser, Needs::kAnyone},
       {O::kListUsers, Needs::kAdmin},
       {O::kCreateGroup, Needs::kAdmin},
@@ -322,11 +331,17 @@ TEST_F(AccessControlTest, EveryOperationForEveryPermission) {
     const std::string user = "user_" + std::string(PermissionName(level));
     AddUser(user);
     AddGrant(user, ResourceType::kModel, "m", std::string(PermissionName(level)));
+    AddGrant(user, ResourceType::kExperiment, "m", std::string(PermissionName(level)));
   }
   AddUser("nogrant");
   for (const auto& [operation, needs] : NeedsTable()) {
     AccessRequest request = Request(operation);
     request.new_name = "m2";
+    if (RequiredAccess(operation).requirement == Requirement::kManageExperiment) {
+      request.model = "";
+      request.experiment_id = "m";
+      if (OperationName(operation).find("Scorer") != std::string_view::npos) request.scorer = "s";
+    }
     for (Permission level : levels) {
       const std::string user = "user_" + std::string(PermissionName(level));
       SCOPED_TRACE(std::string(OperationName(operation)) + " as " + user);

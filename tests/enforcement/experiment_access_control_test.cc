@@ -78,8 +78,7 @@ TEST_F(ExperimentAccessControlTest, WhoSeesEverything) {
   EXPECT_FALSE(For("bob").sees_everything());
   EXPECT_EQ(For("bob").username(), "bob");
   EXPECT_CODE(access_->ExperimentAccessFor(Principal()), ErrorCode::kUnauthenticated);
-  EXPECT_CODE(access_->ExperimentAccessFor(Principal::User("ghost")),
-              ErrorCode::kUnauthenticated);
+  EXPECT_CODE(access_->ExperimentAccessFor(Principal::User("ghost")), ErrorCode::kUnauthenticated);
 
   Configure({}, /*enabled=*/false);
   for (const Principal& principal :
@@ -171,8 +170,7 @@ TEST_F(ExperimentAccessControlTest, GrantsOnExperimentsNeedManageOnThem) {
   const Status denied = admin_->CreateGrant(As("bob"), Operation::kCreateGrant, elsewhere).status();
   EXPECT_CODE(denied, ErrorCode::kPermissionDenied);
   EXPECT_THAT(denied.message(), HasSubstr("needs MANAGE on experiment '8'; user 'bob' has READ"));
-  const Grant scorer =
-      MakeGrant(SubjectType::kUser, "carol", ResourceType::kScorer, "7/s", "READ");
+  const Grant scorer = MakeGrant(SubjectType::kUser, "carol", ResourceType::kScorer, "7/s", "READ");
   EXPECT_OK(admin_->CreateGrant(As("bob"), Operation::kCreateGrant, scorer));
   const Grant prefix =
       MakeGrant(SubjectType::kUser, "carol", ResourceType::kExperimentPrefix, "team-", "READ");

@@ -28,8 +28,7 @@ Grant UserPrefix(const std::string& prefix, const std::string& permission) {
 }
 Grant GroupPrefix(const std::string& group, const std::string& prefix,
                   const std::string& permission) {
-  return MakeGrant(SubjectType::kGroup, group, ResourceType::kExperimentPrefix, prefix,
-                   permission);
+  return MakeGrant(SubjectType::kGroup, group, ResourceType::kExperimentPrefix, prefix, permission);
 }
 Grant UserScorer(const std::string& id, const std::string& scorer, const std::string& permission) {
   return MakeGrant(SubjectType::kUser, "bob", ResourceType::kScorer, ScorerResource(id, scorer),
@@ -110,9 +109,9 @@ TEST(ExperimentAccessTest, AnUnknownNameLeavesPrefixGrantsOut) {
 TEST(ExperimentAccessTest, UserBeatsGroupsAndTheHighestGroupWins) {
   EXPECT_EQ(On(Access({GroupExperiment("g", "1", "MANAGE"), UserExperiment("1", "READ")}), "1", ""),
             Permission::kRead);
-  EXPECT_EQ(On(Access({UserPrefix("p", "NO_PERMISSIONS"), GroupPrefix("g", "p", "MANAGE")}), "1",
-               "px"),
-            Permission::kNoPermissions);
+  EXPECT_EQ(
+      On(Access({UserPrefix("p", "NO_PERMISSIONS"), GroupPrefix("g", "p", "MANAGE")}), "1", "px"),
+      Permission::kNoPermissions);
   const ExperimentAccess groups =
       Access({GroupExperiment("a", "1", "READ"), GroupExperiment("b", "1", "EDIT"),
               GroupExperiment("c", "1", "NO_PERMISSIONS")},
