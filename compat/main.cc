@@ -429,8 +429,8 @@ int Serve(const modelwarden::ServerOptions& options) {
     experiments = std::make_unique<ExperimentDirectory>(*tracker_calls);
     access_admin.SetExperimentNames(experiments.get());
     forwarded_authorizer = std::make_unique<ForwardedAuthorizer>(*experiments);
-    tracking_calls =
-        std::make_unique<GovernedTrackingCalls>(*tracker_calls, *forwarded_authorizer, access_admin);
+    tracking_calls = std::make_unique<GovernedTrackingCalls>(*tracker_calls, *forwarded_authorizer,
+                                                             access_admin);
     server.GovernForwardedCalls(*forwarded_authorizer, *tracking_calls);
   }
   RetentionPlanner planner(*policy, *store->models, clock);

@@ -145,11 +145,11 @@ void StartStreamedResponse(Shard& shard, beast::tcp_stream& client,
 
 // Relays the request whose head `parser` has read from `client` to the upstream of `policy`, and
 // the answer back, streaming both bodies through one fixed buffer. With `body`, the request's
-// body was read already (and `parser` may be empty): that body is sent, with a Content-Length. Calls `done` on the shard's
-// thread exactly once: with a response when nothing was sent to the client yet (an upstream
-// failure; `request_read` says whether the request's body was read to its end), or with nullopt
-// after the upstream's answer was relayed (`keep_alive`: the client connection may serve another
-// request).
+// body was read already (and `parser` may be empty): that body is sent, with a Content-Length.
+// Calls `done` on the shard's thread exactly once: with a response when nothing was sent to the
+// client yet (an upstream failure; `request_read` says whether the request's body was read to its
+// end), or with nullopt after the upstream's answer was relayed (`keep_alive`: the client
+// connection may serve another request).
 struct RelayResult {
   std::optional<Response> failure;
   bool request_read = true;

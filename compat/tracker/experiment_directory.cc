@@ -37,8 +37,7 @@ Result<rj::Document> Parse(const std::string& body, const std::string& what) {
 
 Result<std::vector<std::string>> One(std::string value, const std::string& what) {
   if (value.empty()) {
-    return Status::Unavailable("the tracking server's answer for " + what +
-                               " names no experiment");
+    return Status::Unavailable("the tracking server's answer for " + what + " names no experiment");
   }
   return std::vector<std::string>{std::move(value)};
 }
@@ -68,15 +67,14 @@ Result<std::vector<std::string>> ExperimentDirectory::Cached(Cache& cache, const
 }
 
 Result<std::string> ExperimentDirectory::ExperimentOfRun(const std::string& run_id) {
-  ASSIGN_OR_RETURN(auto ids, Cached(runs_, run_id, options_.ownership_ttl,
-                                    [&]() -> Result<std::vector<std::string>> {
-                                      ASSIGN_OR_RETURN(std::string body,
-                                                       calls_.GetJson("/api/2.0/mlflow/runs/get?run_id=" +
-                                                                      Quote(run_id, "")));
-                                      ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "a run"));
-                                      return One(At(doc, {"run", "info", "experiment_id"}),
-                                                 "a run");
-                                    }));
+  ASSIGN_OR_RETURN(
+      auto ids,
+      Cached(runs_, run_id, options_.ownership_ttl, [&]() -> Result<std::vector<std::string>> {
+        ASSIGN_OR_RETURN(std::string body,
+                         calls_.GetJson("/api/2.0/mlflow/runs/get?run_id=" + Quote(run_id, "")));
+        ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "a run"));
+        return One(At(doc, {"run", "info", "experiment_id"}), "a run");
+      }));
   return ids.front();
 }
 

@@ -378,9 +378,8 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
       return decision;
     }
     case R::kNewTrace: {
-      const rj::Value* id =
-          At(params.doc(),
-             {"trace", "trace_info", "trace_location", "mlflow_experiment", "experiment_id"});
+      const rj::Value* id = At(params.doc(), {"trace", "trace_info", "trace_location",
+                                              "mlflow_experiment", "experiment_id"});
       std::optional<std::string> text = id ? IdOf(*id) : std::nullopt;
       if (!text) return Missing("trace.trace_info.trace_location.mlflow_experiment.experiment_id");
       RETURN_IF_ERROR(Require(access, *text, need));
@@ -437,8 +436,7 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
       }
       const EffectivePermission has = access.ForScorer(experiment_id, scorer, name);
       if (!Allows(has.permission, need)) {
-        return Denied(access, need, "scorer '" + scorer + "' of experiment " + experiment_id,
-                      has);
+        return Denied(access, need, "scorer '" + scorer + "' of experiment " + experiment_id, has);
       }
       return decision;
     }

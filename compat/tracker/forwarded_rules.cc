@@ -81,8 +81,7 @@ const std::vector<ForwardedRule>& Rules() {
       {"DELETE", "/3.0/mlflow/traces/{trace_id}/tags", R::kTrace, N::kUpdate},
       {"POST", "/3.0/mlflow/traces/{trace_id}/assessments", R::kTrace, N::kUpdate},
       {"GET", "/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}", R::kTrace, N::kRead},
-      {"PATCH", "/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}", R::kTrace,
-       N::kUpdate},
+      {"PATCH", "/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}", R::kTrace, N::kUpdate},
       {"DELETE", "/3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}", R::kTrace,
        N::kDelete},
       // Evaluation datasets.

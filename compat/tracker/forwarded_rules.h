@@ -17,24 +17,24 @@ namespace modelwarden {
 
 // What a call is about, and so which experiment(s) decide.
 enum class ForwardedResource {
-  kAnyUser,            // Any authenticated user (server features, the gateway proxy, UI files).
-  kAdmin,              // Admins only.
-  kExperiment,         // The "experiment_id" parameter.
-  kExperimentByName,   // The "experiment_name" parameter.
-  kExperiments,        // Every "experiment_ids" value: each one.
-  kSearchExperiments,  // A search's "experiment_ids" (JSON body): narrowed to the readable ones.
-  kRun,                // The "run_id" (or "run_uuid") parameter.
-  kRuns,               // Every "run_id"/"run_ids" value: each one.
-  kLoggedModel,        // The {model_id} path segment, else the "model_id" parameter.
-  kTrace,              // The {trace_id} path segment, else "trace_id"/"request_id".
-  kTraces,             // Every "trace_ids" value: each one.
-  kNewTrace,           // A v3 trace's trace_info.trace_location.mlflow_experiment.experiment_id.
-  kSearchTraces,       // A v3 search's locations[].mlflow_experiment.experiment_id: each one.
-  kArtifact,           // mlflow-artifacts: the experiment id the artifact path starts with.
-  kDataset,            // The {dataset_id} path segment: every experiment the dataset is in.
-  kDatasetExperiments, // kDataset, and every "experiment_ids" value it is to be (un)linked with.
-  kScorer,             // The "experiment_id" and "name" parameters: that scorer.
-  kGraphql,            // MLflow's GraphQL endpoint: the runs and experiments its query reads.
+  kAnyUser,             // Any authenticated user (server features, the gateway proxy, UI files).
+  kAdmin,               // Admins only.
+  kExperiment,          // The "experiment_id" parameter.
+  kExperimentByName,    // The "experiment_name" parameter.
+  kExperiments,         // Every "experiment_ids" value: each one.
+  kSearchExperiments,   // A search's "experiment_ids" (JSON body): narrowed to the readable ones.
+  kRun,                 // The "run_id" (or "run_uuid") parameter.
+  kRuns,                // Every "run_id"/"run_ids" value: each one.
+  kLoggedModel,         // The {model_id} path segment, else the "model_id" parameter.
+  kTrace,               // The {trace_id} path segment, else "trace_id"/"request_id".
+  kTraces,              // Every "trace_ids" value: each one.
+  kNewTrace,            // A v3 trace's trace_info.trace_location.mlflow_experiment.experiment_id.
+  kSearchTraces,        // A v3 search's locations[].mlflow_experiment.experiment_id: each one.
+  kArtifact,            // mlflow-artifacts: the experiment id the artifact path starts with.
+  kDataset,             // The {dataset_id} path segment: every experiment the dataset is in.
+  kDatasetExperiments,  // kDataset, and every "experiment_ids" value it is to be (un)linked with.
+  kScorer,              // The "experiment_id" and "name" parameters: that scorer.
+  kGraphql,             // MLflow's GraphQL endpoint: the runs and experiments its query reads.
 };
 
 // The permission needed, as MLflow's Permission.can_* names it.
@@ -56,9 +56,9 @@ struct ForwardedRule {
 const std::vector<ForwardedRule>& AllForwardedRules();
 
 struct ForwardedMatch {
-  const ForwardedRule* rule = nullptr;     // Null: no rule.
-  std::vector<std::string> values;         // The {x} / {*x} segments, in order.
-  bool api = false;                        // The path is an API path (deny by default).
+  const ForwardedRule* rule = nullptr;  // Null: no rule.
+  std::vector<std::string> values;      // The {x} / {*x} segments, in order.
+  bool api = false;                     // The path is an API path (deny by default).
 };
 
 // The rule for `method` on `path` (percent-decoded, as the edge routes). HEAD finds GET's rule.

@@ -171,10 +171,9 @@ Result<TrackerAnswer> GovernedTrackingCalls::SearchExperiments(const ExperimentA
   if (access.sees_everything()) return calls_.Send(head.method, head.target, content_type, body);
   SearchRequest request(head, body);
   const auto readable = [&access](const rj::Value& experiment) {
-    return CanRead(access
-                       .ForExperiment(StringAt(experiment, "experiment_id"),
-                                      StringAt(experiment, "name"))
-                       .permission);
+    return CanRead(
+        access.ForExperiment(StringAt(experiment, "experiment_id"), StringAt(experiment, "name"))
+            .permission);
   };
   rj::Document out(rj::kObjectType);
   rj::Value experiments(rj::kArrayType);
@@ -195,8 +194,8 @@ Result<TrackerAnswer> GovernedTrackingCalls::SearchExperiments(const ExperimentA
     auto found = page.FindMember("experiments");
     if (found != page.MemberEnd() && found->value.IsArray()) {
       for (rj::Value& experiment : found->value.GetArray()) {
-        if (readable(experiment)) experiments.PushBack(rj::Value(experiment, out.GetAllocator()),
-                                                       out.GetAllocator());
+        if (readable(experiment))
+          experiments.PushBack(rj::Value(experiment, out.GetAllocator()), out.GetAllocator());
       }
     }
     token = StringAt(page, "next_page_token");
@@ -214,8 +213,8 @@ Result<TrackerAnswer> GovernedTrackingCalls::SearchExperiments(const ExperimentA
   return filtered;
 }
 
-void GovernedTrackingCalls::AfterSuccess(Kind kind, const CallContext& ctx,
-                                         const RequestHead& head, const std::string& request_body,
+void GovernedTrackingCalls::AfterSuccess(Kind kind, const CallContext& ctx, const RequestHead& head,
+                                         const std::string& request_body,
                                          const std::string& answer_body) {
   rj::Document answer;
   ParseBoundedJson(answer_body, answer);
@@ -251,7 +250,8 @@ void GovernedTrackingCalls::AfterSuccess(Kind kind, const CallContext& ctx,
   }
   if (!done.ok()) {
     // The tracker made the change; only the grant is missing. An admin can make it.
-    std::fprintf(stderr, "[error] request %s: the tracker's change was made but its grant was not: %s\n",
+    std::fprintf(stderr,
+                 "[error] request %s: the tracker's change was made but its grant was not: %s\n",
                  ctx.request_id.c_str(), done.ToString().c_str());
   }
 }

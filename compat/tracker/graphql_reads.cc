@@ -3,9 +3,9 @@
 #include <rapidjson/document.h>
 
 #include <cctype>
+#include <utility>
 
 #include "compat/tracker/tracker_json.h"
-#include <utility>
 
 namespace modelwarden {
 namespace {

@@ -27,8 +27,7 @@ ErrorCode CodeOfName(std::string_view name, int http_status) {
 }  // namespace
 
 Result<TrackerAnswer> TrackerCalls::Send(const std::string& method, const std::string& target,
-                                         const std::string& content_type,
-                                         const std::string& body) {
+                                         const std::string& content_type, const std::string& body) {
   std::unique_ptr<httplib::Client> client = pool_->Acquire();
   if (!pool_->user().empty() || !pool_->password().empty()) {
     client->set_basic_auth(pool_->user(), pool_->password());

@@ -44,5 +44,4 @@ class FakeTracker {
   int port_ = 0;
 };
 
-
 }  // namespace modelwarden::testing

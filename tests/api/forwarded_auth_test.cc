@@ -89,8 +89,8 @@ const Call kCalls[] = {
 };
 
 bool Mutates(const Call& call) {
-  return std::string(call.method) != "GET" && std::string(call.path).find("/search") ==
-                                                  std::string::npos;
+  return std::string(call.method) != "GET" &&
+         std::string(call.path).find("/search") == std::string::npos;
 }
 
 class ForwardedAuthTest : public AuthTest {
@@ -157,7 +157,9 @@ TEST_P(ForwardedAuthTest, EveryCallIsAllowedExactlyAtItsLevelAndARefusalChangesN
       if (user.level >= call.needs) {
         EXPECT_GE(response.status, 200) << response.Describe();
         EXPECT_LT(response.status, 300) << response.Describe();
-        if (Mutates(call)) EXPECT_EQ(Mutations(), before + 1);
+        if (Mutates(call)) {
+          EXPECT_EQ(Mutations(), before + 1);
+        }
       } else {
         EXPECT_TRUE(IsDenied(response)) << response.Describe();
         EXPECT_EQ(Mutations(), before) << "a refused call reached the tracker";
@@ -225,20 +227,23 @@ TEST_P(ForwardedAuthTest, GraphqlIsCheckedByTheRunsAndExperimentsItReads) {
   ApiResponse allowed = reader.mlflow.Send("POST", "/graphql", page_of("run1"), "application/json");
   EXPECT_EQ(allowed.status, 200) << allowed.Describe();
   EXPECT_EQ(Mutations(), before + 1);  // The fake counts every POST.
-  for (const std::string& body :
-       {page_of("run-b"),
-        std::string(R"({"query":"{ mlflowGetExperiment(input: {experimentId: \"2\"}) { experiment { name } } }"})"),
-        std::string(R"({"query":"query { ok: mlflowGetRun(input: {runId: \"run1\"}) { run { info { runUuid } } } other: mlflowGetRun(input: {runId: \"run-b\"}) { run { info { runUuid } } } }"})"),
-        std::string(R"({"query":"{ mlflowSearchModelVersions(input: {filter: \"\"}) { modelVersions { name } } }"})"),
-        std::string(R"({"query":"query { ...F } fragment F on Query { test }"})"),
-        std::string(R"({"query":"subscription { x }"})")}) {
+  for (
+      const std::string& body :
+      {page_of("run-b"),
+       std::string(
+           R"({"query":"{ mlflowGetExperiment(input: {experimentId: \"2\"}) { experiment { name } } }"})"),
+       std::string(
+           R"({"query":"query { ok: mlflowGetRun(input: {runId: \"run1\"}) { run { info { runUuid } } } other: mlflowGetRun(input: {runId: \"run-b\"}) { run { info { runUuid } } } }"})"),
+       std::string(
+           R"({"query":"{ mlflowSearchModelVersions(input: {filter: \"\"}) { modelVersions { name } } }"})"),
+       std::string(R"({"query":"query { ...F } fragment F on Query { test }"})"),
+       std::string(R"({"query":"subscription { x }"})")}) {
     const int at = Mutations();
-    EXPECT_TRUE(IsDenied(reader.mlflow.Send("POST", "/graphql", body, "application/json")))
-        << body;
+    EXPECT_TRUE(IsDenied(reader.mlflow.Send("POST", "/graphql", body, "application/json"))) << body;
     EXPECT_EQ(Mutations(), at) << body;
   }
-  ApiResponse malformed =
-      reader.mlflow.Send("POST", "/graphql", R"({"query":"{ mlflowGetRun(input: "})", "application/json");
+  ApiResponse malformed = reader.mlflow.Send(
+      "POST", "/graphql", R"({"query":"{ mlflowGetRun(input: "})", "application/json");
   EXPECT_EQ(malformed.status, 400) << malformed.Describe();
   // A deeply nested document is refused, not recursed into.
   std::string deep = R"({"query":"{ )";
@@ -261,8 +266,7 @@ TEST_P(ForwardedAuthTest, BadParametersGetMlflowErrorsAndReachNothing) {
   EXPECT_EQ(malformed.status, 400) << malformed.Describe();
   ApiResponse unknown_run =
       As("manager", {"POST", "/api/2.0/mlflow/runs/log-batch", R"({"run_id":"nope"})", kEdit});
-  EXPECT_TRUE(IsMlflowError(unknown_run, 404, "RESOURCE_DOES_NOT_EXIST"))
-      << unknown_run.Describe();
+  EXPECT_TRUE(IsMlflowError(unknown_run, 404, "RESOURCE_DOES_NOT_EXIST")) << unknown_run.Describe();
   // Ways of naming one thing to the check and another to the tracker: refused.
   const Call ambiguous[] = {
       // Python's json takes the last of two equal keys.
@@ -350,12 +354,13 @@ TEST_P(ForwardedAuthTest, TheCreatorOfAnExperimentManagesIt) {
   ASSERT_EQ(created.status, 200) << created.Describe();
   const std::optional<std::string> id = created.StringAt("/experiment_id");
   ASSERT_TRUE(id.has_value()) << created.body;
-  ApiResponse permission =
-      editor.mlflow.Get("/experiments/permissions/get", {{"experiment_id", *id}, {"username", "editor"}});
+  ApiResponse permission = editor.mlflow.Get("/experiments/permissions/get",
+                                             {{"experiment_id", *id}, {"username", "editor"}});
   ASSERT_EQ(permission.status, 200) << permission.Describe();
   EXPECT_EQ(permission.StringAt("/experiment_permission/permission"), "MANAGE");
   EXPECT_EQ(editor.mlflow.Get("/experiments/get", {{"experiment_id", *id}}).status, 200);
-  EXPECT_TRUE(IsDenied(AuthTest::As("reader").mlflow.Get("/experiments/get", {{"experiment_id", *id}})));
+  EXPECT_TRUE(
+      IsDenied(AuthTest::As("reader").mlflow.Get("/experiments/get", {{"experiment_id", *id}})));
 }
 
 MODELWARDEN_INSTANTIATE_API_TESTS(ForwardedAuthTest);

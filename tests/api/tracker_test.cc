@@ -124,8 +124,7 @@ TEST_P(TrackerTest, ForwardsEveryMethodWithPathQueryHeadersAndBody) {
     echo.Parse(res.body.c_str());
     ASSERT_TRUE(echo.IsObject()) << res.body;
     EXPECT_STREQ(echo["method"].GetString(), method);
-    EXPECT_STREQ(echo["target"].GetString(),
-                 "/api/2.0/mlflow/echo-test?filter=a%2Fb&status=201");
+    EXPECT_STREQ(echo["target"].GetString(), "/api/2.0/mlflow/echo-test?filter=a%2Fb&status=201");
     std::map<std::string, std::string> headers;
     for (const auto& h : echo["headers"].GetArray()) {
       headers[h[0].GetString()] = h[1].GetString();

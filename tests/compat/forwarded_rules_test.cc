@@ -28,7 +28,8 @@ std::string Concrete(const std::string& route) {
 // Deny by default holds only if every route MLflow's tracking server has is in the table: a
 // route left out would be refused to everyone but admins, which the UI would show as broken.
 TEST(ForwardedRulesTest, EveryMlflowTrackingRouteHasARule) {
-  std::ifstream file(std::string(MODELWARDEN_SOURCE_DIR) + "/tests/data/mlflow_tracking_routes.txt");
+  std::ifstream file(std::string(MODELWARDEN_SOURCE_DIR) +
+                     "/tests/data/mlflow_tracking_routes.txt");
   ASSERT_TRUE(file.is_open());
   std::string line;
   int routes = 0;
@@ -66,7 +67,8 @@ TEST(ForwardedRulesTest, LiteralPathsWinOverPlaceholdersAndValuesAreCollected) {
   ASSERT_NE(search.rule, nullptr);
   EXPECT_EQ(search.rule->resource, ForwardedResource::kSearchExperiments);
 
-  ForwardedMatch model = FindForwardedRule("DELETE", "/ajax-api/2.0/mlflow/logged-models/m-1/tags/k");
+  ForwardedMatch model =
+      FindForwardedRule("DELETE", "/ajax-api/2.0/mlflow/logged-models/m-1/tags/k");
   ASSERT_NE(model.rule, nullptr);
   EXPECT_EQ(model.rule->resource, ForwardedResource::kLoggedModel);
   EXPECT_EQ(model.rule->need, ForwardedNeed::kDelete);

@@ -9,7 +9,8 @@
 namespace modelwarden {
 namespace {
 
-constexpr char kRunPage[] = R"(query GetRun($data: MlflowGetRunInput!) @component(name: "MLflow.ExperimentRunTracking") {
+constexpr char kRunPage[] =
+    R"(query GetRun($data: MlflowGetRunInput!) @component(name: "MLflow.ExperimentRunTracking") {
   mlflowGetRun(input: $data) {
     apiError { helpUrl code message }
     run { info { runUuid experimentId } experiment { name tags { key value } } modelVersions { name } }
@@ -53,7 +54,8 @@ TEST(GraphqlReadsTest, LiteralsAliasesAndSeveralRootFieldsAreAllRead) {
   EXPECT_EQ(reads->runs, std::vector<std::string>{"r1"});
   EXPECT_EQ(reads->experiments, std::vector<std::string>{"3"});
   // A search naming no experiment is decided by the default permission ("").
-  Result<GraphqlReads> all = ReadGraphqlRequest("{ mlflowSearchRuns(input: {}) { runs { info { runUuid } } } }", "", "");
+  Result<GraphqlReads> all =
+      ReadGraphqlRequest("{ mlflowSearchRuns(input: {}) { runs { info { runUuid } } } }", "", "");
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->experiments, std::vector<std::string>{""});
 }
@@ -62,13 +64,15 @@ TEST(GraphqlReadsTest, WhatCannotBeAttributedIsForAdmins) {
   for (const char* query :
        {"{ mlflowSearchModelVersions(input: {filter: \"\"}) { modelVersions { name } } }",
         "query { ...F } fragment F on Query { test }", "subscription { x }",
-        "{ __schema { types { name } } }", "{ mlflowGetRun(input: {runId: \"r\"}) { ...Spread } }"}) {
+        "{ __schema { types { name } } }",
+        "{ mlflowGetRun(input: {runId: \"r\"}) { ...Spread } }"}) {
     Result<GraphqlReads> reads = ReadGraphqlRequest(query, "", "");
     ASSERT_FALSE(reads.ok()) << query;
     EXPECT_EQ(reads.status().code(), ErrorCode::kPermissionDenied) << query;
   }
-  for (const char* query : {"", "{", "{ mlflowGetRun(input: ", "{ \"unterminated }",
-                            "{ mlflowGetRun(input: {}) { run { info { runUuid } } } }", "query ("}) {
+  for (const char* query :
+       {"", "{", "{ mlflowGetRun(input: ", "{ \"unterminated }",
+        "{ mlflowGetRun(input: {}) { run { info { runUuid } } } }", "query ("}) {
     Result<GraphqlReads> reads = ReadGraphqlRequest(query, "", "");
     ASSERT_FALSE(reads.ok()) << query;
     EXPECT_EQ(reads.status().code(), ErrorCode::kInvalidParameterValue) << query;

@@ -25,9 +25,10 @@ class CannedTracker : public RequestHandler {
       const auto query = ParseQueryString(request.head.query);
       auto it = query.find("run_id");
       const std::string run = it == query.end() ? "" : it->second;
-      response.body = R"({"run":{"info":{"run_id":")" + run + R"(","run_uuid":")" + run +
-                      R"(","experiment_id":"1","status":"FINISHED","lifecycle_stage":"active"},)"
-                      R"("data":{"metrics":[{"key":"loss","value":0.25,"timestamp":1,"step":0}]}}})";
+      response.body =
+          R"({"run":{"info":{"run_id":")" + run + R"(","run_uuid":")" + run +
+          R"(","experiment_id":"1","status":"FINISHED","lifecycle_stage":"active"},)"
+          R"("data":{"metrics":[{"key":"loss","value":0.25,"timestamp":1,"step":0}]}}})";
     } else if (request.head.path == "/health") {
       response.content_type = "text/plain";
       response.body = "OK";
