@@ -40,6 +40,17 @@ Result<TrackerAnswer> TrackerCalls::Send(const std::string& method, const std::s
   request.body = body;
   const auto started = std::chrono::steady_clock::now();
   httplib::Result res = client->send(request);
+  if (!res && (method == "GET" || method == "HEAD") &&
+      std::chrono::steady_clock::now() - started < pool_->options().connect_timeout) {
+    // A kept-alive connection the tracker closed meanwhile (a quick failure, not a timeout):
+    // once more, on a new one. Only reads: a change may have been made before it broke.
+    pool_->Release(std::move(client));
+    client = pool_->Acquire();
+    if (!pool_->user().empty() || !pool_->password().empty()) {
+      client->set_basic_auth(pool_->user(), pool_->password());
+    }
+    res = client->send(request);
+  }
   const auto waited = std::chrono::steady_clock::now() - started;
   pool_->Release(std::move(client));
   if (!res) {

@@ -54,9 +54,11 @@ def pattern_digest(size):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # Head and body go out as two writes.
 
     def log_message(self, *args):
-        pass
+        if os.environ.get("FAKE_TRACKER_LOG"):
+            super().log_message(*args)
 
     def send_json(self, status, obj, extra=()):
         body = json.dumps(obj).encode()
@@ -68,6 +70,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+        return True
 
     def read_body(self):
         """Streams the request body through a hash; returns (length, sha256). Its first 8 KiB are
@@ -126,7 +129,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.send_json(200, answer)
 
     def handle_tracking(self, path, query):
-        """The tracking endpoints this fake knows; None for the rest."""
+        """Answers the tracking endpoints this fake knows (True); None for the rest."""
         get = self.command in ("GET", "HEAD")
         if get and path == "/api/2.0/mlflow/experiments/get":
             experiment_id = query.get("experiment_id", [""])[0]
@@ -153,7 +156,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 experiment_id = str(max(int(i) for i in EXPERIMENTS) + 1)
                 EXPERIMENTS[experiment_id] = name
             return self.send_json(200, {"experiment_id": experiment_id})
-        if get and path.startswith("/api/3.0/mlflow/traces/") and path.count("/") == 5:
+        if (get and path.startswith("/api/3.0/mlflow/traces/") and path.count("/") == 5
+                and path.rsplit("/", 1)[1] not in ("get", "batchGet", "search")):
             trace_id = path.rsplit("/", 1)[1]
             if trace_id not in TRACES:
                 return self.not_found(f"Trace with ID {trace_id} is not found.")
