@@ -363,6 +363,29 @@ TEST_P(ForwardedAuthTest, TheCreatorOfAnExperimentManagesIt) {
       IsDenied(AuthTest::As("reader").mlflow.Get("/experiments/get", {{"experiment_id", *id}})));
 }
 
+// Groups and experiment-name prefixes decide forwarded calls as they decide models: team-a's
+// group holds EDIT on every "team-a/" experiment (1 and 3, not 2); a user's own grant on one
+// experiment wins over the group's prefix grant.
+TEST_P(ForwardedAuthTest, GroupAndPrefixGrantsDecideForwardedCalls) {
+  CreateUser("ann");
+  CreateUser("ben");
+  CreateGroup("team-a", {"ann", "ben"});
+  CreateGrant(R"({"group":"team-a","experiment_prefix":"team-a/","permission":"EDIT"})");
+  GrantExperiment("ben", "1", "NO_PERMISSIONS");
+  Caller ann = AuthTest::As("ann");
+  EXPECT_EQ(ann.mlflow.Get("/runs/get", {{"run_id", "run1"}}).status, 200);
+  EXPECT_EQ(ann.mlflow.Post("/runs/log-batch", R"({"run_id":"run1"})").status, 200);
+  EXPECT_EQ(ann.mlflow.Post("/runs/create", R"({"experiment_id":"3"})").status, 200);
+  EXPECT_TRUE(IsDenied(ann.mlflow.Get("/runs/get", {{"run_id", "run-b"}})));
+  EXPECT_TRUE(IsDenied(ann.mlflow.Post("/runs/delete", R"({"run_id":"run1"})")));
+  ApiResponse seen = ann.mlflow.Get("/experiments/search");
+  ASSERT_NE(seen.At("/experiments"), nullptr) << seen.body;
+  EXPECT_EQ(seen.At("/experiments")->Size(), 2u) << seen.body;
+  Caller ben = AuthTest::As("ben");
+  EXPECT_TRUE(IsDenied(ben.mlflow.Get("/runs/get", {{"run_id", "run1"}})));
+  EXPECT_EQ(ben.mlflow.Post("/runs/create", R"({"experiment_id":"3"})").status, 200);
+}
+
 MODELWARDEN_INSTANTIATE_API_TESTS(ForwardedAuthTest);
 
 }  // namespace
