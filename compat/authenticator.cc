@@ -23,7 +23,8 @@ std::string_view TrimOws(std::string_view text) { return TrimAny(text, " \t"); }
 }  // namespace
 
 Result<Principal> Authenticate(AccessControl& access,
-                               const std::optional<std::string>& authorization) {
+                               const std::optional<std::string>& authorization,
+                               AccessControl::Blocking blocking) {
   if (!authorization.has_value() || TrimOws(*authorization).empty()) {
     return Status::Unauthenticated(kNotAuthenticated);
   }
@@ -35,12 +36,13 @@ Result<Principal> Authenticate(AccessControl& access,
       return Status::Unauthenticated(
           "Malformed Basic credentials: expected base64 of username:password.");
     }
-    return access.AuthenticatePassword(decoded->substr(0, colon), decoded->substr(colon + 1));
+    return access.AuthenticatePassword(decoded->substr(0, colon), decoded->substr(colon + 1),
+                                       blocking);
   }
   if (SchemeIs(header, "bearer")) {
     const std::string_view token = TrimOws(header.substr(7));
     if (token.empty()) return Status::Unauthenticated("Malformed Bearer credentials: no token.");
-    return access.AuthenticateToken(std::string(token));
+    return access.AuthenticateToken(std::string(token), blocking);
   }
   return Status::Unauthenticated("Unsupported Authorization scheme: use Basic or Bearer.");
 }

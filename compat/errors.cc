@@ -35,6 +35,7 @@ MlflowError ToMlflowError(ErrorCode code) {
     case ErrorCode::kAborted:
       return {"ABORTED", 409};
     case ErrorCode::kInternalError:
+    case ErrorCode::kWouldBlock:  // Never meant to reach a client.
       return {"INTERNAL_ERROR", 500};
     case ErrorCode::kOk:
       break;

@@ -333,28 +333,75 @@ Disposition HttpServer::Classify(const RequestHead& head) {
 }
 
 std::optional<Response> HttpServer::Admit(const RequestHead& head, int, std::string* body) {
-  Response refusal;
-  Result<Principal> principal = AuthenticateHead(access_, head, &refusal);
-  if (!principal.ok()) return refusal;
-  Result<ExperimentAccess> access = access_.ExperimentAccessFor(*principal);
-  if (!access.ok()) return ErrorResponse(access.status());
+  Result<std::optional<Response>> decided =
+      DecideAdmission(head, body, AccessControl::Blocking::kAllowed);
+  if (!decided.ok()) return ErrorResponse(decided.status());
+  return std::move(*decided);
+}
+
+Admission HttpServer::AdmitWithoutBlocking(const RequestHead& head, int, std::string* body) {
+  // A large body is parsed on a worker, not on the thread that serves other connections.
+  constexpr size_t kMaxBodyOnIoThread = 64 * 1024;
+  Admission admission;
+  if (body != nullptr && body->size() > kMaxBodyOnIoThread) return admission;
+  Result<std::optional<Response>> decided =
+      DecideAdmission(head, body, AccessControl::Blocking::kNever);
+  if (!decided.ok()) {
+    if (decided.status().code() == ErrorCode::kWouldBlock) return admission;
+    admission.kind = Admission::Kind::kAnswered;
+    admission.answer = ErrorResponse(decided.status());
+    return admission;
+  }
+  if (!decided->has_value()) {
+    admission.kind = Admission::Kind::kAllowed;
+    return admission;
+  }
+  admission.kind = Admission::Kind::kAnswered;
+  admission.answer = std::move(**decided);
+  return admission;
+}
+
+// Ok(nullopt): forward the call; Ok(response): answer it so (401 with its header, a local
+// answer). Errors: refusals.
+Result<std::optional<Response>> HttpServer::DecideAdmission(const RequestHead& head,
+                                                            std::string* body,
+                                                            AccessControl::Blocking blocking) {
+  Result<Principal> principal = Authenticate(access_, HeaderOrNull(head, "Authorization"), blocking);
+  if (!principal.ok()) {
+    if (principal.status().code() == ErrorCode::kUnauthenticated) {
+      Response refusal = ErrorResponse(principal.status());
+      refusal.headers.emplace_back("WWW-Authenticate", "Basic realm=\"mlflow\"");
+      return std::optional<Response>(std::move(refusal));
+    }
+    return principal.status();
+  }
+  ASSIGN_OR_RETURN(ExperimentAccess access, access_.ExperimentAccessFor(*principal, blocking));
   const ForwardedMatch match = FindForwardedRule(head.method, head.path);
   if (authorizer_ == nullptr) {
     // Nothing to decide experiments with: only what needs no permission goes through.
-    if (access->sees_everything() || !match.api) return std::nullopt;
-    return ErrorResponse(Status::PermissionDenied(
+    if (access.sees_everything() || !match.api) return std::optional<Response>();
+    return Status::PermissionDenied(
         "Permission denied: forwarded API calls are not authorized on this server; only admins "
-        "may make them."));
+        "may make them.");
   }
-  Result<ForwardedDecision> decision = authorizer_->Decide(*access, match, head, body);
-  if (!decision.ok()) return ErrorResponse(decision.status());
-  if (decision->answer) {
+  // Decided on a copy in the non-blocking pass, so that a decision left to a worker starts
+  // from the body as it came.
+  std::string narrowed;
+  std::string* checked = body;
+  if (body != nullptr && blocking == AccessControl::Blocking::kNever) {
+    narrowed = *body;
+    checked = &narrowed;
+  }
+  ASSIGN_OR_RETURN(ForwardedDecision decision,
+                   authorizer_->Decide(access, match, head, checked, blocking));
+  if (checked != body) *body = std::move(narrowed);
+  if (decision.answer) {
     Response answer;
     answer.content_type = kJsonContentType;
-    answer.body = std::move(*decision->answer);
-    return answer;
+    answer.body = std::move(*decision.answer);
+    return std::optional<Response>(std::move(answer));
   }
-  return std::nullopt;
+  return std::optional<Response>();
 }
 
 // Runs the route with MLflow's error mapping, the request id and policy warnings on the

@@ -100,6 +100,10 @@ class HttpServer : private RequestHandler {
   Disposition Classify(const RequestHead& head) override;
   Response Serve(int route, Request& request) override;
   std::optional<Response> Admit(const RequestHead& head, int route, std::string* body) override;
+  Admission AdmitWithoutBlocking(const RequestHead& head, int route, std::string* body) override;
+  // Admit's decision; with Blocking::kNever, kWouldBlock when it needs a read.
+  Result<std::optional<Response>> DecideAdmission(const RequestHead& head, std::string* body,
+                                                  AccessControl::Blocking blocking);
 
   void RegisterRoutes();
   // GET (HEAD) /model-versions/get-artifact for an authenticated caller.

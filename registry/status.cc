@@ -29,6 +29,7 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kAborted:
       return "ABORTED";
     case ErrorCode::kInternalError:
+    case ErrorCode::kWouldBlock:
       return "INTERNAL_ERROR";
   }
   return "INTERNAL_ERROR";

@@ -28,6 +28,10 @@ enum class ErrorCode {
   // ABORTED: HTTP 409, which its clients do not retry.
   kAborted,
   kInternalError,
+  // Internal, never an answer: deciding needs a read that may block (a database row, a KDF, the
+  // tracker), and the caller asked not to (AccessControl's Blocking::kNever). Ask again on a
+  // thread that may block.
+  kWouldBlock,
 };
 
 class Status {

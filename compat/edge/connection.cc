@@ -319,6 +319,19 @@ void Connection::Produce(EdgeShared& shared, const std::function<bool(const Byte
 
 void Connection::Admit() {
   state_ = State::kWorking;
+  Admission admission;
+  try {
+    std::string* body = forward_body_ ? &*forward_body_ : nullptr;
+    admission = shared_.handler.AdmitWithoutBlocking(head_, disposition_.route, body);
+  } catch (...) {
+    admission = Admission();  // A worker decides, and reports what went wrong.
+  }
+  if (admission.kind == Admission::Kind::kAllowed) return Forward();
+  if (admission.kind == Admission::Kind::kAnswered) {
+    admission.answer.close = admission.answer.close || (HasBody(head_) && !forward_body_);
+    forward_body_.reset();
+    return Send(std::move(admission.answer));
+  }
   shared_.workers.Submit([self = shared_from_this()]() mutable {
     std::optional<Response> refusal;
     try {

@@ -32,6 +32,17 @@ struct Disposition {
   bool admit_reads_body = false;
 };
 
+// AdmitWithoutBlocking's answer.
+struct Admission {
+  enum class Kind {
+    kUndecided,  // Deciding needs a read that may block: Admit() on a worker decides.
+    kAllowed,    // Forward it.
+    kAnswered,   // Send `answer` instead.
+  };
+  Kind kind = Kind::kUndecided;
+  Response answer;
+};
+
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
@@ -47,6 +58,11 @@ class RequestHandler {
   // response answers it instead (e.g. 401, 403). `route` is Disposition::route. `body` is the
   // request body when Disposition::admit_reads_body (Admit may change it), else null.
   virtual std::optional<Response> Admit(const RequestHead& head, int route, std::string* body) = 0;
+
+  // On an I/O thread, before Admit(): the same decision when it can be made from what is at
+  // hand (caches), without blocking; kUndecided leaves it to Admit() on a worker. Must be
+  // quick: it runs on the thread that serves other connections.
+  virtual Admission AdmitWithoutBlocking(const RequestHead&, int, std::string*) { return {}; }
 };
 
 }  // namespace modelwarden

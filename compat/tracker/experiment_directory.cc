@@ -50,11 +50,14 @@ ExperimentDirectory::ExperimentDirectory(TrackerCalls& calls, DirectoryOptions o
 template <class Fetch>
 Result<std::vector<std::string>> ExperimentDirectory::Cached(Cache& cache, const std::string& key,
                                                              std::chrono::milliseconds ttl,
-                                                             Fetch fetch) {
+                                                             Blocking blocking, Fetch fetch) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache.find(key);
     if (it != cache.end() && it->second.expires > Clock::now()) return it->second.values;
+  }
+  if (blocking == Blocking::kNever) {
+    return Status(ErrorCode::kWouldBlock, "not cached; the tracker must be asked");
   }
   // Asked without the lock: two callers may both ask, which is harmless.
   Result<std::vector<std::string>> fetched = fetch();
@@ -66,10 +69,11 @@ Result<std::vector<std::string>> ExperimentDirectory::Cached(Cache& cache, const
   return fetched;
 }
 
-Result<std::string> ExperimentDirectory::ExperimentOfRun(const std::string& run_id) {
+Result<std::string> ExperimentDirectory::ExperimentOfRun(const std::string& run_id,
+                                                  Blocking blocking) {
   ASSIGN_OR_RETURN(
       auto ids,
-      Cached(runs_, run_id, options_.ownership_ttl, [&]() -> Result<std::vector<std::string>> {
+      Cached(runs_, run_id, options_.ownership_ttl, blocking, [&]() -> Result<std::vector<std::string>> {
         ASSIGN_OR_RETURN(std::string body,
                          calls_.GetJson("/api/2.0/mlflow/runs/get?run_id=" + Quote(run_id, "")));
         ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "a run"));
@@ -78,10 +82,11 @@ Result<std::string> ExperimentDirectory::ExperimentOfRun(const std::string& run_
   return ids.front();
 }
 
-Result<std::string> ExperimentDirectory::ExperimentOfLoggedModel(const std::string& model_id) {
+Result<std::string> ExperimentDirectory::ExperimentOfLoggedModel(const std::string& model_id,
+                                                  Blocking blocking) {
   ASSIGN_OR_RETURN(
       auto ids,
-      Cached(models_, model_id, options_.ownership_ttl, [&]() -> Result<std::vector<std::string>> {
+      Cached(models_, model_id, options_.ownership_ttl, blocking, [&]() -> Result<std::vector<std::string>> {
         ASSIGN_OR_RETURN(std::string body,
                          calls_.GetJson("/api/2.0/mlflow/logged-models/" + Quote(model_id, "")));
         ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "a logged model"));
@@ -90,10 +95,11 @@ Result<std::string> ExperimentDirectory::ExperimentOfLoggedModel(const std::stri
   return ids.front();
 }
 
-Result<std::string> ExperimentDirectory::ExperimentOfTrace(const std::string& trace_id) {
+Result<std::string> ExperimentDirectory::ExperimentOfTrace(const std::string& trace_id,
+                                                  Blocking blocking) {
   ASSIGN_OR_RETURN(
       auto ids,
-      Cached(traces_, trace_id, options_.ownership_ttl, [&]() -> Result<std::vector<std::string>> {
+      Cached(traces_, trace_id, options_.ownership_ttl, blocking, [&]() -> Result<std::vector<std::string>> {
         // MLflow 3 answers both trace id forms on v3; a v2-only tracker answers /info.
         Result<std::string> v3 = calls_.GetJson("/api/3.0/mlflow/traces/" + Quote(trace_id, ""));
         if (v3.ok()) {
@@ -112,9 +118,10 @@ Result<std::string> ExperimentDirectory::ExperimentOfTrace(const std::string& tr
   return ids.front();
 }
 
-Result<std::string> ExperimentDirectory::ExperimentIdByName(const std::string& name) {
+Result<std::string> ExperimentDirectory::ExperimentIdByName(const std::string& name,
+                                                  Blocking blocking) {
   ASSIGN_OR_RETURN(
-      auto ids, Cached(ids_, name, options_.name_ttl, [&]() -> Result<std::vector<std::string>> {
+      auto ids, Cached(ids_, name, options_.name_ttl, blocking, [&]() -> Result<std::vector<std::string>> {
         ASSIGN_OR_RETURN(std::string body,
                          calls_.GetJson("/api/2.0/mlflow/experiments/get-by-name?experiment_name=" +
                                         Quote(name, "")));
@@ -125,8 +132,8 @@ Result<std::string> ExperimentDirectory::ExperimentIdByName(const std::string& n
 }
 
 Result<std::vector<std::string>> ExperimentDirectory::ExperimentsOfDataset(
-    const std::string& dataset_id) {
-  return Cached(datasets_, dataset_id, options_.name_ttl,
+    const std::string& dataset_id, Blocking blocking) {
+  return Cached(datasets_, dataset_id, options_.name_ttl, blocking,
                 [&]() -> Result<std::vector<std::string>> {
                   ASSIGN_OR_RETURN(std::string body,
                                    calls_.GetJson("/api/3.0/mlflow/datasets/" +
@@ -143,10 +150,11 @@ Result<std::vector<std::string>> ExperimentDirectory::ExperimentsOfDataset(
                 });
 }
 
-Result<std::string> ExperimentDirectory::NameOf(const std::string& experiment_id) {
+Result<std::string> ExperimentDirectory::NameOf(const std::string& experiment_id,
+                                               Blocking blocking) {
   ASSIGN_OR_RETURN(
       auto names,
-      Cached(names_, experiment_id, options_.name_ttl, [&]() -> Result<std::vector<std::string>> {
+      Cached(names_, experiment_id, options_.name_ttl, blocking, [&]() -> Result<std::vector<std::string>> {
         ASSIGN_OR_RETURN(std::string body,
                          calls_.GetJson("/api/2.0/mlflow/experiments/get?experiment_id=" +
                                         Quote(experiment_id, "")));

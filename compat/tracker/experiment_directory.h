@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "compat/tracker/tracker_calls.h"
+#include "enforcement/access/access_control.h"
 #include "enforcement/access/experiment_access.h"
 #include "registry/status.h"
 
@@ -31,14 +32,25 @@ class ExperimentDirectory final : public ExperimentNames {
   // `calls` is borrowed and must outlive the directory.
   explicit ExperimentDirectory(TrackerCalls& calls, DirectoryOptions options = {});
 
+  using Blocking = AccessControl::Blocking;
+
   // Each: the tracker's error (kResourceDoesNotExist for an unknown id, as MLflow words it)
-  // or kTemporarilyUnavailable when it cannot be asked.
-  Result<std::string> ExperimentOfRun(const std::string& run_id);
-  Result<std::string> ExperimentOfLoggedModel(const std::string& model_id);
-  Result<std::string> ExperimentOfTrace(const std::string& trace_id);
-  Result<std::string> ExperimentIdByName(const std::string& name);
-  Result<std::vector<std::string>> ExperimentsOfDataset(const std::string& dataset_id);
-  Result<std::string> NameOf(const std::string& experiment_id) override;
+  // or kTemporarilyUnavailable when it cannot be asked; with Blocking::kNever, kWouldBlock
+  // when the answer is not cached.
+  Result<std::string> ExperimentOfRun(const std::string& run_id,
+                                      Blocking blocking = Blocking::kAllowed);
+  Result<std::string> ExperimentOfLoggedModel(const std::string& model_id,
+                                              Blocking blocking = Blocking::kAllowed);
+  Result<std::string> ExperimentOfTrace(const std::string& trace_id,
+                                        Blocking blocking = Blocking::kAllowed);
+  Result<std::string> ExperimentIdByName(const std::string& name,
+                                         Blocking blocking = Blocking::kAllowed);
+  Result<std::vector<std::string>> ExperimentsOfDataset(const std::string& dataset_id,
+                                                        Blocking blocking = Blocking::kAllowed);
+  Result<std::string> NameOf(const std::string& experiment_id) override {
+    return NameOf(experiment_id, Blocking::kAllowed);
+  }
+  Result<std::string> NameOf(const std::string& experiment_id, Blocking blocking);
 
   // After an experiment was renamed, deleted or restored through modelwarden.
   void Forget(const std::string& experiment_id);
@@ -54,7 +66,8 @@ class ExperimentDirectory final : public ExperimentNames {
   // The cached answer for `key`, else `fetch`'s (cached for `ttl` when it succeeds).
   template <class Fetch>
   Result<std::vector<std::string>> Cached(Cache& cache, const std::string& key,
-                                          std::chrono::milliseconds ttl, Fetch fetch);
+                                          std::chrono::milliseconds ttl, Blocking blocking,
+                                          Fetch fetch);
 
   TrackerCalls& calls_;
   const DirectoryOptions options_;

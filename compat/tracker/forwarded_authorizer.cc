@@ -217,12 +217,13 @@ std::string ExperimentOfArtifactPath(std::string_view path) {
 }  // namespace
 
 Status ForwardedAuthorizer::Require(const ExperimentAccess& access,
-                                    const std::string& experiment_id, ForwardedNeed need) {
+                                    const std::string& experiment_id, ForwardedNeed need,
+                                    Blocking blocking) {
   if (access.sees_everything()) return Status::Ok();
   if (!experiment_id.empty()) RETURN_IF_ERROR(CheckExperimentId(experiment_id));
   std::string name;
   if (access.NeedsNames() && !experiment_id.empty()) {
-    Result<std::string> found = directory_.NameOf(experiment_id);
+    Result<std::string> found = directory_.NameOf(experiment_id, blocking);
     if (found.ok()) {
       name = *found;
     } else if (found.status().code() != ErrorCode::kResourceDoesNotExist &&
@@ -241,7 +242,8 @@ Status ForwardedAuthorizer::Require(const ExperimentAccess& access,
 
 Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& access,
                                                       const ForwardedMatch& match,
-                                                      const RequestHead& head, std::string* body) {
+                                                      const RequestHead& head, std::string* body,
+                                                      Blocking blocking) {
   ForwardedDecision decision;
   if (access.sees_everything()) return decision;
   if (match.rule == nullptr) {
@@ -258,8 +260,8 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
   };
   ASSIGN_OR_RETURN(Params params, Params::Of(head, body));
   const auto require_each = [&](const std::vector<std::string>& ids) -> Status {
-    if (ids.empty()) return Require(access, "", need);  // The default permission decides.
-    for (const std::string& id : ids) RETURN_IF_ERROR(Require(access, id, need));
+    if (ids.empty()) return Require(access, "", need, blocking);  // The default permission decides.
+    for (const std::string& id : ids) RETURN_IF_ERROR(Require(access, id, need, blocking));
     return Status::Ok();
   };
   switch (rule.resource) {
@@ -280,20 +282,20 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
       ASSIGN_OR_RETURN(std::optional<std::string> query, params.One("query"));
       ASSIGN_OR_RETURN(GraphqlReads reads, ReadGraphqlRequest(query.value_or(""), variables, ""));
       for (const std::string& run_id : reads.runs) {
-        ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfRun(run_id));
-        RETURN_IF_ERROR(Require(access, id, need));
+        ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfRun(run_id, blocking));
+        RETURN_IF_ERROR(Require(access, id, need, blocking));
       }
-      for (const std::string& id : reads.experiments) RETURN_IF_ERROR(Require(access, id, need));
+      for (const std::string& id : reads.experiments) RETURN_IF_ERROR(Require(access, id, need, blocking));
       return decision;
     }
     case R::kExperiment: {
       ASSIGN_OR_RETURN(std::string id, Required(params, "experiment_id"));
-      RETURN_IF_ERROR(Require(access, id, need));
+      RETURN_IF_ERROR(Require(access, id, need, blocking));
       return decision;
     }
     case R::kExperimentByName: {
       ASSIGN_OR_RETURN(std::string name, Required(params, "experiment_name"));
-      ASSIGN_OR_RETURN(std::string id, directory_.ExperimentIdByName(name));
+      ASSIGN_OR_RETURN(std::string id, directory_.ExperimentIdByName(name, blocking));
       const EffectivePermission has = access.ForExperiment(id, name);
       if (!Allows(has.permission, need)) return Denied(access, need, "experiment " + id, has);
       return decision;
@@ -308,14 +310,14 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
         if (it != params.doc().MemberEnd()) ids = &it->value;
       }
       if (ids == nullptr || !ids->IsArray() || ids->Empty()) {
-        RETURN_IF_ERROR(Require(access, "", need));
+        RETURN_IF_ERROR(Require(access, "", need, blocking));
         return decision;
       }
       rj::Value kept(rj::kArrayType);
       size_t dropped = 0;
       for (rj::Value& id : ids->GetArray()) {
         std::optional<std::string> text = IdOf(id);
-        Status allowed = text ? Require(access, *text, need) : Status::Ok();
+        Status allowed = text ? Require(access, *text, need, blocking) : Status::Ok();
         if (allowed.ok()) {
           kept.PushBack(id, params.doc().GetAllocator());
         } else if (allowed.code() == ErrorCode::kPermissionDenied) {
@@ -336,8 +338,8 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
     }
     case R::kRun: {
       ASSIGN_OR_RETURN(std::string run_id, Required(params, "run_id", "run_uuid"));
-      ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfRun(run_id));
-      RETURN_IF_ERROR(Require(access, id, need));
+      ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfRun(run_id, blocking));
+      RETURN_IF_ERROR(Require(access, id, need, blocking));
       return decision;
     }
     case R::kRuns: {
@@ -345,8 +347,8 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
       for (std::string& run : params.GetAll("run_ids")) runs.push_back(std::move(run));
       if (runs.empty()) return Missing("run_id");
       for (const std::string& run_id : runs) {
-        ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfRun(run_id));
-        RETURN_IF_ERROR(Require(access, id, need));
+        ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfRun(run_id, blocking));
+        RETURN_IF_ERROR(Require(access, id, need, blocking));
       }
       return decision;
     }
@@ -355,8 +357,8 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
       if (!model_id) {
         ASSIGN_OR_RETURN(model_id, Required(params, "model_id"));
       }
-      ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfLoggedModel(*model_id));
-      RETURN_IF_ERROR(Require(access, id, need));
+      ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfLoggedModel(*model_id, blocking));
+      RETURN_IF_ERROR(Require(access, id, need, blocking));
       return decision;
     }
     case R::kTrace: {
@@ -364,16 +366,16 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
       if (!trace_id) {
         ASSIGN_OR_RETURN(trace_id, Required(params, "trace_id", "request_id"));
       }
-      ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfTrace(*trace_id));
-      RETURN_IF_ERROR(Require(access, id, need));
+      ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfTrace(*trace_id, blocking));
+      RETURN_IF_ERROR(Require(access, id, need, blocking));
       return decision;
     }
     case R::kTraces: {
       const std::vector<std::string> traces = params.GetAll("trace_ids");
       if (traces.empty()) return Missing("trace_ids");
       for (const std::string& trace_id : traces) {
-        ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfTrace(trace_id));
-        RETURN_IF_ERROR(Require(access, id, need));
+        ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfTrace(trace_id, blocking));
+        RETURN_IF_ERROR(Require(access, id, need, blocking));
       }
       return decision;
     }
@@ -382,7 +384,7 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
                                               "mlflow_experiment", "experiment_id"});
       std::optional<std::string> text = id ? IdOf(*id) : std::nullopt;
       if (!text) return Missing("trace.trace_info.trace_location.mlflow_experiment.experiment_id");
-      RETURN_IF_ERROR(Require(access, *text, need));
+      RETURN_IF_ERROR(Require(access, *text, need, blocking));
       return decision;
     }
     case R::kSearchTraces: {
@@ -408,7 +410,7 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
       if (!path) {
         ASSIGN_OR_RETURN(path, params.One("path"));
       }
-      RETURN_IF_ERROR(Require(access, ExperimentOfArtifactPath(path.value_or("")), need));
+      RETURN_IF_ERROR(Require(access, ExperimentOfArtifactPath(path.value_or("")), need, blocking));
       return decision;
     }
     case R::kDataset:
@@ -417,11 +419,11 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
       if (!dataset) {
         ASSIGN_OR_RETURN(dataset, Required(params, "dataset_id"));
       }
-      ASSIGN_OR_RETURN(std::vector<std::string> ids, directory_.ExperimentsOfDataset(*dataset));
+      ASSIGN_OR_RETURN(std::vector<std::string> ids, directory_.ExperimentsOfDataset(*dataset, blocking));
       RETURN_IF_ERROR(require_each(ids));
       if (rule.resource == R::kDatasetExperiments) {
         for (const std::string& id : params.GetAll("experiment_ids")) {
-          RETURN_IF_ERROR(Require(access, id, need));
+          RETURN_IF_ERROR(Require(access, id, need, blocking));
         }
       }
       return decision;
@@ -431,7 +433,7 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
       ASSIGN_OR_RETURN(std::string scorer, Required(params, "name"));
       std::string name;
       if (access.NeedsNames()) {
-        Result<std::string> found = directory_.NameOf(experiment_id);
+        Result<std::string> found = directory_.NameOf(experiment_id, blocking);
         if (found.ok()) name = *found;
       }
       const EffectivePermission has = access.ForScorer(experiment_id, scorer, name);

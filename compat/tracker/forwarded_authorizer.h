@@ -33,14 +33,17 @@ class ForwardedAuthorizer {
   // answer. kPermissionDenied naming what is missing; kInvalidParameterValue for a missing
   // parameter (MLflow's message) or a body that is not a JSON object; the directory's errors
   // (e.g. kResourceDoesNotExist for an unknown run, as MLflow answers).
-  // `body` is null when the rule reads no body.
+  // `body` is null when the rule reads no body. With Blocking::kNever, kWouldBlock when the
+  // decision needs the tracker (an answer not cached).
+  using Blocking = AccessControl::Blocking;
   Result<ForwardedDecision> Decide(const ExperimentAccess& access, const ForwardedMatch& match,
-                                   const RequestHead& head, std::string* body);
+                                   const RequestHead& head, std::string* body,
+                                   Blocking blocking = Blocking::kAllowed);
 
   // Whether `access` has `need` on experiment `experiment_id` (its name looked up only when a
   // prefix grant could decide); kPermissionDenied naming what is missing.
   Status Require(const ExperimentAccess& access, const std::string& experiment_id,
-                 ForwardedNeed need);
+                 ForwardedNeed need, Blocking blocking = Blocking::kAllowed);
 
   ExperimentDirectory& directory() { return directory_; }
 

@@ -83,6 +83,10 @@ Permission NeededOnModel(Requirement requirement) {
 
 // A user deleted by another server process while their password or token is still cached here
 // fails authentication (401); their profile's "not found" must not surface as a 404.
+Status WouldBlock() {
+  return Status(ErrorCode::kWouldBlock, "deciding needs a read; ask again where it may block");
+}
+
 Status UnknownUserIsUnauthenticated(const Status& status, const std::string& message) {
   if (status.code() == ErrorCode::kResourceDoesNotExist) return Status::Unauthenticated(message);
   return status;
@@ -138,12 +142,13 @@ void AccessControl::Invalidate() {
 }
 
 Result<std::shared_ptr<const AccessProfile>> AccessControl::Profile(const std::string& username,
-                                                                    bool fresh) {
+                                                                    bool fresh, Blocking blocking) {
   if (!fresh) {
     std::shared_lock lock(mutex_);
     auto it = profiles_.find(username);
     if (it != profiles_.end() && Fresh(it->second.loaded_at)) return it->second.profile;
   }
+  if (blocking == Blocking::kNever) return WouldBlock();
   const uint64_t generation = Generation();
   ASSIGN_OR_RETURN(AccessProfile loaded, store_.LoadAccessProfile(username));
   return Remember(username, std::move(loaded), generation);
@@ -152,8 +157,10 @@ Result<std::shared_ptr<const AccessProfile>> AccessControl::Profile(const std::s
 // The caller's profile; a caller who no longer exists (deleted by another server process while
 // their credentials were cached here) is unauthenticated, not a missing resource.
 Result<std::shared_ptr<const AccessProfile>> AccessControl::CallerProfile(const CallContext& ctx,
-                                                                          bool fresh) {
-  Result<std::shared_ptr<const AccessProfile>> profile = Profile(ctx.principal.name, fresh);
+                                                                          bool fresh,
+                                                                          Blocking blocking) {
+  Result<std::shared_ptr<const AccessProfile>> profile =
+      Profile(ctx.principal.name, fresh, blocking);
   RETURN_IF_ERROR(UnknownUserIsUnauthenticated(profile.status(), kBadCredentials));
   return profile;
 }
@@ -178,7 +185,8 @@ std::shared_ptr<const AccessProfile> AccessControl::Remember(const std::string& 
 }
 
 Result<Principal> AccessControl::AuthenticatePassword(const std::string& username,
-                                                      const std::string& password) {
+                                                      const std::string& password,
+                                                      Blocking blocking) {
   const std::string key = HmacSha256(cache_key_, username + '\0' + password);
   std::optional<CachedCredential> cached;
   {
@@ -187,7 +195,10 @@ Result<Principal> AccessControl::AuthenticatePassword(const std::string& usernam
     if (it != credentials_.end()) cached = it->second;
   }
   const bool fresh = cached.has_value() && Fresh(cached->checked_at);
-  Result<std::shared_ptr<const AccessProfile>> profile = Profile(username, /*fresh=*/!fresh);
+  if (blocking == Blocking::kNever && !fresh) return WouldBlock();
+  Result<std::shared_ptr<const AccessProfile>> profile =
+      Profile(username, /*fresh=*/!fresh, blocking);
+  if (profile.status().code() == ErrorCode::kWouldBlock) return profile.status();
   if (profile.status().code() == ErrorCode::kResourceDoesNotExist) {
     VerifyBounded(password, DummyHash());  // As slow as a known user with a wrong password.
     return Status::Unauthenticated(kBadCredentials);
@@ -202,6 +213,7 @@ Result<Principal> AccessControl::AuthenticatePassword(const std::string& usernam
     }
     return Principal::User(username);
   }
+  if (blocking == Blocking::kNever) return WouldBlock();
   if (!VerifyBounded(password, stored)) return Status::Unauthenticated(kBadCredentials);
   std::unique_lock lock(mutex_);
   Bound(credentials_);
@@ -209,7 +221,7 @@ Result<Principal> AccessControl::AuthenticatePassword(const std::string& usernam
   return Principal::User(username);
 }
 
-Result<Principal> AccessControl::AuthenticateToken(const std::string& secret) {
+Result<Principal> AccessControl::AuthenticateToken(const std::string& secret, Blocking blocking) {
   const std::string hash = Sha256Hex(secret);
   std::optional<ApiToken> token;
   {
@@ -217,6 +229,7 @@ Result<Principal> AccessControl::AuthenticateToken(const std::string& secret) {
     auto it = tokens_.find(hash);
     if (it != tokens_.end() && Fresh(it->second.checked_at)) token = it->second.token;
   }
+  if (!token.has_value() && blocking == Blocking::kNever) return WouldBlock();
   if (!token.has_value()) {
     uint64_t generation;
     {
@@ -243,7 +256,7 @@ Result<Principal> AccessControl::AuthenticateToken(const std::string& secret) {
     return Status::Unauthenticated("You are not authenticated: API token " +
                                    std::to_string(token->id) + " has expired.");
   }
-  Result<std::shared_ptr<const AccessProfile>> profile = Profile(token->username, false);
+  Result<std::shared_ptr<const AccessProfile>> profile = Profile(token->username, false, blocking);
   RETURN_IF_ERROR(UnknownUserIsUnauthenticated(profile.status(), kUnknownToken));
   return Principal::User(token->username);
 }
@@ -416,14 +429,16 @@ Result<WebhookScopes> AccessControl::WebhookScopesFor(const Principal& principal
   return WebhookScopes(WebhooksGrantPrefixes(*profile));
 }
 
-Result<ExperimentAccess> AccessControl::ExperimentAccessFor(const Principal& principal) {
+Result<ExperimentAccess> AccessControl::ExperimentAccessFor(const Principal& principal,
+                                                           Blocking blocking) {
   if (std::optional<Status> decided = DecideWithoutProfile(principal)) {
     if (!decided->ok()) return *decided;
     return ExperimentAccess::Everything();
   }
   CallContext ctx;
   ctx.principal = principal;
-  ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile, CallerProfile(ctx, false));
+  ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile,
+                   CallerProfile(ctx, false, blocking));
   if (profile->user.is_admin) return ExperimentAccess::Everything();
   return ExperimentAccess::ForProfile(std::move(profile), options_.default_permission);
 }

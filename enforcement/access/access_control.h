@@ -91,9 +91,16 @@ class AccessControl {
   bool enabled() const { return options_.enabled; }
 
   // kUnauthenticated for an unknown user or a wrong password (one message for both).
-  Result<Principal> AuthenticatePassword(const std::string& username, const std::string& password);
+  // Whether a call may block to decide (read the database, run the password KDF). kNever:
+  // decide from the caches alone, or answer kWouldBlock; what the HTTP edge's I/O threads use to
+  // admit a forwarded call without a worker when everything is cached.
+  enum class Blocking { kAllowed, kNever };
+
+  Result<Principal> AuthenticatePassword(const std::string& username, const std::string& password,
+                                         Blocking blocking = Blocking::kAllowed);
   // kUnauthenticated for an unknown, revoked or expired token.
-  Result<Principal> AuthenticateToken(const std::string& secret);
+  Result<Principal> AuthenticateToken(const std::string& secret,
+                                      Blocking blocking = Blocking::kAllowed);
 
   // Whether a confirmed refusal is recorded in the audit log here, or by the caller (a unit of
   // work, which describes the refused change better than the request can).
@@ -131,7 +138,8 @@ class AccessControl {
   // with the default permission. A grant changed through this process shows at once
   // (Invalidate), through another one within cache_seconds. kUnauthenticated for an anonymous
   // caller while authentication is on, or a user who no longer exists.
-  Result<ExperimentAccess> ExperimentAccessFor(const Principal& principal);
+  Result<ExperimentAccess> ExperimentAccessFor(const Principal& principal,
+                                               Blocking blocking = Blocking::kAllowed);
 
   Result<PermissionExplanation> Explain(const std::string& username, const std::string& name);
 
@@ -157,8 +165,10 @@ class AccessControl {
   // Ok when no profile needs to be read: authentication off, or a system principal.
   // kUnauthenticated for an anonymous caller while it is on. Else nullopt.
   std::optional<Status> DecideWithoutProfile(const Principal& principal) const;
-  Result<std::shared_ptr<const AccessProfile>> Profile(const std::string& username, bool fresh);
-  Result<std::shared_ptr<const AccessProfile>> CallerProfile(const CallContext& ctx, bool fresh);
+  Result<std::shared_ptr<const AccessProfile>> Profile(const std::string& username, bool fresh,
+                                                       Blocking blocking = Blocking::kAllowed);
+  Result<std::shared_ptr<const AccessProfile>> CallerProfile(
+      const CallContext& ctx, bool fresh, Blocking blocking = Blocking::kAllowed);
   uint64_t Generation();
   // Caches `loaded` unless Invalidate() ran since `generation` was taken; returns it either way.
   std::shared_ptr<const AccessProfile> Remember(const std::string& username, AccessProfile loaded,
