@@ -14,8 +14,8 @@ namespace modelwarden {
 // kUnauthenticated when the header is absent, malformed or of another scheme, or the
 // credentials are wrong. The message never repeats what the client sent.
 // With Blocking::kNever, kWouldBlock when the credentials are not in AccessControl's caches.
-Result<Principal> Authenticate(AccessControl& access,
-                               const std::optional<std::string>& authorization,
-                               AccessControl::Blocking blocking = AccessControl::Blocking::kAllowed);
+Result<Principal> Authenticate(
+    AccessControl& access, const std::optional<std::string>& authorization,
+    AccessControl::Blocking blocking = AccessControl::Blocking::kAllowed);
 
 }  // namespace modelwarden

@@ -366,7 +366,8 @@ Admission HttpServer::AdmitWithoutBlocking(const RequestHead& head, int, std::st
 Result<std::optional<Response>> HttpServer::DecideAdmission(const RequestHead& head,
                                                             std::string* body,
                                                             AccessControl::Blocking blocking) {
-  Result<Principal> principal = Authenticate(access_, HeaderOrNull(head, "Authorization"), blocking);
+  Result<Principal> principal =
+      Authenticate(access_, HeaderOrNull(head, "Authorization"), blocking);
   if (!principal.ok()) {
     if (principal.status().code() == ErrorCode::kUnauthenticated) {
       Response refusal = ErrorResponse(principal.status());
@@ -376,6 +377,23 @@ Result<std::optional<Response>> HttpServer::DecideAdmission(const RequestHead& h
     return principal.status();
   }
   ASSIGN_OR_RETURN(ExperimentAccess access, access_.ExperimentAccessFor(*principal, blocking));
+  Result<std::optional<Response>> decided = Decide(head, body, blocking, access);
+  if (decided.status().code() != ErrorCode::kPermissionDenied || access.sees_everything()) {
+    return decided;
+  }
+  // A refusal is confirmed on the grants as they are now (a grant made through another server
+  // process counts at once), as for the registry's reads; on a worker, since that reads.
+  if (blocking == AccessControl::Blocking::kNever) {
+    return Status(ErrorCode::kWouldBlock, "a refusal is confirmed on a worker");
+  }
+  ASSIGN_OR_RETURN(ExperimentAccess now,
+                   access_.ExperimentAccessFor(*principal, blocking, /*fresh=*/true));
+  return Decide(head, body, blocking, now);
+}
+
+Result<std::optional<Response>> HttpServer::Decide(const RequestHead& head, std::string* body,
+                                                   AccessControl::Blocking blocking,
+                                                   const ExperimentAccess& access) {
   const ForwardedMatch match = FindForwardedRule(head.method, head.path);
   if (authorizer_ == nullptr) {
     // Nothing to decide experiments with: only what needs no permission goes through.

@@ -104,6 +104,10 @@ class HttpServer : private RequestHandler {
   // Admit's decision; with Blocking::kNever, kWouldBlock when it needs a read.
   Result<std::optional<Response>> DecideAdmission(const RequestHead& head, std::string* body,
                                                   AccessControl::Blocking blocking);
+  // DecideAdmission's decision for an authenticated caller with `access`.
+  Result<std::optional<Response>> Decide(const RequestHead& head, std::string* body,
+                                         AccessControl::Blocking blocking,
+                                         const ExperimentAccess& access);
 
   void RegisterRoutes();
   // GET (HEAD) /model-versions/get-artifact for an authenticated caller.

@@ -70,58 +70,64 @@ Result<std::vector<std::string>> ExperimentDirectory::Cached(Cache& cache, const
 }
 
 Result<std::string> ExperimentDirectory::ExperimentOfRun(const std::string& run_id,
-                                                  Blocking blocking) {
-  ASSIGN_OR_RETURN(
-      auto ids,
-      Cached(runs_, run_id, options_.ownership_ttl, blocking, [&]() -> Result<std::vector<std::string>> {
-        ASSIGN_OR_RETURN(std::string body,
-                         calls_.GetJson("/api/2.0/mlflow/runs/get?run_id=" + Quote(run_id, "")));
-        ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "a run"));
-        return One(At(doc, {"run", "info", "experiment_id"}), "a run");
-      }));
+                                                         Blocking blocking) {
+  ASSIGN_OR_RETURN(auto ids,
+                   Cached(runs_, run_id, options_.ownership_ttl, blocking,
+                          [&]() -> Result<std::vector<std::string>> {
+                            ASSIGN_OR_RETURN(std::string body,
+                                             calls_.GetJson("/api/2.0/mlflow/runs/get?run_id=" +
+                                                            Quote(run_id, "")));
+                            ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "a run"));
+                            return One(At(doc, {"run", "info", "experiment_id"}), "a run");
+                          }));
   return ids.front();
 }
 
 Result<std::string> ExperimentDirectory::ExperimentOfLoggedModel(const std::string& model_id,
-                                                  Blocking blocking) {
+                                                                 Blocking blocking) {
   ASSIGN_OR_RETURN(
-      auto ids,
-      Cached(models_, model_id, options_.ownership_ttl, blocking, [&]() -> Result<std::vector<std::string>> {
-        ASSIGN_OR_RETURN(std::string body,
-                         calls_.GetJson("/api/2.0/mlflow/logged-models/" + Quote(model_id, "")));
-        ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "a logged model"));
-        return One(At(doc, {"model", "info", "experiment_id"}), "a logged model");
-      }));
+      auto ids, Cached(models_, model_id, options_.ownership_ttl, blocking,
+                       [&]() -> Result<std::vector<std::string>> {
+                         ASSIGN_OR_RETURN(std::string body,
+                                          calls_.GetJson("/api/2.0/mlflow/logged-models/" +
+                                                         Quote(model_id, "")));
+                         ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "a logged model"));
+                         return One(At(doc, {"model", "info", "experiment_id"}), "a logged model");
+                       }));
   return ids.front();
 }
 
 Result<std::string> ExperimentDirectory::ExperimentOfTrace(const std::string& trace_id,
-                                                  Blocking blocking) {
-  ASSIGN_OR_RETURN(
-      auto ids,
-      Cached(traces_, trace_id, options_.ownership_ttl, blocking, [&]() -> Result<std::vector<std::string>> {
-        // MLflow 3 answers both trace id forms on v3; a v2-only tracker answers /info.
-        Result<std::string> v3 = calls_.GetJson("/api/3.0/mlflow/traces/" + Quote(trace_id, ""));
-        if (v3.ok()) {
-          ASSIGN_OR_RETURN(rj::Document doc, Parse(*v3, "a trace"));
-          return One(At(doc, {"trace", "trace_info", "trace_location", "mlflow_experiment",
-                              "experiment_id"}),
-                     "a trace");
-        }
-        if (v3.status().code() == ErrorCode::kTemporarilyUnavailable) return v3.status();
-        Result<std::string> v2 =
-            calls_.GetJson("/api/2.0/mlflow/traces/" + Quote(trace_id, "") + "/info");
-        if (!v2.ok()) return v3.status();
-        ASSIGN_OR_RETURN(rj::Document doc, Parse(*v2, "a trace"));
-        return One(At(doc, {"trace_info", "experiment_id"}), "a trace");
-      }));
+                                                           Blocking blocking) {
+  ASSIGN_OR_RETURN(auto ids,
+                   Cached(traces_, trace_id, options_.ownership_ttl, blocking,
+                          [&]() -> Result<std::vector<std::string>> {
+                            // MLflow 3 answers both trace id forms on v3; a v2-only tracker answers
+                            // /info.
+                            Result<std::string> v3 =
+                                calls_.GetJson("/api/3.0/mlflow/traces/" + Quote(trace_id, ""));
+                            if (v3.ok()) {
+                              ASSIGN_OR_RETURN(rj::Document doc, Parse(*v3, "a trace"));
+                              return One(At(doc, {"trace", "trace_info", "trace_location",
+                                                  "mlflow_experiment", "experiment_id"}),
+                                         "a trace");
+                            }
+                            if (v3.status().code() == ErrorCode::kTemporarilyUnavailable)
+                              return v3.status();
+                            Result<std::string> v2 = calls_.GetJson("/api/2.0/mlflow/traces/" +
+                                                                    Quote(trace_id, "") + "/info");
+                            if (!v2.ok()) return v3.status();
+                            ASSIGN_OR_RETURN(rj::Document doc, Parse(*v2, "a trace"));
+                            return One(At(doc, {"trace_info", "experiment_id"}), "a trace");
+                          }));
   return ids.front();
 }
 
 Result<std::string> ExperimentDirectory::ExperimentIdByName(const std::string& name,
-                                                  Blocking blocking) {
+                                                            Blocking blocking) {
   ASSIGN_OR_RETURN(
-      auto ids, Cached(ids_, name, options_.name_ttl, blocking, [&]() -> Result<std::vector<std::string>> {
+      auto ids,
+      Cached(ids_, name, options_.name_ttl, blocking, [&]() -> Result<std::vector<std::string>> {
         ASSIGN_OR_RETURN(std::string body,
                          calls_.GetJson("/api/2.0/mlflow/experiments/get-by-name?experiment_name=" +
                                         Quote(name, "")));
@@ -151,16 +157,17 @@ Result<std::vector<std::string>> ExperimentDirectory::ExperimentsOfDataset(
 }
 
 Result<std::string> ExperimentDirectory::NameOf(const std::string& experiment_id,
-                                               Blocking blocking) {
-  ASSIGN_OR_RETURN(
-      auto names,
-      Cached(names_, experiment_id, options_.name_ttl, blocking, [&]() -> Result<std::vector<std::string>> {
-        ASSIGN_OR_RETURN(std::string body,
-                         calls_.GetJson("/api/2.0/mlflow/experiments/get?experiment_id=" +
-                                        Quote(experiment_id, "")));
-        ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "an experiment"));
-        return One(At(doc, {"experiment", "name"}), "an experiment");
-      }));
+                                                Blocking blocking) {
+  ASSIGN_OR_RETURN(auto names,
+                   Cached(names_, experiment_id, options_.name_ttl, blocking,
+                          [&]() -> Result<std::vector<std::string>> {
+                            ASSIGN_OR_RETURN(
+                                std::string body,
+                                calls_.GetJson("/api/2.0/mlflow/experiments/get?experiment_id=" +
+                                               Quote(experiment_id, "")));
+                            ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "an experiment"));
+                            return One(At(doc, {"experiment", "name"}), "an experiment");
+                          }));
   return names.front();
 }
 

@@ -285,7 +285,8 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
         ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfRun(run_id, blocking));
         RETURN_IF_ERROR(Require(access, id, need, blocking));
       }
-      for (const std::string& id : reads.experiments) RETURN_IF_ERROR(Require(access, id, need, blocking));
+      for (const std::string& id : reads.experiments)
+        RETURN_IF_ERROR(Require(access, id, need, blocking));
       return decision;
     }
     case R::kExperiment: {
@@ -419,7 +420,8 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
       if (!dataset) {
         ASSIGN_OR_RETURN(dataset, Required(params, "dataset_id"));
       }
-      ASSIGN_OR_RETURN(std::vector<std::string> ids, directory_.ExperimentsOfDataset(*dataset, blocking));
+      ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                       directory_.ExperimentsOfDataset(*dataset, blocking));
       RETURN_IF_ERROR(require_each(ids));
       if (rule.resource == R::kDatasetExperiments) {
         for (const std::string& id : params.GetAll("experiment_ids")) {

@@ -430,7 +430,7 @@ Result<WebhookScopes> AccessControl::WebhookScopesFor(const Principal& principal
 }
 
 Result<ExperimentAccess> AccessControl::ExperimentAccessFor(const Principal& principal,
-                                                           Blocking blocking) {
+                                                            Blocking blocking, bool fresh) {
   if (std::optional<Status> decided = DecideWithoutProfile(principal)) {
     if (!decided->ok()) return *decided;
     return ExperimentAccess::Everything();
@@ -438,7 +438,7 @@ Result<ExperimentAccess> AccessControl::ExperimentAccessFor(const Principal& pri
   CallContext ctx;
   ctx.principal = principal;
   ASSIGN_OR_RETURN(std::shared_ptr<const AccessProfile> profile,
-                   CallerProfile(ctx, false, blocking));
+                   CallerProfile(ctx, fresh, blocking));
   if (profile->user.is_admin) return ExperimentAccess::Everything();
   return ExperimentAccess::ForProfile(std::move(profile), options_.default_permission);
 }

@@ -138,8 +138,10 @@ class AccessControl {
   // with the default permission. A grant changed through this process shows at once
   // (Invalidate), through another one within cache_seconds. kUnauthenticated for an anonymous
   // caller while authentication is on, or a user who no longer exists.
+  // `fresh`: on grants read now, not cached (to confirm a refusal, as Authorize does).
   Result<ExperimentAccess> ExperimentAccessFor(const Principal& principal,
-                                               Blocking blocking = Blocking::kAllowed);
+                                               Blocking blocking = Blocking::kAllowed,
+                                               bool fresh = false);
 
   Result<PermissionExplanation> Explain(const std::string& username, const std::string& name);
 
