@@ -39,28 +39,6 @@ Result<Grant> ModelPermissionKey(const RequestReader& request, bool with_permiss
   return grant;
 }
 
-// A user's access grant on one experiment (or one scorer of it), as MLflow's experiment (and
-// scorer) permission endpoints name it.
-Result<Grant> ExperimentPermissionKey(const RequestReader& request, bool scorer,
-                                      bool with_permission) {
-  Grant grant;
-  grant.subject_type = SubjectType::kUser;
-  grant.resource_type = scorer ? ResourceType::kScorer : ResourceType::kExperiment;
-  ASSIGN_OR_RETURN(grant.resource, request.RequiredString("experiment_id"));
-  if (scorer) {
-    ASSIGN_OR_RETURN(std::string scorer_name, request.RequiredString("scorer_name"));
-    grant.resource = ScorerResource(grant.resource, scorer_name);
-  }
-  ASSIGN_OR_RETURN(grant.subject_name, request.RequiredString("username"));
-  if (with_permission) {
-    ASSIGN_OR_RETURN(std::string permission, request.RequiredString("permission"));
-    const std::optional<Permission> parsed = ParsePermission(permission);
-    if (!parsed) return Status::InvalidArgument(InvalidPermissionMessage(permission));
-    grant.permission = *parsed;
-  }
-  return grant;
-}
-
 // What a modelwarden grant is on: exactly one of `name` (one model), `prefix` (model names),
 // `experiment_id` (one experiment; with `scorer_name`, one scorer of it) and
 // `experiment_prefix` (experiment names). For ListGrants none is allowed too (`required`).
@@ -200,78 +178,6 @@ Result<Reply> HandleDeleteModelPermission(const CallContext& ctx, const RequestR
                                           AccessAdmin& admin) {
   ASSIGN_OR_RETURN(Grant key, ModelPermissionKey(request, /*with_permission=*/false));
   RETURN_IF_ERROR(admin.DeleteGrant(ctx, Operation::kDeleteModelPermission, key));
-  return Reply{kEmptyResponse};
-}
-
-Result<Reply> HandleCreateExperimentPermission(const CallContext& ctx, const RequestReader& request,
-                                               AccessAdmin& admin) {
-  ASSIGN_OR_RETURN(Grant grant, ExperimentPermissionKey(request, false, true));
-  ASSIGN_OR_RETURN(Grant created, admin.CreateExperimentPermission(
-                                      ctx, grant.resource, grant.subject_name, grant.permission));
-  return Reply{ExperimentPermissionResponse(created)};
-}
-
-Result<Reply> HandleGetExperimentPermission(const CallContext& ctx, const RequestReader& request,
-                                            AccessAdmin& admin) {
-  ASSIGN_OR_RETURN(Grant key, ExperimentPermissionKey(request, false, false));
-  ASSIGN_OR_RETURN(Grant grant, admin.GetExperimentPermission(ctx, key.resource, key.subject_name));
-  return Reply{ExperimentPermissionResponse(grant)};
-}
-
-Result<Reply> HandleUpdateExperimentPermission(const CallContext& ctx, const RequestReader& request,
-                                               AccessAdmin& admin) {
-  ASSIGN_OR_RETURN(Grant grant, ExperimentPermissionKey(request, false, true));
-  RETURN_IF_ERROR(
-      admin.UpdateExperimentPermission(ctx, grant.resource, grant.subject_name, grant.permission));
-  return Reply{kEmptyResponse};
-}
-
-Result<Reply> HandleDeleteExperimentPermission(const CallContext& ctx, const RequestReader& request,
-                                               AccessAdmin& admin) {
-  ASSIGN_OR_RETURN(Grant key, ExperimentPermissionKey(request, false, false));
-  RETURN_IF_ERROR(admin.DeleteExperimentPermission(ctx, key.resource, key.subject_name));
-  return Reply{kEmptyResponse};
-}
-
-// The scorer endpoints read the three fields themselves: a scorer name may hold '/', so the
-// key's resource is not split back here.
-Result<Reply> HandleCreateScorerPermission(const CallContext& ctx, const RequestReader& request,
-                                           AccessAdmin& admin) {
-  ASSIGN_OR_RETURN(Grant grant, ExperimentPermissionKey(request, true, true));
-  ASSIGN_OR_RETURN(std::string experiment_id, request.RequiredString("experiment_id"));
-  ASSIGN_OR_RETURN(std::string scorer, request.RequiredString("scorer_name"));
-  ASSIGN_OR_RETURN(Grant created,
-                   admin.CreateScorerPermission(ctx, experiment_id, scorer, grant.subject_name,
-                                                grant.permission));
-  return Reply{ScorerPermissionResponse(created)};
-}
-
-Result<Reply> HandleGetScorerPermission(const CallContext& ctx, const RequestReader& request,
-                                        AccessAdmin& admin) {
-  ASSIGN_OR_RETURN(Grant key, ExperimentPermissionKey(request, true, false));
-  ASSIGN_OR_RETURN(std::string experiment_id, request.RequiredString("experiment_id"));
-  ASSIGN_OR_RETURN(std::string scorer, request.RequiredString("scorer_name"));
-  ASSIGN_OR_RETURN(Grant grant,
-                   admin.GetScorerPermission(ctx, experiment_id, scorer, key.subject_name));
-  return Reply{ScorerPermissionResponse(grant)};
-}
-
-Result<Reply> HandleUpdateScorerPermission(const CallContext& ctx, const RequestReader& request,
-                                           AccessAdmin& admin) {
-  ASSIGN_OR_RETURN(Grant grant, ExperimentPermissionKey(request, true, true));
-  ASSIGN_OR_RETURN(std::string experiment_id, request.RequiredString("experiment_id"));
-  ASSIGN_OR_RETURN(std::string scorer, request.RequiredString("scorer_name"));
-  RETURN_IF_ERROR(admin.UpdateScorerPermission(ctx, experiment_id, scorer, grant.subject_name,
-                                               grant.permission));
-  return Reply{kEmptyResponse};
-}
-
-Result<Reply> HandleDeleteScorerPermission(const CallContext& ctx, const RequestReader& request,
-                                           AccessAdmin& admin) {
-  ASSIGN_OR_RETURN(Grant key, ExperimentPermissionKey(request, true, false));
-  ASSIGN_OR_RETURN(std::string experiment_id, request.RequiredString("experiment_id"));
-  ASSIGN_OR_RETURN(std::string scorer, request.RequiredString("scorer_name"));
-  RETURN_IF_ERROR(admin.DeleteScorerPermission(ctx, experiment_id, scorer, key.subject_name));
   return Reply{kEmptyResponse};
 }
 

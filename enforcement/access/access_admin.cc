@@ -233,12 +233,20 @@ Result<UserView> AccessAdmin::GetUser(const CallContext& ctx, const std::string&
   ASSIGN_OR_RETURN(std::vector<Grant> grants, store_.ListGrants(query));
   for (Grant& grant : grants) {
     if (grant.kind != GrantKind::kAccess) continue;
-    if (grant.resource_type == ResourceType::kModel) view.model_grants.push_back(std::move(grant));
-    if (grant.resource_type == ResourceType::kExperiment) {
-      view.experiment_grants.push_back(std::move(grant));
+    switch (grant.resource_type) {
+      case ResourceType::kModel:
+        view.model_grants.push_back(std::move(grant));
+        break;
+      case ResourceType::kExperiment:
+        view.experiment_grants.push_back(std::move(grant));
+        break;
+      case ResourceType::kScorer:
+        view.scorer_grants.push_back(std::move(grant));
+        break;
+      case ResourceType::kPrefix:  // MLflow's User has no prefix grants.
+      case ResourceType::kExperimentPrefix:
+        break;
     }
-    if (grant.resource_type == ResourceType::kScorer)
-      view.scorer_grants.push_back(std::move(grant));
   }
   return view;
 }

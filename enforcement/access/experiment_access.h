@@ -5,7 +5,8 @@
 // specific grant decides (the exact experiment before any prefix, a longer prefix before a
 // shorter one; at equal specificity the user's own grant before their groups', then the highest
 // of the groups'). A scorer grant (MLflow's scorer permissions) decides for that scorer; without
-// one, the scorer has its experiment's permission.
+// one, the scorer has its experiment's permission. Only grants on experiments, experiment-name
+// prefixes and scorers count (registry/auth_entities.h ResourceType): never grants on models.
 //
 // A value: a snapshot of one profile (AccessControl::ExperimentAccessFor). Thread-compatible.
 #pragma once
@@ -49,7 +50,8 @@ class ExperimentAccess {
 };
 
 // The name of an experiment on the tracker, for prefix grants. Implemented over the tracker
-// (compat/tracker), cached briefly. Thread-safe.
+// (compat/tracker), cached briefly; AccessAdmin::SetExperimentNames takes one for the
+// experiment permission endpoints. Thread-safe.
 class ExperimentNames {
  public:
   virtual ~ExperimentNames() = default;

@@ -296,6 +296,12 @@ TEST_P(AuthExperimentsTest, ScorerPermissionsAnswerAsMlflowUnderApi3) {
       admin.Get("/scorers/permissions/get",
                 {{"experiment_id", "7"}, {"scorer_name", "relevance"}, {"username", "alice"}});
   EXPECT_TRUE(IsMlflowError(gone, 404, "RESOURCE_DOES_NOT_EXIST"));
+  EXPECT_TRUE(IsMlflowError(
+      admin.Patch("/scorers/permissions/update", ScorerBody("7", "relevance", "alice", "READ")),
+      404, "RESOURCE_DOES_NOT_EXIST"));
+  EXPECT_TRUE(IsMlflowError(
+      admin.Delete("/scorers/permissions/delete", ScorerBody("7", "relevance", "alice")), 404,
+      "RESOURCE_DOES_NOT_EXIST"));
   EXPECT_THAT(gone.body, HasSubstr("Scorer permission with experiment_id=7, "
                                    "scorer_name=relevance, and username=alice not found"));
   EXPECT_EQ(

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "enforcement/access/access_admin.h"
@@ -317,6 +318,28 @@ TEST_P(ExperimentAdminTest, CreatorsGetManageAndDeletedScorersTakeTheirGrants) {
   EXPECT_EQ(cascade[0].after, "every grant on scorer 11/rel");
   // The experiment's grants were not the scorer's.
   EXPECT_EQ(admin_->GetExperimentPermission(root_, "11", "bob")->permission, Permission::kManage);
+}
+
+// Several servers' hooks for one creation (or a retried request) race: each runs alone on the
+// access epoch, so one grants and the others find the grant; nobody sees an error.
+TEST_P(ExperimentAdminTest, ConcurrentCreatorHooksGrantOnce) {
+  constexpr int kThreads = 8;
+  std::vector<Status> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = i % 2 == 0 ? admin_->GrantExperimentCreator(Principal::User("bob"), "21")
+                              : admin_->GrantScorerCreator(Principal::User("bob"), "21", "s");
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const Status& result : results) EXPECT_OK(result);
+  Result<std::vector<Grant>> grants = auth().ListGrants({});
+  ASSERT_OK(grants);
+  ASSERT_EQ(grants->size(), 2u);
+  EXPECT_EQ((*grants)[0].resource, "21");
+  EXPECT_EQ((*grants)[1].resource, "21/s");
+  EXPECT_EQ(Audit("CreateExperimentPermission").size(), static_cast<size_t>(kThreads / 2));
 }
 
 // MLflow's User.to_json lists the user's experiment and scorer permissions.
