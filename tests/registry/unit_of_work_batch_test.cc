@@ -152,9 +152,8 @@ TEST_P(UnitOfWorkBatchTest, EachStepIsItsOwnUnitOfWorkOnTheStateTheOnesBeforeLef
   // One audit entry per step that got past its checks: allowed, or refused by access control.
   std::vector<std::pair<std::string, AuditOutcome>> audited;
   for (const AuditEvent& e : Audited()) {
-    audited.emplace_back(e.model_name + "/" + std::to_string(e.version.value_or(0)) + " " +
-                             e.operation,
-                         e.outcome);
+    audited.emplace_back(
+        e.model_name + "/" + std::to_string(e.version.value_or(0)) + " " + e.operation, e.outcome);
     EXPECT_EQ(e.request_id, "batch-1");
   }
   const auto A = AuditOutcome::kAllowed;
