@@ -226,24 +226,30 @@ Result<Written<Done>> RegistryService::RetireVersion(const CallContext& ctx,
 
 // The unit of work of one retirement: a soft delete as MLflow's DeleteModelVersion, or a move
 // to Archived; both carry the rule's mark, which the governor judges again. The model is read
-// too: a rule may select models by their tags.
+// too: a rule may select models by their tags. A deletion is judged by the retention rule
+// alone, on the model's name and tags: its header will do, which spares reading every
+// version of the model for each deletion. A move is judged as any promotion, on the whole
+// model.
 UnitOfWork::Step RegistryService::RetirementStep(const Retirement& retirement) {
   const std::string name = retirement.name;
   const int64_t version = retirement.version;
   UnitOfWork::Step step;
-  step.check = [name, version](ModelRows& rows, ChangeState& state) {
-    return RequireVersionAndModel(rows, name, version, state);
-  };
   if (retirement.archive) {
     TransitionStageChange change{name, version, Stage::kArchived, false};
     change.retention = retirement.mark;
     step.change = std::move(change);
+    step.check = [name, version](ModelRows& rows, ChangeState& state) {
+      return RequireVersionAndModel(rows, name, version, state);
+    };
     step.apply = [name, version](ModelRows& rows, const ChangeState&, int64_t now) -> Result<Done> {
       RETURN_IF_ERROR(rows.SetVersionStage(name, version, Stage::kArchived, false, now));
       return Done{};
     };
   } else {
     step.change = DeleteVersionChange{name, version, retirement.mark};
+    step.check = [name, version](ModelRows& rows, ChangeState& state) {
+      return RequireVersionAndModelHeader(rows, name, version, state);
+    };
     step.apply = [name, version](ModelRows& rows, const ChangeState&, int64_t now) -> Result<Done> {
       RETURN_IF_ERROR(rows.SoftDeleteVersion(name, version, now));
       return Done{};

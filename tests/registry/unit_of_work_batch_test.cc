@@ -224,6 +224,30 @@ TEST_P(UnitOfWorkBatchTest, ADatabaseFailureWritesNothingOfTheBatch) {
   EXPECT_EQ(governor.committed, 0);
 }
 
+// What a retention deletion's check reads of the model: all of FindModel but latest_versions.
+TEST_P(UnitOfWorkBatchTest, AModelsHeaderIsAllOfItButItsLatestVersions) {
+  RegistryService service(*store_, permit_all_, clock_);
+  ASSERT_OK(service.SetRegisteredModelTag(ctx_, "a", {"tier", "gold"}));
+  ASSERT_OK(service.SetRegisteredModelAlias(ctx_, "a", "pinned", 2));
+  ASSERT_OK(store_->Read([&](ModelReader& reader) -> Status {
+    ASSIGN_OR_RETURN(std::optional<RegisteredModel> full, reader.FindModel("a"));
+    ASSIGN_OR_RETURN(std::optional<RegisteredModel> header, reader.FindModelHeader("a"));
+    EXPECT_TRUE(full && header);
+    if (!full || !header) return Status::Ok();
+    EXPECT_FALSE(full->latest_versions.empty());
+    EXPECT_TRUE(header->latest_versions.empty());
+    EXPECT_EQ(header->name, "a");
+    EXPECT_EQ(header->creation_timestamp, full->creation_timestamp);
+    EXPECT_EQ(header->last_updated_timestamp, full->last_updated_timestamp);
+    EXPECT_EQ(header->description, full->description);
+    EXPECT_EQ(header->tags, (std::vector<Tag>{{"tier", "gold"}}));
+    EXPECT_EQ(header->aliases, (std::vector<ModelVersionAlias>{{"pinned", 2}}));
+    ASSIGN_OR_RETURN(std::optional<RegisteredModel> absent, reader.FindModelHeader("absent"));
+    EXPECT_FALSE(absent);
+    return Status::Ok();
+  }));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, UnitOfWorkBatchTest,
                          ::testing::ValuesIn(::modelwarden::testing::AvailableBackends()),
                          [](const ::testing::TestParamInfo<Backend>& backend) {
