@@ -79,9 +79,10 @@ class UnitOfWork {
   // others. Once `budget` has passed inside the transaction no further step starts, so that
   // the batch holds its locks for about that long at most (the first step always runs).
   // Answers one entry per step, in order: its outcome, or nullopt for a step left undone
-  // (nothing of it written; run it again). kTemporarilyUnavailable or kInternalError when
-  // the database fails: then nothing of the batch was written but refusals recorded by
-  // Preauthorize.
+  // (nothing of it written; run it again). An error that is no single step's own answer
+  // rolls back the whole batch and is returned: kTemporarilyUnavailable or kInternalError
+  // when the database fails, or Authorize's kUnauthenticated (a user deleted meanwhile);
+  // nothing of the batch is written then but the refusals Preauthorize recorded.
   Result<std::vector<std::optional<Outcome>>> RunBatch(const CallContext& ctx,
                                                        const std::vector<Step>& steps,
                                                        std::chrono::steady_clock::duration budget);
