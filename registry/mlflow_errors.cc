@@ -45,6 +45,14 @@ Status RequireVersionAndModel(ModelReader& rows, const std::string& name, int64_
   return Status::Ok();
 }
 
+Status RequireVersionAndModelHeader(ModelReader& rows, const std::string& name, int64_t version,
+                                    ChangeState& state) {
+  RETURN_IF_ERROR(RequireVersion(rows, name, version, state));
+  ASSIGN_OR_RETURN(state.model, rows.FindModelHeader(name));
+  if (!state.model) return VersionNotFound(name, version);
+  return Status::Ok();
+}
+
 Status ValidateTags(const std::vector<Tag>& tags) {
   for (const Tag& tag : tags) {
     RETURN_IF_ERROR(ValidateTagKey(tag.key));

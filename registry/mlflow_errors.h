@@ -31,6 +31,9 @@ Status RequireVersion(ModelReader& rows, const std::string& name, int64_t versio
 // The same, and the version's model into `state` too (what a promotion is judged on).
 Status RequireVersionAndModel(ModelReader& rows, const std::string& name, int64_t version,
                               ChangeState& state);
+// The same with the model's header only (ModelReader::FindModelHeader: no latest_versions).
+Status RequireVersionAndModelHeader(ModelReader& rows, const std::string& name, int64_t version,
+                                    ChangeState& state);
 
 // Every key and value valid (registry/validation.h).
 Status ValidateTags(const std::vector<Tag>& tags);

@@ -31,6 +31,9 @@ class ModelReader {
   // The model with its tags, aliases and latest_versions (each with its tags, no aliases);
   // nullopt when absent.
   virtual Result<std::optional<RegisteredModel>> FindModel(const std::string& name) = 0;
+  // The same without latest_versions (which read every version of the model): for checks
+  // that need only the model's own fields, tags and aliases.
+  virtual Result<std::optional<RegisteredModel>> FindModelHeader(const std::string& name) = 0;
   // A live version with its tags and aliases; nullopt when absent or deleted.
   virtual Result<std::optional<ModelVersion>> FindVersion(const std::string& name,
                                                           int64_t version) = 0;

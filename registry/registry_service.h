@@ -15,8 +15,10 @@
 // searches are limited to Governor::SearchScope. Thread-safe if the store and governor are.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "registry/approval.h"
 #include "registry/change.h"
@@ -116,6 +118,14 @@ class RegistryService final : public Registry {
   // it against the rule again on the locked state. kResourceDoesNotExist when the version is
   // gone; kInvalidParameterValue when the rule no longer applies (e.g. an alias was set).
   Result<Written<Done>> RetireVersion(const CallContext& ctx, const Retirement& retirement);
+  // Several retention changes in one transaction (UnitOfWork::RunBatch): each authorized,
+  // judged, applied and audited on its own, exactly as RetireVersion's, on the state the ones
+  // before it left. No further change starts once `budget` has passed in the transaction.
+  // One entry per retirement: its outcome (OK, or RetireVersion's errors), or nullopt when
+  // it was left undone. The database's errors (nothing of the batch written) as such.
+  Result<std::vector<std::optional<UnitOfWork::Outcome>>> RetireVersions(
+      const CallContext& ctx, const std::vector<Retirement>& retirements,
+      std::chrono::steady_clock::duration budget);
   // Asks for a second person's approval of `move` whatever the policy says (approvals/create):
   // the move's own checks run, then the request is recorded. kAborted naming the approval
   // when it was recorded (or one for the same move was pending already); the move's errors
@@ -132,6 +142,7 @@ class RegistryService final : public Registry {
   Result<Written<ModelVersion>> Transition(const CallContext& ctx,
                                            const TransitionStageChange& change);
   Result<Written<Done>> SetAlias(const CallContext& ctx, const SetAliasChange& change);
+  static UnitOfWork::Step RetirementStep(const Retirement& retirement);
 
   ModelStore& store_;
   Governor& governor_;

@@ -217,25 +217,67 @@ Result<Written<ModelVersion>> RegistryService::Transition(const CallContext& ctx
 
 Result<Written<Done>> RegistryService::RetireVersion(const CallContext& ctx,
                                                      const Retirement& retirement) {
-  const std::string& name = retirement.name;
+  ASSIGN_OR_RETURN(std::vector<std::optional<UnitOfWork::Outcome>> outcomes,
+                   RetireVersions(ctx, {retirement}, std::chrono::steady_clock::duration::zero()));
+  UnitOfWork::Outcome& outcome = *outcomes.front();  // A batch's first step always runs.
+  RETURN_IF_ERROR(outcome.status);
+  return Written<Done>{Done{}, std::move(outcome.warnings)};
+}
+
+// The unit of work of one retirement: a soft delete as MLflow's DeleteModelVersion, or a move
+// to Archived; both carry the rule's mark, which the governor judges again. The model is read
+// too: a rule may select models by their tags. A deletion is judged by the retention rule
+// alone, on the model's name and tags: its header will do, which spares reading every
+// version of the model for each deletion. A move is judged as any promotion, on the whole
+// model.
+UnitOfWork::Step RegistryService::RetirementStep(const Retirement& retirement) {
+  const std::string name = retirement.name;
   const int64_t version = retirement.version;
+  UnitOfWork::Step step;
   if (retirement.archive) {
     TransitionStageChange change{name, version, Stage::kArchived, false};
     change.retention = retirement.mark;
-    ASSIGN_OR_RETURN(Written<ModelVersion> moved, Transition(ctx, change));
-    return Written<Done>{Done{}, std::move(moved.warnings)};
+    step.change = std::move(change);
+    step.check = [name, version](ModelRows& rows, ChangeState& state) {
+      return RequireVersionAndModel(rows, name, version, state);
+    };
+    step.apply = [name, version](ModelRows& rows, const ChangeState&, int64_t now) -> Result<Done> {
+      RETURN_IF_ERROR(rows.SetVersionStage(name, version, Stage::kArchived, false, now));
+      return Done{};
+    };
+  } else {
+    step.change = DeleteVersionChange{name, version, retirement.mark};
+    step.check = [name, version](ModelRows& rows, ChangeState& state) {
+      return RequireVersionAndModelHeader(rows, name, version, state);
+    };
+    step.apply = [name, version](ModelRows& rows, const ChangeState&, int64_t now) -> Result<Done> {
+      RETURN_IF_ERROR(rows.SoftDeleteVersion(name, version, now));
+      return Done{};
+    };
   }
-  RETURN_IF_ERROR(ValidateModelName(name));
-  // The model too: a rule may select models by their tags.
-  return unit_.Run<Done>(
-      ctx, DeleteVersionChange{name, version, retirement.mark},
-      [&](ModelRows& rows, ChangeState& state) {
-        return RequireVersionAndModel(rows, name, version, state);
-      },
-      [&](ModelRows& rows, const ChangeState&, int64_t now) -> Result<Done> {
-        RETURN_IF_ERROR(rows.SoftDeleteVersion(name, version, now));
-        return Done{};
-      });
+  return step;
+}
+
+Result<std::vector<std::optional<UnitOfWork::Outcome>>> RegistryService::RetireVersions(
+    const CallContext& ctx, const std::vector<Retirement>& retirements,
+    std::chrono::steady_clock::duration budget) {
+  std::vector<std::optional<UnitOfWork::Outcome>> outcomes(retirements.size());
+  std::vector<UnitOfWork::Step> steps;
+  std::vector<size_t> stepped;  // Which retirement each step makes.
+  for (size_t i = 0; i < retirements.size(); ++i) {
+    const Status valid = ValidateModelName(retirements[i].name);
+    if (!valid.ok()) {
+      outcomes[i] = UnitOfWork::Outcome{valid, {}};
+      continue;
+    }
+    steps.push_back(RetirementStep(retirements[i]));
+    stepped.push_back(i);
+  }
+  if (steps.empty()) return outcomes;
+  ASSIGN_OR_RETURN(std::vector<std::optional<UnitOfWork::Outcome>> ran,
+                   unit_.RunBatch(ctx, steps, budget));
+  for (size_t k = 0; k < ran.size(); ++k) outcomes[stepped[k]] = std::move(ran[k]);
+  return outcomes;
 }
 
 Status RegistryService::RequestApproval(const CallContext& ctx, const ApprovalMove& move,

@@ -5,13 +5,20 @@
 // after the commit. A refusal commits only its audit entry (and, for a policy denial, the
 // deliveries of the policy.denied event); a move that waits for a second person's approval
 // commits only the approval request and its audit entry (registry/approval_request.h).
+//
+// RunBatch runs several such changes in one ModelStore::Write, each through exactly these
+// steps on the state the changes before it left, so that a job making many changes (a
+// retention pass) pays for one commit per batch instead of one per change.
+//
 // Thread-safe if the store, the governor and the listener are.
 #pragma once
 
+#include <chrono>
 #include <cstdio>
 #include <functional>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "registry/approval_request.h"
 #include "registry/audit_record.h"
@@ -52,11 +59,61 @@ class UnitOfWork {
   Result<Written<T>> Run(const CallContext& ctx, const Change& change, const Check& check,
                          const Apply<T>& apply, bool preauthorized = false);
 
+  // One change of a batch, with its checks and its application (answered as Done).
+  struct Step {
+    Change change;
+    Check check;
+    Apply<Done> apply;
+  };
+  // What became of one step: OK with the policy's warnings, or its refusal (403, 400: only
+  // its audit entry was written) or its MLflow error (nothing of it was written).
+  struct Outcome {
+    Status status;
+    std::vector<std::string> warnings;
+  };
+
+  // Runs `steps` in order in one ModelStore::Write that locks all their models. Each step is
+  // the unit of work Run would make of it (Preauthorize and Prepare before the transaction;
+  // Authorize, the checks, Judge, the change and its own audit entry inside it), judged on
+  // the state the steps before it left; one step's refusal or MLflow error does not stop the
+  // others. Once `budget` has passed inside the transaction no further step starts, so that
+  // the batch holds its locks for about that long at most (the first step always runs).
+  // Answers one entry per step, in order: its outcome, or nullopt for a step left undone
+  // (nothing of it written; run it again). An error that is no single step's own answer
+  // rolls back the whole batch and is returned: kTemporarilyUnavailable or kInternalError
+  // when the database fails, or Authorize's kUnauthenticated (a user deleted meanwhile);
+  // nothing of the batch is written then but the refusals Preauthorize recorded.
+  Result<std::vector<std::optional<Outcome>>> RunBatch(const CallContext& ctx,
+                                                       const std::vector<Step>& steps,
+                                                       std::chrono::steady_clock::duration budget);
+
   // Governor::Preauthorize, with a refusal recorded as the change it refused (a failure to
   // record is logged: the refusal stands either way). Run calls it unless told it ran.
   Status Preauthorize(const CallContext& ctx, const Change& change);
 
  private:
+  // What one change did in its transaction.
+  template <typename T>
+  struct Attempt {
+    Written<T> written;
+    Status refusal;  // Access control's or the policy's; only its audit entry was written.
+    Status failed;   // The change's own checks failed: nothing of it was written.
+    int deliveries = 0;
+  };
+
+  // Steps 1-5 of `change` in `txn`, where its models are locked. An error return is the
+  // database's (or the governor's) failure; what became of the change is in `attempt`.
+  template <typename T>
+  Status RunIn(WriteTxn& txn, const CallContext& ctx, const Change& change, const Check& check,
+               const Apply<T>& apply, const OutsideFacts& facts, int64_t now, Attempt<T>& attempt);
+
+  // Whether an error means the database failed (the transaction cannot go on) rather than
+  // that one change may not be made.
+  static bool DatabaseFailed(const Status& status) {
+    return status.code() == ErrorCode::kTemporarilyUnavailable ||
+           status.code() == ErrorCode::kInternalError;
+  }
+
   // The version number an answer carries into the audit log, if any.
   static std::optional<int64_t> VersionIn(const ModelVersion& version) { return version.version; }
   template <typename T>
@@ -94,51 +151,61 @@ inline Status UnitOfWork::Preauthorize(const CallContext& ctx, const Change& cha
 }
 
 template <typename T>
+Status UnitOfWork::RunIn(WriteTxn& txn, const CallContext& ctx, const Change& change,
+                         const Check& check, const Apply<T>& apply, const OutsideFacts& facts,
+                         int64_t now, Attempt<T>& attempt) {
+  attempt = Attempt<T>{};
+  ChangeState state;
+  const Status allowed = governor_.Authorize(ctx, change, txn.auth(), txn.models());
+  if (allowed.code() == ErrorCode::kPermissionDenied) {
+    attempt.refusal = allowed;
+    return txn.AppendAudit(Refused(ctx, change, allowed, now));
+  }
+  RETURN_IF_ERROR(allowed);
+  const Status checked = check(txn.models(), state);
+  if (!checked.ok()) {
+    if (DatabaseFailed(checked)) return checked;
+    attempt.failed = checked;
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(Verdict verdict, governor_.Judge(ctx, change, state, facts, txn.models()));
+  AuditEvent event = DescribeChange(ctx, change, state);
+  event.timestamp = now;
+  event.checks = std::move(verdict.checks);
+  if (!verdict.denial.ok()) {
+    attempt.refusal = verdict.denial;
+    event.outcome = AuditOutcome::kDenied;
+    ASSIGN_OR_RETURN(attempt.deliveries,
+                     RecordPolicyDenial(txn, ctx, change, event.checks, verdict.denial, now));
+    return txn.AppendAudit(event);
+  }
+  if (std::optional<ApprovalDemand> demand = ApprovalDemandOf(change, verdict)) {
+    return DeferForApproval(ctx, change, state, *demand, now, txn, event, attempt.refusal);
+  }
+  ASSIGN_OR_RETURN(attempt.written.value, apply(txn.models(), state, now));
+  attempt.written.warnings = std::move(verdict.warnings);
+  event.outcome = attempt.written.warnings.empty() ? AuditOutcome::kAllowed : AuditOutcome::kWarned;
+  const std::optional<int64_t> number = VersionIn(attempt.written.value);
+  if (number) event.version = number;
+  ASSIGN_OR_RETURN(attempt.deliveries, RecordChangeEvents(txn, change, state, number, now));
+  return txn.AppendAudit(event);
+}
+
+template <typename T>
 Result<Written<T>> UnitOfWork::Run(const CallContext& ctx, const Change& change, const Check& check,
                                    const Apply<T>& apply, bool preauthorized) {
   if (!preauthorized) RETURN_IF_ERROR(Preauthorize(ctx, change));
   ASSIGN_OR_RETURN(const OutsideFacts facts, governor_.Prepare(ctx, change));
   const int64_t now = clock_.NowMillis();
-  Written<T> written;
-  Status refusal;
-  int deliveries = 0;
+  Attempt<T> attempt;
   RETURN_IF_ERROR(store_.Write(LockedModels(change), [&](WriteTxn& txn) -> Status {
-    refusal = Status::Ok();
-    deliveries = 0;
-    ChangeState state;
-    const Status allowed = governor_.Authorize(ctx, change, txn.auth(), txn.models());
-    if (allowed.code() == ErrorCode::kPermissionDenied) {
-      refusal = allowed;
-      return txn.AppendAudit(Refused(ctx, change, allowed, now));
-    }
-    RETURN_IF_ERROR(allowed);
-    RETURN_IF_ERROR(check(txn.models(), state));
-    ASSIGN_OR_RETURN(Verdict verdict, governor_.Judge(ctx, change, state, facts, txn.models()));
-    AuditEvent event = DescribeChange(ctx, change, state);
-    event.timestamp = now;
-    event.checks = std::move(verdict.checks);
-    if (!verdict.denial.ok()) {
-      refusal = verdict.denial;
-      event.outcome = AuditOutcome::kDenied;
-      ASSIGN_OR_RETURN(deliveries,
-                       RecordPolicyDenial(txn, ctx, change, event.checks, verdict.denial, now));
-      return txn.AppendAudit(event);
-    }
-    if (std::optional<ApprovalDemand> demand = ApprovalDemandOf(change, verdict)) {
-      return DeferForApproval(ctx, change, state, *demand, now, txn, event, refusal);
-    }
-    ASSIGN_OR_RETURN(written.value, apply(txn.models(), state, now));
-    written.warnings = std::move(verdict.warnings);
-    event.outcome = written.warnings.empty() ? AuditOutcome::kAllowed : AuditOutcome::kWarned;
-    const std::optional<int64_t> number = VersionIn(written.value);
-    if (number) event.version = number;
-    ASSIGN_OR_RETURN(deliveries, RecordChangeEvents(txn, change, state, number, now));
-    return txn.AppendAudit(event);
+    RETURN_IF_ERROR(RunIn(txn, ctx, change, check, apply, facts, now, attempt));
+    return attempt.failed;  // A change its checks refuse writes nothing.
   }));
-  if (deliveries > 0 && listener_ != nullptr) listener_->DeliveriesRecorded();
-  if (!refusal.ok()) return refusal;
+  if (attempt.deliveries > 0 && listener_ != nullptr) listener_->DeliveriesRecorded();
+  if (!attempt.refusal.ok()) return attempt.refusal;
   governor_.Committed(change);
-  return written;
+  return std::move(attempt.written);
 }
 
 }  // namespace modelwarden

@@ -1,9 +1,11 @@
 // RetentionRunner: a retention pass. Plan() lists what the rules would change (a dry run);
 // Apply() plans a page of models, makes each enforced change through the registry's governed
-// write path (RegistryService::RetireVersion as the system principal "retention": one unit of
-// work per change, judged again on its locked state and audited), then goes on with the next
-// page. A pass is idempotent: what is gone is not planned again, what a unit of work refuses
-// (protected or changed since the plan) is skipped and reported.
+// write path (RegistryService::RetireVersions as the system principal "retention": each change
+// its own unit of work, judged again on its locked state and audited on its own), then goes on
+// with the next page. The changes go in batches, one transaction each, bounded in size and in
+// time (RetentionOptions::batch_*), so that a pass pays one commit per batch and never holds
+// the database's locks for long. A pass is idempotent: what is gone is not planned again,
+// what a unit of work refuses (protected or changed since the plan) is skipped and reported.
 //
 // With several server processes on one database, Apply() can take the database lease
 // "retention" first (registry/lease.h) and renews it as it goes: a pass never runs while
@@ -63,8 +65,13 @@ struct RetentionOptions {
   bool use_lease = false;
   std::string holder;
   int64_t lease_ttl_ms = 60000;
-  // Apply(): checked before each change; once true, the pass ends there (the server stops).
+  // Apply(): checked before each batch; once true, the pass ends there (the server stops).
   const std::atomic<bool>* stop = nullptr;
+  // Apply(): at most this many changes in one transaction, and none starts after
+  // batch_budget_ms in it: a batch holds SQLite's writer lock (or, on MySQL, its models'
+  // rows) for about that long, plus its commit.
+  int64_t batch_changes = 200;
+  int64_t batch_budget_ms = 15;
 };
 
 class RetentionRunner {
@@ -86,9 +93,10 @@ class RetentionRunner {
                                  const OnPage& on_page = nullptr);
 
  private:
-  // Makes one planned change; returns what became of it, or the database's error.
-  Result<RetentionResult> Make(const CallContext& ctx, const PlannedChange& change,
-                               std::string& message);
+  // Applies one page's changes, batch by batch.
+  Status ApplyPage(const RetentionOptions& options, const CallContext& ctx,
+                   const RetentionPage& page, int64_t& renewed_at, RetentionSummary& summary,
+                   const OnChange& on_change);
   Status Renew(const RetentionOptions& options, int64_t& renewed_at);
 
   RetentionPlanner& planner_;

@@ -150,13 +150,20 @@ Result<std::map<std::string, RegisteredModel>> LoadModelRows(SqlConnection& db,
 }  // namespace
 
 Result<std::vector<RegisteredModel>> LoadModels(SqlConnection& db,
-                                                const std::vector<std::string>& names) {
+                                                const std::vector<std::string>& names,
+                                                bool latest_versions) {
   std::vector<RegisteredModel> models;
   if (names.empty()) return models;
   std::vector<SqlValue> params(names.begin(), names.end());
   const std::string in_names = "(" + Placeholders(names.size()) + ")";
   ASSIGN_OR_RETURN(auto by_name, LoadModelRows(db, params, in_names));
-  if (by_name.empty()) return models;
+  if (by_name.empty() || !latest_versions) {
+    for (const std::string& name : names) {
+      auto it = by_name.find(name);
+      if (it != by_name.end()) models.push_back(std::move(it->second));
+    }
+    return models;
+  }
 
   // The highest live version per stage. MLflow lists the stages in the order it first meets
   // them walking the versions upwards (dbmodels/models.py SqlRegisteredModel.to_mlflow_entity),

@@ -36,10 +36,11 @@ Status AttachVersionTags(SqlConnection& db, std::vector<ModelVersion>& versions)
 Result<std::optional<ModelVersion>> LoadVersion(SqlConnection& db, const std::string& name,
                                                 int64_t version);
 
-// The named models with tags, aliases and latest_versions (with tags), in the order of
-// `names`; absent names are skipped.
+// The named models with tags, aliases and, unless told not to, latest_versions (with tags), in
+// the order of `names`; absent names are skipped.
 Result<std::vector<RegisteredModel>> LoadModels(SqlConnection& db,
-                                                const std::vector<std::string>& names);
+                                                const std::vector<std::string>& names,
+                                                bool latest_versions = true);
 
 // The named models with tags and aliases (no latest_versions) and every version, deleted ones
 // included, with tags; in the order of `names`, absent names skipped.

@@ -146,6 +146,15 @@ Result<std::optional<RegisteredModel>> SqlModelRows::FindModel(const std::string
   return std::optional<RegisteredModel>(std::move(models.front()));
 }
 
+Result<std::optional<RegisteredModel>> SqlModelRows::FindModelHeader(const std::string& name) {
+  ASSIGN_OR_RETURN(bool exists, LockBeforeRead(name));
+  if (!exists) return std::optional<RegisteredModel>();
+  ASSIGN_OR_RETURN(std::vector<RegisteredModel> models,
+                   LoadModels(db_, {name}, /*latest_versions=*/false));
+  if (models.empty()) return std::optional<RegisteredModel>();
+  return std::optional<RegisteredModel>(std::move(models.front()));
+}
+
 Result<std::optional<ModelVersion>> SqlModelRows::FindVersion(const std::string& name,
                                                               int64_t version) {
   ASSIGN_OR_RETURN(bool exists, LockBeforeRead(name));

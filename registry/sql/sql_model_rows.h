@@ -19,6 +19,7 @@ class SqlModelRows final : public ModelRows {
 
   Result<bool> ModelExists(const std::string& name) override;
   Result<std::optional<RegisteredModel>> FindModel(const std::string& name) override;
+  Result<std::optional<RegisteredModel>> FindModelHeader(const std::string& name) override;
   Result<std::optional<ModelVersion>> FindVersion(const std::string& name,
                                                   int64_t version) override;
   Result<std::optional<int64_t>> FindAlias(const std::string& name,

@@ -28,8 +28,8 @@ Status MapSqliteError(sqlite3* db, int rc, const std::string& sql) {
 
 class SqliteConnection final : public SqlConnection {
  public:
-  SqliteConnection(sqlite3* db, std::shared_ptr<std::mutex> writer_lock)
-      : db_(db), writer_lock_(std::move(writer_lock)) {}
+  SqliteConnection(sqlite3* db, std::shared_ptr<std::mutex> writer_lock, int busy_timeout_ms)
+      : db_(db), writer_lock_(std::move(writer_lock)), busy_timeout_ms_(busy_timeout_ms) {}
   ~SqliteConnection() override {
     for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
     if (sqlite3_get_autocommit(db_)) Optimize();
@@ -91,7 +91,9 @@ class SqliteConnection final : public SqlConnection {
     Status status = Execute("COMMIT", {}).status();
     if (status.ok()) {
       EndWrite();
-      if (++transactions_ % kOptimizeEvery == 0) Optimize();
+      if (++transactions_ >= optimize_at_ && Optimize()) {
+        optimize_at_ = transactions_ + kOptimizeEvery;
+      }
     }
     return status;
   }
@@ -151,11 +153,23 @@ class SqliteConnection final : public SqlConnection {
   // long-lived connections: PRAGMA optimize analyzes the tables whose plans in this
   // connection wanted statistics and that have none, or have grown 25-fold since their last
   // analysis (at most analysis_limit rows per index, so milliseconds); otherwise it does
-  // nothing. It writes sqlite_stat1, so it queues with this process's writers.
-  void Optimize() {
+  // nothing. It writes sqlite_stat1, so it needs the writer lock. It runs on whatever thread
+  // committed, a read's too: it never waits for that lock (a read that queued behind another
+  // process's writes, e.g. `retention apply`, would wait up to the busy timeout). Returns
+  // whether it ran; when not, the next commit tries again.
+  bool Optimize() {
     std::unique_lock<std::mutex> writing;
-    if (writer_lock_) writing = std::unique_lock<std::mutex>(*writer_lock_);
-    ExecuteOnce("PRAGMA optimize");  // Best effort: a busy database skips it this time.
+    if (writer_lock_) {
+      writing = std::unique_lock<std::mutex>(*writer_lock_, std::try_to_lock);
+      if (!writing.owns_lock()) return false;
+    }
+    sqlite3_busy_timeout(db_, 0);
+    const int rc = sqlite3_exec(db_, "PRAGMA optimize", nullptr, nullptr, nullptr);
+    sqlite3_busy_timeout(db_, busy_timeout_ms_);
+    const int primary = rc & 0xff;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return false;
+    if (rc != SQLITE_OK) MapSqliteError(db_, rc, "PRAGMA optimize");  // Logs it; not retried.
+    return true;
   }
 
   struct StatementDeleter {
@@ -168,8 +182,10 @@ class SqliteConnection final : public SqlConnection {
 
   sqlite3* db_;
   std::shared_ptr<std::mutex> writer_lock_;
+  const int busy_timeout_ms_;
   std::unique_lock<std::mutex> writing_;  // Held during a write transaction.
   int64_t transactions_ = 0;              // Committed on this connection.
+  int64_t optimize_at_ = kOptimizeEvery;  // When PRAGMA optimize runs next.
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
   // The last uncached statement; finalized when the next one replaces it.
   std::unique_ptr<sqlite3_stmt, StatementDeleter> owned_once_;
@@ -191,7 +207,8 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions&
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
-  auto connection = std::make_unique<SqliteConnection>(db, options.writer_lock);
+  auto connection =
+      std::make_unique<SqliteConnection>(db, options.writer_lock, options.busy_timeout_ms);
   const bool in_memory = options.path == ":memory:";
   if (options.read_only) {
     RETURN_IF_ERROR(connection->ExecuteOnce("PRAGMA query_only = ON"));

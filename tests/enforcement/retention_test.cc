@@ -234,8 +234,12 @@ TEST_P(RetentionTest, APassAndPromotionsThatMeetNeverBothWin) {
   std::condition_variable started_cv;
   bool started = false;
   std::map<int64_t, RetentionResult> retired;
+  // Small batches, so that the promotions land between them (as they do between a real
+  // pass's ~15 ms batches): each change of a batch is judged on the state it locked.
+  RetentionOptions options;
+  options.batch_changes = 3;
   std::thread pass([&] {
-    auto done = runner_->Apply(RetentionOptions{}, [&](const RetentionEvent& e) {
+    auto done = runner_->Apply(options, [&](const RetentionEvent& e) {
       {
         std::lock_guard<std::mutex> lock(mu);
         retired[e.change.version] = e.result;
