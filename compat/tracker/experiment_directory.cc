@@ -171,13 +171,4 @@ Result<std::string> ExperimentDirectory::NameOf(const std::string& experiment_id
   return names.front();
 }
 
-void ExperimentDirectory::Forget(const std::string& experiment_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  names_.erase(experiment_id);
-  for (auto it = ids_.begin(); it != ids_.end();) {
-    it = !it->second.values.empty() && it->second.values.front() == experiment_id ? ids_.erase(it)
-                                                                                  : std::next(it);
-  }
-}
-
 }  // namespace modelwarden

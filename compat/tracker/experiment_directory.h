@@ -1,8 +1,8 @@
 // ExperimentDirectory: which experiment a run, logged model, trace or dataset belongs to, and
 // experiments' names and ids, asked of the tracker (TrackerCalls) and cached: what belongs to
 // which experiment never changes in MLflow, so those answers are kept for minutes; names can
-// change (a rename), so they are kept for seconds and forgotten at once after a change made
-// through modelwarden. Forwarded calls are authorized on these answers
+// change (a rename), so they are kept for seconds: a prefix grant sees a renamed experiment by
+// its new name within name_ttl. Forwarded calls are authorized on these answers
 // (compat/tracker/forwarded_authorizer.h).
 //
 // Thread-safe.
@@ -51,9 +51,6 @@ class ExperimentDirectory final : public ExperimentNames {
     return NameOf(experiment_id, Blocking::kAllowed);
   }
   Result<std::string> NameOf(const std::string& experiment_id, Blocking blocking);
-
-  // After an experiment was renamed, deleted or restored through modelwarden.
-  void Forget(const std::string& experiment_id);
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -98,6 +98,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     left -= len(data)
                     length += len(data)
                 self.rfile.readline()
+        elif self.body_read is not None:
+            digest_update(self.body_read)
+            length = len(self.body_read)
         else:
             left = int(self.headers.get("Content-Length", "0"))
             while left:
@@ -146,11 +149,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if get:
                 return self.search_experiments({k: v[0] for k, v in query.items()})
             length = int(self.headers.get("Content-Length", "0"))
-            return self.search_experiments(json.loads(self.rfile.read(length) or b"{}"))
+            return self.search_experiments(json.loads(self.request_body() or b"{}"))
         if self.command == "POST" and path in ("/api/2.0/mlflow/experiments/create",
                                                "/ajax-api/2.0/mlflow/experiments/create"):
             length = int(self.headers.get("Content-Length", "0"))
-            name = json.loads(self.rfile.read(length) or b"{}").get("name", "")
+            name = json.loads(self.request_body() or b"{}").get("name", "")
             with STATE_LOCK:
                 MUTATIONS["count"] += 1
                 experiment_id = str(max(int(i) for i in EXPERIMENTS) + 1)
@@ -172,7 +175,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_json(200, {"experiment_ids": DATASETS[dataset_id]})
         return None
 
+    def request_body(self):
+        """The whole (small) request body, read once."""
+        if self.body_read is None:
+            self.body_read = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        return self.body_read
+
     def handle_any(self):
+        # Whatever the answer, the request's body is read off the connection first, so that a
+        # kept-alive connection is at the next request's start when it is answered.
+        self.body_read = None
+        if "chunked" not in self.headers.get("Transfer-Encoding", ""):
+            length = int(self.headers.get("Content-Length", "0"))
+            if length <= 1 << 20:
+                self.request_body()
+        self.handle_routes()
+
+    def handle_routes(self):
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
         path = url.path
@@ -185,7 +204,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length", "0"))
             if not url.query and length:
                 # MLflow's server: a GET without a query string has its fields in its body.
-                run_id = json.loads(self.rfile.read(length)).get("run_id", "")
+                run_id = json.loads(self.request_body()).get("run_id", "")
             if run_id not in RUNS:
                 return self.send_json(404, {"error_code": "RESOURCE_DOES_NOT_EXIST",
                                             "message": f"Run '{run_id}' not found"})
