@@ -65,6 +65,14 @@ std::string_view ResourceTypeName(ResourceType type) {
   return "model";
 }
 
+std::string ResourceTypeWords(ResourceType type) {
+  std::string words(ResourceTypeName(type));
+  for (char& c : words) {
+    if (c == '_') c = ' ';
+  }
+  return words;
+}
+
 std::optional<ResourceType> ParseResourceType(std::string_view name) {
   for (ResourceType type : {ResourceType::kModel, ResourceType::kPrefix, ResourceType::kExperiment,
                             ResourceType::kExperimentPrefix, ResourceType::kScorer}) {

@@ -57,6 +57,8 @@ inline bool IsExperimentResource(ResourceType type) { return !IsModelResource(ty
 std::string_view ResourceTypeName(ResourceType type);
 // nullopt for anything else.
 std::optional<ResourceType> ParseResourceType(std::string_view name);
+// ResourceTypeName for messages: "experiment prefix" for "experiment_prefix".
+std::string ResourceTypeWords(ResourceType type);
 
 // A scorer grant's resource: "<experiment_id>/<scorer>". Experiment ids never contain '/', so
 // the first '/' splits it back (SplitScorerResource; false without one).

@@ -97,24 +97,8 @@ Status ValidateGrant(const Grant& grant) {
 namespace {
 
 std::string DescribeGrant(const Grant& grant) {
-  const char* on = "model ";
-  switch (grant.resource_type) {
-    case ResourceType::kModel:
-      break;
-    case ResourceType::kPrefix:
-      on = "prefix ";
-      break;
-    case ResourceType::kExperiment:
-      on = "experiment ";
-      break;
-    case ResourceType::kExperimentPrefix:
-      on = "experiment prefix ";
-      break;
-    case ResourceType::kScorer:
-      on = "scorer ";
-      break;
-  }
-  return std::string(GrantPermissionName(grant)) + " on " + on + grant.resource + " to " +
+  return std::string(GrantPermissionName(grant)) + " on " + ResourceTypeWords(grant.resource_type) +
+         " " + grant.resource + " to " +
          (grant.subject_type == SubjectType::kUser ? "user " : "group ") + grant.subject_name;
 }
 

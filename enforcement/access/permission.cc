@@ -24,23 +24,7 @@ std::pair<size_t, int> Specificity(const Grant& grant) {
 }  // namespace
 
 std::string DescribeSource(const Grant& grant) {
-  const char* on = " on model ";
-  switch (grant.resource_type) {
-    case ResourceType::kModel:
-      break;
-    case ResourceType::kPrefix:
-      on = " on prefix ";
-      break;
-    case ResourceType::kExperiment:
-      on = " on experiment ";
-      break;
-    case ResourceType::kExperimentPrefix:
-      on = " on experiment prefix ";
-      break;
-    case ResourceType::kScorer:
-      on = " on scorer ";
-      break;
-  }
+  const std::string on = " on " + ResourceTypeWords(grant.resource_type) + " ";
   return std::string("grant to ") +
          (grant.subject_type == SubjectType::kUser ? "user " : "group ") + grant.subject_name + on +
          grant.resource;
