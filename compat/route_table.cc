@@ -9,6 +9,11 @@ bool IsPlaceholder(std::string_view segment) {
   return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+// {*name}: the rest of the path, as the last segment of a pattern.
+bool IsRest(std::string_view segment) {
+  return IsPlaceholder(segment) && segment.size() >= 3 && segment[1] == '*';
+}
+
 // The segments between slashes: "/a/b" is {"", "a", "b"}, "/a/" is {"", "a", ""}.
 std::vector<std::string_view> Split(std::string_view path) {
   std::vector<std::string_view> segments;
@@ -73,11 +78,18 @@ RouteTable::Match RouteTable::Find(std::string_view method, std::string_view pat
   if (!patterns_.empty()) {
     const std::vector<std::string_view> parts = Split(path);
     for (const Pattern& pattern : patterns_) {
-      if (pattern.segments.size() != parts.size()) continue;
+      const size_t count = pattern.segments.size();
+      const bool rest = IsRest(pattern.segments.back());
+      if (rest ? parts.size() < count : parts.size() != count) continue;
       std::vector<std::string> values;
       bool matches = true;
-      for (size_t i = 0; i < parts.size() && matches; ++i) {
-        if (IsPlaceholder(pattern.segments[i])) {
+      for (size_t i = 0; i < count && matches; ++i) {
+        if (rest && i + 1 == count) {
+          std::string joined(parts[i]);
+          for (size_t j = i + 1; j < parts.size(); ++j) joined += "/" + std::string(parts[j]);
+          matches = !joined.empty();
+          values.push_back(std::move(joined));
+        } else if (IsPlaceholder(pattern.segments[i])) {
           matches = !parts[i].empty();
           values.emplace_back(parts[i]);
         } else {

@@ -1,6 +1,8 @@
 // RouteTable: which call serves a method on a path, as Flask's URL map decides it. A path is
 // literal text or holds {name} placeholders, each matching one whole, non-empty path segment
-// (its value percent-decoded, as the edge decodes paths). Matched segment by segment, not by
+// (its value percent-decoded, as the edge decodes paths); a last segment {*name} matches the
+// rest of the path, one or more segments, its value the non-empty text after the slash (as
+// Flask's <path:name>). Matched segment by segment, not by
 // regular expression. A literal path is tried before any placeholder path, and placeholder
 // paths in the order they were added; the first path that has the method wins, so a literal
 // such as /modelwarden/webhooks/deliveries comes before /modelwarden/webhooks/{webhook_id}.

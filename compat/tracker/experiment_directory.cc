@@ -2,7 +2,6 @@
 
 #include <rapidjson/document.h>
 
-#include <initializer_list>
 #include <utility>
 
 #include "compat/tracker/tracker_json.h"
@@ -12,20 +11,6 @@ namespace modelwarden {
 namespace {
 
 namespace rj = rapidjson;
-
-// The value at `path` in `doc`, when it is a string (or a number, written as one).
-std::string At(const rj::Value& doc, std::initializer_list<const char*> path) {
-  const rj::Value* v = &doc;
-  for (const char* key : path) {
-    if (!v->IsObject()) return "";
-    auto it = v->FindMember(key);
-    if (it == v->MemberEnd()) return "";
-    v = &it->value;
-  }
-  if (v->IsString()) return std::string(v->GetString(), v->GetStringLength());
-  if (v->IsInt64()) return std::to_string(v->GetInt64());
-  return "";
-}
 
 Result<rj::Document> Parse(const std::string& body, const std::string& what) {
   rj::Document doc;
@@ -78,7 +63,7 @@ Result<std::string> ExperimentDirectory::ExperimentOfRun(const std::string& run_
                                              calls_.GetJson("/api/2.0/mlflow/runs/get?run_id=" +
                                                             Quote(run_id, "")));
                             ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "a run"));
-                            return One(At(doc, {"run", "info", "experiment_id"}), "a run");
+                            return One(JsonIdAt(doc, {"run", "info", "experiment_id"}), "a run");
                           }));
   return ids.front();
 }
@@ -86,14 +71,14 @@ Result<std::string> ExperimentDirectory::ExperimentOfRun(const std::string& run_
 Result<std::string> ExperimentDirectory::ExperimentOfLoggedModel(const std::string& model_id,
                                                                  Blocking blocking) {
   ASSIGN_OR_RETURN(
-      auto ids, Cached(models_, model_id, options_.ownership_ttl, blocking,
-                       [&]() -> Result<std::vector<std::string>> {
-                         ASSIGN_OR_RETURN(std::string body,
-                                          calls_.GetJson("/api/2.0/mlflow/logged-models/" +
-                                                         Quote(model_id, "")));
-                         ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "a logged model"));
-                         return One(At(doc, {"model", "info", "experiment_id"}), "a logged model");
-                       }));
+      auto ids,
+      Cached(models_, model_id, options_.ownership_ttl, blocking,
+             [&]() -> Result<std::vector<std::string>> {
+               ASSIGN_OR_RETURN(std::string body, calls_.GetJson("/api/2.0/mlflow/logged-models/" +
+                                                                 Quote(model_id, "")));
+               ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "a logged model"));
+               return One(JsonIdAt(doc, {"model", "info", "experiment_id"}), "a logged model");
+             }));
   return ids.front();
 }
 
@@ -108,8 +93,8 @@ Result<std::string> ExperimentDirectory::ExperimentOfTrace(const std::string& tr
                                 calls_.GetJson("/api/3.0/mlflow/traces/" + Quote(trace_id, ""));
                             if (v3.ok()) {
                               ASSIGN_OR_RETURN(rj::Document doc, Parse(*v3, "a trace"));
-                              return One(At(doc, {"trace", "trace_info", "trace_location",
-                                                  "mlflow_experiment", "experiment_id"}),
+                              return One(JsonIdAt(doc, {"trace", "trace_info", "trace_location",
+                                                        "mlflow_experiment", "experiment_id"}),
                                          "a trace");
                             }
                             if (v3.status().code() == ErrorCode::kTemporarilyUnavailable)
@@ -118,7 +103,7 @@ Result<std::string> ExperimentDirectory::ExperimentOfTrace(const std::string& tr
                                                                     Quote(trace_id, "") + "/info");
                             if (!v2.ok()) return v3.status();
                             ASSIGN_OR_RETURN(rj::Document doc, Parse(*v2, "a trace"));
-                            return One(At(doc, {"trace_info", "experiment_id"}), "a trace");
+                            return One(JsonIdAt(doc, {"trace_info", "experiment_id"}), "a trace");
                           }));
   return ids.front();
 }
@@ -132,7 +117,7 @@ Result<std::string> ExperimentDirectory::ExperimentIdByName(const std::string& n
                          calls_.GetJson("/api/2.0/mlflow/experiments/get-by-name?experiment_name=" +
                                         Quote(name, "")));
         ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "an experiment"));
-        return One(At(doc, {"experiment", "experiment_id"}), "an experiment");
+        return One(JsonIdAt(doc, {"experiment", "experiment_id"}), "an experiment");
       }));
   return ids.front();
 }
@@ -166,7 +151,7 @@ Result<std::string> ExperimentDirectory::NameOf(const std::string& experiment_id
                                 calls_.GetJson("/api/2.0/mlflow/experiments/get?experiment_id=" +
                                                Quote(experiment_id, "")));
                             ASSIGN_OR_RETURN(rj::Document doc, Parse(body, "an experiment"));
-                            return One(At(doc, {"experiment", "name"}), "an experiment");
+                            return One(JsonIdAt(doc, {"experiment", "name"}), "an experiment");
                           }));
   return names.front();
 }

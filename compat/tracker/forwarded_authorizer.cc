@@ -2,7 +2,6 @@
 
 #include <rapidjson/document.h>
 
-#include <initializer_list>
 #include <map>
 #include <set>
 #include <string_view>
@@ -14,35 +13,13 @@
 #include "compat/tracker/tracker_json.h"
 #include "enforcement/access/permission.h"
 #include "registry/text.h"
+#include "registry/validation.h"
 
 namespace modelwarden {
 namespace {
 
 namespace rj = rapidjson;
 using R = ForwardedResource;
-
-// A JSON value as MLflow's parser takes an id: a string, or an integer written as one.
-std::optional<std::string> IdOf(const rj::Value& v) {
-  if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
-  if (v.IsInt64()) return std::to_string(v.GetInt64());
-  if (v.IsUint64()) return std::to_string(v.GetUint64());
-  return std::nullopt;
-}
-
-const rj::Value* Member(const rj::Value& v, const char* key) {
-  if (!v.IsObject()) return nullptr;
-  auto it = v.FindMember(key);
-  return it == v.MemberEnd() ? nullptr : &it->value;
-}
-
-const rj::Value* At(const rj::Value& v, std::initializer_list<const char*> path) {
-  const rj::Value* at = &v;
-  for (const char* key : path) {
-    at = Member(*at, key);
-    if (at == nullptr) return nullptr;
-  }
-  return at;
-}
 
 // The name of a key that appears twice in one object of `doc`, if any.
 std::optional<std::string> DuplicateKey(const rj::Value& doc) {
@@ -111,8 +88,8 @@ class Params {
       if (it == query_.end() || it->first != name) return std::nullopt;
       return it->second;
     }
-    const rj::Value* v = Member(doc_, name);
-    return v ? IdOf(*v) : std::nullopt;
+    const rj::Value* v = JsonAt(doc_, {name});
+    return v ? JsonId(*v) : std::nullopt;
   }
 
   std::vector<std::string> GetAll(const char* name) const {
@@ -122,14 +99,14 @@ class Params {
       for (auto it = begin; it != end; ++it) values.push_back(it->second);
       return values;
     }
-    const rj::Value* v = Member(doc_, name);
+    const rj::Value* v = JsonAt(doc_, {name});
     if (v == nullptr) return values;
     if (!v->IsArray()) {
-      if (auto id = IdOf(*v)) values.push_back(*id);
+      if (auto id = JsonId(*v)) values.push_back(*id);
       return values;
     }
     for (const rj::Value& item : v->GetArray()) {
-      if (auto id = IdOf(item)) values.push_back(*id);
+      if (auto id = JsonId(item)) values.push_back(*id);
     }
     return values;
   }
@@ -143,12 +120,6 @@ class Params {
   rj::Document doc_;
 };
 
-Status Missing(const char* name) {
-  return Status::InvalidArgument(std::string("Missing value for required parameter '") + name +
-                                 "'. See the API docs for more information about request "
-                                 "parameters.");
-}
-
 Result<std::string> Required(const Params& params, const char* name,
                              const char* alternative = nullptr) {
   ASSIGN_OR_RETURN(std::optional<std::string> value, params.One(name));
@@ -157,7 +128,7 @@ Result<std::string> Required(const Params& params, const char* name,
     ASSIGN_OR_RETURN(value, params.One(alternative));
     if (value) return *value;
   }
-  return Missing(name);
+  return MissingParameterError(name);
 }
 
 // MLflow's experiment ids are decimal numbers, which the tracker parses (int("01") is 1): an id
@@ -273,14 +244,14 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
     case R::kGraphql: {
       std::string variables;
       if (params.json()) {
-        const rj::Value* vars = Member(params.doc(), "variables");
+        const rj::Value* vars = JsonAt(params.doc(), {"variables"});
         if (vars != nullptr && !vars->IsNull()) variables = WriteJson(*vars);
       } else {
         ASSIGN_OR_RETURN(std::optional<std::string> given, params.One("variables"));
         variables = given.value_or("");
       }
       ASSIGN_OR_RETURN(std::optional<std::string> query, params.One("query"));
-      ASSIGN_OR_RETURN(GraphqlReads reads, ReadGraphqlRequest(query.value_or(""), variables, ""));
+      ASSIGN_OR_RETURN(GraphqlReads reads, ReadGraphqlRequest(query.value_or(""), variables));
       for (const std::string& run_id : reads.runs) {
         ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfRun(run_id, blocking));
         RETURN_IF_ERROR(Require(access, id, need, blocking));
@@ -317,7 +288,7 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
       rj::Value kept(rj::kArrayType);
       size_t dropped = 0;
       for (rj::Value& id : ids->GetArray()) {
-        std::optional<std::string> text = IdOf(id);
+        std::optional<std::string> text = JsonId(id);
         Status allowed = text ? Require(access, *text, need, blocking) : Status::Ok();
         if (allowed.ok()) {
           kept.PushBack(id, params.doc().GetAllocator());
@@ -346,7 +317,7 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
     case R::kRuns: {
       std::vector<std::string> runs = params.GetAll("run_id");
       for (std::string& run : params.GetAll("run_ids")) runs.push_back(std::move(run));
-      if (runs.empty()) return Missing("run_id");
+      if (runs.empty()) return MissingParameterError("run_id");
       for (const std::string& run_id : runs) {
         ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfRun(run_id, blocking));
         RETURN_IF_ERROR(Require(access, id, need, blocking));
@@ -373,7 +344,7 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
     }
     case R::kTraces: {
       const std::vector<std::string> traces = params.GetAll("trace_ids");
-      if (traces.empty()) return Missing("trace_ids");
+      if (traces.empty()) return MissingParameterError("trace_ids");
       for (const std::string& trace_id : traces) {
         ASSIGN_OR_RETURN(std::string id, directory_.ExperimentOfTrace(trace_id, blocking));
         RETURN_IF_ERROR(Require(access, id, need, blocking));
@@ -381,20 +352,22 @@ Result<ForwardedDecision> ForwardedAuthorizer::Decide(const ExperimentAccess& ac
       return decision;
     }
     case R::kNewTrace: {
-      const rj::Value* id = At(params.doc(), {"trace", "trace_info", "trace_location",
-                                              "mlflow_experiment", "experiment_id"});
-      std::optional<std::string> text = id ? IdOf(*id) : std::nullopt;
-      if (!text) return Missing("trace.trace_info.trace_location.mlflow_experiment.experiment_id");
+      const rj::Value* id = JsonAt(params.doc(), {"trace", "trace_info", "trace_location",
+                                                  "mlflow_experiment", "experiment_id"});
+      std::optional<std::string> text = id ? JsonId(*id) : std::nullopt;
+      if (!text)
+        return MissingParameterError(
+            "trace.trace_info.trace_location.mlflow_experiment.experiment_id");
       RETURN_IF_ERROR(Require(access, *text, need, blocking));
       return decision;
     }
     case R::kSearchTraces: {
       std::vector<std::string> ids = params.GetAll("experiment_ids");
-      const rj::Value* locations = Member(params.doc(), "locations");
+      const rj::Value* locations = JsonAt(params.doc(), {"locations"});
       if (locations != nullptr && locations->IsArray()) {
         for (const rj::Value& location : locations->GetArray()) {
-          const rj::Value* id = At(location, {"mlflow_experiment", "experiment_id"});
-          std::optional<std::string> text = id ? IdOf(*id) : std::nullopt;
+          const rj::Value* id = JsonAt(location, {"mlflow_experiment", "experiment_id"});
+          std::optional<std::string> text = id ? JsonId(*id) : std::nullopt;
           // A location that is not an experiment cannot be checked here.
           if (!text) {
             return Status::PermissionDenied(

@@ -1,5 +1,8 @@
 #include "compat/tracker/forwarded_rules.h"
 
+#include <utility>
+
+#include "compat/route_table.h"
 #include "registry/text.h"
 
 namespace modelwarden {
@@ -140,83 +143,29 @@ const std::vector<ForwardedRule>& RootRules() {
   return *rules;
 }
 
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> segments;
-  size_t start = 1;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    segments.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return segments;
-}
-
-// A rule with its path split once: literal rules first, so that ".../traces/search" wins over
-// ".../traces/{trace_id}".
-struct Compiled {
-  const ForwardedRule* rule;
-  std::vector<std::string_view> segments;
+// The rules as route tables (compat/route_table.h): a literal path before any placeholder
+// path, so ".../traces/search" wins over ".../traces/{trace_id}"; a call is a rule's index.
+struct RuleTables {
+  RouteTable api;   // Rules() under /api and /ajax-api.
+  RouteTable root;  // RootRules().
 };
 
-std::vector<Compiled> Compile(const std::vector<ForwardedRule>& rules) {
-  std::vector<Compiled> compiled;
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const ForwardedRule& rule : rules) {
-      const bool literal = rule.path.find('{') == std::string_view::npos;
-      if (literal == (pass == 0)) compiled.push_back({&rule, Segments(rule.path)});
+const RuleTables& Tables() {
+  static const auto* tables = [] {
+    auto* built = new RuleTables;
+    for (size_t i = 0; i < Rules().size(); ++i) {
+      const ForwardedRule& rule = Rules()[i];
+      for (std::string_view prefix : {"/api", "/ajax-api"}) {
+        built->api.Add(rule.method, std::string(prefix) + std::string(rule.path),
+                       static_cast<int>(i));
+      }
     }
-  }
-  return compiled;
-}
-
-// Whether `have` (a path's segments) fits `want`, collecting the placeholders' values.
-bool Fits(const std::vector<std::string_view>& want, const std::vector<std::string_view>& have,
-          std::vector<std::string>* values) {
-  values->clear();
-  for (size_t i = 0; i < want.size(); ++i) {
-    if (StartsWith(want[i], "{*")) {
-      if (i >= have.size()) return false;
-      std::string rest(have[i]);
-      for (size_t j = i + 1; j < have.size(); ++j) rest += "/" + std::string(have[j]);
-      if (rest.empty()) return false;
-      values->push_back(rest);
-      return true;
+    for (size_t i = 0; i < RootRules().size(); ++i) {
+      built->root.Add(RootRules()[i].method, RootRules()[i].path, static_cast<int>(i));
     }
-    if (i >= have.size()) return false;
-    if (StartsWith(want[i], "{")) {
-      if (have[i].empty()) return false;
-      values->emplace_back(have[i]);
-    } else if (want[i] != have[i]) {
-      return false;
-    }
-  }
-  return want.size() == have.size();
-}
-
-ForwardedMatch Search(const std::vector<Compiled>& rules, std::string_view method,
-                      std::string_view path) {
-  ForwardedMatch match;
-  const std::vector<std::string_view> have = Segments(path);
-  for (const Compiled& compiled : rules) {
-    if (compiled.rule->method != method) continue;
-    if (Fits(compiled.segments, have, &match.values)) {
-      match.rule = compiled.rule;
-      return match;
-    }
-  }
-  match.values.clear();
-  return match;
-}
-
-const std::vector<Compiled>& CompiledRules() {
-  static const auto* compiled = new std::vector<Compiled>(Compile(Rules()));
-  return *compiled;
-}
-
-const std::vector<Compiled>& CompiledRootRules() {
-  static const auto* compiled = new std::vector<Compiled>(Compile(RootRules()));
-  return *compiled;
+    return built;
+  }();
+  return *tables;
 }
 
 }  // namespace
@@ -224,15 +173,16 @@ const std::vector<Compiled>& CompiledRootRules() {
 const std::vector<ForwardedRule>& AllForwardedRules() { return Rules(); }
 
 ForwardedMatch FindForwardedRule(std::string_view method, std::string_view path) {
-  if (method == "HEAD") method = "GET";
-  for (std::string_view prefix : {"/api", "/ajax-api"}) {
-    if (!StartsWith(path, std::string(prefix) + "/")) continue;
-    ForwardedMatch match = Search(CompiledRules(), method, path.substr(prefix.size()));
-    match.api = true;
-    return match;
+  ForwardedMatch match;
+  match.api = StartsWith(path, "/api/") || StartsWith(path, "/ajax-api/");
+  const std::vector<ForwardedRule>& rules = match.api ? Rules() : RootRules();
+  RouteTable::Match found = (match.api ? Tables().api : Tables().root).Find(method, path);
+  if (found.kind == RouteTable::Match::Kind::kFound) {
+    match.rule = &rules[static_cast<size_t>(found.call)];
+    match.values = std::move(found.values);
   }
-  ForwardedMatch match = Search(CompiledRootRules(), method, path);
-  match.api = match.rule != nullptr || path == "/graphql" || StartsWith(path, "/graphql/");
+  match.api =
+      match.api || match.rule != nullptr || path == "/graphql" || StartsWith(path, "/graphql/");
   return match;
 }
 

@@ -24,15 +24,6 @@ constexpr int64_t kDefaultMaxResults = 1000;
 // Pages asked of the tracker for one filtered page, at most; the rest follows by the token.
 constexpr int kMaxRounds = 50;
 
-std::string StringAt(const rj::Value& v, const char* key) {
-  if (!v.IsObject()) return "";
-  auto it = v.FindMember(key);
-  if (it == v.MemberEnd()) return "";
-  if (it->value.IsString()) return std::string(it->value.GetString(), it->value.GetStringLength());
-  if (it->value.IsInt64()) return std::to_string(it->value.GetInt64());
-  return "";
-}
-
 Response FromAnswer(TrackerAnswer answer) {
   Response response;
   response.status = answer.status;
@@ -83,7 +74,7 @@ class SearchRequest {
       if (it != doc_.MemberEnd()) {
         max_text_ = it->value.IsInt64() ? std::to_string(it->value.GetInt64()) : "x";
       }
-      token_ = StringAt(doc_, "page_token");
+      token_ = JsonIdAt(doc_, {"page_token"});
     }
     if (max_text_.empty()) {
       max_results_ = kDefaultMaxResults;
@@ -172,7 +163,8 @@ Result<TrackerAnswer> GovernedTrackingCalls::SearchExperiments(const ExperimentA
   SearchRequest request(head, body);
   const auto readable = [&access](const rj::Value& experiment) {
     return CanRead(
-        access.ForExperiment(StringAt(experiment, "experiment_id"), StringAt(experiment, "name"))
+        access
+            .ForExperiment(JsonIdAt(experiment, {"experiment_id"}), JsonIdAt(experiment, {"name"}))
             .permission);
   };
   rj::Document out(rj::kObjectType);
@@ -198,7 +190,7 @@ Result<TrackerAnswer> GovernedTrackingCalls::SearchExperiments(const ExperimentA
           experiments.PushBack(rj::Value(experiment, out.GetAllocator()), out.GetAllocator());
       }
     }
-    token = StringAt(page, "next_page_token");
+    token = JsonIdAt(page, {"next_page_token"});
     if (token.empty() || static_cast<int64_t>(experiments.Size()) >= request.max_results()) break;
   }
   if (!experiments.Empty()) out.AddMember("experiments", experiments, out.GetAllocator());
@@ -221,7 +213,7 @@ void GovernedTrackingCalls::AfterSuccess(Kind kind, const CallContext& ctx, cons
   rj::Document request;
   ParseBoundedJson(request_body, request);
   const auto param = [&](const char* name) {
-    std::string value = StringAt(request, name);
+    std::string value = JsonIdAt(request, {name});
     if (value.empty()) {
       const auto query = ParseQueryString(head.query);
       auto it = query.find(name);
@@ -234,12 +226,12 @@ void GovernedTrackingCalls::AfterSuccess(Kind kind, const CallContext& ctx, cons
     case Kind::kSearchExperiments:
       return;
     case Kind::kCreateExperiment:
-      done = admin_.GrantExperimentCreator(ctx.principal, StringAt(answer, "experiment_id"));
+      done = admin_.GrantExperimentCreator(ctx.principal, JsonIdAt(answer, {"experiment_id"}));
       break;
     case Kind::kRegisterScorer: {
-      std::string experiment_id = StringAt(answer, "experiment_id");
+      std::string experiment_id = JsonIdAt(answer, {"experiment_id"});
       if (experiment_id.empty()) experiment_id = param("experiment_id");
-      std::string name = StringAt(answer, "name");
+      std::string name = JsonIdAt(answer, {"name"});
       if (name.empty()) name = param("name");
       done = admin_.GrantScorerCreator(ctx.principal, experiment_id, name);
       break;

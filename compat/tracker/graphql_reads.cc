@@ -312,8 +312,7 @@ std::vector<std::string> IdsIn(const Value& arguments, const char* key) {
 
 }  // namespace
 
-Result<GraphqlReads> ReadGraphqlRequest(std::string_view query, std::string_view variables,
-                                        std::string_view) {
+Result<GraphqlReads> ReadGraphqlRequest(std::string_view query, std::string_view variables) {
   rj::Document vars;
   if (!variables.empty() && variables != "null") {
     if (!ParseBoundedJson(variables, vars) || !vars.IsObject()) {

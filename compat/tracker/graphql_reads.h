@@ -23,11 +23,11 @@ struct GraphqlReads {
   std::vector<std::string> experiments;  // Each needs READ.
 };
 
-// `query`, `variables` (a JSON object, or "" for none) and `operation_name` ("" for none) as
-// the request carries them: the JSON body of a POST, the query string of a GET.
+// `query` and `variables` (a JSON object, or "" for none) as the request carries them: the JSON
+// body of a POST, the query string of a GET. Every operation of the document is checked, so
+// operationName does not matter.
 // kPermissionDenied for what only admins may ask; kInvalidParameterValue for a document that is
 // not GraphQL or variables that are not a JSON object.
-Result<GraphqlReads> ReadGraphqlRequest(std::string_view query, std::string_view variables,
-                                        std::string_view operation_name);
+Result<GraphqlReads> ReadGraphqlRequest(std::string_view query, std::string_view variables);
 
 }  // namespace modelwarden

@@ -28,6 +28,30 @@ bool ParseBoundedJson(std::string_view text, rapidjson::Document& doc) {
   return true;
 }
 
+const rapidjson::Value* JsonAt(const rapidjson::Value& value,
+                               std::initializer_list<const char*> path) {
+  const rapidjson::Value* at = &value;
+  for (const char* key : path) {
+    if (!at->IsObject()) return nullptr;
+    auto it = at->FindMember(key);
+    if (it == at->MemberEnd()) return nullptr;
+    at = &it->value;
+  }
+  return at;
+}
+
+std::optional<std::string> JsonId(const rapidjson::Value& value) {
+  if (value.IsString()) return std::string(value.GetString(), value.GetStringLength());
+  if (value.IsInt64()) return std::to_string(value.GetInt64());
+  if (value.IsUint64()) return std::to_string(value.GetUint64());
+  return std::nullopt;
+}
+
+std::string JsonIdAt(const rapidjson::Value& value, std::initializer_list<const char*> path) {
+  const rapidjson::Value* at = JsonAt(value, path);
+  return at != nullptr ? JsonId(*at).value_or("") : "";
+}
+
 std::string WriteJson(const rapidjson::Value& value) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);

@@ -18,7 +18,7 @@ constexpr char kRunPage[] =
 })";
 
 TEST(GraphqlReadsTest, TheUiQueriesReadTheirRunsAndExperiments) {
-  Result<GraphqlReads> run = ReadGraphqlRequest(kRunPage, R"({"data":{"runId":"r1"}})", "GetRun");
+  Result<GraphqlReads> run = ReadGraphqlRequest(kRunPage, R"({"data":{"runId":"r1"}})");
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_EQ(run->runs, std::vector<std::string>{"r1"});
   EXPECT_TRUE(run->experiments.empty());
@@ -26,21 +26,21 @@ TEST(GraphqlReadsTest, TheUiQueriesReadTheirRunsAndExperiments) {
   Result<GraphqlReads> experiment = ReadGraphqlRequest(
       "query MlflowGetExperimentQuery($input: MlflowGetExperimentInput!) { "
       "mlflowGetExperiment(input: $input) { experiment { name } } }",
-      R"({"input":{"experimentId":"7"}})", "");
+      R"({"input":{"experimentId":"7"}})");
   ASSERT_TRUE(experiment.ok()) << experiment.status().ToString();
   EXPECT_EQ(experiment->experiments, std::vector<std::string>{"7"});
 
   Result<GraphqlReads> search = ReadGraphqlRequest(
       "query SearchRuns($data: MlflowSearchRunsInput!) { mlflowSearchRuns(input: $data) { runs { "
       "info { runUuid } } } }",
-      R"({"data":{"experimentIds":["1","2"],"maxResults":10}})", "");
+      R"({"data":{"experimentIds":["1","2"],"maxResults":10}})");
   ASSERT_TRUE(search.ok());
   EXPECT_EQ(search->experiments, (std::vector<std::string>{"1", "2"}));
 
   Result<GraphqlReads> bulk = ReadGraphqlRequest(
       "query B($data: MlflowGetMetricHistoryBulkIntervalInput!) { "
       "mlflowGetMetricHistoryBulkInterval(input: $data) { metrics { key } } }",
-      R"({"data":{"runIds":["a","b"],"metricKey":"m"}})", "");
+      R"({"data":{"runIds":["a","b"],"metricKey":"m"}})");
   ASSERT_TRUE(bulk.ok());
   EXPECT_EQ(bulk->runs, (std::vector<std::string>{"a", "b"}));
 }
@@ -49,13 +49,13 @@ TEST(GraphqlReadsTest, LiteralsAliasesAndSeveralRootFieldsAreAllRead) {
   Result<GraphqlReads> reads = ReadGraphqlRequest(
       "# a comment\n{ a: mlflowGetRun(input: {runId: \"r1\"}) { run { info { runUuid } } }, "
       "b: mlflowGetExperiment(input: {experimentId: 3}) { experiment { name } } __typename }",
-      "", "");
+      "");
   ASSERT_TRUE(reads.ok()) << reads.status().ToString();
   EXPECT_EQ(reads->runs, std::vector<std::string>{"r1"});
   EXPECT_EQ(reads->experiments, std::vector<std::string>{"3"});
   // A search naming no experiment is decided by the default permission ("").
   Result<GraphqlReads> all =
-      ReadGraphqlRequest("{ mlflowSearchRuns(input: {}) { runs { info { runUuid } } } }", "", "");
+      ReadGraphqlRequest("{ mlflowSearchRuns(input: {}) { runs { info { runUuid } } } }", "");
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->experiments, std::vector<std::string>{""});
 }
@@ -66,29 +66,28 @@ TEST(GraphqlReadsTest, WhatCannotBeAttributedIsForAdmins) {
         "query { ...F } fragment F on Query { test }", "subscription { x }",
         "{ __schema { types { name } } }",
         "{ mlflowGetRun(input: {runId: \"r\"}) { ...Spread } }"}) {
-    Result<GraphqlReads> reads = ReadGraphqlRequest(query, "", "");
+    Result<GraphqlReads> reads = ReadGraphqlRequest(query, "");
     ASSERT_FALSE(reads.ok()) << query;
     EXPECT_EQ(reads.status().code(), ErrorCode::kPermissionDenied) << query;
   }
   for (const char* query :
        {"", "{", "{ mlflowGetRun(input: ", "{ \"unterminated }",
         "{ mlflowGetRun(input: {}) { run { info { runUuid } } } }", "query ("}) {
-    Result<GraphqlReads> reads = ReadGraphqlRequest(query, "", "");
+    Result<GraphqlReads> reads = ReadGraphqlRequest(query, "");
     ASSERT_FALSE(reads.ok()) << query;
     EXPECT_EQ(reads.status().code(), ErrorCode::kInvalidParameterValue) << query;
   }
-  EXPECT_EQ(ReadGraphqlRequest(kRunPage, "[1]", "").status().code(),
-            ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(ReadGraphqlRequest(kRunPage, "[1]").status().code(), ErrorCode::kInvalidParameterValue);
 }
 
 TEST(GraphqlReadsTest, DeepNestingIsRefusedNotRecursedInto) {
   std::string deep = "{ ";
   for (int i = 0; i < 100000; ++i) deep += "a { ";
-  EXPECT_EQ(ReadGraphqlRequest(deep, "", "").status().code(), ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(ReadGraphqlRequest(deep, "").status().code(), ErrorCode::kInvalidParameterValue);
   std::string list = "{ mlflowSearchRuns(input: {experimentIds: " + std::string(100000, '[');
-  EXPECT_EQ(ReadGraphqlRequest(list, "", "").status().code(), ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(ReadGraphqlRequest(list, "").status().code(), ErrorCode::kInvalidParameterValue);
   std::string vars = "{\"data\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
-  EXPECT_FALSE(ReadGraphqlRequest(kRunPage, vars, "").ok());
+  EXPECT_FALSE(ReadGraphqlRequest(kRunPage, vars).ok());
 }
 
 // Mutations of the UI's query and random bytes: an answer for each, never a crash or a hang.
@@ -113,7 +112,7 @@ TEST(GraphqlReadsTest, FuzzedDocumentsGetAnAnswer) {
           doc.insert(at, 1, alphabet[random() % alphabet.size()]);
       }
     }
-    Result<GraphqlReads> reads = ReadGraphqlRequest(doc, R"({"data":{"runId":"r"}})", "");
+    Result<GraphqlReads> reads = ReadGraphqlRequest(doc, R"({"data":{"runId":"r"}})");
     if (reads.ok()) {
       for (const std::string& run : reads->runs) EXPECT_FALSE(run.empty());
     }

@@ -43,6 +43,18 @@ TEST(RouteTableTest, PlaceholdersCaptureOneSegmentEach) {
   EXPECT_EQ(match.values, std::vector<std::string>{"d-9"});
 }
 
+TEST(RouteTableTest, ARestPlaceholderTakesTheRestOfThePath) {
+  RouteTable table;
+  table.Add("PUT", "/files/{kind}/{*path}", 0);
+  RouteTable::Match match = table.Find("PUT", "/files/a/1/run/x y.bin");
+  EXPECT_EQ(match.kind, Kind::kFound);
+  EXPECT_EQ(match.values, (std::vector<std::string>{"a", "1/run/x y.bin"}));
+  EXPECT_EQ(table.Find("PUT", "/files/a/one").values, (std::vector<std::string>{"a", "one"}));
+  // Nothing after the slash, or no slash: no match.
+  EXPECT_EQ(table.Find("PUT", "/files/a/").kind, Kind::kNotFound);
+  EXPECT_EQ(table.Find("PUT", "/files/a").kind, Kind::kNotFound);
+}
+
 TEST(RouteTableTest, ALiteralComesBeforeAPlaceholderThatMatchesIt) {
   const RouteTable table = WebhookLikeTable();
   RouteTable::Match match = table.Find("GET", "/api/2.0/hooks/deliveries");
