@@ -97,6 +97,7 @@ enum class Listed {
   kWithAuth,         // Only when --auth is on.
   kWithAuthWhenSet,  // Only when --auth is on and the value is not empty.
   kWithUpstream,     // Only when --tracking-upstream is set.
+  kWithSqlite,       // Only when the store is a SQLite file.
   kNo,               // Secrets and where they come from, aliases, the config file itself.
 };
 
@@ -152,6 +153,9 @@ const OptionSpec kOptions[] = {
     {"pool-wait-timeout-ms", "MS", &ServerOptions::pool_wait_timeout_ms, kEverywhere,
      Listed::kAlways, Shown::kPlain, nullptr, nullptr,
      "Wait for a free database connection this long, then answer 503"},
+    {"sqlite-cache-mb", "MB", &ServerOptions::sqlite_cache_mb, kEverywhere, Listed::kWithSqlite,
+     Shown::kPlain, nullptr, nullptr,
+     "Memory for SQLite's page caches, shared by the database connections (SQLite stores)"},
     {"policy-file", "FILE", &ServerOptions::policy_file, kEverywhere, Listed::kNoneWhenEmpty,
      Shown::kPlain, nullptr, nullptr,
      "Policy file (naming, metadata, model cards, gates); reloaded on SIGHUP and on change"},
@@ -593,6 +597,10 @@ Status Validate(const ServerOptions& options) {
   if (options.header_timeout_ms < 1 || options.idle_timeout_ms < 1) {
     return Status::InvalidArgument("--header-timeout-ms and --idle-timeout-ms must be positive");
   }
+  if (options.sqlite_cache_mb < 1 || options.sqlite_cache_mb > 1024 * 1024) {
+    return Status::InvalidArgument("--sqlite-cache-mb must be between 1 and 1048576, got " +
+                                   std::to_string(options.sqlite_cache_mb));
+  }
   if (options.pool_wait_timeout_ms < 0) {
     return Status::InvalidArgument("--pool-wait-timeout-ms must not be negative, got " +
                                    std::to_string(options.pool_wait_timeout_ms));
@@ -831,6 +839,9 @@ std::optional<std::string> ListedValue(const OptionSpec& option, const ServerOpt
       break;
     case Listed::kWithUpstream:
       if (options.tracking_upstream.empty()) return std::nullopt;
+      break;
+    case Listed::kWithSqlite:
+      if (!StartsWith(options.backend_store_uri, "sqlite:")) return std::nullopt;
       break;
     case Listed::kNo:
       return std::nullopt;

@@ -81,6 +81,7 @@ modelwarden::Result<modelwarden::Stores> OpenStore(const modelwarden::ServerOpti
   store_options.uri = options.backend_store_uri;
   store_options.pool_size = options.workers;
   store_options.pool_wait_timeout_ms = options.pool_wait_timeout_ms;
+  store_options.sqlite_cache_bytes = int64_t{options.sqlite_cache_mb} * 1024 * 1024;
   auto store = modelwarden::OpenStores(store_options);
   if (!store.ok()) {
     std::fprintf(stderr, "modelwarden: cannot open backend store %s: %s\n",

@@ -44,6 +44,8 @@ struct ServerOptions {
   // How long a request waits for a free database connection before answering 503
   // TEMPORARILY_UNAVAILABLE.
   int pool_wait_timeout_ms = 5000;
+  // Memory for SQLite's page caches, shared by all of the server's connections (MiB).
+  int sqlite_cache_mb = 64;
   // The policy file (enforcement/POLICY.md). Empty: no rules, plain MLflow behaviour (changes
   // are still audited). Reloaded on SIGHUP and when the file changes; a bad file is refused at
   // start-up and, on reload, leaves the previous policy in force.

@@ -74,10 +74,12 @@ Result<Stores> OpenStores(const StoreOptions& options) {
     }
     RETURN_IF_ERROR(RefuseForeignFile(path));
     auto writer_lock = std::make_shared<std::mutex>();
-    ConnectionPool::Factory factory = [path, writer_lock]() {
+    const int64_t cache_budget = options.sqlite_cache_bytes;
+    ConnectionPool::Factory factory = [path, writer_lock, cache_budget]() {
       SqliteOptions sqlite;
       sqlite.path = path;
       sqlite.writer_lock = writer_lock;
+      sqlite.cache_budget_bytes = cache_budget;
       return OpenSqliteConnection(sqlite);
     };
     return OpenWith(std::move(factory), options.pool_size, options.pool_wait_timeout_ms,

@@ -3,6 +3,7 @@
 //   mysql://user:password@host:port/database (also mysql+pymysql://, mysql+mysqldb://)
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,9 @@ struct StoreOptions {
   std::string uri = "sqlite:///modelwarden.db";
   int pool_size = 8;                // Connections; match the HTTP worker threads.
   int pool_wait_timeout_ms = 5000;  // Exhaustion waits this long, then kTemporarilyUnavailable.
+  // SQLite: the page cache memory of all of the process's connections together
+  // (SqliteOptions::cache_budget_bytes).
+  int64_t sqlite_cache_bytes = int64_t{64} * 1024 * 1024;
 };
 
 // The registry's store and the access-control store, over one connection pool.

@@ -509,6 +509,21 @@ constexpr const char* kExperimentGrantsMysql[] = {
     "ALTER TABLE auth_grants MODIFY resource_type VARCHAR(32) NOT NULL",
 };
 
+// Version 9: indexes that let a page of models read its latest versions and tags from index
+// entries alone (registry/sql/model_tables.cc LoadModels), in the order of the names, instead
+// of one table row per version or tag looked up wherever it was inserted: the highest live
+// version per stage is a walk of (name, current_stage, version), and the tags of a model or a
+// version are (name, [version,] key, value). MySQL's tables are clustered on their primary
+// keys, which already hold the tags that way; only the stage index is new there.
+constexpr const char* kPageContentsSqlite[] = {
+    "CREATE INDEX model_versions_name_stage ON model_versions (name, current_stage, version)",
+    "CREATE INDEX model_version_tags_version ON model_version_tags (name, version, key, value)",
+    "CREATE INDEX registered_model_tags_name ON registered_model_tags (name, key, value)",
+};
+constexpr const char* kPageContentsMysql[] = {
+    "ALTER TABLE model_versions ADD KEY model_versions_name_stage (name, current_stage, version)",
+};
+
 // Numbers are given out per branch of development, so a build may know a migration with a
 // lower number than one a database already has: every migration not recorded is applied.
 constexpr Migration kMigrations[] = {
@@ -520,6 +535,7 @@ constexpr Migration kMigrations[] = {
     {6, Of(kWebhooksSqlite), Of(kWebhooksMysql)},
     {7, Of(kLifecycleSqlite), Of(kLifecycleMysql)},
     {8, kNoStatements, Of(kExperimentGrantsMysql)},
+    {9, Of(kPageContentsSqlite), Of(kPageContentsMysql)},
 };
 
 // The planner's statistics, renewed after a migration changed the tables or their indexes.

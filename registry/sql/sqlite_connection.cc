@@ -220,6 +220,14 @@ Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions&
                              "PRAGMA synchronous = FULL", "PRAGMA analysis_limit = 1000"}) {
     RETURN_IF_ERROR(connection->ExecuteOnce(pragma));
   }
+  if (options.cache_budget_bytes > 0) {
+    // Without a process-wide bound each of the pool's connections would cache a page on its
+    // own, 32 x 2 MB by default: too little for one connection to hold a search's pages,
+    // too much in total once every connection is warm.
+    sqlite3_soft_heap_limit64(options.cache_budget_bytes);
+    RETURN_IF_ERROR(connection->ExecuteOnce("PRAGMA cache_size = -" +
+                                            std::to_string(options.cache_budget_bytes / 1024)));
+  }
   if (!in_memory) {
     // Switching a new file to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at
     // once, without its busy handler, while another process (a second server starting on the

@@ -5,6 +5,7 @@
 // made case-sensitive, as MLflow's SQLite store does (PRAGMA case_sensitive_like).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,6 +26,12 @@ struct SqliteOptions {
   // statement can change it, and its journal mode is left as it is. For reading another
   // program's database (`modelwarden import --from-db`).
   bool read_only = false;
+  // Page cache memory for all of the process's SQLite connections together. One connection
+  // may use all of it (a single client's searches then find their pages cached); when the
+  // connections together reach it, each reuses its own least recently used pages instead of
+  // growing (sqlite3_soft_heap_limit64, process-wide: the last connection opened sets it).
+  // Zero: SQLite's default, 2 MB per connection.
+  int64_t cache_budget_bytes = 0;
 };
 
 Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions& options);

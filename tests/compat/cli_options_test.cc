@@ -58,7 +58,7 @@ std::string Fields(const ServerOptions& o) {
   out << "host=" << o.host << "\nport=" << o.port << "\nbackend_store_uri=" << o.backend_store_uri
       << "\nworkers=" << o.workers << "\nmax_request_body_bytes=" << o.max_request_body_bytes
       << "\naccess_log=" << o.access_log << "\npool_wait_timeout_ms=" << o.pool_wait_timeout_ms
-      << "\npolicy_file=" << o.policy_file
+      << "\nsqlite_cache_mb=" << o.sqlite_cache_mb << "\npolicy_file=" << o.policy_file
       << "\nsource_validation_regex=" << o.source_validation_regex << "\nauth=" << o.auth
       << "\nauth_default_permission=" << o.auth_default_permission
       << "\nauth_registration_needs_grant=" << o.auth_registration_needs_grant
@@ -93,6 +93,7 @@ const std::vector<OptionCase>& AllOptions() {
        "max_request_body_bytes=4096"},
       {"access-log", "MODELWARDEN_ACCESS_LOG", "true", "access_log=1"},
       {"pool-wait-timeout-ms", "MODELWARDEN_POOL_WAIT_TIMEOUT_MS", "17", "pool_wait_timeout_ms=17"},
+      {"sqlite-cache-mb", "MODELWARDEN_SQLITE_CACHE_MB", "300", "sqlite_cache_mb=300"},
       {"policy-file", "MODELWARDEN_POLICY_FILE", "p.json", "policy_file=p.json"},
       {"source-validation-regex", "MODELWARDEN_SOURCE_VALIDATION_REGEX", "^s3://",
        "source_validation_regex=^s3://"},
@@ -175,6 +176,7 @@ TEST(CliOptionsTest, InvalidValuesKeepTheirMessages) {
       {{"--workers", "5000"}, "--workers must be between 1 and 4096, got 5000"},
       {{"--max-request-body-bytes", "-3"}, "--max-request-body-bytes must be positive, got -3"},
       {{"--pool-wait-timeout-ms", "-1"}, "--pool-wait-timeout-ms must not be negative, got -1"},
+      {{"--sqlite-cache-mb", "0"}, "--sqlite-cache-mb must be between 1 and 1048576, got 0"},
       {{"--auth-default-permission", "ALL"},
        "--auth-default-permission must be READ, EDIT, MANAGE or NO_PERMISSIONS, got 'ALL'"},
       {{"--auth-cache-seconds", "3601"},
@@ -210,6 +212,7 @@ TEST(CliOptionsTest, DescribeOptionsListsTheEffectiveOptions) {
                                           "  max-request-body-bytes = 16777216\n"
                                           "  access-log = false\n"
                                           "  pool-wait-timeout-ms = 5000\n"
+                                          "  sqlite-cache-mb = 64\n"
                                           "  policy-file = (none)\n"
                                           "  auth = false\n"
                                           "  webhook-allowed-schemes = https\n"

@@ -1,5 +1,6 @@
 // The SQL plumbing under the store: the SQLite connection, the pool, transactions, migrations.
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -58,6 +59,29 @@ TEST(SqliteConnectionTest, LikeIsCaseSensitive) {
   ASSERT_OK(rows);
   EXPECT_EQ((*rows)[0].Int(0), 0);
   EXPECT_EQ((*rows)[0].Int(1), 1);
+}
+
+// The budget is one connection's cache size and the process's bound on SQLite's heap, so a
+// single busy connection may cache the whole budget and all of them together stay near it.
+TEST(SqliteConnectionTest, CacheBudgetBoundsEachConnectionAndTheProcess) {
+  const int64_t previous_limit = sqlite3_soft_heap_limit64(-1);
+  SqliteOptions options = MemoryOptions();
+  options.cache_budget_bytes = int64_t{48} * 1024 * 1024;
+  auto db = OpenSqliteConnection(options);
+  ASSERT_OK(db);
+  auto cache_size = (*db)->Query("PRAGMA cache_size", {});
+  ASSERT_OK(cache_size);
+  ASSERT_EQ(cache_size->size(), 1u);
+  EXPECT_EQ((*cache_size)[0].Int(0), -48 * 1024);  // KiB, as a negative number.
+  EXPECT_EQ(sqlite3_soft_heap_limit64(-1), options.cache_budget_bytes);
+
+  // Without a budget SQLite's defaults stand.
+  auto plain = OpenSqliteConnection(MemoryOptions());
+  ASSERT_OK(plain);
+  cache_size = (*plain)->Query("PRAGMA cache_size", {});
+  ASSERT_OK(cache_size);
+  EXPECT_EQ((*cache_size)[0].Int(0), -2000);
+  sqlite3_soft_heap_limit64(previous_limit);
 }
 
 TEST(TransactionTest, RollsBackEverythingOnError) {
