@@ -22,7 +22,8 @@ struct UpstreamAddress {
 
 // Why a forward got no answer from the upstream.
 enum class UpstreamFailureKind {
-  kUnreachable,     // Connection refused, no route, name not resolved, TLS handshake failed.
+  kUnreachable,     // Connection refused, no route, name not resolved.
+  kTlsFailed,       // The TLS handshake failed: an unverified certificate, no common protocol.
   kConnectTimeout,  // No connection within connect_timeout().
   kReadTimeout,     // The upstream sent nothing (or took nothing) for read_timeout().
   kBroken,          // The upstream closed the connection before a complete answer head.

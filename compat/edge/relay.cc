@@ -3,7 +3,8 @@
 // request or answer of any size costs kChunk bytes; framing is re-done on each side (chunked
 // stays chunked, a length stays a length). Everything runs on the client connection's shard
 // thread, so a forwarded request holds no worker however long the upstream takes.
-#include <boost/asio/ssl/host_name_verification.hpp>
+#include <openssl/x509v3.h>
+
 #include <functional>
 #include <limits>
 #include <utility>
@@ -21,6 +22,12 @@ constexpr size_t kChunk = 64 * 1024;
 // Beast 1.74 compares a Content-Length with an optional limit, so boost::none (no limit) fails
 // every body that has a length: the largest limit instead.
 constexpr std::uint64_t kNoBodyLimit = std::numeric_limits<std::uint64_t>::max();
+
+bool IsIpAddress(const std::string& host) {
+  beast::error_code ec;
+  net::ip::make_address(host, ec);
+  return !ec;
+}
 
 ssl::context& TlsContext() {
   static ssl::context* context = [] {
@@ -374,18 +381,22 @@ void Exchange<PlainUpstream>::Handshake() {
 template <>
 void Exchange<TlsUpstream>::Handshake() {
   const std::string& host = policy_.upstream().host;
-  // SNI, and the certificate must name the host.
-  if (!SSL_set_tlsext_host_name(upstream_->native_handle(), host.c_str())) {
-    return Fail(UpstreamFailureKind::kUnreachable);
-  }
-  upstream_->set_verify_callback(ssl::host_name_verification(host));
+  // The certificate must name the host, checked by OpenSSL's chain verification: an address
+  // against its IP entries, a name against its DNS entries (and sent as SNI, which takes no
+  // addresses).
+  SSL* ssl = upstream_->native_handle();
+  const bool set = IsIpAddress(host)
+                       ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) == 1
+                       : SSL_set_tlsext_host_name(ssl, host.c_str()) == 1 &&
+                             SSL_set1_host(ssl, host.c_str()) == 1;
+  if (!set) return Fail(UpstreamFailureKind::kTlsFailed);
   Lowest().expires_after(policy_.connect_timeout());
   upstream_->async_handshake(ssl::stream_base::client,
                              [self = this->shared_from_this()](beast::error_code ec) {
                                if (IsTimeout(ec)) {
                                  return self->Fail(UpstreamFailureKind::kConnectTimeout);
                                }
-                               if (ec) return self->Fail(UpstreamFailureKind::kUnreachable);
+                               if (ec) return self->Fail(UpstreamFailureKind::kTlsFailed);
                                self->BeginRequest();
                              });
 }

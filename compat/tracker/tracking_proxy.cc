@@ -162,6 +162,11 @@ Response TrackingProxy::Failure(const RequestHead& head, UpstreamFailureKind kin
     case UpstreamFailureKind::kUnreachable:
       message = upstream + " is unreachable (connection refused or no route).";
       break;
+    case UpstreamFailureKind::kTlsFailed:
+      message = upstream +
+                " failed the TLS handshake (is its certificate trusted and issued "
+                "for that name?).";
+      break;
     case UpstreamFailureKind::kConnectTimeout:
       http_status = 504;
       message = upstream + " did not accept a connection within " +

@@ -6,7 +6,8 @@ the fly, an upload sink that hashes what it streams in, and an endpoint that sta
 request that could change something (any method but GET and HEAD) is counted: GET /_mutations
 answers {"count": N}, so a test can show a refused call never reached it.
 
-Prints "listening on <port>" once it serves; runs until killed.
+Prints "listening on <port>" once it serves; runs until killed. With --tls CERT KEY it serves
+https with that certificate chain and key.
 """
 import hashlib
 import http.server
@@ -288,6 +289,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 def main():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        # The handshake runs on the connection's own thread (do_handshake_on_connect), not in
+        # the accept loop, so a client that never completes one holds up nobody else.
+        server.socket = context.wrap_socket(server.socket, server_side=True,
+                                            do_handshake_on_connect=False)
     print(f"listening on {server.server_address[1]}", flush=True)
     server.serve_forever()
 

@@ -1,6 +1,6 @@
 // FakeTracker: tests/api/fake_tracker.py as a child process, for suites that put modelwarden in
 // front of a tracking server. Its port is read from its first line of output; it is killed when
-// the object goes.
+// the object goes. Given a certificate chain and key (PEM files), it serves https.
 #pragma once
 
 #include <signal.h>
@@ -13,14 +13,20 @@ namespace modelwarden::testing {
 
 class FakeTracker {
  public:
-  FakeTracker() {
+  explicit FakeTracker(const std::string& tls_cert = "", const std::string& tls_key = "")
+      : scheme_(tls_cert.empty() ? "http" : "https") {
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
     if (pid_ == 0) {
       dup2(fds[1], STDOUT_FILENO);
       close(fds[0]);
-      execlp("python3", "python3", MODELWARDEN_SOURCE_DIR "/tests/api/fake_tracker.py", nullptr);
+      const char* script = MODELWARDEN_SOURCE_DIR "/tests/api/fake_tracker.py";
+      if (tls_cert.empty()) {
+        execlp("python3", "python3", script, nullptr);
+      } else {
+        execlp("python3", "python3", script, "--tls", tls_cert.c_str(), tls_key.c_str(), nullptr);
+      }
       _exit(127);
     }
     close(fds[1]);
@@ -37,9 +43,10 @@ class FakeTracker {
     }
   }
   int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return scheme_ + "://127.0.0.1:" + std::to_string(port_); }
 
  private:
+  std::string scheme_;
   pid_t pid_ = -1;
   int port_ = 0;
 };

@@ -126,7 +126,17 @@ ServerProcess::~ServerProcess() {
   argv.push_back(nullptr);
   std::vector<std::string> env_strings = env_;
   std::vector<char*> envp;
-  for (char** entry = environ; *entry != nullptr; ++entry) envp.push_back(*entry);
+  // An entry given replaces the inherited one of its name (getenv() finds the first).
+  const auto given = [&env_strings](const char* inherited) {
+    for (const std::string& entry : env_strings) {
+      const size_t name_end = entry.find('=') + 1;
+      if (std::strncmp(inherited, entry.c_str(), name_end) == 0) return true;
+    }
+    return false;
+  };
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (!given(*entry)) envp.push_back(*entry);
+  }
   for (std::string& entry : env_strings) envp.push_back(entry.data());
   envp.push_back(nullptr);
   const int log_fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
