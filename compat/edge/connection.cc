@@ -2,10 +2,10 @@
 
 #include <cstdio>
 #include <functional>
-#include <limits>
 #include <memory>
 #include <utility>
 
+#include "compat/edge/request_reading.h"
 #include "compat/edge/upstream_streams.h"
 #include "compat/errors.h"
 #include "compat/utf8.h"
@@ -16,8 +16,6 @@ namespace {
 
 // What an idle connection reads into first: most requests fit; a larger head grows the buffer.
 constexpr size_t kFirstRead = 2048;
-// A read buffer holds at most a head and what follows it in one read.
-constexpr size_t kMaxBuffered = kMaxHeaderBytes + 64 * 1024;
 // Above this an emptied read buffer is given back, so an idle connection stays small.
 constexpr size_t kKeptCapacity = 16 * 1024;
 // How long a closing connection reads and drops what the client still sends.
@@ -45,27 +43,6 @@ bool HasBody(const RequestHead& head) {
 bool ExpectsContinue(const RequestHead& head) {
   const std::string* expect = FindHeader(head.headers, "Expect");
   return head.version >= 11 && expect != nullptr && EqualsIgnoreAsciiCase(*expect, "100-continue");
-}
-
-RequestHead HeadOf(const http::request_parser<http::empty_body>& parser,
-                   const std::string& remote_address) {
-  const auto& message = parser.get();
-  RequestHead head;
-  head.method = std::string(message.method_string());
-  head.target = std::string(message.target());
-  const size_t question = head.target.find('?');
-  // werkzeug routes on the percent-decoded path; '+' is a plus sign in a path.
-  head.path = Unquote(std::string_view(head.target).substr(0, question));
-  if (question != std::string::npos) head.query = head.target.substr(question + 1);
-  head.version = message.version();
-  for (const auto& field : message) {
-    head.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-  }
-  head.remote_address = remote_address;
-  head.keep_alive = message.keep_alive();
-  head.chunked = message.chunked();
-  if (parser.content_length()) head.content_length = *parser.content_length();
-  return head;
 }
 
 }  // namespace
@@ -124,11 +101,7 @@ void Connection::ReadNext() {
   body_parser_.reset();
   forward_body_.reset();
   head_parser_.emplace();
-  head_parser_->header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
-  // Beast checks a Content-Length against the body limit while it reads the head, with a
-  // default of 1 MB: lifted here, so that forwarded uploads stream and the registry's limit is
-  // applied (413) once the request is classified.
-  head_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+  LimitHead(*head_parser_);
   if (buffer_.size() > 0) return ReadHead();  // A pipelined request is already here.
   if (buffer_.capacity() > kKeptCapacity) buffer_.shrink_to_fit();
   stream_.expires_after(shared_.options.idle_timeout);
@@ -151,28 +124,14 @@ void Connection::ReadHead() {
 }
 
 void Connection::OnHead(beast::error_code ec) {
-  if (ec == beast::error::timeout || ec == http::error::end_of_stream || ec == net::error::eof ||
-      ec == net::error::connection_reset || ec == net::error::operation_aborted) {
-    return CloseNow();
+  ReadVerdict verdict = JudgeHeadRead(ec);
+  if (verdict.kind == ReadVerdict::Kind::kGo) {
+    head_ = HeadOf(*head_parser_, remote_address_);
+    verdict = JudgeFraming(head_);
   }
-  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-    return Refuse(431,
-                  "Request header fields are too large (at most " +
-                      std::to_string(kMaxHeaderBytes) + " bytes).",
-                  true);
-  }
-  if (ec == http::error::bad_content_length) {
-    return Refuse(400, "Invalid or conflicting Content-Length headers.", true);
-  }
-  if (ec) {
-    return Refuse(400, "Bad Request: the request could not be parsed (" + ec.message() + ").",
-                  true);
-  }
-  head_ = HeadOf(*head_parser_, remote_address_);
-  const std::string* encoding = FindHeader(head_.headers, "Transfer-Encoding");
-  if (encoding != nullptr && !head_.chunked) {
-    // Only chunked (last) frames a request body; anything else cannot be delimited safely.
-    return Refuse(501, "Transfer-Encoding '" + Printable(*encoding) + "' is not supported.", true);
+  if (verdict.kind == ReadVerdict::Kind::kClose) return CloseNow();
+  if (verdict.kind == ReadVerdict::Kind::kRefuse) {
+    return Refuse(verdict.status, verdict.message, true);
   }
   Dispatch(shared_.handler.Classify(head_));
 }
@@ -208,12 +167,10 @@ void Connection::Dispatch(Disposition disposition) {
 }
 
 void Connection::SendContinueThen(void (Connection::*next)()) {
-  if (head_.content_length.value_or(0) > shared_.options.max_body_bytes) {
-    // Refused before it is sent: the client reads the 413 instead of uploading.
-    return Refuse(413,
-                  "Request body exceeds the limit of " +
-                      std::to_string(shared_.options.max_body_bytes) + " bytes.",
-                  true);
+  // Refused before it is sent: the client reads the 413 instead of uploading.
+  const ReadVerdict verdict = JudgeAnnouncedBody(head_, shared_.options.max_body_bytes);
+  if (verdict.kind == ReadVerdict::Kind::kRefuse) {
+    return Refuse(verdict.status, verdict.message, true);
   }
   if (!ExpectsContinue(head_)) return (this->*next)();
   stream_.expires_after(shared_.options.idle_timeout);
@@ -228,7 +185,7 @@ void Connection::ReadBody() {
   state_ = State::kBody;
   if (!body_parser_) {
     body_parser_.emplace(std::move(*head_parser_));
-    body_parser_->body_limit(shared_.options.max_body_bytes);
+    LimitBody(*body_parser_, shared_.options.max_body_bytes);
   }
   // The body must keep coming: no gap longer than header_timeout.
   stream_.expires_after(shared_.options.header_timeout);
@@ -238,19 +195,10 @@ void Connection::ReadBody() {
 }
 
 void Connection::OnBody(beast::error_code ec) {
-  if (ec == http::error::body_limit) {
-    return Refuse(413,
-                  "Request body exceeds the limit of " +
-                      std::to_string(shared_.options.max_body_bytes) + " bytes.",
-                  true);
-  }
-  if (ec == beast::error::timeout || ec == http::error::end_of_stream || ec == net::error::eof ||
-      ec == net::error::connection_reset || ec == net::error::operation_aborted) {
-    return CloseNow();
-  }
-  if (ec) {
-    return Refuse(400, "Bad Request: the request body could not be read (" + ec.message() + ").",
-                  true);
+  const ReadVerdict verdict = JudgeBodyRead(ec, shared_.options.max_body_bytes);
+  if (verdict.kind == ReadVerdict::Kind::kClose) return CloseNow();
+  if (verdict.kind == ReadVerdict::Kind::kRefuse) {
+    return Refuse(verdict.status, verdict.message, true);
   }
   if (!body_parser_->is_done()) return ReadBody();
   if (disposition_.kind == Disposition::Kind::kAnswer) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +20,8 @@ class FakeTracker {
     if (pipe(fds) != 0) return;
     pid_ = fork();
     if (pid_ == 0) {
+      // Gone with the test binary, even when it crashes (see ServerProcess).
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
       dup2(fds[1], STDOUT_FILENO);
       close(fds[0]);
       const char* script = MODELWARDEN_SOURCE_DIR "/tests/api/fake_tracker.py";

@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -79,6 +81,23 @@ std::string Tail(const std::string& text, size_t max_bytes) {
   return "...\n" + text.substr(text.size() - max_bytes);
 }
 
+// What AddressSanitizer, LeakSanitizer and UBSan write on stderr when they find something
+// (scripts/sanitize builds the server with them). A leak or a UBSan report need not stop the
+// server, so the log is read for them whenever the process ends.
+// UBSan's lines read "file.cc:12:34: runtime error: ..."; a path in an access log line could hold
+// the words, not the position before them.
+constexpr const char* kSanitizerReports[] = {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                                             "SUMMARY: UndefinedBehaviorSanitizer"};
+constexpr char kUbsanError[] = ": runtime error: ";
+
+size_t FindUbsanError(const std::string& log) {
+  for (size_t at = log.find(kUbsanError); at != std::string::npos;
+       at = log.find(kUbsanError, at + 1)) {
+    if (at > 0 && std::isdigit(static_cast<unsigned char>(log[at - 1]))) return at;
+  }
+  return std::string::npos;
+}
+
 void AppendToLog(const std::string& path, const std::string& line) {
   std::ofstream(path, std::ios::app | std::ios::binary) << line << "\n";
 }
@@ -118,6 +137,7 @@ ServerProcess::~ServerProcess() {
   for (const std::string& arg : args) command += (command.empty() ? "" : " ") + arg;
   AppendToLog(log_path_, "==== start " + std::to_string(++starts_) + ": " + command);
   const size_t log_offset = FileSize(log_path_);
+  start_offset_ = log_offset;
 
   // Everything the child needs is prepared before fork(): after it only async-signal-safe
   // calls are allowed, the test process having other threads.
@@ -206,7 +226,17 @@ void ServerProcess::Reap(bool block) {
       AppendToLog(log_path_, "==== exited with status " + std::to_string(WEXITSTATUS(status)));
     }
     pid_ = -1;
+    ReportSanitizerFindings();
   }
+}
+
+void ServerProcess::ReportSanitizerFindings() const {
+  const std::string log = ReadFrom(log_path_, start_offset_);
+  size_t at = FindUbsanError(log);
+  for (const char* report : kSanitizerReports) at = std::min(at, log.find(report));
+  if (at == std::string::npos) return;
+  ADD_FAILURE() << "a sanitizer reported in modelwarden (" << log_path_ << "):\n"
+                << log.substr(at > 2048 ? at - 2048 : 0, 16 * 1024);
 }
 
 bool ServerProcess::IsRunning() {

@@ -2,7 +2,8 @@
 // and execs the binary on a free 127.0.0.1 port with stdin from /dev/null and stdout/stderr
 // appended to a log file, and returns once this very process reports that it listens on that
 // port and the port accepts connections, or fails after a bounded wait. The child is sent
-// SIGKILL if the thread that started it dies, so a crashed test leaves no server behind.
+// SIGKILL if the thread that started it dies, so a crashed test leaves no server behind. When a
+// process has ended, a sanitizer's report in its log (scripts/sanitize) fails the current test.
 //
 // Not thread-safe: drive one instance from one thread (the test's main thread).
 #pragma once
@@ -51,6 +52,8 @@ class ServerProcess {
  private:
   ::testing::AssertionResult StartOnPort(int port, bool* port_taken);
   void Reap(bool block);
+  // ADD_FAILURE with the report when the log of the last start holds a sanitizer's report.
+  void ReportSanitizerFindings() const;
 
   const std::string binary_;
   const std::vector<std::string> args_;
@@ -59,6 +62,7 @@ class ServerProcess {
   pid_t pid_ = -1;
   int port_ = 0;
   int starts_ = 0;
+  size_t start_offset_ = 0;  // Where the last start's output begins in the log.
 };
 
 }  // namespace modelwarden::testing

@@ -6,6 +6,7 @@
 #include <httplib.h>
 #include <rapidjson/document.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,6 +35,9 @@ class Receiver {
     if (pipe(fds) != 0) return;
     pid_ = fork();
     if (pid_ == 0) {
+      // Gone with the test binary, even when it crashes: an orphan would keep ctest's output
+      // pipe open until ctest's timeout.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
       dup2(fds[1], STDOUT_FILENO);
       close(fds[0]);
       std::vector<std::string> args = {
@@ -334,7 +338,8 @@ TEST_P(WebhookApiTest, EveryCommittedEventIsDeliveredAfterKill9) {
   std::set<std::string> delivered;
   ASSERT_TRUE(WaitFor([&] {
     delivered.clear();
-    for (const auto& d : receiver.Received()["deliveries"].GetArray()) {
+    const rapidjson::Document received = receiver.Received();  // Outlives the loop.
+    for (const auto& d : received["deliveries"].GetArray()) {
       delivered.insert(d["payload"]["data"]["version"].GetString());
     }
     return delivered == acked;
@@ -343,7 +348,8 @@ TEST_P(WebhookApiTest, EveryCommittedEventIsDeliveredAfterKill9) {
       << " before the restart)";
   // One delivery id per event, however often it was sent.
   EXPECT_EQ(receiver.DeliveryCount(), acked.size());
-  for (const auto& d : receiver.Received()["deliveries"].GetArray()) {
+  const rapidjson::Document received = receiver.Received();
+  for (const auto& d : received["deliveries"].GetArray()) {
     EXPECT_TRUE(d["signature_ok"].GetBool());
   }
 }
