@@ -73,12 +73,10 @@ index | auth_group_members_user | auth_group_members | CREATE INDEX auth_group_m
 index | auth_tokens_user | auth_tokens | CREATE INDEX auth_tokens_user ON auth_tokens (user_id)
 index | model_version_tags_key_value | model_version_tags | CREATE INDEX model_version_tags_key_value ON model_version_tags (key, value)
 index | model_version_tags_name_key | model_version_tags | CREATE INDEX model_version_tags_name_key ON model_version_tags (name, key, value)
-index | model_version_tags_version | model_version_tags | CREATE INDEX model_version_tags_version ON model_version_tags (name, version, key, value)
 index | model_versions_last_updated | model_versions | CREATE INDEX model_versions_last_updated ON model_versions (last_updated_time)
 index | model_versions_name_stage | model_versions | CREATE INDEX model_versions_name_stage ON model_versions (name, current_stage, version)
 index | model_versions_run_id | model_versions | CREATE INDEX model_versions_run_id ON model_versions (run_id)
 index | registered_model_tags_key_value_name | registered_model_tags | CREATE INDEX registered_model_tags_key_value_name ON registered_model_tags (key, value, name)
-index | registered_model_tags_name | registered_model_tags | CREATE INDEX registered_model_tags_name ON registered_model_tags (name, key, value)
 index | registered_models_last_updated | registered_models | CREATE INDEX registered_models_last_updated ON registered_models (last_updated_time, name)
 index | registered_models_last_updated_desc | registered_models | CREATE INDEX registered_models_last_updated_desc ON registered_models (last_updated_time DESC, name)
 index | sqlite_autoindex_auth_grants_1 | auth_grants | NULL
@@ -179,7 +177,6 @@ TEST(SchemaTest, MigratingAFilledSqliteRegistryIndexesAndAnalyzesIt) {
                   "SELECT idx, substr(stat, 1, instr(stat, ' ') - 1) FROM sqlite_stat1 WHERE tbl "
                   "LIKE 'registered_model%' AND idx NOT LIKE 'sqlite_autoindex%'"),
             "registered_model_tags_key_value_name | 100\n"
-            "registered_model_tags_name | 100\n"
             "registered_models_last_updated | 50\n"
             "registered_models_last_updated_desc | 50\n");
 }
