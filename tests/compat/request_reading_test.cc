@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "tests/compat/piece_stream.h"
+
 namespace modelwarden::edge {
 namespace {
 
@@ -24,35 +26,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 constexpr uint64_t kMaxBody = 100;
-
-// A SyncReadStream handing out `data` `piece` bytes at a time, as a socket may, then end of file.
-class PieceStream {
- public:
-  PieceStream(std::string_view data, size_t piece) : data_(data), piece_(piece) {}
-  template <class Buffers>
-  size_t read_some(const Buffers& buffers, beast::error_code& ec) {
-    ec = {};
-    if (data_.empty()) {
-      ec = net::error::eof;
-      return 0;
-    }
-    const size_t n =
-        net::buffer_copy(buffers, net::buffer(data_.data(), std::min(piece_, data_.size())));
-    data_.remove_prefix(n);
-    return n;
-  }
-  template <class Buffers>
-  size_t read_some(const Buffers& buffers) {
-    beast::error_code ec;
-    const size_t n = read_some(buffers, ec);
-    if (ec) throw boost::system::system_error(ec);
-    return n;
-  }
-
- private:
-  std::string_view data_;
-  const size_t piece_;
-};
 
 struct Read {
   ReadVerdict verdict;

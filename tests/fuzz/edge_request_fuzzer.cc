@@ -23,6 +23,7 @@
 #include "compat/request_reader.h"
 #include "compat/route_table.h"
 #include "compat/routes.h"
+#include "tests/compat/piece_stream.h"
 
 namespace {
 
@@ -35,36 +36,6 @@ using namespace modelwarden::edge;
 // Small, so that the fuzzer reaches the 413s; the code path is the one of any limit.
 constexpr uint64_t kMaxBodyBytes = 4096;
 constexpr int kMaxRequests = 16;
-
-// A SyncReadStream handing out `data` in pieces of at most `piece` bytes, then end of file.
-class PieceStream {
- public:
-  PieceStream(std::string_view data, size_t piece) : data_(data), piece_(piece) {}
-
-  template <class Buffers>
-  size_t read_some(const Buffers& buffers, beast::error_code& ec) {
-    ec = {};
-    if (data_.empty()) {
-      ec = net::error::eof;
-      return 0;
-    }
-    const size_t n =
-        net::buffer_copy(buffers, net::buffer(data_.data(), std::min(piece_, data_.size())));
-    data_.remove_prefix(n);
-    return n;
-  }
-  template <class Buffers>
-  size_t read_some(const Buffers& buffers) {
-    beast::error_code ec;
-    const size_t n = read_some(buffers, ec);
-    if (ec) throw boost::system::system_error(ec);
-    return n;
-  }
-
- private:
-  std::string_view data_;
-  const size_t piece_;
-};
 
 const RouteTable& Routes() {
   static const RouteTable* const table = [] {
