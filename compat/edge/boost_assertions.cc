@@ -1,8 +1,8 @@
-// Boost's assertion handler for the sanitized build (scripts/sanitize), which keeps Boost's
-// assertions on (BOOST_ENABLE_ASSERT_DEBUG_HANDLER, without NDEBUG): a failed BOOST_ASSERT aborts
-// as assert() does, except for the assertions listed here, which are wrong in the Boost that
-// Debian 12 ships (1.74). Release builds define NDEBUG, where BOOST_ASSERT checks nothing; this
-// file is then empty.
+// Boost's assertion handler for builds that keep Boost's assertions on (Debug, and the sanitized
+// build of scripts/sanitize) (BOOST_ENABLE_ASSERT_DEBUG_HANDLER, without NDEBUG): a failed
+// BOOST_ASSERT aborts as assert() does, except for the assertions listed here, which are wrong in
+// the Boost that Debian 12 ships (1.74). Release builds define NDEBUG, where BOOST_ASSERT checks
+// nothing; this file is then empty.
 #if defined(BOOST_ENABLE_ASSERT_DEBUG_HANDLER) && !defined(NDEBUG)
 
 #include <boost/assert.hpp>

@@ -125,8 +125,11 @@ class Exchange : public std::enable_shared_from_this<Exchange<Stream>> {
     request_.version(11);
     for (auto& [name, value] : policy_.UpstreamHeaders(head_)) request_.insert(name, value);
     const bool default_port = address.port == (address.tls ? "443" : "80");
-    request_.set(http::field::host,
-                 default_port ? address.host : address.host + ":" + address.port);
+    // The address is kept without an IPv6 literal's brackets (to connect and verify); the
+    // Host header needs them back.
+    const std::string host =
+        address.host.find(':') != std::string::npos ? "[" + address.host + "]" : address.host;
+    request_.set(http::field::host, default_port ? host : host + ":" + address.port);
     if (body_) {
       request_.content_length(body_->size());
     } else if (head_.chunked) {

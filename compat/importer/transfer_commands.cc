@@ -43,6 +43,7 @@ Result<Stores> OpenTarget(const ServerOptions& options, bool dry_run = false) {
   if (dry_run && IsNewSqliteFile(store.uri)) store.uri = "sqlite:///:memory:";
   store.pool_size = 2;
   store.pool_wait_timeout_ms = options.pool_wait_timeout_ms;
+  store.sqlite_cache_bytes = int64_t{options.sqlite_cache_mb} * 1024 * 1024;
   return OpenStores(store);
 }
 

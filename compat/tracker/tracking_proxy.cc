@@ -164,8 +164,8 @@ Response TrackingProxy::Failure(const RequestHead& head, UpstreamFailureKind kin
       break;
     case UpstreamFailureKind::kTlsFailed:
       message = upstream +
-                " failed the TLS handshake (is its certificate trusted and issued "
-                "for that name?).";
+                " failed the TLS handshake (an untrusted certificate, one issued for "
+                "another name, or no TLS on that port).";
       break;
     case UpstreamFailureKind::kConnectTimeout:
       http_status = 504;

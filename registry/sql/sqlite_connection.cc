@@ -194,6 +194,13 @@ class SqliteConnection final : public SqlConnection {
 }  // namespace
 
 Result<std::unique_ptr<SqlConnection>> OpenSqliteConnection(const SqliteOptions& options) {
+  // Before SQLite's first use in the process. A sort's in-memory buffer is sized from
+  // cache_size (so up to the whole budget per connection) and, by default, grows without
+  // looking at the heap limit; with SMALL_MALLOC it spills to its temporary file once the
+  // process's SQLite heap nears the limit, as the page caches stop growing. Returns
+  // SQLITE_MISUSE, harmlessly, if SQLite was already in use.
+  static const int kSmallMalloc = sqlite3_config(SQLITE_CONFIG_SMALL_MALLOC, 1);
+  (void)kSmallMalloc;
   sqlite3* db = nullptr;
   const int flags =
       (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |

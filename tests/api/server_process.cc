@@ -149,8 +149,9 @@ ServerProcess::~ServerProcess() {
   // An entry given replaces the inherited one of its name (getenv() finds the first).
   const auto given = [&env_strings](const char* inherited) {
     for (const std::string& entry : env_strings) {
-      const size_t name_end = entry.find('=') + 1;
-      if (std::strncmp(inherited, entry.c_str(), name_end) == 0) return true;
+      const size_t equals = entry.find('=');
+      if (equals == std::string::npos) continue;
+      if (std::strncmp(inherited, entry.c_str(), equals + 1) == 0) return true;
     }
     return false;
   };

@@ -87,10 +87,12 @@ class TrackerTlsTest : public ApiTest {
   }
 
   std::vector<std::string> ExtraServerArgs() const override {
-    return {"--tracking-upstream", Upstream().url(),  "--tracking-upstream-timeout-ms", "5000",
+    return {"--tracking-upstream", UpstreamUrl(),     "--tracking-upstream-timeout-ms", "5000",
             "--policy-file",       temp_policy_path()};
   }
   virtual const FakeTracker& Upstream() const { return *tracker; }
+  // By address (127.0.0.1) unless a suite names the host.
+  virtual std::string UpstreamUrl() const { return Upstream().url(); }
   std::vector<std::string> ServerEnvironment() const override {
     return {"SSL_CERT_FILE=" + CertificateDir() + "/ca.pem"};
   }
@@ -190,6 +192,38 @@ TEST_P(MisnamedTrackerTlsTest, NothingReachesATrackerCertifiedForAnotherName) {
 }
 
 MODELWARDEN_INSTANTIATE_API_TESTS(MisnamedTrackerTlsTest);
+
+// The same two trackers named by host name: the certificate's DNS entry is checked (and the
+// name sent as SNI) instead of its address.
+class LocalhostTrackerTlsTest : public TrackerTlsTest {
+ protected:
+  std::string UpstreamUrl() const override {
+    return "https://localhost:" + std::to_string(Upstream().port());
+  }
+};
+
+TEST_P(LocalhostTrackerTlsTest, ForwardedCallsAndRunChecksReachTheTrackerByName) {
+  ApiResponse run = api().Get("/runs/get", {{"run_id", "run1"}});
+  ASSERT_EQ(run.status, 200) << run.Describe();
+  EXPECT_EQ(run.StringAt("/run/info/run_id"), "run1");
+  CreateModel("tls.by-name");
+  ApiResponse known = api().Post("/model-versions/create",
+                                 R"({"name":"tls.by-name","source":"s3://b/m","run_id":"run1"})");
+  EXPECT_EQ(known.status, 200) << known.Describe();
+}
+
+MODELWARDEN_INSTANTIATE_API_TESTS(LocalhostTrackerTlsTest);
+
+class MisnamedLocalhostTrackerTlsTest : public LocalhostTrackerTlsTest {
+ protected:
+  const FakeTracker& Upstream() const override { return *misnamed_tracker; }
+};
+
+TEST_P(MisnamedLocalhostTrackerTlsTest, NothingReachesATrackerWhoseCertificateNamesAnotherHost) {
+  ExpectNothingReachesTheTracker("tls.misnamed-host", "TLS handshake");
+}
+
+MODELWARDEN_INSTANTIATE_API_TESTS(MisnamedLocalhostTrackerTlsTest);
 
 }  // namespace
 }  // namespace modelwarden::testing
