@@ -28,6 +28,15 @@ std::string Placeholders(size_t count) {
   return out;
 }
 
+std::string LatestVersionsSql(size_t names) {
+  return std::string("SELECT l.first_version, ") + kVersionColumns +
+         " FROM model_versions mv JOIN (SELECT name, current_stage, MIN(version) AS "
+         "first_version, MAX(version) AS last_version FROM model_versions WHERE name IN (" +
+         Placeholders(names) +
+         ") AND current_stage <> ? GROUP BY name, current_stage) l ON mv.name = l.name AND "
+         "mv.version = l.last_version ORDER BY mv.name, l.first_version";
+}
+
 ModelVersion VersionFromRow(const SqlRow& row, size_t first) {
   ModelVersion v;
   v.name = row.Text(first + 0);
@@ -171,15 +180,7 @@ Result<std::vector<RegisteredModel>> LoadModels(SqlConnection& db,
   std::vector<SqlValue> latest_params = params;
   latest_params.emplace_back(std::string(kDeletedStage));
   ASSIGN_OR_RETURN(std::vector<SqlRow> rows,
-                   db.Query(std::string("SELECT l.first_version, ") + kVersionColumns +
-                                " FROM model_versions mv JOIN (SELECT name, current_stage, "
-                                "MIN(version) AS first_version, MAX(version) AS last_version FROM "
-                                "model_versions WHERE name IN " +
-                                in_names +
-                                " AND current_stage <> ? GROUP BY name, current_stage) l "
-                                "ON mv.name = l.name AND mv.version = l.last_version "
-                                "ORDER BY mv.name, l.first_version",
-                            latest_params));
+                   db.Query(LatestVersionsSql(names.size()), latest_params));
   std::vector<ModelVersion> latest;
   for (const SqlRow& row : rows) latest.push_back(VersionFromRow(row, 1));
   RETURN_IF_ERROR(AttachVersionTags(db, latest));

@@ -26,6 +26,11 @@ inline constexpr char kVersionColumns[] =
 // "?, ?, ?" with `count` placeholders.
 std::string Placeholders(size_t count);
 
+// The highest live version per stage of `names` models, each row led by the stage's lowest live
+// version (the order MLflow lists stages in), ordered by name and then that version. Bound
+// parameters: the names, then kDeletedStage.
+std::string LatestVersionsSql(size_t names);
+
 // The kVersionColumns of `row`, starting at column `first`. No tags or aliases.
 ModelVersion VersionFromRow(const SqlRow& row, size_t first = 0);
 

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "registry/model_snapshot.h"
 #include "registry/registry_service.h"
+#include "registry/sql/model_tables.h"
 #include "tests/registry/backends.h"
 #include "tests/registry/search_plans.h"
 #include "tests/test_util.h"
@@ -229,6 +231,24 @@ class SearchPlanTest : public ::testing::TestWithParam<Backend> {
     }
   }
 
+  // A page's latest versions (LoadModels) are found from (name, current_stage, version), never
+  // from every version's row.
+  void ExpectLatestVersionsPlan(const std::string& state) {
+    SCOPED_TRACE("statistics: " + state);
+    SearchStatement latest;
+    latest.sql = LatestVersionsSql(2);
+    latest.params = {std::string("proj-17.model-3"), std::string("proj-17.model-5"),
+                     std::string(kDeletedStage)};
+    auto plan = Explain(*db_, latest);
+    ASSERT_OK(plan);
+    if (std::getenv("MODELWARDEN_PRINT_PLANS"))
+      std::printf("latest versions:\n%s\n", plan->c_str());
+    EXPECT_THAT(*plan, HasSubstr(mysql() ? "model_versions_name_stage"
+                                         : "SEARCH model_versions USING COVERING INDEX "
+                                           "model_versions_name_stage (name=?)"))
+        << *plan;
+  }
+
   testing::FakeClock clock_;
   PermitAll permit_all_;
   CallContext ctx_;
@@ -248,22 +268,27 @@ TEST_P(SearchPlanTest, EverySearchWalksAnIndexInItsOrderWhateverTheStatistics) {
   InsertInBulk(10, 20);
   Reconnect();
   ExpectPlans("taken at a hundredth of the registry");
+  ExpectLatestVersionsPlan("taken at a hundredth of the registry");
   if (mysql()) {
     AnalyzeMysql();
     Reconnect();
     ExpectPlans("current");
+    ExpectLatestVersionsPlan("current");
     return;
   }
   Run("DELETE FROM sqlite_stat1");
   Reconnect();
   ExpectPlans("none");
+  ExpectLatestVersionsPlan("none");
   Run("ANALYZE");  // The connection's analysis_limit: approximate.
   Reconnect();
   ExpectPlans("approximate");
+  ExpectLatestVersionsPlan("approximate");
   Run("PRAGMA analysis_limit = 0");
   Run("ANALYZE");
   Reconnect();
   ExpectPlans("exact");
+  ExpectLatestVersionsPlan("exact");
 }
 
 // Only backends another connection can open: the plans are read beside the store.
