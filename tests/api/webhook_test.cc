@@ -5,10 +5,6 @@
 // per pause, and (MariaDB) three servers delivering a thousand events once each.
 #include <httplib.h>
 #include <rapidjson/document.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -20,6 +16,7 @@
 #include <thread>
 
 #include "tests/api/api_test.h"
+#include "tests/api/python_peer_process.h"
 
 namespace modelwarden::testing {
 namespace {
@@ -27,47 +24,17 @@ namespace {
 constexpr char kSecret[] = "receiver-secret";
 constexpr char kKey[] = "test-key-for-webhook-secrets-0123456789";
 
-// The receiver as a child process; its port is read from its first line of output.
+// tests/api/webhook_receiver.py as a child process.
 class Receiver {
  public:
-  explicit Receiver(std::vector<std::string> extra = {}) {
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      // Gone with the test binary, even when it crashes: an orphan would keep ctest's output
-      // pipe open until ctest's timeout.
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      dup2(fds[1], STDOUT_FILENO);
-      close(fds[0]);
-      std::vector<std::string> args = {
-          "python3", MODELWARDEN_SOURCE_DIR "/tests/api/webhook_receiver.py", kSecret};
-      args.insert(args.end(), extra.begin(), extra.end());
-      std::vector<char*> argv;
-      for (std::string& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      execvp("python3", argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    std::string line;
-    char c = 0;
-    while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
-    close(fds[0]);
-    if (line.rfind("listening on ", 0) == 0) port_ = std::stoi(line.substr(13));
-  }
-  ~Receiver() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+  explicit Receiver(std::vector<std::string> extra = {}) : process_(Script(), Args(extra)) {}
+
+  int port() const { return process_.port(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port()) + "/hook"; }
 
   // What the receiver has got so far: {"requests": n, "deliveries": [...]}.
   rapidjson::Document Received() const {
-    httplib::Client client("127.0.0.1", port_);
+    httplib::Client client("127.0.0.1", port());
     rapidjson::Document document;
     const auto result = client.Get("/deliveries");
     if (result && result->status == 200) document.Parse(result->body.c_str());
@@ -77,8 +44,13 @@ class Receiver {
   size_t DeliveryCount() const { return Received()["deliveries"].Size(); }
 
  private:
-  pid_t pid_ = -1;
-  int port_ = 0;
+  static std::string Script() { return MODELWARDEN_SOURCE_DIR "/tests/api/webhook_receiver.py"; }
+  static std::vector<std::string> Args(std::vector<std::string> extra) {
+    extra.insert(extra.begin(), kSecret);
+    return extra;
+  }
+
+  PythonPeerProcess process_;
 };
 
 // Polls `done` until it holds or `limit` passes (limits are far above what it takes).
