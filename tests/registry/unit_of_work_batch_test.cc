@@ -20,7 +20,6 @@ namespace {
 
 using ::modelwarden::testing::Backend;
 using ::modelwarden::testing::FakeClock;
-using ::modelwarden::testing::TestDatabase;
 
 // Records the stage each judged version was found in; refuses one operation, denies another.
 class JournalGovernor final : public PermitAll {
@@ -44,19 +43,12 @@ class JournalGovernor final : public PermitAll {
   int committed = 0;
 };
 
-class UnitOfWorkBatchTest : public ::testing::TestWithParam<Backend> {
+class UnitOfWorkBatchTest : public ::modelwarden::testing::StoresTest {
  protected:
   void SetUp() override {
-    if (!::modelwarden::testing::BackendConfigured(GetParam())) {
-      GTEST_SKIP() << "MODELWARDEN_TEST_MYSQL_URI is not set";
-    }
-    auto db = TestDatabase::Create(GetParam());
-    ASSERT_OK(db);
-    database_ = std::move(*db);
-    auto store = database_->OpenStore();
-    ASSERT_OK(store);
-    store_ = std::move(*store);
-    RegistryService service(*store_, permit_all_, clock_);
+    StoresTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    RegistryService service(store(), permit_all_, clock_);
     for (const char* name : {"a", "b"}) {
       ASSERT_OK(service.CreateRegisteredModel(ctx_, {name, "", {}}));
       for (int i = 0; i < 3; ++i) {
@@ -90,7 +82,7 @@ class UnitOfWorkBatchTest : public ::testing::TestWithParam<Backend> {
 
   std::optional<ModelVersion> Find(const std::string& name, int64_t version) {
     std::optional<ModelVersion> found;
-    EXPECT_OK(store_->Read([&](ModelReader& reader) -> Status {
+    EXPECT_OK(store().Read([&](ModelReader& reader) -> Status {
       ASSIGN_OR_RETURN(found, reader.FindVersion(name, version));
       return Status::Ok();
     }));
@@ -102,7 +94,7 @@ class UnitOfWorkBatchTest : public ::testing::TestWithParam<Backend> {
     AuditQuery query;
     query.principal = "batcher";
     query.max_results = 100;
-    auto page = store_->SearchAuditEvents(query);
+    auto page = store().SearchAuditEvents(query);
     EXPECT_OK(page);
     std::vector<AuditEvent> events = page.ok() ? page->items : std::vector<AuditEvent>{};
     return std::vector<AuditEvent>(events.rbegin(), events.rend());
@@ -111,14 +103,14 @@ class UnitOfWorkBatchTest : public ::testing::TestWithParam<Backend> {
   FakeClock clock_;
   PermitAll permit_all_;
   CallContext ctx_;
-  std::unique_ptr<TestDatabase> database_;
-  std::unique_ptr<ModelStore> store_;
+
+  ModelStore& store() { return *stores_.models; }
 };
 
 TEST_P(UnitOfWorkBatchTest, EachStepIsItsOwnUnitOfWorkOnTheStateTheOnesBeforeLeft) {
   JournalGovernor governor;
   governor.refused = Operation::kDeleteModelVersion;
-  UnitOfWork unit(*store_, governor, clock_);
+  UnitOfWork unit(store(), governor, clock_);
   // b's deletion is refused by access control, a/9 does not exist: a/1 moves all the same.
   std::vector<UnitOfWork::Step> steps = {Move("a", 1, Stage::kArchived), Delete("b", 1),
                                          Move("a", 9, Stage::kStaging)};
@@ -169,7 +161,7 @@ TEST_P(UnitOfWorkBatchTest, EachStepIsItsOwnUnitOfWorkOnTheStateTheOnesBeforeLef
 TEST_P(UnitOfWorkBatchTest, APolicyDenialWritesOnlyItsEntryAndTheBatchGoesOn) {
   JournalGovernor governor;
   governor.denied = Operation::kTransitionModelVersionStage;
-  UnitOfWork unit(*store_, governor, clock_);
+  UnitOfWork unit(store(), governor, clock_);
   auto ran = unit.RunBatch(ctx_, {Delete("a", 1), Move("a", 2, Stage::kStaging), Delete("a", 3)},
                            std::chrono::hours(1));
   ASSERT_OK(ran);
@@ -189,7 +181,7 @@ TEST_P(UnitOfWorkBatchTest, APolicyDenialWritesOnlyItsEntryAndTheBatchGoesOn) {
 
 TEST_P(UnitOfWorkBatchTest, ASpentBudgetLeavesTheRestUndoneAndUnwritten) {
   JournalGovernor governor;
-  UnitOfWork unit(*store_, governor, clock_);
+  UnitOfWork unit(store(), governor, clock_);
   auto ran = unit.RunBatch(ctx_, {Delete("a", 1), Delete("a", 2), Delete("b", 1)},
                            std::chrono::steady_clock::duration::zero());
   ASSERT_OK(ran);
@@ -207,7 +199,7 @@ TEST_P(UnitOfWorkBatchTest, ASpentBudgetLeavesTheRestUndoneAndUnwritten) {
 
 TEST_P(UnitOfWorkBatchTest, ADatabaseFailureWritesNothingOfTheBatch) {
   JournalGovernor governor;
-  UnitOfWork unit(*store_, governor, clock_);
+  UnitOfWork unit(store(), governor, clock_);
   // The third step writes and then fails as the database would.
   UnitOfWork::Step failing = Delete("b", 1);
   failing.apply = [](ModelRows& rows, const ChangeState&, int64_t now) -> Result<Done> {
@@ -226,10 +218,10 @@ TEST_P(UnitOfWorkBatchTest, ADatabaseFailureWritesNothingOfTheBatch) {
 
 // What a retention deletion's check reads of the model: all of FindModel but latest_versions.
 TEST_P(UnitOfWorkBatchTest, AModelsHeaderIsAllOfItButItsLatestVersions) {
-  RegistryService service(*store_, permit_all_, clock_);
+  RegistryService service(store(), permit_all_, clock_);
   ASSERT_OK(service.SetRegisteredModelTag(ctx_, "a", {"tier", "gold"}));
   ASSERT_OK(service.SetRegisteredModelAlias(ctx_, "a", "pinned", 2));
-  ASSERT_OK(store_->Read([&](ModelReader& reader) -> Status {
+  ASSERT_OK(store().Read([&](ModelReader& reader) -> Status {
     ASSIGN_OR_RETURN(std::optional<RegisteredModel> full, reader.FindModel("a"));
     ASSIGN_OR_RETURN(std::optional<RegisteredModel> header, reader.FindModelHeader("a"));
     EXPECT_TRUE(full && header);
